@@ -1,0 +1,95 @@
+"""Frozen settings: defaults, then an optional TOML file, then ``CSPKG_*`` environment.
+
+Read once at start-up (CLI or app factory) and passed down; nothing reads the
+environment later, so tests can build any configuration they like.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import CspkgError
+from .namespaces import DEFAULT_BASE
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+"""The checkout's root: ``ontology/``, ``data/``, ``shapes/`` and ``queries/`` live here."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable.  Field names double as ``CSPKG_<NAME>`` variables."""
+
+    base: str = DEFAULT_BASE
+    ontology_dir: Path = PROJECT_ROOT / "ontology"
+    data_dir: Path = PROJECT_ROOT / "data"
+    shapes_dir: Path = PROJECT_ROOT / "shapes"
+    queries_dir: Path = PROJECT_ROOT / "queries"
+    store: Path | None = None
+    """Directory of an on-disk pyoxigraph store; ``None`` keeps the store in memory."""
+    backend: str | None = None
+    """URL of a remote SPARQL 1.1 server; ``None`` uses the embedded store."""
+    admin_token: str | None = field(default=None, repr=False)
+    query_timeout: float = 30.0
+    max_rows: int = 10_000
+    max_query_length: int = 100_000
+    max_upload_bytes: int = 5_000_000
+    service_allow_list: tuple[str, ...] = ()
+    host: str = "127.0.0.1"
+    port: int = 5000
+
+
+def _coerce(name: str, raw: Any, kind: Any) -> Any:
+    text = str(kind)
+    if raw is None:
+        return None
+    if "Path" in text:
+        return Path(raw)
+    if "tuple" in text:
+        if isinstance(raw, str):
+            return tuple(item.strip() for item in raw.split(",") if item.strip())
+        return tuple(raw)
+    if "float" in text:
+        return float(raw)
+    if "int" in text:
+        return int(raw)
+    return str(raw)
+
+
+def load_settings(
+    config_file: Path | None = None,
+    environ: dict[str, str] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Build settings from defaults, a TOML file, the environment, then explicit overrides."""
+    values: dict[str, Any] = {}
+    kinds = {f.name: f.type for f in fields(Settings)}
+    env = dict(os.environ if environ is None else environ)
+    if config_file is None and env.get("CSPKG_CONFIG"):
+        config_file = Path(env["CSPKG_CONFIG"])
+    if config_file is not None:
+        try:
+            document = tomllib.loads(config_file.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise CspkgError(f"cannot read config file {config_file.name}: {exc}") from None
+        for key, raw in document.items():
+            name = key.replace("-", "_")
+            if name not in kinds:
+                raise CspkgError(f"config file {config_file.name}: unknown setting '{key}'")
+            values[name] = raw
+    for name in kinds:
+        variable = "CSPKG_" + name.upper()
+        if variable in env:
+            values[name] = env[variable]
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        coerced = {name: _coerce(name, raw, kinds[name]) for name, raw in values.items()}
+    except ValueError as exc:
+        raise CspkgError(f"bad setting value: {exc}") from None
+    settings = replace(Settings(), **coerced)
+    if not settings.base.endswith("/"):
+        settings = replace(settings, base=settings.base + "/")
+    return settings

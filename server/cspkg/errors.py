@@ -1,0 +1,67 @@
+"""The project's exceptions.  Each names what the user did wrong, never a traceback.
+
+The web layer maps these to HTTP status codes by type in one place; the CLI maps them to
+exit codes.  Messages are safe to show to users: they never contain server paths.
+"""
+
+from __future__ import annotations
+
+
+class CspkgError(Exception):
+    """Base class: anything the project raises on purpose."""
+
+
+class PlanDocumentError(CspkgError):
+    """A plan document could not be read as a delivery plan.
+
+    Carries the source name and 1-based line so the message can point at the fault.
+    """
+
+    def __init__(self, source: str, line: int | None, problem: str) -> None:
+        self.source = source
+        self.line = line
+        self.problem = problem
+        where = f"{source}:{line}" if line is not None else source
+        super().__init__(f"{where}: {problem}")
+
+
+class RegisterError(CspkgError):
+    """The curated agency register is malformed (duplicate alias, unknown parent...)."""
+
+
+class RdfInputError(CspkgError):
+    """An RDF file or upload could not be parsed."""
+
+
+class ValidationFailed(CspkgError):
+    """Data broke the SHACL shapes, so it was not loaded."""
+
+    def __init__(self, message: str, report: object | None = None) -> None:
+        self.report = report
+        super().__init__(message)
+
+
+class QuerySyntaxError(CspkgError):
+    """A SPARQL query or update could not be parsed; the message carries the position."""
+
+
+class QueryTimeout(CspkgError):
+    """A query ran past the configured time limit and was stopped."""
+
+
+class QueryRefused(CspkgError):
+    """A query is well formed but not allowed here (update without token, SERVICE off-list...)."""
+
+
+class StoreUnavailable(CspkgError):
+    """The backing store (for example a remote SPARQL server) could not be reached."""
+
+
+class ParameterError(CspkgError):
+    """A canned-query parameter is unknown or its value is not of the declared type."""
+
+    def __init__(self, name: str, expected: str, value: str | None = None) -> None:
+        self.name = name
+        self.expected = expected
+        self.value = value
+        super().__init__(f"parameter '{name}': expected {expected}")
