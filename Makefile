@@ -1,0 +1,39 @@
+# The two commands a newcomer needs:
+#   make run   - set up from nothing, build the graph, validate it and serve it
+#   make test  - set up from nothing and run every test
+# Everything installs into .venv (Python) and node_modules (the query editor).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test setup lint format clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(BIN)/cspkg import ../shared/seed/cannock-chase-csp-delivery-plan-2024-25.txt
+	$(BIN)/cspkg validate
+
+test: setup
+	$(BIN)/ruff check server tests
+	$(BIN)/ruff format --check server tests
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check server tests
+	$(BIN)/ruff format --check server tests
+
+format: setup
+	$(BIN)/ruff format server tests
+	$(BIN)/ruff check --fix server tests
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache

@@ -1,0 +1,5 @@
+"""``python -m cspkg`` runs the CLI."""
+
+from .cli import main
+
+main()
