@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -13,13 +14,13 @@ from .errors import CspkgError
 
 @click.group()
 @click.version_option(__version__, prog_name="cspkg")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="TOML settings file.")
+@click.option(
+    "--config", "config_file", type=click.Path(dir_okay=False), help="TOML settings file."
+)
 @click.option("--base", help="Base URI for things and concept schemes.")
 @click.pass_context
 def cli(ctx: click.Context, config_file: str | None, base: str | None) -> None:
     """CSP Knowledge Graph: a Community Safety Partnership's plan as linked data."""
-    from pathlib import Path
-
     try:
         ctx.obj = load_settings(Path(config_file) if config_file else None, base=base)
     except CspkgError as exc:
@@ -31,6 +32,44 @@ def settings_of(ctx: click.Context) -> Settings:
     settings = ctx.find_root().obj
     assert isinstance(settings, Settings)
     return settings
+
+
+@cli.command("import")
+@click.argument("documents", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the Turtle here instead of the data folder.",
+)
+@click.pass_context
+def import_command(ctx: click.Context, documents: tuple[Path, ...], out_dir: Path | None) -> None:
+    """Import plan documents (.txt or .docx) into Turtle under data/."""
+    from tqdm import tqdm
+
+    from .services.plan_import import import_plan
+
+    settings = settings_of(ctx)
+    for document in documents:
+        with tqdm(total=4, desc=document.name, unit="step", disable=None, leave=False) as bar:
+            try:
+                report = import_plan(document, settings, out_dir, on_step=lambda _s: bar.update())
+            except CspkgError as exc:
+                bar.close()
+                click.echo(f"error: {exc}", err=True)
+                click.echo("Nothing was written.", err=True)
+                ctx.exit(1)
+        click.echo(f"{report.source}: {report.actions} actions -> {report.plan_iri}")
+        for path in report.written:
+            click.echo(f"  wrote {path}")
+        if report.unchanged:
+            click.echo(f"  {len(report.unchanged)} file(s) already up to date")
+        for agency in report.unregistered:
+            click.echo(
+                f"  warning: line {agency.line}: agency '{agency.name}' is not in the register; "
+                f"imported as {agency.iri}",
+                err=True,
+            )
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""From documents to graphs: reading plans, the agency register, validation."""

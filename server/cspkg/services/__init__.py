@@ -1,0 +1,1 @@
+"""Use cases that combine the parts: importing, querying, loading."""
