@@ -237,14 +237,20 @@ def parse_plan(document: PlanDocument) -> PlanRecord:
     )
 
 
+def _find(lines: tuple[Line, ...], pattern: re.Pattern[str]) -> tuple[int, re.Match[str] | None]:
+    """The index of the first line matching ``pattern``, and the match."""
+    for index, line in enumerate(lines):
+        match = pattern.search(line.text)
+        if match:
+            return index, match
+    return -1, None
+
+
 def _read_csp_priorities(
     source: str, preamble: tuple[Line, ...]
 ) -> tuple[str, str, tuple[PriorityRecord, ...]]:
-    for line in preamble:
-        match = PARTNERSHIP_LINE.search(line.text)
-        if match:
-            break
-    else:
+    index, match = _find(preamble, PARTNERSHIP_LINE)
+    if match is None:
         raise PlanDocumentError(
             source,
             None,
@@ -260,7 +266,7 @@ def _read_csp_priorities(
             break
         priorities.append(PriorityRecord(label=text, line=line.number, notes=line.footnotes))
     if not priorities:
-        raise PlanDocumentError(source, line.number, "the plan lists no strategic priorities")
+        raise PlanDocumentError(source, preamble[index].number, "the plan lists no strategic priorities")
     seen: dict[str, PriorityRecord] = {}
     for priority in priorities:
         key = priority_key(priority.label)
@@ -275,12 +281,10 @@ def _read_csp_priorities(
 
 
 def _read_commissioner(source: str, preamble: tuple[Line, ...]) -> CommissionerPlanRecord | None:
-    for line in preamble:
-        match = COMMISSIONER_LINE.search(line.text)
-        if match:
-            break
-    else:
+    index, match = _find(preamble, COMMISSIONER_LINE)
+    if match is None:
         return None
+    line = preamble[index]
     priorities: list[PriorityRecord] = []
     approaches: list[Named] = []
     for later in preamble[index + 1 :]:
