@@ -266,7 +266,9 @@ def _read_csp_priorities(
             break
         priorities.append(PriorityRecord(label=text, line=line.number, notes=line.footnotes))
     if not priorities:
-        raise PlanDocumentError(source, preamble[index].number, "the plan lists no strategic priorities")
+        raise PlanDocumentError(
+            source, preamble[index].number, "the plan lists no strategic priorities"
+        )
     seen: dict[str, PriorityRecord] = {}
     for priority in priorities:
         key = priority_key(priority.label)
