@@ -35,7 +35,7 @@ def test_broken_document_exits_non_zero_naming_the_line(runner: CliRunner, tmp_p
     out = tmp_path / "out"
     result = runner.invoke(cli, ["import", str(bad), "--out", str(out)])
     assert result.exit_code == 1
-    assert "bad.txt:52: cannot read the target date 'next year sometime'" in result.output
+    assert "bad.txt:50: cannot read the target date 'next year sometime'" in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
 
