@@ -72,6 +72,38 @@ def import_command(ctx: click.Context, documents: tuple[Path, ...], out_dir: Pat
             )
 
 
+@cli.command("import-crime")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the Turtle here instead of the data folder.",
+)
+@click.pass_context
+def import_crime_command(ctx: click.Context, files: tuple[Path, ...], out_dir: Path | None) -> None:
+    """Import police.uk street-level crime CSV files as RDF Data Cube observations."""
+    from tqdm import tqdm
+
+    from .services.crime_import import import_crime
+
+    settings = settings_of(ctx)
+    for path in files:
+        with tqdm(desc=path.name, unit="row", disable=None, leave=False) as bar:
+            try:
+                report = import_crime(path, settings, out_dir, on_row=bar.update)
+            except CspkgError as exc:
+                bar.close()
+                click.echo(f"error: {exc}", err=True)
+                click.echo("Nothing was written.", err=True)
+                ctx.exit(1)
+        click.echo(
+            f"{report.source}: {report.records} records in {report.lsoas} LSOAs -> {report.dataset}"
+        )
+        for written in report.written:
+            click.echo(f"  wrote {written}")
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="cspkg")

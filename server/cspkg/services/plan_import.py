@@ -9,8 +9,6 @@ place, so a broken document never leaves a half-written data folder.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +23,7 @@ from ..rdf.plan_document import read_plan_document
 from ..rdf.plan_graph import Unregistered, build_plan_graphs, new_graph
 from ..rdf.plan_parser import parse_plan
 from ..rdf.turtle import to_turtle
+from .data_files import write_all
 
 AGENCIES_FILE = "agencies.ttl"
 MERGED_FOLDERS = ("priorities/", "commissioner/")
@@ -108,27 +107,7 @@ def import_plan(
     report = ImportReport(
         document.name, built.plan_iri, built.action_count, unregistered=built.unregistered
     )
-    _write_all(rendered, report)
+    written = write_all(rendered)
+    report.written, report.unchanged = written.written, written.unchanged
     step("written")
     return report
-
-
-def _write_all(rendered: dict[Path, str], report: ImportReport) -> None:
-    """Write every file to a temporary name first, then rename each into place."""
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for target, text in rendered.items():
-            if target.exists() and target.read_text(encoding="utf-8") == text:
-                report.unchanged.append(target)
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".import-", suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-                stream.write(text)
-            staged.append((Path(temp), target))
-        for temp, target in staged:
-            os.replace(temp, target)
-            report.written.append(target)
-    finally:
-        for temp, _ in staged:
-            temp.unlink(missing_ok=True)
