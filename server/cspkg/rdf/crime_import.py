@@ -21,7 +21,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, QB, RDF, RDFS, SKOS, XSD
 
 from ..errors import RdfInputError
-from ..namespaces import CSPKG, ONS_GEOGRAPHY, bind_prefixes
+from ..namespaces import CSPKG, ONS_GEOGRAPHY, SCHEMA, bind_prefixes
 from .agency_register import AgencyRegister, agency_iri, area_iri
 from .slugs import slugify
 
@@ -168,4 +168,4 @@ def _describe_lsoas(
         district = re.sub(r"\s+\d{3}[A-Z]$", "", name)
         area = area_iri(base, slugify(district) + "-district")
         if district != name and area in known_areas:
-            graph.add((node, DCTERMS.isPartOf, area))
+            graph.add((node, SCHEMA.containedInPlace, area))
