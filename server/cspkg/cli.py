@@ -104,6 +104,42 @@ def import_crime_command(ctx: click.Context, files: tuple[Path, ...], out_dir: P
             click.echo(f"  wrote {written}")
 
 
+@cli.command()
+@click.argument("endpoint")
+@click.option(
+    "--query",
+    "query_file",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="A CONSTRUCT or DESCRIBE query file.",
+)
+@click.option("--name", help="Name of the harvest (default: the query file's name).")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds per try.")
+@click.option("--retries", type=int, default=2, show_default=True, help="Tries after the first.")
+@click.pass_context
+def harvest(
+    ctx: click.Context,
+    endpoint: str,
+    query_file: Path,
+    name: str | None,
+    timeout: float,
+    retries: int,
+) -> None:
+    """Fetch a graph from a remote SPARQL endpoint into data/harvest/, with provenance."""
+    from .services.harvest import harvest as run_harvest
+
+    try:
+        report = run_harvest(endpoint, query_file, settings_of(ctx), name, timeout, retries)
+    except CspkgError as exc:
+        click.echo(f"error: {exc}", err=True)
+        click.echo("The last harvest, if any, is unchanged.", err=True)
+        ctx.exit(1)
+    click.echo(
+        f"{report.name}: {report.triples} triples from {report.endpoint} "
+        f"({report.attempts} attempt(s)) -> {report.path}"
+    )
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="cspkg")
