@@ -1,0 +1,1 @@
+"""Use cases the CLI and the web layer share: each takes its collaborators as arguments."""
