@@ -34,7 +34,8 @@ Why not a ``VALUES`` block: a trailing ``VALUES`` joins *after* grouping, so it 
 constrain a variable that is not projected, and an inserted one cannot reach into
 subqueries.  Why not pyoxigraph's ``substitutions``: the same text must run on a remote
 SPARQL server.  Every file is checked at load by binding defaults (or samples) and
-parsing the result with pyoxigraph, whose projected variables must equal ``columns``.
+parsing the result with pyoxigraph, whose projected variables must equal ``columns``;
+a syntax error is placed on a line by rdflib's parser, which stops nearer the fault.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pyoxigraph as ox
+from pyparsing import ParseException
+from rdflib.plugins.sparql.parser import parseQuery
 
 from .errors import CatalogError, ParameterError, QueryNotFound
 from .namespaces import DEFAULT_BASE, PREFIXES
@@ -202,10 +205,11 @@ def parse_query(name: str, text: str, base: str = DEFAULT_BASE) -> CannedQuery:
         _parse_param(source, line, value, base)
         for value, line in zip(fields.get("param", []), lines.get("param", []), strict=True)
     )
-    names = [p.name for p in parameters]
+    seen: set[str] = set()
     for parameter, line in zip(parameters, lines.get("param", []), strict=True):
-        if names.count(parameter.name) > 1:
+        if parameter.name in seen:
             raise CatalogError(source, line, f"parameter '{parameter.name}' declared twice")
+        seen.add(parameter.name)
     columns = tuple(fields["columns"][0].split())
     query = CannedQuery(
         name=name,
@@ -338,7 +342,7 @@ def _check_sparql(query: CannedQuery, columns_line: int) -> None:
             result = ox.Store().query(query.bind(values))
         except SyntaxError as exc:
             match = _ORACLE_ERROR.match(str(exc))
-            line = int(match.group(1)) if match else None
+            line = _error_line(query.bind(values)) or (int(match.group(1)) if match else None)
             problem = match.group(3) if match else str(exc)
             raise CatalogError(source, line, f"SPARQL: {problem}") from None
         if not isinstance(result, ox.QuerySolutions):
@@ -347,3 +351,12 @@ def _check_sparql(query: CannedQuery, columns_line: int) -> None:
         if projected != query.columns:
             problem = f"columns {' '.join(query.columns)} but SELECT gives {' '.join(projected)}"
             raise CatalogError(source, columns_line, problem)
+
+
+def _error_line(text: str) -> int | None:
+    """Where rdflib's parser stops: usually the faulty line, where pyoxigraph reports EOF."""
+    try:
+        parseQuery(text)
+    except ParseException as exc:
+        return int(exc.lineno)
+    return None
