@@ -65,3 +65,21 @@ class ParameterError(CspkgError):
         self.expected = expected
         self.value = value
         super().__init__(f"parameter '{name}': expected {expected}")
+
+
+class CatalogError(CspkgError):
+    """A canned-query file (``queries/*.rq``) is malformed: bad header or bad SPARQL.
+
+    Raised at start-up, naming the file and 1-based line, so a broken query never ships.
+    """
+
+    def __init__(self, source: str, line: int | None, problem: str) -> None:
+        self.source = source
+        self.line = line
+        self.problem = problem
+        where = f"{source}:{line}" if line is not None else source
+        super().__init__(f"{where}: {problem}")
+
+
+class QueryNotFound(CspkgError):
+    """No canned query has the requested name."""

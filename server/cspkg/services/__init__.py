@@ -1,1 +1,1 @@
-"""Use cases that combine the parts: importing, querying, loading."""
+"""Use cases the CLI and the web layer share: importing, querying, loading."""

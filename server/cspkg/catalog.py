@@ -1,0 +1,362 @@
+"""The canned-query catalogue: ``queries/*.rq`` read once, validated, bound safely.
+
+Header format
+-------------
+A query file opens with ``#`` comment lines, one ``key: value`` field per line, ending
+at the first line that is not a comment.  A line ``#   more`` (two or more spaces after
+the ``#``) continues the previous field; a bare ``#`` is a blank line.  Fields:
+
+``title`` (required)        short name shown in lists
+``description`` (required)  what the query returns
+``question`` (optional)     the question it answers, in a user's words
+``param`` (repeatable)      ``NAME TYPE [key=value ...] [optional]``
+``columns`` (required)      the SELECT variables, in order, separated by spaces
+
+``TYPE`` is ``iri``, ``string``, ``date``, ``integer`` or ``boolean``.  Param keys:
+``label="..."`` (form label), ``default=...`` (``<iri>`` relative to the base, or a
+``prefix:name`` from :data:`cspkg.namespaces.PREFIXES`; ``today`` for dates),
+``class=...`` (for iri: the type a good value has; forms list its instances; not
+enforced, a wrong IRI just matches nothing).  ``optional`` means "may be left out".
+
+Binding
+-------
+In the SPARQL body a parameter is written ``$name``; ``?`` variables are ordinary.  At
+load the body is split into text and ``$name`` placeholders by a scanner that knows
+SPARQL's comments, strings and IRIs, so ``$`` inside them is left alone.  Binding turns
+each user value into a pyoxigraph term (checked per its type) and puts the term's
+N-Triples form where the placeholder was.  That form is one SPARQL token whose escaping
+pyoxigraph did (quotes, backslashes, newlines), and IRIs are rejected unless they hold
+no character that could end an IRI token, so a value can never become syntax.  An
+optional parameter left out becomes a fresh variable ``?_unbound_name`` (a wildcard;
+``COALESCE(?x = $p, true)`` filters only when given).
+
+Why not a ``VALUES`` block: a trailing ``VALUES`` joins *after* grouping, so it cannot
+constrain a variable that is not projected, and an inserted one cannot reach into
+subqueries.  Why not pyoxigraph's ``substitutions``: the same text must run on a remote
+SPARQL server.  Every file is checked at load by binding defaults (or samples) and
+parsing the result with pyoxigraph, whose projected variables must equal ``columns``;
+a syntax error is placed on a line by rdflib's parser, which stops nearer the fault.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pyoxigraph as ox
+from pyparsing import ParseException
+from rdflib.plugins.sparql.parser import parseQuery
+
+from .errors import CatalogError, ParameterError, QueryNotFound
+from .namespaces import DEFAULT_BASE, PREFIXES
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+PARAM_TYPES = ("iri", "string", "date", "integer", "boolean")
+MAX_VALUE_LENGTH = 2000
+FIELDS = {"title", "description", "question", "param", "columns"}
+
+_NAME = re.compile(r"[a-z][A-Za-z0-9_]*\Z")
+_FIELD = re.compile(r"#\s?([A-Za-z-]+):\s*(.*)\Z")
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\]+\Z")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_INTEGER = re.compile(r"[+-]?\d{1,18}\Z")
+_BOOLEANS = {"true": "true", "1": "true", "false": "false", "0": "false"}
+_SPARQL_TOKENS = re.compile(
+    r"""(?P<skip>\#[^\n]*
+        |\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+        |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*'
+        |<[^<>"{}|^`\\\x00-\x20]*>)
+      |\$(?P<param>\w+)
+      |(?P<other>[^#"'<$]+|.)""",
+    re.VERBOSE | re.DOTALL,
+)
+_ORACLE_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One declared parameter; ``default`` is already resolved (absolute IRI, etc.)."""
+
+    name: str
+    type: str
+    label: str
+    default: str | None = None
+    optional: bool = False
+    rdf_class: str | None = None
+
+    def expects(self) -> str:
+        """Words for error messages: what a good value looks like."""
+        return {
+            "iri": 'an absolute IRI such as https://example.org/x (no spaces or <>"{}|^`\\)',
+            "string": f"text of at most {MAX_VALUE_LENGTH} characters",
+            "date": "a date YYYY-MM-DD or 'today'",
+            "integer": "a whole number",
+            "boolean": "true or false",
+        }[self.type]
+
+    def term(self, raw: str, today: date | None = None) -> ox.NamedNode | ox.Literal:
+        """Parse a user's value into an RDF term, or raise :class:`ParameterError`."""
+        if len(raw) > MAX_VALUE_LENGTH:
+            raise ParameterError(self.name, self.expects(), raw[:40])
+        try:
+            if self.type == "iri":
+                iri = raw[1:-1] if raw.startswith("<") and raw.endswith(">") else raw
+                if _IRI.match(iri):
+                    return ox.NamedNode(iri)
+            elif self.type == "string":
+                return ox.Literal(raw)
+            elif self.type == "date":
+                if raw == "today":
+                    return _typed((today or date.today()).isoformat(), "date")
+                if _DATE.match(raw):
+                    return _typed(date.fromisoformat(raw).isoformat(), "date")
+            elif self.type == "integer":
+                if _INTEGER.match(raw):
+                    return _typed(str(int(raw)), "integer")
+            elif self.type == "boolean" and raw.lower() in _BOOLEANS:
+                return _typed(_BOOLEANS[raw.lower()], "boolean")
+        except (ValueError, UnicodeError):
+            pass
+        raise ParameterError(self.name, self.expects(), raw)
+
+
+def _typed(lexical: str, xsd_type: str) -> ox.Literal:
+    return ox.Literal(lexical, datatype=ox.NamedNode(XSD + xsd_type))
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    """A validated canned query.  ``sparql`` is the file as written; use :meth:`bind`."""
+
+    name: str
+    title: str
+    description: str
+    question: str | None
+    parameters: tuple[Parameter, ...]
+    columns: tuple[str, ...]
+    sparql: str
+    segments: tuple[str | Parameter, ...] = field(repr=False, compare=False, default=())
+
+    def parameter(self, name: str) -> Parameter:
+        """The named parameter, or :class:`ParameterError` listing the ones there are."""
+        for parameter in self.parameters:
+            if parameter.name == name:
+                return parameter
+        known = ", ".join(p.name for p in self.parameters) or "none"
+        raise ParameterError(name, f"a known parameter (this query takes: {known})")
+
+    def bind(self, values: dict[str, str] | None = None, *, today: date | None = None) -> str:
+        """The SPARQL text with every ``$name`` replaced by a term built from ``values``."""
+        values = dict(values or {})
+        for name in values:
+            self.parameter(name)
+        texts: dict[str, str] = {}
+        for parameter in self.parameters:
+            raw = values.get(parameter.name, parameter.default)
+            if raw is not None:
+                texts[parameter.name] = str(parameter.term(raw, today))
+            elif parameter.optional:
+                texts[parameter.name] = f"?_unbound_{parameter.name}"
+            else:
+                raise ParameterError(parameter.name, "a value (it is required)")
+        return "".join(
+            texts[part.name] if isinstance(part, Parameter) else part for part in self.segments
+        )
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every canned query, by name, in file-name order."""
+
+    queries: tuple[CannedQuery, ...]
+
+    def get(self, name: str) -> CannedQuery:
+        """The named query, or :class:`QueryNotFound`."""
+        for query in self.queries:
+            if query.name == name:
+                return query
+        raise QueryNotFound(f"no canned query named '{name}'")
+
+    def names(self) -> tuple[str, ...]:
+        """Query names in catalogue order."""
+        return tuple(query.name for query in self.queries)
+
+
+def load_catalog(directory: Path, base: str = DEFAULT_BASE) -> Catalog:
+    """Read and validate every ``*.rq`` in ``directory``; the first fault stops loading."""
+    paths = sorted(directory.glob("*.rq"))
+    if not paths:
+        raise CatalogError(directory.name, None, "no canned queries (*.rq) found")
+    return Catalog(tuple(parse_query(p.stem, p.read_text(encoding="utf-8"), base) for p in paths))
+
+
+def parse_query(name: str, text: str, base: str = DEFAULT_BASE) -> CannedQuery:
+    """Parse and validate one query file's text; errors name ``{name}.rq`` and a line."""
+    source = f"{name}.rq"
+    fields, lines = _read_header(source, text)
+    for key in ("title", "description", "columns"):
+        if key not in fields:
+            raise CatalogError(source, 1, f"missing required header field '{key}'")
+    parameters = tuple(
+        _parse_param(source, line, value, base)
+        for value, line in zip(fields.get("param", []), lines.get("param", []), strict=True)
+    )
+    seen: set[str] = set()
+    for parameter, line in zip(parameters, lines.get("param", []), strict=True):
+        if parameter.name in seen:
+            raise CatalogError(source, line, f"parameter '{parameter.name}' declared twice")
+        seen.add(parameter.name)
+    columns = tuple(fields["columns"][0].split())
+    query = CannedQuery(
+        name=name,
+        title=fields["title"][0],
+        description=fields["description"][0],
+        question=fields.get("question", [None])[0],
+        parameters=parameters,
+        columns=columns,
+        sparql=text,
+        segments=_split(source, text, {p.name: p for p in parameters}),
+    )
+    _check_sparql(query, lines["columns"][0])
+    return query
+
+
+def _read_header(source: str, text: str) -> tuple[dict[str, list[str]], dict[str, list[int]]]:
+    fields: dict[str, list[str]] = {}
+    lines: dict[str, list[int]] = {}
+    last: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.rstrip()
+        if not line.startswith("#"):
+            break
+        if line == "#":
+            last = None
+            continue
+        if last is not None and line.startswith("#  "):
+            fields[last][-1] += " " + line[1:].strip()
+            continue
+        match = _FIELD.match(line)
+        if match is None:
+            raise CatalogError(source, number, "expected a header line '# key: value'")
+        key, value = match.group(1), match.group(2).strip()
+        if key not in FIELDS:
+            raise CatalogError(source, number, f"unknown header field '{key}'")
+        if key in fields and key != "param":
+            raise CatalogError(source, number, f"header field '{key}' given twice")
+        if not value:
+            raise CatalogError(source, number, f"header field '{key}' is empty")
+        fields.setdefault(key, []).append(value)
+        lines.setdefault(key, []).append(number)
+        last = key
+    return fields, lines
+
+
+def _parse_param(source: str, line: int, value: str, base: str) -> Parameter:
+    try:
+        words = shlex.split(value)
+    except ValueError as exc:
+        raise CatalogError(source, line, f"param: {exc}") from None
+    if len(words) < 2:
+        raise CatalogError(source, line, "param: expected 'NAME TYPE [key=value ...]'")
+    name, kind, options = words[0], words[1], words[2:]
+    if not _NAME.match(name):
+        raise CatalogError(source, line, f"param: bad name '{name}' (use [a-z][A-Za-z0-9_]*)")
+    if kind not in PARAM_TYPES:
+        raise CatalogError(source, line, f"param {name}: type must be one of {PARAM_TYPES}")
+    settings: dict[str, str] = {}
+    optional = False
+    for option in options:
+        key, equals, setting = option.partition("=")
+        if option == "optional":
+            optional = True
+        elif equals and key in ("label", "default", "class") and key not in settings:
+            settings[key] = setting
+        else:
+            raise CatalogError(source, line, f"param {name}: unexpected '{option}'")
+    rdf_class = settings.get("class")
+    if rdf_class is not None:
+        if kind != "iri":
+            raise CatalogError(source, line, f"param {name}: class= applies to iri only")
+        rdf_class = _header_iri(source, line, rdf_class, base)
+    default = settings.get("default")
+    if default is not None and optional:
+        raise CatalogError(source, line, f"param {name}: optional and default= conflict")
+    if default is not None and kind == "iri":
+        default = _header_iri(source, line, default, base)
+    parameter = Parameter(name, kind, settings.get("label", name), default, optional, rdf_class)
+    if default is not None:
+        try:
+            parameter.term(default)
+        except ParameterError as exc:
+            raise CatalogError(source, line, f"param {name}: bad default: {exc}") from None
+    return parameter
+
+
+def _header_iri(source: str, line: int, text: str, base: str) -> str:
+    """``<iri>`` (relative to the base) or ``prefix:name`` to an absolute IRI."""
+    if text.startswith("<") and text.endswith(">"):
+        return urljoin(base, text[1:-1])
+    prefix, colon, local = text.partition(":")
+    if colon and prefix in PREFIXES:
+        return PREFIXES[prefix] + local
+    raise CatalogError(source, line, f"'{text}' is neither <iri> nor a known prefix:name")
+
+
+def _split(source: str, text: str, params: dict[str, Parameter]) -> tuple[str | Parameter, ...]:
+    """Cut the text at every ``$name`` outside comments, strings and IRIs."""
+    segments: list[str | Parameter] = []
+    used: set[str] = set()
+    buffer: list[str] = []
+    for match in _SPARQL_TOKENS.finditer(text):
+        name = match.group("param")
+        if name is None:
+            buffer.append(match.group(0))
+            continue
+        if name not in params:
+            line = text.count("\n", 0, match.start()) + 1
+            raise CatalogError(source, line, f"${name} is not a declared param")
+        segments.extend(["".join(buffer), params[name]])
+        buffer = []
+        used.add(name)
+    segments.append("".join(buffer))
+    unused = sorted(params.keys() - used)
+    if unused:
+        raise CatalogError(source, None, f"param '{unused[0]}' is declared but never used")
+    return tuple(segments)
+
+
+def _check_sparql(query: CannedQuery, columns_line: int) -> None:
+    """Bind samples, parse with pyoxigraph and compare the projection with ``columns``."""
+    samples = {"iri": "urn:cspkg:sample", "string": "sample", "date": "today"}
+    samples |= {"integer": "0", "boolean": "true"}
+    trials = [{p.name: p.default or samples[p.type] for p in query.parameters}]
+    if any(p.optional for p in query.parameters):
+        trials.append({p.name: trials[0][p.name] for p in query.parameters if not p.optional})
+    source = f"{query.name}.rq"
+    for values in trials:
+        try:
+            result = ox.Store().query(query.bind(values))
+        except SyntaxError as exc:
+            match = _ORACLE_ERROR.match(str(exc))
+            line = _error_line(query.bind(values)) or (int(match.group(1)) if match else None)
+            problem = match.group(3) if match else str(exc)
+            raise CatalogError(source, line, f"SPARQL: {problem}") from None
+        if not isinstance(result, ox.QuerySolutions):
+            raise CatalogError(source, None, "canned queries must be SELECT queries")
+        projected = tuple(variable.value for variable in result.variables)
+        if projected != query.columns:
+            problem = f"columns {' '.join(query.columns)} but SELECT gives {' '.join(projected)}"
+            raise CatalogError(source, columns_line, problem)
+
+
+def _error_line(text: str) -> int | None:
+    """Where rdflib's parser stops: usually the faulty line, where pyoxigraph reports EOF."""
+    try:
+        parseQuery(text)
+    except ParseException as exc:
+        return int(exc.lineno)
+    return None

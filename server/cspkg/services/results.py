@@ -1,0 +1,114 @@
+"""A query's answer as a plain table, and its CSV, JSON and text renderings.
+
+Kept apart from any store so the CLI and (later) the web layer render the same way.  CSV
+and JSON follow the W3C SPARQL 1.1 results formats, so other tools can read them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+FORMATS = ("table", "csv", "json")
+
+
+@dataclass(frozen=True)
+class Table:
+    """Column names and rows of RDF terms (``None`` where a variable is unbound)."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Term | None, ...], ...]
+
+    @classmethod
+    def from_solutions(cls, solutions: Any) -> Table:
+        """Read pyoxigraph ``QuerySolutions`` (anything with ``variables`` and rows)."""
+        columns = tuple(variable.value for variable in solutions.variables)
+        rows = tuple(tuple(solution[name] for name in columns) for solution in solutions)
+        return cls(columns, rows)
+
+    def records(self) -> list[dict[str, str | None]]:
+        """Rows as dicts of lexical values: easy to compare in tests and templates."""
+        return [
+            {
+                name: None if term is None else term.value
+                for name, term in zip(self.columns, row, strict=True)
+            }
+            for row in self.rows
+        ]
+
+
+def render(table: Table, form: str) -> str:
+    """``table`` as ``table`` (aligned text), ``csv`` or ``json`` text."""
+    if form == "csv":
+        return to_csv(table)
+    if form == "json":
+        return to_json(table)
+    return to_text(table)
+
+
+def to_csv(table: Table) -> str:
+    """SPARQL 1.1 CSV results: a header of names, then plain values."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(table.columns)
+    writer.writerows([_plain(term) for term in row] for row in table.rows)
+    return out.getvalue()
+
+
+def to_json(table: Table) -> str:
+    """SPARQL 1.1 JSON results (``application/sparql-results+json``)."""
+    bindings = [
+        {
+            name: _json_term(term)
+            for name, term in zip(table.columns, row, strict=True)
+            if term is not None
+        }
+        for row in table.rows
+    ]
+    document = {"head": {"vars": list(table.columns)}, "results": {"bindings": bindings}}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def to_text(table: Table, width: int = 60) -> str:
+    """Aligned columns for a terminal; long cells are cut at ``width`` characters."""
+    cells = [list(table.columns)] + [[_cut(_plain(t), width) for t in row] for row in table.rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(table.columns))]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    count = len(table.rows)
+    return "\n".join(lines) + f"\n({count} row{'' if count == 1 else 's'})\n"
+
+
+def _plain(term: Term | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def _cut(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _json_term(term: Term) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    result = {"type": "literal", "value": term.value}
+    if term.language:
+        result["xml:lang"] = term.language
+    elif term.datatype.value != XSD_STRING:
+        result["datatype"] = term.datatype.value
+    return result
