@@ -262,13 +262,12 @@ class PlanGraphBuilder:
                 if part == "priorities"
                 else [(a.text, "") for a in pcp.approaches]
             )
-            for position, (name, description) in enumerate(entries, start=1):
+            for name, description in entries:
                 node = URIRef(f"{scheme}/{slugify(name)}")
                 g.add((node, RDF.type, SKOS.Concept))
                 g.add((node, RDF.type, concept_class))
                 g.add((node, SKOS.prefLabel, Literal(name)))
                 g.add((node, RDFS.label, Literal(name)))
-                g.add((node, SKOS.notation, Literal(str(position))))
                 if description:
                     g.add((node, SKOS.definition, Literal(description)))
                 g.add((node, SKOS.inScheme, scheme))
