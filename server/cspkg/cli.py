@@ -13,7 +13,9 @@ from .errors import CspkgError
 
 @click.group()
 @click.version_option(__version__, prog_name="cspkg")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="TOML settings file.")
+@click.option(
+    "--config", "config_file", type=click.Path(dir_okay=False), help="TOML settings file."
+)
 @click.option("--base", help="Base URI for things and concept schemes.")
 @click.pass_context
 def cli(ctx: click.Context, config_file: str | None, base: str | None) -> None:
