@@ -67,6 +67,15 @@ class EmbeddedStore:
                     raise RdfInputError(f"{source.name}: {exc}") from None
             self._generation += 1
 
+    def load_graph_dataset(self, nquads: bytes) -> None:
+        """Add a whole N-Quads dataset (e.g. another store's dump), graphs preserved."""
+        with self._lock:
+            try:
+                self._store.bulk_load(nquads, format=RdfFormat.N_QUADS)
+            except SyntaxError as exc:
+                raise RdfInputError(f"the dataset could not be parsed: {exc}") from None
+            self._generation += 1
+
     def _snapshot(self) -> Path:
         """The N-Quads file of the current generation, written on first need."""
         with self._lock:

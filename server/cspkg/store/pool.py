@@ -15,6 +15,7 @@ multiprocessing start methods would do.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import socket
@@ -124,10 +125,8 @@ class QueryPool:
                 worker = self._idle.get_nowait()
             except queue.Empty:
                 break
-            try:
+            with contextlib.suppress(OSError):
                 worker.conn.send(None)
-            except OSError:
-                pass
             try:
                 worker.process.wait(timeout=2)
             except subprocess.TimeoutExpired:

@@ -17,7 +17,10 @@ from urllib.parse import urljoin
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
-_NAME_START = r"A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D\u2070-\uFFFD"
+_NAME_START = (
+    r"A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF"
+    r"\u200C-\u200D\u2070-\uFFFD"
+)
 _NAME_CHAR = _NAME_START + r"_0-9\-\u00B7\u0300-\u036F\u203F-\u2040"
 
 _TOKEN = re.compile(
@@ -32,7 +35,7 @@ _TOKEN = re.compile(
   | (?P<pname>(?:[%(s)s][%(c)s.]*)?:(?:[%(c)s:%%]|\\[^\s]|\.(?=[%(c)s:%%\\]))*)
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<other>.)
-    """
+    """  # noqa: UP031  (the pattern is full of braces)
     % {"s": _NAME_START, "c": _NAME_CHAR},
     re.VERBOSE | re.DOTALL,
 )
@@ -96,9 +99,14 @@ def _prologue(toks: Sequence[Token]) -> tuple[str, dict[str, str]]:
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         if token.is_word("BASE") and nxt is not None and nxt.kind == "iri":
             base = urljoin(base, nxt.text[1:-1])
-        elif token.is_word("PREFIX") and i + 2 < len(toks) and nxt is not None:
-            if nxt.kind == "pname" and toks[i + 2].kind == "iri":
-                prefixes[nxt.text.rstrip(":")] = urljoin(base, toks[i + 2].text[1:-1])
+        elif (
+            token.is_word("PREFIX")
+            and i + 2 < len(toks)
+            and nxt is not None
+            and nxt.kind == "pname"
+            and toks[i + 2].kind == "iri"
+        ):
+            prefixes[nxt.text.rstrip(":")] = urljoin(base, toks[i + 2].text[1:-1])
     return base, prefixes
 
 
@@ -153,11 +161,11 @@ def inject_using(text: str, using: Sequence[str], using_named: Sequence[str]) ->
     last = 0
     previous: Token | None = None
     for token in tokens(text):
-        if token.is_word("WHERE") and token.depth == 0:
-            if previous is None or not previous.is_word("DELETE"):
-                pieces.append(text[last : token.start])
-                pieces.append(clause + " ")
-                last = token.start
+        after_delete = previous is not None and previous.is_word("DELETE")
+        if token.is_word("WHERE") and token.depth == 0 and not after_delete:
+            pieces.append(text[last : token.start])
+            pieces.append(clause + " ")
+            last = token.start
         previous = token
     pieces.append(text[last:])
     return "".join(pieces)
