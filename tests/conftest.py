@@ -173,7 +173,7 @@ def _settings(**overrides: object) -> Settings:
 @pytest.fixture(scope="session", params=["embedded", "remote"])
 def live(request: pytest.FixtureRequest) -> Iterator[Live]:
     """A read-only service with a short timeout and a small row limit."""
-    yield from _live(request, _settings(query_timeout=1.5, max_rows=500, max_query_length=5000))
+    yield from _live(request, _settings(query_timeout=1.5, max_rows=200, max_query_length=5000))
 
 
 @pytest.fixture(scope="session", params=["embedded", "remote"])
