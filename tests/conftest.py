@@ -31,7 +31,10 @@ FIXTURES = Path(__file__).parent / "fixtures"
 W3C = SHARED / "w3c" / "rdf-tests" / "sparql" / "sparql11"
 ADMIN_TOKEN = "test-admin-token"
 SLOW_GRAPH = "urn:test:slow"
-SLOW_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:test:slow> { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } }"
+SLOW_QUERY = (
+    "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:test:slow> "
+    "{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } }"
+)
 UT = Namespace("http://www.w3.org/2009/sparql/tests/test-update#")
 
 

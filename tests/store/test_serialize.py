@@ -47,7 +47,7 @@ def test_tsv_uses_ntriples_terms_and_escapes_tabs() -> None:
 
 def test_xml_escapes() -> None:
     text = b"".join(write_xml(RESULT)).decode()
-    assert '<variable name="s"/>' in text and "a,b &quot;q&quot;" in text or 'a,b "q"' in text
+    assert '<variable name="s"/>' in text and 'a,b "q"' in text
     assert "<boolean>false</boolean>" in b"".join(write_xml(AskResult(False))).decode()
 
 

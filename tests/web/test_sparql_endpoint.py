@@ -18,7 +18,8 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 from ..conftest import SLOW_QUERY, Live
 
 ACTIONS = """PREFIX cspkg: <https://cspkg.example.org/def/cspkg#>
-SELECT ?action ?ordinal WHERE { ?action a cspkg:Action ; cspkg:ordinal ?ordinal } ORDER BY ?ordinal"""
+SELECT ?action ?ordinal WHERE { ?action a cspkg:Action ; cspkg:ordinal ?ordinal }
+ORDER BY ?ordinal"""
 CONSTRUCT = "CONSTRUCT WHERE { ?s a <https://cspkg.example.org/def/cspkg#Action> }"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 
