@@ -10,10 +10,11 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test setup lint format clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package.json package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	npm ci --no-audit --no-fund || echo "npm ci failed: the query page falls back to a plain form"
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -21,6 +22,8 @@ setup: $(STAMP)
 run: setup
 	$(BIN)/cspkg import ../shared/seed/cannock-chase-csp-delivery-plan-2024-25.txt
 	$(BIN)/cspkg validate
+	@echo "Open http://127.0.0.1:5000/ for the query page (SPARQL endpoint: http://127.0.0.1:5000/sparql)"
+	$(BIN)/cspkg serve
 
 test: setup
 	$(BIN)/ruff check server tests

@@ -1,19 +1,43 @@
-"""Shared fixtures: paths, settings, a CLI runner, the query catalogue, a small store."""
+"""Shared fixtures: paths, settings, a CLI runner, the catalogue, stores of both kinds, servers.
+
+The remote store is a real ``oxigraph serve`` on a free loopback port; live servers are
+the real app on werkzeug's threaded server, so tests speak HTTP to a running service.
+"""
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
+import requests
 from click.testing import CliRunner
+from rdflib import Graph, Namespace
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from cspkg.catalog import Catalog, load_catalog
 from cspkg.config import PROJECT_ROOT, Settings, load_settings
 from cspkg.services.canned_queries import LocalStore
+from cspkg.store import EmbeddedStore, RemoteStore, Store
+from cspkg.store.sources import find_sources
+from cspkg.web import create_app
 
 SHARED = PROJECT_ROOT.parent / "shared"
 SEED_PLAN = SHARED / "seed" / "cannock-chase-csp-delivery-plan-2024-25.txt"
 FIXTURES = Path(__file__).parent / "fixtures"
+W3C = SHARED / "w3c" / "rdf-tests" / "sparql" / "sparql11"
+ADMIN_TOKEN = "test-admin-token"
+SLOW_GRAPH = "urn:test:slow"
+SLOW_QUERY = (
+    "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:test:slow> "
+    "{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } }"
+)
+UT = Namespace("http://www.w3.org/2009/sparql/tests/test-update#")
 
 
 @pytest.fixture
@@ -36,3 +60,140 @@ def catalog() -> Catalog:
 def mini_store() -> LocalStore:
     """A small graph in the model's shape (tests/fixtures/mini-plan.ttl), read-only."""
     return LocalStore([FIXTURES / "mini-plan.ttl"])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_up(url: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{url} did not come up")
+
+
+@pytest.fixture(scope="session")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], str]]:
+    """Start ``oxigraph serve`` instances on demand; all stopped at session end."""
+    processes: list[subprocess.Popen[bytes]] = []
+
+    def start() -> str:
+        port = free_port()
+        location = tmp_path_factory.mktemp("oxigraph")
+        command = ["oxigraph", "serve", "--location", str(location)]
+        command += ["--bind", f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", "4"]
+        processes.append(subprocess.Popen(command, stderr=subprocess.DEVNULL))
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(url + "/query?query=ASK%7B%7D")
+        return url
+
+    yield start
+    for process in processes:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def remote_url(oxigraph: Callable[[], str]) -> str:
+    """A server for store-level tests (cleared before each)."""
+    return oxigraph()
+
+
+@pytest.fixture(params=["embedded", "remote"])
+def store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    """An empty store of each kind (embedded runs queries inline)."""
+    if request.param == "embedded":
+        made: Store = EmbeddedStore()
+    else:
+        made = RemoteStore(request.getfixturevalue("remote_url"))
+        made.update("DROP ALL")
+    yield made
+    made.close()
+
+
+def w3c_graph_data() -> list[tuple[str, Path]]:
+    """(graph name, file) pairs the protocol manifest asks to load, deduplicated."""
+    manifest = Graph().parse(W3C / "protocol" / "manifest.ttl", format="turtle")
+    found = {}
+    for node in manifest.objects(None, UT.graphData):
+        name = manifest.value(node, Namespace("http://www.w3.org/2000/01/rdf-schema#").label)
+        path = manifest.value(node, UT.graph)
+        found[str(name)] = Path(str(path).removeprefix("file://"))
+    return sorted(found.items())
+
+
+def fill(store: Store) -> None:
+    """The data every live server holds: fixture plan, W3C data, a graph for slow queries."""
+    for source in find_sources(
+        "https://cspkg.example.org/", [FIXTURES / "ontology", FIXTURES / "data"]
+    ):
+        store.load_graph(source.graph_iri, source.path.read_bytes(), source.media_type)
+    for name, path in w3c_graph_data():
+        store.load_graph(name, path.read_bytes(), "application/n-triples")
+    for folder in ("csv-tsv-res", "json-res"):
+        for path in sorted((W3C / folder).glob("data*.ttl")):
+            store.load_graph(f"urn:w3c:{folder}/{path.name}", path.read_bytes(), "text/turtle")
+    slow = b"".join(b"<urn:s%d> <urn:p> %d .\n" % (i, i) for i in range(300))
+    store.load_graph(SLOW_GRAPH, slow, "text/turtle")
+
+
+@dataclass
+class Live:
+    """A running service: its base URL, store kind and settings."""
+
+    url: str
+    kind: str
+    store: Store
+    settings: Settings
+
+    @property
+    def sparql(self) -> str:
+        return self.url + "/sparql"
+
+
+def _serve(settings: Settings, store: Store) -> tuple[BaseWSGIServer, str]:
+    app = create_app(settings, store)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}"
+
+
+def _live(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Live]:
+    if request.param == "embedded":
+        store: Store = EmbeddedStore(workers=2)
+    else:
+        store = RemoteStore(request.getfixturevalue("oxigraph")())
+    fill(store)
+    server, url = _serve(settings, store)
+    yield Live(url, request.param, store, settings)
+    server.shutdown()
+    store.close()
+
+
+def _settings(**overrides: object) -> Settings:
+    base = load_settings(
+        environ={},
+        ontology_dir=FIXTURES / "ontology",
+        data_dir=FIXTURES / "data",
+        shapes_dir=FIXTURES / "shapes",
+    )
+    return replace(base, **overrides)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session", params=["embedded", "remote"])
+def live(request: pytest.FixtureRequest) -> Iterator[Live]:
+    """A read-only service with a short timeout and a small row limit."""
+    yield from _live(request, _settings(query_timeout=1.5, max_rows=200, max_query_length=5000))
+
+
+@pytest.fixture(scope="session", params=["embedded", "remote"])
+def live_rw(request: pytest.FixtureRequest) -> Iterator[Live]:
+    """A service with writes enabled by an admin token."""
+    yield from _live(request, _settings(admin_token=ADMIN_TOKEN, query_timeout=5.0))

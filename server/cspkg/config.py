@@ -34,6 +34,8 @@ class Settings:
     """URL of a remote SPARQL 1.1 server; ``None`` uses the embedded store."""
     admin_token: str | None = field(default=None, repr=False)
     query_timeout: float = 30.0
+    query_workers: int = 2
+    """Worker processes running embedded-store queries (killed and replaced on timeout)."""
     max_rows: int = 10_000
     max_query_length: int = 100_000
     max_upload_bytes: int = 5_000_000

@@ -42,7 +42,31 @@ class ValidationFailed(CspkgError):
 
 
 class QuerySyntaxError(CspkgError):
-    """A SPARQL query or update could not be parsed; the message carries the position."""
+    """A SPARQL query or update could not be parsed; the message carries the position.
+
+    ``line`` and ``column`` are 1-based when the parser reported them.
+    """
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        self.line = line
+        self.column = column
+        super().__init__(message)
+
+
+class ProtocolError(CspkgError):
+    """A request broke the SPARQL 1.1 Protocol (two queries, wrong method, bad encoding...)."""
+
+
+class UnsupportedMediaType(ProtocolError):
+    """A POST body came with a media type the protocol does not allow there."""
+
+
+class NotAcceptable(CspkgError):
+    """No result format the client accepts can carry this kind of result."""
+
+
+class RequestTooLarge(CspkgError):
+    """A query, update or upload is longer than the configured limit."""
 
 
 class QueryTimeout(CspkgError):
@@ -51,6 +75,10 @@ class QueryTimeout(CspkgError):
 
 class QueryRefused(CspkgError):
     """A query is well formed but not allowed here (update without token, SERVICE off-list...)."""
+
+
+class AuthenticationRequired(QueryRefused):
+    """A write came without the ``Authorization: Bearer`` token the service was started with."""
 
 
 class StoreUnavailable(CspkgError):

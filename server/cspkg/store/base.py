@@ -1,0 +1,103 @@
+"""The one store interface everything above ``store/`` talks to, and its typed results.
+
+Two implementations exist (embedded pyoxigraph, remote SPARQL server); services and the
+web layer see only this protocol, so both behave the same from the outside.  Results use
+pyoxigraph's term classes because both implementations produce them naturally (the
+remote one by parsing the server's SPARQL JSON / N-Triples answers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, TypeAlias, runtime_checkable
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+
+Term: TypeAlias = NamedNode | BlankNode | Literal | Triple
+"""An RDF term as it appears in a result."""
+
+
+@dataclass(frozen=True)
+class SelectResult:
+    """Rows of a SELECT query; ``truncated`` says rows were cut at the row limit."""
+
+    variables: tuple[str, ...]
+    rows: list[tuple[Term | None, ...]]
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class AskResult:
+    """The answer of an ASK query."""
+
+    value: bool
+
+
+@dataclass(frozen=True)
+class GraphResult:
+    """Triples from CONSTRUCT or DESCRIBE; ``truncated`` says triples were cut at the limit."""
+
+    triples: list[Triple] = field(default_factory=list)
+    truncated: bool = False
+
+
+QueryResult: TypeAlias = SelectResult | AskResult | GraphResult
+
+
+@runtime_checkable
+class Store(Protocol):
+    """A quad store reached over SPARQL.  Named graphs hold the data; the default graph
+    seen by queries is their union unless the request names a dataset."""
+
+    kind: str
+    """``"embedded"`` or ``"remote"``: reported by ``/health``."""
+
+    @property
+    def generation(self) -> int:
+        """A counter bumped by every write made through this object (cache keys, replicas)."""
+        ...
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        timeout: float | None = None,
+        max_rows: int | None = None,
+        base_iri: str | None = None,
+    ) -> QueryResult:
+        """Run a query; raise ``QuerySyntaxError``, ``QueryTimeout`` or ``StoreUnavailable``."""
+        ...
+
+    def update(
+        self,
+        sparql: str,
+        *,
+        using_graph_uris: Sequence[str] = (),
+        using_named_graph_uris: Sequence[str] = (),
+        base_iri: str | None = None,
+    ) -> None:
+        """Apply a SPARQL Update as one transaction."""
+        ...
+
+    def load_graph(self, graph_iri: str, data: bytes, media_type: str) -> None:
+        """Replace one named graph with the parsed ``data``, atomically."""
+        ...
+
+    def graphs(self) -> list[str]:
+        """IRIs of the named graphs, sorted."""
+        ...
+
+    def triple_count(self) -> int:
+        """Number of statements in all named graphs."""
+        ...
+
+    def dump(self) -> bytes:
+        """The whole dataset as N-Quads: used to check writes on a scratch copy."""
+        ...
+
+    def close(self) -> None:
+        """Release processes, files and connections."""
+        ...

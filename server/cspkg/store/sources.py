@@ -1,0 +1,45 @@
+"""Which files make up the dataset, and the named graph each one goes into.
+
+Each source file is its own named graph, so a file can be replaced without touching the
+others and every triple can be traced to its file: ``{base}graph/{dir}/{relative path
+without extension}``, e.g. ``{base}graph/data/plans/cannock-chase-csp-2024-25``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+SOURCE_SUFFIXES = {".ttl": "text/turtle", ".nt": "application/n-triples"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """One RDF file, its display name (no server path) and its graph IRI."""
+
+    path: Path
+    name: str
+    graph_iri: str
+    media_type: str
+
+
+def graph_iri(base: str, name: str) -> str:
+    """The named graph for a source called ``name`` (``data/plans/x.ttl``)."""
+    stem = name.rsplit(".", 1)[0] if "." in name.rsplit("/", 1)[-1] else name
+    return f"{base}graph/{stem}"
+
+
+def find_sources(base: str, directories: Iterable[Path]) -> list[Source]:
+    """Every ``*.ttl`` / ``*.nt`` file under the directories, recursively, in stable order."""
+    found: list[Source] = []
+    for directory in directories:
+        if not directory.is_dir():
+            continue
+        for path in sorted(directory.rglob("*")):
+            media_type = SOURCE_SUFFIXES.get(path.suffix)
+            if media_type is None or not path.is_file():
+                continue
+            name = (Path(directory.name) / path.relative_to(directory)).as_posix()
+            found.append(Source(path, name, graph_iri(base, name), media_type))
+    return found

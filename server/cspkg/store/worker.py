@@ -1,0 +1,65 @@
+"""The body of a query worker process (see ``pool.py``): load a replica, answer tasks.
+
+Replies are ``("ok", result)``, ``("syntax", (message, line, column))`` or
+``("error", None)``: exception text from the engine may hold paths, so it stays here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+
+from pyoxigraph import RdfFormat, Store
+
+from ..errors import QuerySyntaxError
+from .engine import execute
+
+
+@dataclass(frozen=True)
+class Task:
+    """What a worker needs to run one query (picklable)."""
+
+    snapshot: str
+    sparql: str
+    default_graph_uris: Sequence[str]
+    named_graph_uris: Sequence[str]
+    max_rows: int | None
+    base_iri: str | None
+
+
+def serve(conn: Connection) -> None:
+    """Answer tasks until the parent sends ``None`` or goes away."""
+    store = Store()
+    loaded: str | None = None
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        try:
+            if task.snapshot != loaded:
+                store = Store()
+                store.bulk_load(path=task.snapshot, format=RdfFormat.N_QUADS)
+                loaded = task.snapshot
+            result = execute(
+                store,
+                task.sparql,
+                task.default_graph_uris,
+                task.named_graph_uris,
+                task.max_rows,
+                task.base_iri,
+            )
+            reply: tuple[str, object] = ("ok", result)
+        except QuerySyntaxError as exc:
+            reply = ("syntax", (str(exc), exc.line, exc.column))
+        except (OSError, ValueError):
+            reply = ("error", None)
+        conn.send(reply)
+
+
+def main(fd: int) -> None:
+    """Entry point of a worker process: ``fd`` is its end of the socket pair."""
+    serve(Connection(fd))

@@ -1,0 +1,43 @@
+"""The app factory: the only place settings, store, services and blueprints meet."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, Response, g
+
+from ..config import Settings
+from ..services.sparql_service import SparqlService
+from ..store.base import Store
+from ..store.factory import open_store
+from . import health, pages, sparql
+from .context import EXTENSION, Services
+from .errors import register_error_handlers
+
+
+def create_app(settings: Settings, store: Store | None = None) -> Flask:
+    """Build the app; opens (and for the embedded store, loads) the store if not given."""
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = max(settings.max_upload_bytes, settings.max_query_length)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    store = store if store is not None else open_store(settings)
+    app.extensions[EXTENSION] = Services(settings, store, SparqlService(store, settings))
+    for blueprint in (sparql.bp, pages.bp, health.bp):
+        app.register_blueprint(blueprint)
+    register_error_handlers(app)
+
+    @app.before_request
+    def _start_clock() -> None:
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _timing(response: Response) -> Response:
+        """Duration as a header (gunicorn's access log line carries it too)."""
+        started = g.get("started")
+        if started is not None:
+            response.headers["Server-Timing"] = (
+                f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+            )
+        return response
+
+    return app

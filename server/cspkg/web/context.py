@@ -1,0 +1,28 @@
+"""Typed access to what ``create_app`` attached to the app (no module-level state)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+
+from ..config import Settings
+from ..services.sparql_service import SparqlService
+from ..store.base import Store
+
+EXTENSION = "cspkg"
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything the blueprints need, built once per app."""
+
+    settings: Settings
+    store: Store
+    sparql: SparqlService
+
+
+def services() -> Services:
+    found = current_app.extensions[EXTENSION]
+    assert isinstance(found, Services)
+    return found

@@ -1,0 +1,78 @@
+"""The one place exceptions become HTTP answers, chosen by exception type.
+
+Bodies carry the exception's own message (written to be safe for users: no paths, no
+tracebacks) as plain text, or as JSON when the client prefers it.  Anything not a
+``CspkgError`` is left to Flask, which answers 500 without details.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, request
+
+from ..errors import (
+    AuthenticationRequired,
+    CspkgError,
+    NotAcceptable,
+    ProtocolError,
+    QueryRefused,
+    QuerySyntaxError,
+    QueryTimeout,
+    RdfInputError,
+    RequestTooLarge,
+    StoreUnavailable,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
+from .negotiation import parse_accept, quality
+
+STATUS: dict[type[CspkgError], int] = {
+    AuthenticationRequired: 401,
+    QueryRefused: 403,
+    QuerySyntaxError: 400,
+    UnsupportedMediaType: 415,
+    ProtocolError: 400,
+    NotAcceptable: 406,
+    RequestTooLarge: 413,
+    ValidationFailed: 422,
+    RdfInputError: 400,
+    QueryTimeout: 503,
+    StoreUnavailable: 503,
+    CspkgError: 400,
+}
+"""Exception type -> status; the most specific class in the exception's MRO wins."""
+
+
+def status_for(exc: CspkgError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 400
+
+
+def _wants_json() -> bool:
+    """JSON only for clients that prefer ``application/json`` to ``text/plain``."""
+    ranges = parse_accept(request.headers.get("Accept"))
+    return quality(ranges, "application/json") > quality(ranges, "text/plain")
+
+
+def handle(exc: CspkgError) -> Response:
+    """Answer a project exception with its status and message."""
+    status = status_for(exc)
+    message = str(exc)
+    if _wants_json():
+        body: dict[str, object] = {"error": type(exc).__name__, "message": message}
+        if isinstance(exc, QuerySyntaxError) and exc.line is not None:
+            body["line"], body["column"] = exc.line, exc.column
+        response = jsonify(body)
+    else:
+        response = Response(message + "\n", mimetype="text/plain")
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="cspkg"'
+    if status == 503:
+        response.headers["Retry-After"] = "5"
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(CspkgError, handle)

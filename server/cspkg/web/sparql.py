@@ -1,0 +1,114 @@
+"""``/sparql``: the SPARQL 1.1 Protocol endpoint (query, update, service description).
+
+Everything protocol-shaped happens here; what may run and how is the service's job.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from ..namespaces import PREFIXES
+from ..store.base import GraphResult, QueryResult
+from ..store.serialize import TABULAR_WRITERS, write_graph
+from ..store.sparql_text import query_form
+from .context import services
+from .negotiation import HTML, Kind, negotiate
+from .pages import query_page
+from .protocol import parse_operation
+
+bp = Blueprint("sparql", __name__)
+
+TRUNCATED_HEADER = "Cspkg-Results-Truncated"
+_CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": f"{TRUNCATED_HEADER}, Content-Type",
+}
+_PREFLIGHT = {
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Authorization, Content-Type",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+@bp.after_request
+def add_cors(response: Response) -> Response:
+    """Any origin may query: the data is public and writes need a bearer token anyway."""
+    response.headers.update(_CORS)
+    if request.method == "OPTIONS":
+        response.headers.update(_PREFLIGHT)
+    return response
+
+
+def _content_type(media_type: str) -> str:
+    textual = media_type.startswith("text/") or media_type.endswith(("json", "xml"))
+    return f"{media_type}; charset=utf-8" if textual else media_type
+
+
+def _kind_of(result: QueryResult | None, text: str) -> Kind:
+    if result is not None:
+        return "graph" if isinstance(result, GraphResult) else "results"
+    return "graph" if query_form(text) in ("construct", "describe") else "results"
+
+
+def render(result: QueryResult, media_type: str, max_rows: int) -> Response:
+    """Serialise a result; tabular formats stream as they are written."""
+    if isinstance(result, GraphResult):
+        response = Response(write_graph(result, media_type, PREFIXES))
+    else:
+        response = Response(TABULAR_WRITERS[media_type](result))
+    response.headers["Content-Type"] = _content_type(media_type)
+    if getattr(result, "truncated", False):
+        response.headers[TRUNCATED_HEADER] = f"true; max-rows={max_rows}"
+        response.headers["Warning"] = f'199 - "results truncated at {max_rows} rows"'
+    return response
+
+
+@bp.route("/sparql", methods=["GET", "POST"], strict_slashes=False)
+def endpoint() -> Response:
+    op = parse_operation(
+        request.method,
+        request.headers.get("Content-Type"),
+        request.args.to_dict(flat=False),
+        request.get_data(cache=False),
+    )
+    found = services()
+    if op.kind == "none":
+        return describe(op.format)
+    if op.kind == "update":
+        found.sparql.update(
+            op.text,
+            authorization=request.headers.get("Authorization"),
+            using_graph_uris=op.using_graph_uris,
+            using_named_graph_uris=op.using_named_graph_uris,
+            base_iri=request.base_url,
+        )
+        return Response(status=204)
+    expected = _kind_of(None, op.text)
+    media_type = negotiate(expected, request.headers.get("Accept"), op.format)
+    result = found.sparql.query(
+        op.text, op.default_graph_uris, op.named_graph_uris, base_iri=request.base_url
+    )
+    actual = _kind_of(result, op.text)
+    if actual != expected:
+        media_type = negotiate(actual, request.headers.get("Accept"), op.format)
+    return render(result, media_type, found.settings.max_rows)
+
+
+def describe(format_param: str | None) -> Response:
+    """No query: the service description for machines, the query page for browsers."""
+    from ..services.description import describe_service
+
+    media_type = negotiate("description", request.headers.get("Accept"), format_param)
+    if media_type == HTML:
+        return query_page()
+    found = services()
+    triples = describe_service(
+        request.base_url,
+        found.store,
+        writes=found.sparql.writes_enabled,
+        federation=bool(found.settings.service_allow_list),
+    )
+    response = Response(write_graph(triples, media_type, PREFIXES))
+    response.headers["Content-Type"] = _content_type(media_type)
+    response.headers["Vary"] = "Accept"
+    return response

@@ -1,0 +1,46 @@
+"""Running the app on gunicorn (production WSGI) from ``cspkg serve``.
+
+One worker process with many threads: the embedded store is loaded once and shared by
+every request thread (a second worker would load, and hold, a second copy; writes made
+through one would not be seen by the other).  Queries still run in parallel, in the
+store's query worker processes.  The app is built inside the worker (no preload), so
+the query processes belong to the process that uses them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from ..config import Settings
+from .app import create_app
+
+ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(b)sB %(M)sms'
+"""One line per request, ending with its duration in milliseconds."""
+
+
+class GunicornServer(BaseApplication):  # type: ignore[misc]
+    """gunicorn driven from Python, so ``cspkg serve`` needs no separate config file."""
+
+    def __init__(self, settings: Settings, threads: int = 8) -> None:
+        self.settings = settings
+        self.options: dict[str, Any] = {
+            "bind": f"{settings.host}:{settings.port}",
+            "workers": 1,
+            "worker_class": "gthread",
+            "threads": threads,
+            "accesslog": "-",
+            "access_log_format": ACCESS_LOG_FORMAT,
+            "timeout": int(settings.query_timeout) + 30,
+            "graceful_timeout": 10,
+        }
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return create_app(self.settings)

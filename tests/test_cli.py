@@ -1,0 +1,85 @@
+"""The commands end to end: ``serve`` on real gunicorn, ``load`` into a real server."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import requests
+from click.testing import CliRunner
+from SPARQLWrapper import JSON, SPARQLWrapper
+
+from cspkg.cli import cli
+from cspkg.config import PROJECT_ROOT
+
+from .conftest import FIXTURES, free_port, wait_until_up
+
+FIXTURE_ENV = {
+    "CSPKG_ONTOLOGY_DIR": str(FIXTURES / "ontology"),
+    "CSPKG_DATA_DIR": str(FIXTURES / "data"),
+    "CSPKG_SHAPES_DIR": str(FIXTURES / "shapes"),
+}
+
+
+def test_serve_runs_on_gunicorn_and_logs_each_request() -> None:
+    port = free_port()
+    env = {**os.environ, **FIXTURE_ENV, "PYTHONPATH": str(PROJECT_ROOT / "server")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cspkg", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url + "/health", timeout=30)
+        health = requests.get(url + "/health", timeout=10).json()
+        assert health["store"] == "embedded" and health["triples"] > 0
+        client = SPARQLWrapper(url + "/sparql")
+        client.setQuery("SELECT (COUNT(*) AS ?n) WHERE { ?s a ?type }")
+        client.setReturnFormat(JSON)
+        rows = client.query().convert()["results"]["bindings"]  # type: ignore[index,call-overload]
+        assert int(rows[0]["n"]["value"]) > 0
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=30)
+    log = output.decode()
+    assert "gthread" in log and f"open {url}/" in log
+    assert any('"GET /health' in line and line.endswith("ms") for line in log.splitlines())
+
+
+def test_load_into_backend(oxigraph: Callable[[], str], runner: CliRunner) -> None:
+    url = oxigraph()
+    result = runner.invoke(cli, ["load", "--backend", url], env=FIXTURE_ENV)
+    assert result.exit_code == 0, result.output
+    assert "loaded 2 graph(s)" in result.output
+    graphs = requests.get(
+        url + "/query",
+        params={"query": "SELECT ?g { GRAPH ?g {} }"},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=10,
+    ).json()["results"]["bindings"]
+    assert {b["g"]["value"] for b in graphs} == {
+        "https://cspkg.example.org/graph/ontology/cspkg",
+        "https://cspkg.example.org/graph/data/plans/tiny-plan-2024-25",
+    }
+
+
+def test_load_refuses_invalid_data(
+    oxigraph: Callable[[], str], runner: CliRunner, tmp_path: Path
+) -> None:
+    url = oxigraph()
+    (tmp_path / "bad.ttl").write_text("<urn:a> a <https://cspkg.example.org/def/cspkg#Action> .")
+    env = {**FIXTURE_ENV, "CSPKG_DATA_DIR": str(tmp_path)}
+    result = runner.invoke(cli, ["load", "--backend", url], env=env)
+    assert result.exit_code != 0 and "violation" in result.output
+    count = requests.get(
+        url + "/query",
+        params={"query": "ASK { ?s ?p ?o }"},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=10,
+    ).json()["boolean"]
+    assert count is False
