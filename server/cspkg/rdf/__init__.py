@@ -1,0 +1,1 @@
+"""RDF in and out: reading RDF files, SHACL validation and its reports."""
