@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pyshacl
 from pyshacl.errors import ReportableRuntimeError
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDFS, SH, SKOS
 from rdflib.term import Node
 
@@ -36,6 +36,9 @@ from ..config import Settings
 from ..errors import CspkgError, RdfInputError
 from ..namespaces import CSPKG, SCHEMA, bind_prefixes
 from .rdf_files import load_rdf_files, turtle_files
+
+SHAPES = Namespace("https://cspkg.example.org/def/cspkg-shapes#")
+"""The shapes' own namespace (``shapes/*.ttl``), bound as ``cspkgsh:`` in reports."""
 
 LABEL_PREDICATES = (RDFS.label, SKOS.prefLabel, SCHEMA.name, DCTERMS.title, SH.name)
 """Where a node's human name is looked for, in order of preference."""
@@ -321,6 +324,7 @@ def _int_or_none(node: Node | None) -> int | None:
 
 
 __all__ = [
+    "SHAPES",
     "Finding",
     "Report",
     "Severity",
