@@ -1,7 +1,8 @@
-"""Shared fixtures: paths, settings and a CLI runner."""
+"""Shared fixtures: paths, settings, a CLI runner and the shapes fixtures."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -22,3 +23,23 @@ def settings() -> Settings:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+SHAPES_FIXTURES = FIXTURES / "shapes"
+
+
+@pytest.fixture
+def shapes_fixtures() -> Path:
+    """``valid.ttl`` (conforms, no findings) and ``breaks/*.ttl`` (each breaks one shape)."""
+    return SHAPES_FIXTURES
+
+
+@pytest.fixture
+def valid_graph() -> Path:
+    return SHAPES_FIXTURES / "valid.ttl"
+
+
+@pytest.fixture
+def as_of() -> date:
+    """The date the shapes fixtures are judged as of: nothing in valid.ttl is overdue then."""
+    return date(2025, 1, 1)

@@ -27,9 +27,11 @@ from enum import StrEnum
 from pathlib import Path
 
 import pyshacl
+from pyparsing import ParseBaseException
 from pyshacl.errors import ReportableRuntimeError
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDFS, SH, SKOS
+from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
 from ..config import Settings
@@ -146,10 +148,28 @@ def _load_shapes(shapes_dir: Path) -> _Shapes:
         except RdfInputError as exc:
             raise CspkgError(f"broken shapes file {exc}") from None
         for subject in part.subjects(unique=True):
-            if isinstance(subject, URIRef):
-                files_by_shape[subject] = name
+            files_by_shape[subject] = name
         graph += part
+    _check_sparql(graph, files_by_shape)
     return _Shapes(graph, files_by_shape)
+
+
+def _check_sparql(graph: Graph, files_by_node: Mapping[Node, str]) -> None:
+    """Compile every sh:select now, so a typo names its file instead of failing mid-run."""
+    declared = "".join(
+        f"PREFIX {graph.value(d, SH.prefix)}: <{graph.value(d, SH.namespace)}>\n"
+        for d in graph.objects(None, SH.declare)
+    )
+    for node, query in graph.subject_objects(SH.select):
+        text = declared + str(query).replace("$PATH", "<urn:cspkg:path>")
+        try:
+            prepareQuery(text)
+        except ParseBaseException as exc:
+            owner = graph.value(None, SH.sparql, node)
+            where = files_by_node.get(owner if owner is not None else node, "a shapes file")
+            raise CspkgError(
+                f"broken shapes file {where}: SPARQL of shape {owner} does not parse: {exc.msg}"
+            ) from None
 
 
 @functools.lru_cache(maxsize=8)
@@ -193,7 +213,7 @@ def validate_graph(data: Graph, settings: Settings, today: date | None = None) -
             allow_warnings=True,
             allow_infos=True,
         )
-    except ReportableRuntimeError as exc:
+    except (ReportableRuntimeError, ParseBaseException) as exc:
         raise CspkgError(_shapes_problem(exc, shapes)) from None
     assert isinstance(report_graph, Graph)
     bind_prefixes(report_graph)
@@ -231,7 +251,7 @@ def check_shapes(settings: Settings) -> None:
     _load_ontology(settings.ontology_dir)
 
 
-def _shapes_problem(exc: ReportableRuntimeError, shapes: _Shapes) -> str:
+def _shapes_problem(exc: ReportableRuntimeError | ParseBaseException, shapes: _Shapes) -> str:
     text = str(getattr(exc, "message", "") or exc).strip().splitlines()
     first = text[0] if text else type(exc).__name__
     files = sorted({f for node, f in shapes.files_by_shape.items() if str(node) in str(exc)})
