@@ -83,7 +83,8 @@ def test_every_reporting_shape_has_a_break_fixture(settings: Settings) -> None:
         str(shape).removeprefix(str(SHAPES))
         for shape in set(shapes.subjects(RDF.type, SH.NodeShape))
         | set(shapes.subjects(RDF.type, SH.PropertyShape))
-        if isinstance(shape, URIRef) and any(shapes.value(shape, key) for key in constraint_keys)
+        if isinstance(shape, URIRef)
+        and any(shapes.value(shape, key) for key in constraint_keys)
         # shapes only referenced through sh:not / sh:node report through their user
         and not shapes.value(None, SH["not"], shape)
         and not shapes.value(None, SH.node, shape)
@@ -104,7 +105,8 @@ def test_overdue_is_judged_by_the_clock_when_no_date_is_given(
         return [
             f.value
             for f in report.findings
-            if f.shape_name == "Action overdue without a status" and f.focus.endswith("/test/action")
+            if f.shape_name == "Action overdue without a status"
+            and f.focus.endswith("/test/action")
         ]
 
     assert overdue_test_actions(long_ago) == ["2000-01-31"]
@@ -128,7 +130,9 @@ def test_a_fixed_date_decides_what_is_overdue(
 def test_a_recorded_status_means_not_overdue(
     settings: Settings, valid_graph: Path, tmp_path: Path, as_of: date
 ) -> None:
-    done = overdue_action(tmp_path / "done.ttl", "2024-06-30", "; schema:actionStatus schema:CompletedActionStatus ")
+    done = overdue_action(
+        tmp_path / "done.ttl", "2024-06-30", "; schema:actionStatus schema:CompletedActionStatus "
+    )
     assert validate_files([valid_graph, done], settings, as_of).findings == ()
 
 
@@ -186,7 +190,7 @@ def test_shapes_are_read_once_per_directory(
     (private.shapes_dir / "broken.ttl").write_text("this is not turtle", encoding="utf-8")
     assert validate_files([valid_graph], private, as_of).conforms  # cached: not re-read
     validation.clear_caches()
-    with pytest.raises(CspkgError, match="shapes/broken.ttl"):
+    with pytest.raises(CspkgError, match=r"shapes/broken\.ttl"):
         validate_files([valid_graph], private, as_of)
 
 
@@ -210,7 +214,7 @@ def test_a_broken_ontology_file_is_named(
 ) -> None:
     private = copy_of_project_dirs(settings, tmp_path)
     (private.ontology_dir / "cspkg.ttl").write_text("cspkg:Action a", encoding="utf-8")
-    with pytest.raises(CspkgError, match="broken ontology file ontology/cspkg.ttl"):
+    with pytest.raises(CspkgError, match=r"broken ontology file ontology/cspkg\.ttl"):
         validate_files([valid_graph], private)
 
 

@@ -148,10 +148,7 @@ def render_json(report: Report) -> str:
 
 def render_turtle(report: Report) -> str:
     """The SHACL validation report graph (sh:ValidationReport) in Turtle."""
-    graph = report.graph
-    bind_prefixes(graph)
-    graph.bind("cspkgsh", SHAPES)
-    return graph.serialize(format="turtle")
+    return report.graph.serialize(format="turtle")
 
 
 _CSS = """

@@ -215,8 +215,10 @@ def validate_graph(data: Graph, settings: Settings, today: date | None = None) -
         )
     except (ReportableRuntimeError, ParseBaseException) as exc:
         raise CspkgError(_shapes_problem(exc, shapes)) from None
-    assert isinstance(report_graph, Graph)
+    if not isinstance(report_graph, Graph):  # pyshacl returns a ValidationFailure instead
+        raise CspkgError(f"validation could not run: {report_graph}")
     bind_prefixes(report_graph)
+    report_graph.bind("cspkgsh", SHAPES)
     findings = tuple(
         sorted(
             (_finding(report_graph, r, merged, shapes_graph) for r in _results(report_graph)),
