@@ -100,16 +100,15 @@ def test_overdue_is_judged_by_the_clock_when_no_date_is_given(
     long_ago = overdue_action(tmp_path / "old.ttl", "2000-01-31")
     far_off = overdue_action(tmp_path / "future.ttl", "2999-12-31")
 
-    def overdue_test_actions(path: Path) -> list[str | None]:
+    def overdue_test_actions(path: Path) -> list[str]:
         report = validate_files([valid_graph, path], settings)
         return [
-            f.value
+            f.focus_label
             for f in report.findings
-            if f.shape_name == "Action overdue without a status"
-            and f.focus.endswith("/test/action")
+            if f.shape.endswith("#ActionOverdue-status") and f.focus.endswith("/test/action")
         ]
 
-    assert overdue_test_actions(long_ago) == ["2000-01-31"]
+    assert overdue_test_actions(long_ago) == ["Due action"]
     assert overdue_test_actions(far_off) == []
 
 
@@ -121,8 +120,8 @@ def test_a_fixed_date_decides_what_is_overdue(
     after = validate_files([valid_graph, action], settings, date(2025, 4, 1))
     assert [f.shape_name for f in before.findings] == []
     # valid.ttl's own fraud campaign is due 2025-04-30, so only the test action is late.
-    assert [(f.shape_name, f.value) for f in after.findings] == [
-        ("Action overdue without a status", "2025-03-31")
+    assert [(f.shape_name, f.focus_label) for f in after.findings] == [
+        ("status of an overdue action", "Due action")
     ]
     assert after.today == date(2025, 4, 1)
 

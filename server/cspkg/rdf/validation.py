@@ -209,6 +209,7 @@ def validate_graph(data: Graph, settings: Settings, today: date | None = None) -
             merged,
             shacl_graph=shapes_graph,
             inference="none",
+            advanced=True,  # SHACL-AF: sh:SPARQLTarget in shapes/action.ttl
             inplace=True,
             allow_warnings=True,
             allow_infos=True,
