@@ -1,4 +1,4 @@
-"""Shared fixtures: paths, settings, a CLI runner, the catalogue, stores of both kinds, servers.
+"""Shared fixtures: paths, settings, CLI runner, catalogue, stores, live servers, shapes.
 
 The remote store is a real ``oxigraph serve`` on a free loopback port; live servers are
 the real app on werkzeug's threaded server, so tests speak HTTP to a running service.
@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -182,7 +183,7 @@ def _settings(**overrides: object) -> Settings:
         environ={},
         ontology_dir=FIXTURES / "ontology",
         data_dir=FIXTURES / "data",
-        shapes_dir=FIXTURES / "shapes",
+        shapes_dir=FIXTURES / "service-shapes",
     )
     return replace(base, **overrides)  # type: ignore[arg-type]
 
@@ -197,3 +198,23 @@ def live(request: pytest.FixtureRequest) -> Iterator[Live]:
 def live_rw(request: pytest.FixtureRequest) -> Iterator[Live]:
     """A service with writes enabled by an admin token."""
     yield from _live(request, _settings(admin_token=ADMIN_TOKEN, query_timeout=5.0))
+
+
+SHAPES_FIXTURES = FIXTURES / "shapes"
+
+
+@pytest.fixture
+def shapes_fixtures() -> Path:
+    """``valid.ttl`` (conforms, no findings) and ``breaks/*.ttl`` (each breaks one shape)."""
+    return SHAPES_FIXTURES
+
+
+@pytest.fixture
+def valid_graph() -> Path:
+    return SHAPES_FIXTURES / "valid.ttl"
+
+
+@pytest.fixture
+def as_of() -> date:
+    """The date the shapes fixtures are judged as of: nothing in valid.ttl is overdue then."""
+    return date(2025, 1, 1)
