@@ -22,7 +22,6 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from cspkg.catalog import Catalog, load_catalog
 from cspkg.config import PROJECT_ROOT, Settings, load_settings
-from cspkg.services.canned_queries import LocalStore
 from cspkg.store import EmbeddedStore, RemoteStore, Store
 from cspkg.store.sources import find_sources
 from cspkg.web import create_app
@@ -57,9 +56,13 @@ def catalog() -> Catalog:
 
 
 @pytest.fixture(scope="session")
-def mini_store() -> LocalStore:
+def mini_store() -> Iterator[EmbeddedStore]:
     """A small graph in the model's shape (tests/fixtures/mini-plan.ttl), read-only."""
-    return LocalStore([FIXTURES / "mini-plan.ttl"])
+    store = EmbeddedStore()
+    data = (FIXTURES / "mini-plan.ttl").read_bytes()
+    store.load_graph("https://cspkg.example.org/graph/fixtures/mini-plan", data, "text/turtle")
+    yield store
+    store.close()
 
 
 def free_port() -> int:

@@ -21,10 +21,14 @@ FORMATS = ("table", "csv", "json")
 
 @dataclass(frozen=True)
 class Table:
-    """Column names and rows of RDF terms (``None`` where a variable is unbound)."""
+    """Column names and rows of RDF terms (``None`` where a variable is unbound).
+
+    ``truncated`` says the store stopped at the row limit, so more rows exist.
+    """
 
     columns: tuple[str, ...]
     rows: tuple[tuple[Term | None, ...], ...]
+    truncated: bool = False
 
     @classmethod
     def from_solutions(cls, solutions: Any) -> Table:
