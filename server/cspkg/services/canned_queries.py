@@ -21,6 +21,12 @@ from .results import Table
 
 CANDIDATE_LIMIT = 500
 """At most this many suggestions per IRI parameter: a datalist, not a data dump."""
+_ORG = "http://www.w3.org/ns/org#"
+OUTSIDE_SUBCLASSES: dict[str, tuple[str, ...]] = {
+    _ORG + "Organization": (_ORG + "FormalOrganization", _ORG + "OrganizationalUnit"),
+}
+"""Subclass axioms of outside vocabularies whose ontologies are not loaded in the store
+(W3C ORG), so a ``class=org:Organization`` hint also suggests units of organisations."""
 
 
 @dataclass(frozen=True)
@@ -120,11 +126,13 @@ class CannedQueries:
         """
         if parameter.type != "iri" or parameter.rdf_class is None:
             return []
+        classes = (parameter.rdf_class, *OUTSIDE_SUBCLASSES.get(parameter.rdf_class, ()))
         sparql = f"""
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?thing (SAMPLE(COALESCE(?pref, ?plain)) AS ?label) WHERE {{
-  ?thing a/rdfs:subClassOf* {NamedNode(parameter.rdf_class)} .
+  VALUES ?class {{ {" ".join(str(NamedNode(c)) for c in classes)} }}
+  ?thing a/rdfs:subClassOf* ?class .
   FILTER (isIRI(?thing))
   OPTIONAL {{ ?thing skos:prefLabel ?pref }}
   OPTIONAL {{ ?thing rdfs:label ?plain }}
