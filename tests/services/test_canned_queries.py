@@ -16,9 +16,17 @@ import pyoxigraph as ox
 import pytest
 
 from cspkg.catalog import Catalog
-from cspkg.errors import ParameterError
-from cspkg.services.canned_queries import run_canned
-from cspkg.store import EmbeddedStore
+from cspkg.config import load_settings
+from cspkg.errors import ParameterError, QueryNotFound
+from cspkg.services.canned_queries import (
+    CannedQueries,
+    effective_values,
+    request_values,
+    run_canned,
+)
+from cspkg.store import EmbeddedStore, Store
+
+from ..conftest import FIXTURES
 
 B = "https://cspkg.example.org/"
 CSP = B + "def/cannock-chase-csp/priorities/"
@@ -320,3 +328,77 @@ def test_well_formed_but_odd_values_only_match_nothing(
     odd = CST + "?q=SELECT%20*%7D#UNION"
     assert rows(mini_store, catalog, "agency-partners", "partner", agency=odd) == []
     assert rows(mini_store, catalog, "action", "value", action="urn:x:SELECT") == []
+
+
+# --- The service: either store, limits, request values, suggestions ----------------------
+
+
+@pytest.fixture
+def service(store: Store, catalog: Catalog) -> CannedQueries:
+    """The catalogue over the mini plan, on an empty store of each kind."""
+    data = (FIXTURES / "mini-plan.ttl").read_bytes()
+    store.load_graph(B + "graph/fixtures/mini-plan", data, "text/turtle")
+    settings = load_settings(environ={}, max_rows=3)
+    return CannedQueries(catalog, store, settings, today=date(2025, 1, 15))
+
+
+def test_service_runs_on_either_store_with_the_row_limit(service: CannedQueries) -> None:
+    answer = service.run("agency-workload")
+    assert [r["agencyLabel"] for r in answer.table.records()][:1] == ["Community Safety Team"]
+    assert not answer.result.truncated
+    limited = service.run("coverage-matrix")
+    assert len(limited.result.rows) == 3 and limited.result.truncated and limited.table.truncated
+
+
+def test_service_reports_values_as_bound(service: CannedQueries) -> None:
+    answer = service.run("overdue-actions", [("date", "")])
+    assert answer.values == {} and answer.bound == {"date": "2025-01-15"}
+    assert [r["action"] for r in answer.table.records()] == [A3]
+    given = service.run("agency-partners", [("agency", POLICE), ("_format", "csv")])
+    assert given.values == {"agency": POLICE} and given.bound == {"agency": POLICE}
+    optional = service.run("plan-summary")
+    assert optional.bound == {"plan": None} and len(optional.result.rows) == 1
+
+
+@pytest.mark.parametrize(
+    ("pairs", "name"),
+    [
+        ([("agency", CST), ("agency", POLICE)], "agency"),
+        ([("agnecy", CST)], "agnecy"),
+        ([("agency", "not an iri")], "agency"),
+    ],
+)
+def test_service_refuses_bad_request_values(
+    service: CannedQueries, pairs: list[tuple[str, str]], name: str
+) -> None:
+    with pytest.raises(ParameterError) as caught:
+        service.run("agency-partners", pairs)
+    assert caught.value.name == name
+
+
+def test_service_unknown_query(service: CannedQueries) -> None:
+    with pytest.raises(QueryNotFound):
+        service.run("nope")
+
+
+def test_candidates_list_instances_of_the_class_and_its_subclasses(
+    service: CannedQueries, catalog: Catalog
+) -> None:
+    agency = catalog.get("agency-partners").parameter("agency")
+    found = dict(service.candidates(agency))
+    assert found[POLICE] == "Staffordshire Police"
+    assert CST in found  # an org:OrganizationalUnit
+    priority = catalog.get("priority-actions").parameter("priority")
+    assert CSP + "fraud" in dict(service.candidates(priority))
+    assert service.candidates(catalog.get("priority-gaps").parameter("min")) == []
+
+
+def test_request_values_skip_service_keys_and_blank_fields(catalog: Catalog) -> None:
+    query = catalog.get("priority-gaps")
+    assert request_values(query, [("_format", "x"), ("min", "")]) == {}
+    assert request_values(query, [("min", "2")]) == {"min": "2"}
+
+
+def test_effective_values_resolve_today(catalog: Catalog) -> None:
+    query = catalog.get("overdue-actions")
+    assert effective_values(query, {}, date(2024, 2, 29)) == {"date": "2024-02-29"}
