@@ -17,7 +17,7 @@ from flask import Blueprint, Response, g, jsonify, render_template, request, url
 from pyoxigraph import NamedNode
 
 from ..catalog import CannedQuery, Parameter
-from ..errors import CspkgError
+from ..errors import CspkgError, ParameterError
 from ..namespaces import PREFIXES
 from ..services.canned_queries import Answer
 from ..services.results import json_rows, label_columns, spreadsheet_csv
@@ -52,7 +52,7 @@ def _error(exc: CspkgError) -> Response:
             "queries/error.html",
             status=status_for(exc),
             message=str(exc),
-            parameter=getattr(exc, "name", None),
+            parameter=exc.name if isinstance(exc, ParameterError) else None,
         ),
         mimetype="text/html",
     )
@@ -165,7 +165,7 @@ def show(name: str) -> Response:
         g.shape = suffix
         name = stem
     else:
-        g.shape = "html"  # errors in negotiation itself are answered as a page
+        g.shape = None  # a 406 goes to a client that takes no HTML: text or JSON
         media_type = negotiate("table", request.headers.get("Accept"), request.args.get("_format"))
         g.shape = "html" if media_type == HTML else None
     found = services()
