@@ -32,13 +32,6 @@ class Table:
     rows: tuple[tuple[Term | None, ...], ...]
     truncated: bool = False
 
-    @classmethod
-    def from_solutions(cls, solutions: Any) -> Table:
-        """Read pyoxigraph ``QuerySolutions`` (anything with ``variables`` and rows)."""
-        columns = tuple(variable.value for variable in solutions.variables)
-        rows = tuple(tuple(solution[name] for name in columns) for solution in solutions)
-        return cls(columns, rows)
-
     def records(self) -> list[dict[str, str | None]]:
         """Rows as dicts of lexical values: easy to compare in tests and templates."""
         return [
