@@ -23,8 +23,8 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from cspkg.catalog import Catalog, load_catalog
 from cspkg.config import PROJECT_ROOT, Settings, load_settings
-from cspkg.services.canned_queries import LocalStore
 from cspkg.store import EmbeddedStore, RemoteStore, Store
+from cspkg.store.factory import source_dirs
 from cspkg.store.sources import find_sources
 from cspkg.web import create_app
 
@@ -58,9 +58,13 @@ def catalog() -> Catalog:
 
 
 @pytest.fixture(scope="session")
-def mini_store() -> LocalStore:
+def mini_store() -> Iterator[EmbeddedStore]:
     """A small graph in the model's shape (tests/fixtures/mini-plan.ttl), read-only."""
-    return LocalStore([FIXTURES / "mini-plan.ttl"])
+    store = EmbeddedStore()
+    data = (FIXTURES / "mini-plan.ttl").read_bytes()
+    store.load_graph("https://cspkg.example.org/graph/fixtures/mini-plan", data, "text/turtle")
+    yield store
+    store.close()
 
 
 def free_port() -> int:
@@ -218,3 +222,35 @@ def valid_graph() -> Path:
 def as_of() -> date:
     """The date the shapes fixtures are judged as of: nothing in valid.ttl is overdue then."""
     return date(2025, 1, 1)
+
+
+@pytest.fixture(scope="session", params=["embedded", "remote"])
+def live_data(request: pytest.FixtureRequest) -> Iterator[Live]:
+    """A read-only service over the real ontology/ and data/ (the seed plan), real queries/."""
+    settings = load_settings(environ={})
+    if request.param == "embedded":
+        store: Store = EmbeddedStore(workers=2)
+    else:
+        store = RemoteStore(request.getfixturevalue("oxigraph")())
+    for source in find_sources(settings.base, source_dirs(settings)):
+        store.load_graph(source.graph_iri, source.path.read_bytes(), source.media_type)
+    server, url = _serve(settings, store)
+    yield Live(url, request.param, store, settings)
+    server.shutdown()
+    store.close()
+
+
+@pytest.fixture(scope="session", params=["embedded", "remote"])
+def live_custom(request: pytest.FixtureRequest) -> Iterator[Live]:
+    """A service with test-only canned queries (tests/fixtures/queries): echo, slow, many."""
+    settings = _settings(queries_dir=FIXTURES / "queries", query_timeout=1.0, max_rows=200)
+    if request.param == "embedded":
+        store: Store = EmbeddedStore(workers=2)
+    else:
+        store = RemoteStore(request.getfixturevalue("oxigraph")())
+    slow = b"".join(b"<urn:s%d> <urn:p> %d .\n" % (i, i) for i in range(300))
+    store.load_graph(SLOW_GRAPH, slow, "text/turtle")
+    server, url = _serve(settings, store)
+    yield Live(url, request.param, store, settings)
+    server.shutdown()
+    store.close()

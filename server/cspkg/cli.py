@@ -13,7 +13,7 @@ from .catalog import Catalog, load_catalog
 from .config import Settings, load_settings
 from .errors import CspkgError, ParameterError, QueryNotFound
 from .rdf import report_format, validation
-from .services.canned_queries import LocalStore, run_canned
+from .services.canned_queries import CannedQueries, request_values
 from .services.results import FORMATS, render
 
 
@@ -169,25 +169,54 @@ def list_queries(ctx: click.Context) -> None:
 @click.argument("name")
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="Repeatable.")
 @click.option("--format", "form", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--store", "store_dir", type=click.Path(file_okay=False), help="On-disk store.")
+@click.option("--backend", help="Base URL of a remote SPARQL server instead of the store.")
 @click.pass_context
-def run_query(ctx: click.Context, name: str, params: tuple[str, ...], form: str) -> None:
-    """Run the canned query NAME on the embedded store (ontology/ and data/)."""
+def run_query(
+    ctx: click.Context,
+    name: str,
+    params: tuple[str, ...],
+    form: str,
+    store_dir: str | None,
+    backend: str | None,
+) -> None:
+    """Run the canned query NAME: on ontology/ and data/ in memory by default, or on
+    the store `cspkg load --store DIR` / `--backend URL` filled (read as it is)."""
+    from dataclasses import replace
+
+    from .store.factory import open_store
+
     settings = settings_of(ctx)
-    values: dict[str, str] = {}
+    settings = replace(
+        settings,
+        backend=backend or settings.backend,
+        store=Path(store_dir) if store_dir else settings.store,
+        query_workers=0,
+    )
+    pairs: list[tuple[str, str]] = []
     for param in params:
         key, equals, value = param.partition("=")
         if not equals:
             raise click.UsageError(f"--param expects KEY=VALUE, got '{param}'")
-        values[key] = value
+        pairs.append((key, value))
+    catalog = _catalog(settings)
     try:
-        query = _catalog(settings).get(name)
-        store = LocalStore.from_directories(settings.ontology_dir, settings.data_dir)
-        table = run_canned(store, query, values)
+        query = catalog.get(name)
+        query.bind(request_values(query, pairs))  # refuse bad values before loading data
+        store = open_store(settings, load=settings.store is None and not settings.backend)
+        try:
+            if store.triple_count() == 0:
+                click.echo("warning: the store is empty (fill it with cspkg load)", err=True)
+            table = CannedQueries(catalog, store, settings).run(name, pairs).table
+        finally:
+            store.close()
     except (ParameterError, QueryNotFound) as exc:
         raise click.UsageError(str(exc)) from None
     except CspkgError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(render(table, form), nl=False)
+    if table.truncated:
+        click.echo(f"warning: only the first {settings.max_rows} rows are shown", err=True)
 
 
 @cli.command()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from ..config import Settings
+from ..services.canned_queries import CannedQueries
 from ..services.sparql_service import SparqlService
 from ..store.base import Store
 
@@ -20,6 +21,7 @@ class Services:
     settings: Settings
     store: Store
     sparql: SparqlService
+    queries: CannedQueries
 
 
 def services() -> Services:

@@ -5,7 +5,7 @@ Everything protocol-shaped happens here; what may run and how is the service's j
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, request, url_for
 
 from ..namespaces import PREFIXES
 from ..store.base import GraphResult, QueryResult
@@ -107,6 +107,7 @@ def describe(format_param: str | None) -> Response:
         found.store,
         writes=found.sparql.writes_enabled,
         federation=bool(found.settings.service_allow_list),
+        void=url_for("data.void", _external=True),
     )
     response = Response(write_graph(triples, media_type, PREFIXES))
     response.headers["Content-Type"] = _content_type(media_type)
