@@ -6,11 +6,13 @@ import time
 
 from flask import Flask, Response, g
 
+from ..catalog import load_catalog
 from ..config import Settings
 from ..services.sparql_service import SparqlService
+from ..services.validation_report import ServedReportCache
 from ..store.base import Store
 from ..store.factory import open_store
-from . import health, pages, sparql
+from . import charts, health, home, pages, sparql, things, validation
 from .context import EXTENSION, Services
 from .errors import register_error_handlers
 
@@ -20,9 +22,13 @@ def create_app(settings: Settings, store: Store | None = None) -> Flask:
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = max(settings.max_upload_bytes, settings.max_query_length)
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    catalog = load_catalog(settings.queries_dir, settings.base)
     store = store if store is not None else open_store(settings)
-    app.extensions[EXTENSION] = Services(settings, store, SparqlService(store, settings))
-    for blueprint in (sparql.bp, pages.bp, health.bp):
+    app.extensions[EXTENSION] = Services(
+        settings, store, SparqlService(store, settings), catalog, ServedReportCache()
+    )
+    blueprints = (sparql.bp, pages.bp, health.bp, home.bp, things.bp, charts.bp, validation.bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

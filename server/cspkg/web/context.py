@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from ..catalog import Catalog
 from ..config import Settings
 from ..services.sparql_service import SparqlService
+from ..services.validation_report import ServedReportCache
 from ..store.base import Store
 
 EXTENSION = "cspkg"
@@ -20,6 +22,8 @@ class Services:
     settings: Settings
     store: Store
     sparql: SparqlService
+    catalog: Catalog
+    reports: ServedReportCache
 
 
 def services() -> Services:
