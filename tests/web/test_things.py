@@ -73,9 +73,7 @@ def test_doc_as_rdf_by_extension_or_accept(
     pages_live: Live, suffix: str, accept: str | None, media_type: str, rdflib_format: str
 ) -> None:
     headers = {"Accept": accept} if accept else {}
-    response = requests.get(
-        pages_live.url + "/doc/" + ACTION + suffix, headers=headers, timeout=10
-    )
+    response = requests.get(pages_live.url + "/doc/" + ACTION + suffix, headers=headers, timeout=10)
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith(media_type)
     graph = Graph().parse(data=response.content, format=rdflib_format)
@@ -91,12 +89,16 @@ def test_incoming_triples_are_in_the_rdf(pages_live: Live) -> None:
     graph = Graph().parse(data=response.content, format="nt")
     fraud = URIRef(BASE + FRAUD)
     subjects = {str(s) for s in graph.subjects(None, fraud)}
-    assert BASE + "id/action/cannock-chase-csp/2024-25/03-fraud-campaign-directed-towards" in subjects
+    assert (
+        BASE + "id/action/cannock-chase-csp/2024-25/03-fraud-campaign-directed-towards" in subjects
+    )
 
 
 def test_def_answers_directly_with_content_location(pages_live: Live) -> None:
     response = requests.get(
-        pages_live.url + "/" + FRAUD, headers={"Accept": "text/turtle"}, allow_redirects=False,
+        pages_live.url + "/" + FRAUD,
+        headers={"Accept": "text/turtle"},
+        allow_redirects=False,
         timeout=10,
     )
     assert response.status_code == 200
