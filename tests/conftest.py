@@ -1,4 +1,4 @@
-"""Shared fixtures: paths, settings, a CLI runner, the catalogue, stores of both kinds, servers.
+"""Shared fixtures: paths, settings, CLI runner, catalogue, stores, live servers, shapes.
 
 The remote store is a real ``oxigraph serve`` on a free loopback port; live servers are
 the real app on werkzeug's threaded server, so tests speak HTTP to a running service.
@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -182,7 +183,7 @@ def _settings(**overrides: object) -> Settings:
         environ={},
         ontology_dir=FIXTURES / "ontology",
         data_dir=FIXTURES / "data",
-        shapes_dir=FIXTURES / "shapes",
+        shapes_dir=FIXTURES / "service-shapes",
     )
     return replace(base, **overrides)  # type: ignore[arg-type]
 
@@ -199,6 +200,26 @@ def live_rw(request: pytest.FixtureRequest) -> Iterator[Live]:
     yield from _live(request, _settings(admin_token=ADMIN_TOKEN, query_timeout=5.0))
 
 
+SHAPES_FIXTURES = FIXTURES / "shapes"
+
+
+@pytest.fixture
+def shapes_fixtures() -> Path:
+    """``valid.ttl`` (conforms, no findings) and ``breaks/*.ttl`` (each breaks one shape)."""
+    return SHAPES_FIXTURES
+
+
+@pytest.fixture
+def valid_graph() -> Path:
+    return SHAPES_FIXTURES / "valid.ttl"
+
+
+@pytest.fixture
+def as_of() -> date:
+    """The date the shapes fixtures are judged as of: nothing in valid.ttl is overdue then."""
+    return date(2025, 1, 1)
+
+
 # --- Pages (home, things, charts, validation) ----------------------------------------
 
 HOSTILE_LABELS = {
@@ -210,7 +231,8 @@ HOSTILE_LABELS = {
 
 
 def _pages_settings(**overrides: object) -> Settings:
-    """Fixture ontology and shapes; the real data folder only for the agency register."""
+    """Fixture ontology and service shapes (an action needs a label, one integer ordinal);
+    the real data folder only for the agency register that plan uploads need."""
     return _settings(data_dir=PROJECT_ROOT / "data", max_upload_bytes=300_000, **overrides)
 
 
@@ -250,7 +272,9 @@ def hostile_live() -> Iterator[Live]:
 @pytest.fixture(scope="session")
 def real_live() -> Iterator[Live]:
     """The app over the real ontology and data folders: what people will see."""
-    settings = _pages_settings(ontology_dir=PROJECT_ROOT / "ontology")
+    settings = _pages_settings(
+        ontology_dir=PROJECT_ROOT / "ontology", shapes_dir=PROJECT_ROOT / "shapes"
+    )
     store = EmbeddedStore(workers=1)
     store.load_sources(find_sources(settings.base, [settings.ontology_dir, settings.data_dir]))
     server, url = _serve(settings, store)

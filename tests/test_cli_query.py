@@ -19,8 +19,11 @@ CST = B + "id/organisation/cannock-chase-district-council/community-safety-team"
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    """Point the embedded store at the fixture graph only (no ontology yet)."""
-    return {"CSPKG_DATA_DIR": str(FIXTURES), "CSPKG_ONTOLOGY_DIR": str(tmp_path / "none")}
+    """Point the embedded store at the fixture graph only (no ontology)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "mini-plan.ttl").write_bytes((FIXTURES / "mini-plan.ttl").read_bytes())
+    return {"CSPKG_DATA_DIR": str(data), "CSPKG_ONTOLOGY_DIR": str(tmp_path / "none")}
 
 
 def test_queries_lists_the_catalogue(runner: CliRunner) -> None:
@@ -29,7 +32,8 @@ def test_queries_lists_the_catalogue(runner: CliRunner) -> None:
     assert "agency-partners: Agency partners\n" in result.output
     assert f"    --param agency=<iri>  (default {CST})\n" in result.output
     assert "    --param plan=<iri>  (optional)\n" in result.output
-    assert result.output.count(": ") == 13
+    queries = sorted((PROJECT_ROOT / "queries").glob("*.rq"))
+    assert result.output.count(": ") == len(queries)
 
 
 def test_query_as_csv(runner: CliRunner, env: dict[str, str]) -> None:

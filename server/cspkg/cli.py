@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -11,6 +12,7 @@ from . import __version__
 from .catalog import Catalog, load_catalog
 from .config import Settings, load_settings
 from .errors import CspkgError, ParameterError, QueryNotFound
+from .rdf import report_format, validation
 from .services.canned_queries import LocalStore, run_canned
 from .services.results import FORMATS, render
 
@@ -248,12 +250,65 @@ def load(ctx: click.Context, backend: str | None, store_dir: str | None) -> None
     try:
         store = open_store(settings, load=False)
         try:
-            count = load_sources(store, sources, settings.shapes_dir)
+            count = load_sources(store, sources, settings)
         finally:
             store.close()
     except CspkgError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"loaded {count} graph(s)")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(report_format.FORMATS),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here."
+)
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Judge overdue targets as of this date (YYYY-MM-DD) instead of the clock.",
+)
+@click.pass_context
+def validate(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    today: datetime | None,
+) -> None:
+    """Check FILEs (default: the built graph) against the SHACL shapes.
+
+    Exits 0 when nothing breaks the model (warnings allowed), 1 when there are
+    violations, 2 when validation could not run (unreadable file, bad RDF, bad shapes).
+    """
+    settings = settings_of(ctx)
+    as_of = today.date() if today else None
+    try:
+        if files:
+            report = validation.validate_files(files, settings, as_of)
+        else:
+            report = validation.validate_built_graph(settings, as_of)
+        text = report_format.render(report, fmt)
+        if output is not None:
+            try:
+                output.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise CspkgError(f"cannot write {output.name}: {exc.strerror}") from None
+            click.echo(report_format.summary(report))
+        else:
+            click.echo(text, nl=False)
+    except CspkgError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        ctx.exit(2)
+    ctx.exit(0 if report.conforms else 1)
 
 
 def main() -> None:

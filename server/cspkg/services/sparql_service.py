@@ -118,7 +118,7 @@ class SparqlService:
         try:
             scratch.load_graph_dataset(self.store.dump())
             scratch.update(text, **options)  # type: ignore[arg-type]
-            validate_before_load(union_graph(scratch.dump()), self.settings.shapes_dir)
+            validate_before_load(union_graph(scratch.dump()), self.settings)
         finally:
             scratch.close()
         self.store.update(text, **options)  # type: ignore[arg-type]
