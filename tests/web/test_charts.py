@@ -159,9 +159,9 @@ def test_hostile_labels_survive_as_text(hostile_live: Live) -> None:
 
 def test_shorten_keeps_units_apart() -> None:
     assert shorten("Short", 10) == "Short"
-    assert shorten("Cannock Chase District Council - Community Safety Team", 30) == (
-        "CCDC - Community Safety Team"
-    )
+    unit = "Cannock Chase District Council - Community Safety Team"
+    assert shorten(unit, 30, units=True) == "CCDC - Community Safety Team"
+    assert shorten(unit, 30) == "Cannock Chase District…"
     cut = shorten("one two three four five six seven", 15)
     assert len(cut) <= 15 and cut.endswith("…")
 

@@ -22,18 +22,18 @@ CHAR_WIDTH = 6.6
 """Rough width in px of one character of the 12px sans-serif the SVGs use."""
 
 
-def shorten(text: str, limit: int) -> str:
+def shorten(text: str, limit: int, units: bool = False) -> str:
     """``text`` cut to at most ``limit`` characters at a word boundary, with an ellipsis.
 
-    "Parent - Unit" names (agency units) keep the unit and abbreviate the parent to its
-    initials ("Cannock Chase District Council - CCTV" -> "CCDC - CCTV"), since the unit is
-    what tells neighbouring labels apart.
+    With ``units``, agency names "Parent - Unit" keep the unit and abbreviate the parent
+    to its initials ("Cannock Chase District Council - CCTV" -> "CCDC - CCTV"), since the
+    unit is what tells neighbouring labels apart.
     """
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
     parent, dash, unit = text.partition(" - ")
-    if dash and unit:
+    if units and dash and unit:
         initials = "".join(word[0] for word in parent.split() if word[:1].isupper())
         text = f"{initials} - {unit}" if len(initials) > 1 else text
         if len(text) <= limit:

@@ -35,6 +35,7 @@ class Finding:
     path: str | None = None
     value: str | None = None
     source_line: int | None = None
+    value_label: str | None = None
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -45,6 +46,7 @@ class Finding:
             "message": self.message,
             "path": self.path,
             "value": self.value,
+            "valueLabel": self.value_label,
             "sourceLine": self.source_line,
         }
 
@@ -121,6 +123,7 @@ def _from_project(f: Any) -> Finding:
         path=getattr(f, "path", None),
         value=getattr(f, "value", None),
         source_line=getattr(f, "source_line", None),
+        value_label=getattr(f, "value_label", None),
     )
 
 

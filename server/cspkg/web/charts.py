@@ -21,7 +21,7 @@ from ..services.charts import (
 )
 from ..services.describe import local_href
 from .context import services
-from .pagekit import Alternate, data, page
+from .pagekit import Alternate, catalog, data, page
 
 bp = Blueprint("charts", __name__)
 
@@ -30,7 +30,7 @@ def _build(name: str) -> Heatmap | Bars | Network | None:
     if name not in CHARTS:
         return None
     found = services()
-    return CHARTS[name][1](found.store, found.catalog, found.settings)
+    return CHARTS[name][1](found.store, catalog(), found.settings)
 
 
 def _missing(name: str) -> Response:

@@ -8,7 +8,7 @@ from ..services.charts import CHARTS
 from ..services.describe import local_href
 from ..services.overview import plan_overviews
 from .context import services
-from .pagekit import Alternate, data, page
+from .pagekit import Alternate, catalog, data, page
 
 bp = Blueprint("home", __name__)
 
@@ -37,7 +37,7 @@ def _links() -> list[dict[str, str]]:
 @bp.get("/")
 def index() -> Response:
     found = services()
-    plans = plan_overviews(found.store, found.catalog, found.settings)
+    plans = plan_overviews(found.store, catalog(), found.settings)
     base = found.settings.base
     return page(
         "home.html",
@@ -53,7 +53,7 @@ def index() -> Response:
 @bp.get("/index.json")
 def index_json() -> Response:
     found = services()
-    plans = plan_overviews(found.store, found.catalog, found.settings)
+    plans = plan_overviews(found.store, catalog(), found.settings)
     return data(
         {
             "plans": [plan.as_json() for plan in plans],

@@ -6,7 +6,15 @@ from dataclasses import dataclass
 
 from flask import Response, jsonify, render_template, request
 
+from ..catalog import Catalog
+from .context import services
 from .negotiation import parse_accept, quality
+
+
+def catalog() -> Catalog:
+    """The canned-query catalogue: pages reach it only through here (one line to change
+    if the catalogue moves behind the API's ``CannedQueries`` service)."""
+    return services().catalog
 
 
 @dataclass(frozen=True)
