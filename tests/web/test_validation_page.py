@@ -53,7 +53,8 @@ def test_uploaded_turtle_gets_its_own_report_and_the_served_graph_is_unchanged(
     assert page.status_code == 200
     assert "Report for plan.ttl" in page.text and "Does not conform" in page.text
     assert "ActionShape" in page.text and "an action needs a label" in page.text
-    assert 'href="/doc/action/upload/2024-25/01-nameless"' in page.text
+    assert 'href="/doc/action/upload' not in page.text  # not in the served graph: no page
+    assert 'title="https://cspkg.example.org/id/action/upload/2024-25/01-nameless"' in page.text
     report = post(pages_live, "plan.ttl", UNLABELLED, JSON).json()
     assert report["file"] == "plan.ttl" and report["conforms"] is False
     (finding,) = report["findings"]
@@ -153,3 +154,16 @@ def test_hostile_labels_in_findings_are_escaped(pages_live: Live) -> None:
     assert page.status_code == 200 and "Does not conform" in page.text
     assert "<script>alert(1)</script>" not in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+
+
+def test_served_findings_link_to_their_pages(real_live: Live) -> None:
+    """The real data against the real shapes: warnings (overdue, vague agencies) link."""
+    page = requests.get(real_live.url + "/validation", headers=HTML, timeout=60)
+    assert page.status_code == 200
+    assert 'href="/doc/action/cannock-chase-csp/2024-25/' in page.text
+    report = requests.get(real_live.url + "/validation.json", timeout=60).json()
+    assert report["engine"] == "cspkg.rdf.validation"
+    assert report["counts"]["Warning"] > 0
+    severities = [f["severity"] for f in report["findings"]]
+    order = ["Violation", "Warning", "Info"]
+    assert severities == sorted(severities, key=order.index)

@@ -26,8 +26,13 @@ _UPLOAD_ERRORS = (RdfInputError, PlanDocumentError, RequestTooLarge)
 
 
 def _render(
-    report: ReportView | None, subject: str, status: int = 200, **extra: object
+    report: ReportView | None,
+    subject: str,
+    status: int = 200,
+    linked: bool = True,
+    **extra: object,
 ) -> Response:
+    """``linked``: focus nodes link to their /doc pages (only the served graph has them)."""
     base = services().settings.base
     return page(
         "validation.html",
@@ -37,7 +42,7 @@ def _render(
         subject=subject,
         accepted=accepted_suffixes(),
         max_bytes=services().settings.max_upload_bytes,
-        doc_href=lambda iri: local_href(iri, base),
+        doc_href=lambda iri: local_href(iri, base) if linked else None,
         **extra,
     )
 
@@ -76,7 +81,7 @@ def upload() -> Response:
         return _failed(exc)
     if not wants_html():
         return data({"file": name, **report.as_json()})
-    return _render(report, name)
+    return _render(report, name, linked=False)
 
 
 def _too_large(limit: int) -> str:
@@ -86,5 +91,5 @@ def _too_large(limit: int) -> str:
 def _failed(exc: CspkgError) -> Response:
     """Browsers see the message on the page; other clients get the usual error answer."""
     if wants_html():
-        return _render(None, "your file", status=status_for(exc), error=str(exc))
+        return _render(None, "your file", status=status_for(exc), linked=False, error=str(exc))
     raise exc
