@@ -254,3 +254,66 @@ def live_custom(request: pytest.FixtureRequest) -> Iterator[Live]:
     yield Live(url, request.param, store, settings)
     server.shutdown()
     store.close()
+
+
+# --- Pages (home, things, charts, validation) ----------------------------------------
+
+HOSTILE_LABELS = {
+    '"Fraud"': r'"Fraud <script>alert(1)</script> & \"friends\" ]]>"',
+    '"Staffordshire Police"': r'"<img src=x onerror=alert(2)> Police"',
+    '"Fraud campaign"': r'"</text><script>alert(3)</script> campaign"',
+}
+"""Labels in mini-plan.ttl swapped for markup, to prove every page and picture escapes."""
+
+
+def _pages_settings(**overrides: object) -> Settings:
+    """Fixture ontology and service shapes (an action needs a label, one integer ordinal);
+    the real data folder only for the agency register that plan uploads need."""
+    return _settings(data_dir=PROJECT_ROOT / "data", max_upload_bytes=300_000, **overrides)
+
+
+def _serve_graphs(graphs: dict[str, bytes], settings: Settings) -> Iterator[Live]:
+    store = EmbeddedStore(workers=1)
+    for name, data in graphs.items():
+        store.load_graph(name, data, "text/turtle")
+    server, url = _serve(settings, store)
+    yield Live(url, "embedded", store, settings)
+    server.shutdown()
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def pages_live() -> Iterator[Live]:
+    """The app over mini-plan.ttl (hand-checked counts) and the fixture ontology."""
+    graphs = {
+        "https://cspkg.example.org/graph/data/mini-plan": (FIXTURES / "mini-plan.ttl").read_bytes(),
+        "https://cspkg.example.org/graph/ontology/cspkg": (
+            FIXTURES / "ontology" / "cspkg.ttl"
+        ).read_bytes(),
+    }
+    yield from _serve_graphs(graphs, _pages_settings())
+
+
+@pytest.fixture(scope="session")
+def hostile_live() -> Iterator[Live]:
+    """mini-plan.ttl with labels full of markup."""
+    text = (FIXTURES / "mini-plan.ttl").read_text(encoding="utf-8")
+    for plain, hostile in HOSTILE_LABELS.items():
+        assert plain in text
+        text = text.replace(plain, hostile)
+    graphs = {"https://cspkg.example.org/graph/data/hostile": text.encode("utf-8")}
+    yield from _serve_graphs(graphs, _pages_settings())
+
+
+@pytest.fixture(scope="session")
+def real_live() -> Iterator[Live]:
+    """The app over the real ontology and data folders: what people will see."""
+    settings = _pages_settings(
+        ontology_dir=PROJECT_ROOT / "ontology", shapes_dir=PROJECT_ROOT / "shapes"
+    )
+    store = EmbeddedStore(workers=1)
+    store.load_sources(find_sources(settings.base, [settings.ontology_dir, settings.data_dir]))
+    server, url = _serve(settings, store)
+    yield Live(url, "embedded", store, settings)
+    server.shutdown()
+    store.close()

@@ -10,9 +10,10 @@ from ..catalog import load_catalog
 from ..config import Settings
 from ..services.canned_queries import CannedQueries
 from ..services.sparql_service import SparqlService
+from ..services.validation_report import ServedReportCache
 from ..store.base import Store
 from ..store.factory import open_store
-from . import data, health, openapi, pages, queries, sparql
+from . import charts, data, health, home, openapi, pages, queries, sparql, things, validation
 from .context import EXTENSION, Services
 from .errors import register_error_handlers
 
@@ -25,9 +26,16 @@ def create_app(settings: Settings, store: Store | None = None) -> Flask:
     catalog = load_catalog(settings.queries_dir, settings.base)  # a broken .rq stops start-up
     store = store if store is not None else open_store(settings)
     app.extensions[EXTENSION] = Services(
-        settings, store, SparqlService(store, settings), CannedQueries(catalog, store, settings)
+        settings,
+        store,
+        SparqlService(store, settings),
+        CannedQueries(catalog, store, settings),
+        ServedReportCache(),
     )
-    blueprints = (sparql.bp, pages.bp, health.bp, queries.bp, openapi.bp, data.bp)
+    blueprints = (
+        sparql.bp, pages.bp, health.bp, home.bp, things.bp, charts.bp, validation.bp,
+        queries.bp, openapi.bp, data.bp,
+    )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     register_error_handlers(app)

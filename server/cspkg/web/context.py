@@ -9,6 +9,7 @@ from flask import current_app
 from ..config import Settings
 from ..services.canned_queries import CannedQueries
 from ..services.sparql_service import SparqlService
+from ..services.validation_report import ServedReportCache
 from ..store.base import Store
 
 EXTENSION = "cspkg"
@@ -22,6 +23,7 @@ class Services:
     store: Store
     sparql: SparqlService
     queries: CannedQueries
+    reports: ServedReportCache
 
 
 def services() -> Services:
