@@ -31,6 +31,7 @@ EXPECTED_NAMES = {
     "compare-priorities",
     "shared-agencies",
     "plan-changes",
+    "crime-and-deprivation",  # federated: SERVICE to an allow-listed endpoint
 }
 
 GOOD = """\

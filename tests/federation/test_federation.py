@@ -225,3 +225,28 @@ def test_harvest_refuses_a_select_query(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["harvest", "http://127.0.0.1:9/q", "--query", str(path)])
     assert result.exit_code == 1
     assert "needs a CONSTRUCT or DESCRIBE query" in result.output
+
+
+def test_federated_canned_query_through_the_query_api(
+    service: tuple[str, Settings], national: str
+) -> None:
+    url, _ = service
+    endpoint = national + "/query"
+    response = requests.get(
+        url + "/queries/crime-and-deprivation.json", params={"endpoint": endpoint}, timeout=60
+    )
+    assert response.status_code == 200, response.text
+    document = response.json()
+    rows = document["rows"]
+    assert {row["measureLabel"]["value"] for row in rows} == {"imdRank", "imdDecile"}
+    assert len(rows) == 120  # 60 LSOAs, two measures each
+    assert all(row["lsoaLabel"]["value"].startswith("Cannock Chase ") for row in rows)
+
+
+def test_federated_canned_query_to_an_endpoint_off_the_list_is_refused(
+    service: tuple[str, Settings],
+) -> None:
+    url, _ = service
+    response = requests.get(url + "/queries/crime-and-deprivation.json", timeout=10)
+    assert response.status_code == 403  # the default, opendatacommunities.org, is not allowed
+    assert "allow-list" in response.json()["message"]

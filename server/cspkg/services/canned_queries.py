@@ -1,13 +1,13 @@
 """Run a canned query on the configured store, with the deployment's limits.
 
 Binding happens in :mod:`cspkg.catalog` (values become RDF terms, never text), so the
-same bound query runs on the embedded and the remote store; this layer only adds the
-timeout and row limit and reads the parameters out of a request-like mapping.
+same bound query runs on the embedded and the remote store; this layer adds the timeout,
+the row limit and the SERVICE allow-list, and reads parameters out of a request.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,6 +17,7 @@ from ..catalog import CannedQuery, Catalog, Parameter
 from ..config import Settings
 from ..errors import ParameterError
 from ..store.base import SelectResult, Store
+from .federation_policy import check_remote_iris
 from .results import Table
 
 CANDIDATE_LIMIT = 500
@@ -53,13 +54,29 @@ def run_canned(
     today: date | None = None,
     timeout: float | None = None,
     max_rows: int | None = None,
+    allow_list: Sequence[str] = (),
 ) -> Table:
     """Bind ``values`` (raising ``ParameterError`` for bad ones), run, and tabulate."""
-    result = _select(store, query.bind(dict(values or {}), today=today), timeout, max_rows)
+    sparql = query.bind(dict(values or {}), today=today)
+    result = _select(store, sparql, timeout, max_rows, allow_list)
     return Table(result.variables, tuple(result.rows), result.truncated)
 
 
-def _select(store: Store, sparql: str, timeout: float | None, max_rows: int | None) -> SelectResult:
+def select(store: Store, sparql: str, settings: Settings) -> SelectResult:
+    """A SELECT of the project's own (not a catalogue query) with the deployment's limits."""
+    return _select(
+        store, sparql, settings.query_timeout, settings.max_rows, settings.service_allow_list
+    )
+
+
+def _select(
+    store: Store,
+    sparql: str,
+    timeout: float | None,
+    max_rows: int | None,
+    allow_list: Sequence[str] = (),
+) -> SelectResult:
+    check_remote_iris(sparql, allow_list)  # a bound $endpoint is user input
     result = store.query(sparql, timeout=timeout, max_rows=max_rows)
     if not isinstance(result, SelectResult):  # the catalogue admits SELECT only
         raise TypeError("a canned query returned a non-tabular result")
@@ -115,7 +132,7 @@ class CannedQueries:
         query = self.catalog.get(name)
         values = request_values(query, pairs)
         sparql = query.bind(values, today=self.today)
-        result = _select(self.store, sparql, self.settings.query_timeout, self.settings.max_rows)
+        result = select(self.store, sparql, self.settings)
         return Answer(query, values, effective_values(query, values, self.today), result)
 
     def candidates(self, parameter: Parameter) -> list[tuple[str, str]]:

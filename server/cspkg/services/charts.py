@@ -16,7 +16,7 @@ from ..catalog import Catalog
 from ..config import Settings
 from ..namespaces import PREFIXES
 from ..store.base import Store
-from .canned_runs import run_on_store, select
+from .canned_queries import run_canned, select
 
 CHAR_WIDTH = 6.6
 """Rough width in px of one character of the 12px sans-serif the SVGs use."""
@@ -267,7 +267,9 @@ Chart = Heatmap | Bars | Network
 
 
 def _records(store: Store, catalog: Catalog, settings: Settings, name: str) -> list:
-    return run_on_store(store, catalog.get(name), settings).records()
+    return run_canned(
+        store, catalog.get(name), timeout=settings.query_timeout, max_rows=settings.max_rows
+    ).records()
 
 
 def action_priority(store: Store, catalog: Catalog, settings: Settings) -> Chart:

@@ -13,7 +13,7 @@ from ..catalog import Catalog
 from ..config import Settings
 from ..namespaces import PREFIXES
 from ..store.base import Store
-from .canned_runs import run_on_store, select
+from .canned_queries import run_canned, select
 
 COUNTS = (
     ("actions", "Actions"),
@@ -62,7 +62,12 @@ class PlanOverview:
 
 def plan_overviews(store: Store, catalog: Catalog, settings: Settings) -> list[PlanOverview]:
     """Every delivery plan in the graph, with the counts ``plan-summary`` gives."""
-    summary = run_on_store(store, catalog.get("plan-summary"), settings).records()
+    summary = run_canned(
+        store,
+        catalog.get("plan-summary"),
+        timeout=settings.query_timeout,
+        max_rows=settings.max_rows,
+    ).records()
     texts = {
         row[0].value: (row[1].value if row[1] else None, row[2].value if row[2] else None)
         for row in select(store, _TEXTS, settings).rows
