@@ -6,8 +6,11 @@ the real app on werkzeug's threaded server, so tests speak HTTP to a running ser
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -29,6 +32,14 @@ from cspkg.store.sources import find_sources
 from cspkg.web import create_app
 
 SHARED = PROJECT_ROOT.parent / "shared"
+OXIGRAPH = (
+    shutil.which(
+        "oxigraph",
+        path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
+    )
+    or "oxigraph"
+)
+"""The Oxigraph server from PyPI, installed beside this Python (in .venv/bin) by the setup."""
 SEED_PLAN = SHARED / "seed" / "cannock-chase-csp-delivery-plan-2024-25.txt"
 FIXTURES = Path(__file__).parent / "fixtures"
 W3C = SHARED / "w3c" / "rdf-tests" / "sparql" / "sparql11"
@@ -92,7 +103,7 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], 
     def start() -> str:
         port = free_port()
         location = tmp_path_factory.mktemp("oxigraph")
-        command = ["oxigraph", "serve", "--location", str(location)]
+        command = [OXIGRAPH, "serve", "--location", str(location)]
         command += ["--bind", f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", "4"]
         processes.append(subprocess.Popen(command, stderr=subprocess.DEVNULL))
         url = f"http://127.0.0.1:{port}"
