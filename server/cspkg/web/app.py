@@ -10,7 +10,7 @@ from ..config import Settings
 from ..services.sparql_service import SparqlService
 from ..store.base import Store
 from ..store.factory import open_store
-from . import health, pages, sparql
+from . import hardening, health, pages, sparql
 from .context import EXTENSION, Services
 from .errors import register_error_handlers
 
@@ -25,6 +25,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Flask:
     for blueprint in (sparql.bp, pages.bp, health.bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
+    hardening.init_app(app, settings)
 
     @app.before_request
     def _start_clock() -> None:
