@@ -76,8 +76,12 @@ def _docx_paragraphs(path: Path) -> list[str]:
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise PlanDocumentError(path.name, None, f"not a readable Word document ({exc})") from None
+    except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
+        # SyntaxError: lxml's XMLSyntaxError (malformed XML, entity amplification).
+        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise PlanDocumentError(
+            path.name, None, f"not a readable Word document ({reason})"
+        ) from None
 
     texts: list[str] = []
 
