@@ -67,7 +67,11 @@ def test_inline_context_parses() -> None:
 
 def test_relative_iris_resolve_against_upload_base() -> None:
     graph = parse_untrusted(b"<a> <b> <c> .", "text/turtle")
-    assert (URIRef(UPLOAD_BASE + "a"), URIRef(UPLOAD_BASE + "b"), URIRef(UPLOAD_BASE + "c")) in graph
+    assert (
+        URIRef(UPLOAD_BASE + "a"),
+        URIRef(UPLOAD_BASE + "b"),
+        URIRef(UPLOAD_BASE + "c"),
+    ) in graph
 
 
 def test_deep_nesting_is_an_input_error() -> None:
