@@ -111,7 +111,8 @@ def init_app(app: Flask, settings: Settings) -> None:
 
     @app.before_request
     def _check_request() -> None:
-        target = request.environ.get("RAW_URI") or request.full_path
+        raw = request.environ.get("RAW_URI") or ""
+        target = max(raw, request.full_path, key=len)
         if len(target.encode("utf-8", "surrogateescape")) > settings.max_url_length:
             raise UriTooLong(
                 f"the URL is longer than {settings.max_url_length} bytes; "
