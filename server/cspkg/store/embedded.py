@@ -156,6 +156,11 @@ class EmbeddedStore:
     def triple_count(self) -> int:
         return len(self._store)
 
+    def flush(self) -> None:
+        """Make everything written so far durable on disk (no-op in memory)."""
+        with self._lock:
+            self._store.flush()
+
     def dump(self) -> bytes:
         return self._store.dump(format=RdfFormat.N_QUADS) or b""
 
