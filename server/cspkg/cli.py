@@ -263,7 +263,8 @@ def load(ctx: click.Context, backend: str | None, store_dir: str | None) -> None
     from pathlib import Path
 
     from .services.loading import load_sources
-    from .store.factory import open_store, source_dirs
+    from .store.embedded import EmbeddedStore
+    from .store.factory import mark_loaded, open_store, source_dirs
     from .store.sources import find_sources
 
     settings = settings_of(ctx)
@@ -280,6 +281,8 @@ def load(ctx: click.Context, backend: str | None, store_dir: str | None) -> None
         store = open_store(settings, load=False)
         try:
             count = load_sources(store, sources, settings)
+            if isinstance(store, EmbeddedStore) and settings.store is not None:
+                mark_loaded(store, settings.store)
         finally:
             store.close()
     except CspkgError as exc:

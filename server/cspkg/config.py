@@ -39,6 +39,12 @@ class Settings:
     max_rows: int = 10_000
     max_query_length: int = 100_000
     max_upload_bytes: int = 5_000_000
+    max_url_length: int = 8_000
+    """Longest request target (path and query string) in bytes; longer gets 414."""
+    max_query_depth: int = 200
+    """Deepest bracket nesting a query or update may have (the engine's parser recurses)."""
+    rate_limit_per_minute: int = 0
+    """Requests per client address per minute (token bucket); 0 turns limiting off."""
     service_allow_list: tuple[str, ...] = ()
     host: str = "127.0.0.1"
     port: int = 5000

@@ -69,6 +69,18 @@ class RequestTooLarge(CspkgError):
     """A query, update or upload is longer than the configured limit."""
 
 
+class UriTooLong(RequestTooLarge):
+    """The request target (path and query string) is longer than the configured limit."""
+
+
+class RateLimited(CspkgError):
+    """A client sent more requests than the configured rate allows."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
 class QueryTimeout(CspkgError):
     """A query ran past the configured time limit and was stopped."""
 

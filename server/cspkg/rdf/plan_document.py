@@ -71,13 +71,21 @@ def _from_text(name: str, text: str) -> tuple[list[Line], dict[int, str]]:
 def _docx_paragraphs(path: Path) -> list[str]:
     """Paragraph texts of a .docx in document order, table cells included."""
     import docx  # python-docx; imported here so .txt imports do not pay for it
+    from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise PlanDocumentError(path.name, None, f"not a readable Word document ({exc})") from None
+    except PackageNotFoundError:
+        # Its message holds the server path; found by fuzzing (a .docx that is not a zip).
+        raise PlanDocumentError(path.name, None, "not a Word (.docx) package") from None
+    except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
+        # SyntaxError: lxml's XMLSyntaxError (malformed XML, entity amplification).
+        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise PlanDocumentError(
+            path.name, None, f"not a readable Word document ({reason})"
+        ) from None
 
     texts: list[str] = []
 

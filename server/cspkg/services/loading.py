@@ -19,6 +19,7 @@ from rdflib import Graph
 from ..config import Settings
 from ..errors import CspkgError, RdfInputError
 from ..store.base import Store
+from ..store.factory import STAGING_PREFIX
 from ..store.sources import Source
 from .validation_gate import validate_before_load
 
@@ -43,7 +44,7 @@ def load_sources(store: Store, sources: Sequence[Source], settings: Settings) ->
     staged: list[tuple[str, str]] = []
     try:
         for n, source in enumerate(sources):
-            staging = f"urn:cspkg:staging:{run}:{n}"
+            staging = f"{STAGING_PREFIX}{run}:{n}"
             store.load_graph(staging, source.path.read_bytes(), source.media_type)
             staged.append((staging, source.graph_iri))
         if staged:

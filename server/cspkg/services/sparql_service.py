@@ -7,8 +7,9 @@ same for both stores, which is what lets the endpoint behave identically on each
 from __future__ import annotations
 
 import hmac
+import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pyoxigraph import NamedNode
 from rdflib import Dataset, Graph
@@ -16,13 +17,15 @@ from rdflib import Dataset, Graph
 from ..config import Settings
 from ..errors import (
     AuthenticationRequired,
+    CspkgError,
     ProtocolError,
     QueryRefused,
     RequestTooLarge,
 )
 from ..store.base import QueryResult, Store
 from ..store.embedded import EmbeddedStore
-from ..store.sparql_text import has_dataset_clause
+from ..store.sparql_text import has_dataset_clause, nesting_depth
+from .audit import log_write
 from .federation_policy import check_remote_iris
 from .validation_gate import validate_before_load
 
@@ -33,6 +36,8 @@ class SparqlService:
 
     store: Store
     settings: Settings
+    _write_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    """One write at a time: each is validated against the state it will be applied to."""
 
     @property
     def writes_enabled(self) -> bool:
@@ -42,6 +47,10 @@ class SparqlService:
         if len(text.encode("utf-8")) > self.settings.max_query_length:
             raise RequestTooLarge(
                 f"the request is longer than {self.settings.max_query_length} bytes"
+            )
+        if nesting_depth(text) > self.settings.max_query_depth:
+            raise QueryRefused(
+                f"the query nests brackets deeper than {self.settings.max_query_depth} levels"
             )
         check_remote_iris(text, self.settings.service_allow_list, base_iri)
 
@@ -92,12 +101,33 @@ class SparqlService:
         using_graph_uris: Sequence[str] = (),
         using_named_graph_uris: Sequence[str] = (),
         base_iri: str | None = None,
+        client: str | None = None,
     ) -> None:
         """Authorise, check, try the update on a scratch copy, validate it, then commit.
 
         The copy is what makes "invalid data refused whole" hold on both stores: nothing
         reaches the real store until the state it would produce has passed the shapes.
+        Writes are serialised, so two updates that each pass cannot combine into a state
+        that would not.  Every attempt leaves one audit line (``services/audit.py``).
         """
+        try:
+            with self._write_lock:
+                self._update(
+                    text, authorization, using_graph_uris, using_named_graph_uris, base_iri
+                )
+        except CspkgError as exc:
+            log_write(f"refused ({type(exc).__name__})", text, authorization, client)
+            raise
+        log_write("committed", text, authorization, client)
+
+    def _update(
+        self,
+        text: str,
+        authorization: str | None,
+        using_graph_uris: Sequence[str],
+        using_named_graph_uris: Sequence[str],
+        base_iri: str | None,
+    ) -> None:
         self.authorize_write(authorization)
         self._check_text(text, base_iri)
         self._check_iris(using_graph_uris, using_named_graph_uris)

@@ -133,8 +133,13 @@ class EmbeddedStore:
 
     def load_graph(self, graph_iri: str, data: bytes, media_type: str) -> None:
         """Parse first, then drop and insert in one update, so readers never see half."""
+        fmt = rdf_format(media_type)
+        if fmt == RdfFormat.RDF_XML:
+            from ..rdf.safe_rdf import refuse_dtd  # the parser expands entities unbounded
+
+            refuse_dtd(data, "the RDF/XML data")
         try:
-            triples = [q.triple for q in parse(data, format=rdf_format(media_type))]
+            triples = [q.triple for q in parse(data, format=fmt)]
         except SyntaxError as exc:
             raise RdfInputError(f"the RDF data could not be parsed: {exc}") from None
         body = (serialize(triples, format=RdfFormat.N_TRIPLES) or b"").decode()
@@ -150,6 +155,11 @@ class EmbeddedStore:
 
     def triple_count(self) -> int:
         return len(self._store)
+
+    def flush(self) -> None:
+        """Make everything written so far durable on disk (no-op in memory)."""
+        with self._lock:
+            self._store.flush()
 
     def dump(self) -> bytes:
         return self._store.dump(format=RdfFormat.N_QUADS) or b""

@@ -156,6 +156,10 @@ class RemoteStore:
 
     def load_graph(self, graph_iri: str, data: bytes, media_type: str) -> None:
         """Graph Store Protocol PUT: the server replaces the graph in one transaction."""
+        if "rdf+xml" in media_type or media_type.split(";")[0].strip().endswith("/xml"):
+            from ..rdf.safe_rdf import refuse_dtd  # Oxigraph expands entities unbounded
+
+            refuse_dtd(data, "the RDF/XML data")
         try:
             self._post(
                 "/store",

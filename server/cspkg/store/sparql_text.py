@@ -195,3 +195,25 @@ def dataset_clauses(text: str) -> tuple[list[str], list[str]]:
         if iri is not None:
             bucket.append(iri)
     return default, named
+
+
+_OPENERS = {"(": ")", "[": "]", "{": "}"}
+_CLOSERS = set(_OPENERS.values())
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest bracket nesting (``( [ {``) outside strings, IRIs and comments.
+
+    Oxigraph's SPARQL parser recurses once per level and overflows its stack (killing
+    the process) somewhere past a few thousand levels, so callers cap this first.
+    """
+    depth = deepest = 0
+    for token in tokens(unescape_codepoints(text)):
+        if token.kind != "other":
+            continue
+        if token.text in _OPENERS:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.text in _CLOSERS:
+            depth = max(depth - 1, 0)
+    return deepest

@@ -13,7 +13,19 @@ from ..services.sparql_service import SparqlService
 from ..services.validation_report import ServedReportCache
 from ..store.base import Store
 from ..store.factory import open_store
-from . import charts, data, health, home, openapi, pages, queries, sparql, things, validation
+from . import (
+    charts,
+    data,
+    hardening,
+    health,
+    home,
+    openapi,
+    pages,
+    queries,
+    sparql,
+    things,
+    validation,
+)  # fmt: skip
 from .context import EXTENSION, Services
 from .errors import register_error_handlers
 
@@ -39,6 +51,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Flask:
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     register_error_handlers(app)
+    hardening.init_app(app, settings)
 
     @app.before_request
     def _start_clock() -> None:

@@ -19,10 +19,12 @@ from ..errors import (
     QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
+    RateLimited,
     RdfInputError,
     RequestTooLarge,
     StoreUnavailable,
     UnsupportedMediaType,
+    UriTooLong,
     ValidationFailed,
 )
 from .negotiation import parse_accept, quality
@@ -37,6 +39,8 @@ STATUS: dict[type[CspkgError], int] = {
     ProtocolError: 400,
     NotAcceptable: 406,
     RequestTooLarge: 413,
+    UriTooLong: 414,
+    RateLimited: 429,
     ValidationFailed: 422,
     RdfInputError: 400,
     QueryTimeout: 503,
@@ -81,6 +85,8 @@ def handle(exc: CspkgError, as_json: bool | None = None) -> Response:
         response.headers["WWW-Authenticate"] = 'Bearer realm="cspkg"'
     if status == 503:
         response.headers["Retry-After"] = "5"
+    if isinstance(exc, RateLimited):
+        response.headers["Retry-After"] = str(exc.retry_after)
     return response
 
 

@@ -9,6 +9,7 @@ the query processes belong to the process that uses them.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Flask
@@ -35,6 +36,7 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
             "access_log_format": ACCESS_LOG_FORMAT,
             "timeout": int(settings.query_timeout) + 30,
             "graceful_timeout": 10,
+            "limit_request_line": 8190,  # gunicorn's largest bound; the app answers 414 first
         }
         super().__init__()
 
@@ -43,4 +45,17 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Flask:
+        _log_to_stderr()
         return create_app(self.settings)
+
+
+def _log_to_stderr() -> None:
+    """The project's loggers (``cspkg.audit`` above all) write to stderr, as gunicorn does."""
+    logger = logging.getLogger("cspkg")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(
+            logging.Formatter("[%(asctime)s] [%(name)s] %(levelname)s %(message)s")
+        )
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)

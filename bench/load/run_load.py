@@ -1,0 +1,289 @@
+"""A bounded load test of ``cspkg serve``: N client threads for D seconds, on loopback only.
+
+Mix per client loop: canned queries (through ``/queries`` when the server has it, else
+their bound text through ``/sparql``), ad-hoc SPARQL, and now and then a deliberately
+expensive query that must end in the timeout (503).  Records latency per kind, every
+unexpected status, and the RSS of the server's processes once a second, then writes a
+Markdown report.  Exit status 1 if anything unexpected happened.
+
+    python bench/load/run_load.py                       # 16 clients, 60 s, own server
+    python bench/load/run_load.py --clients 4 --duration 5 --report /tmp/r.md   # smoke
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "server"))
+
+from cspkg.catalog import load_catalog  # noqa: E402
+
+ADHOC = [
+    "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 20",
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+    "ASK { ?s a ?type }",
+    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 50",
+    "SELECT DISTINCT ?type WHERE { ?s a ?type } ORDER BY ?type",
+]
+EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+EXPECTED = {"canned": {200}, "adhoc": {200}, "expensive": {503}}
+
+
+@dataclass
+class Results:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    statuses: Counter[tuple[str, int]] = field(default_factory=Counter)
+    unexpected: list[str] = field(default_factory=list)
+    rss: list[tuple[float, int]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, kind: str, status: int, seconds: float, detail: str) -> None:
+        with self.lock:
+            self.statuses[(kind, status)] += 1
+            if status in EXPECTED[kind]:
+                self.latencies[kind].append(seconds)
+            elif len(self.unexpected) < 50:
+                self.unexpected.append(f"{kind} -> {status}: {detail[:120]}")
+            else:
+                self.unexpected.append("")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory (bytes) of ``pid`` and all its descendants, from /proc."""
+    children: dict[int, list[int]] = defaultdict(list)
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                children[int(fields[1])].append(int(entry.name))
+            except (OSError, IndexError):
+                continue
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        pending.extend(children.get(current, []))
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return total
+
+
+def start_server(port: int, timeout: float) -> subprocess.Popen[bytes]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "server"), env.get("PYTHONPATH")]))
+    env["CSPKG_QUERY_TIMEOUT"] = str(timeout)
+    env.pop("CSPKG_RATE_LIMIT_PER_MINUTE", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "cspkg", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def wait_up(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url + "/health", timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("the server did not come up")
+
+
+def canned_requests(url: str) -> list[tuple[str, dict[str, str]]]:
+    """(path, params) for each canned query: ``/queries/NAME`` if served, else /sparql."""
+    catalog = load_catalog(ROOT / "queries")
+    try:
+        has_queries = requests.get(url + "/queries", timeout=5).status_code == 200
+    except requests.RequestException:
+        has_queries = False
+    local = [q for q in catalog.queries if not q.federated]  # no calls off the machine
+    if has_queries:
+        return [(f"/queries/{q.name}", {}) for q in local]
+    return [("/sparql", {"query": q.bind()}) for q in local]
+
+
+def client(url: str, stop: float, seed: int, canned: list, out: Results) -> None:
+    """Fast queries back to back: half canned, half ad hoc."""
+    rng = random.Random(seed)
+    session = requests.Session()
+    headers = {"Accept": "application/sparql-results+json, text/turtle;q=0.9, */*;q=0.1"}
+    while time.monotonic() < stop:
+        if rng.random() < 0.5:
+            kind, (path, params) = "canned", rng.choice(canned)
+        else:
+            kind, path, params = "adhoc", "/sparql", {"query": rng.choice(ADHOC)}
+        send(session, url, kind, path, params, headers, out)
+
+
+def expensive(url: str, stop: float, interval: float, out: Results) -> None:
+    """One query that must hit the timeout every ``interval`` seconds.
+
+    A separate sender, not part of each client's loop: timed-out queries hold a query
+    worker until the deadline, so 16 clients sending them in step would hold every
+    worker at once and starve the fast queries (measured: 503 "workers busy").
+    """
+    session = requests.Session()
+    while time.monotonic() + interval < stop:
+        time.sleep(interval)
+        send(session, url, "expensive", "/sparql", {"query": EXPENSIVE}, {}, out)
+
+
+def send(
+    session: requests.Session,
+    url: str,
+    kind: str,
+    path: str,
+    params: dict[str, str],
+    headers: dict[str, str],
+    out: Results,
+) -> None:
+    started = time.perf_counter()
+    try:
+        if path.startswith("/queries/"):  # the query API reads its parameters from the URL
+            response = session.get(url + path, params=params, headers=headers, timeout=60)
+        else:
+            response = session.post(url + path, data=params, headers=headers, timeout=60)
+        out.record(kind, response.status_code, time.perf_counter() - started, response.text)
+    except requests.RequestException as exc:
+        out.record(kind, 0, time.perf_counter() - started, type(exc).__name__)
+
+
+def sample_rss(pid: int, stop: threading.Event, out: Results) -> None:
+    begun = time.monotonic()
+    while not stop.wait(1.0):
+        out.rss.append((time.monotonic() - begun, tree_rss(pid)))
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def report(args: argparse.Namespace, out: Results, elapsed: float, canned_via: str) -> str:
+    fast = out.latencies["canned"] + out.latencies["adhoc"]
+    p99 = percentile(fast, 0.99) * 1000
+    rss = [value for _, value in out.rss]
+    quarter = max(1, len(rss) // 4)
+    early = statistics.mean(rss[quarter : 2 * quarter] or rss[:1]) if rss else 0
+    late = statistics.mean(rss[-quarter:]) if rss else 0
+    growth = (late - early) / early * 100 if early else 0.0
+    total = sum(out.statuses.values())
+    lines = [
+        "# Load test: `cspkg serve` on loopback",
+        "",
+        f"Run: {args.clients} clients for {args.duration:g} s, query timeout {args.timeout:g} s, "
+        f"one expensive query every {args.expensive_interval:g} s; canned queries "
+        f"via {canned_via}.  Machine: {os.cpu_count()} cores.",
+        "",
+        f"- requests: {total} ({total / elapsed:.0f}/s)",
+        f"- unexpected outcomes: {len(out.unexpected)}",
+        f"- fast queries p99: {p99:.0f} ms (bound {args.p99_bound_ms:g} ms: "
+        f"{'met' if p99 <= args.p99_bound_ms else 'NOT met'})",
+        f"- server RSS (all processes): {early / 2**20:.0f} MiB after warm-up -> "
+        f"{late / 2**20:.0f} MiB at the end ({growth:+.1f} %; max {max(rss or [0]) / 2**20:.0f} MiB)",
+        "",
+        "| kind | requests | status codes | p50 ms | p95 ms | p99 ms | max ms |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for kind in ("canned", "adhoc", "expensive"):
+        codes = {s: c for (k, s), c in out.statuses.items() if k == kind}
+        values = out.latencies[kind]
+        cells = [percentile(values, q) * 1000 for q in (0.5, 0.95, 0.99)] + [
+            max(values or [0]) * 1000
+        ]
+        lines.append(
+            f"| {kind} | {sum(codes.values())} | {dict(sorted(codes.items()))} | "
+            + " | ".join(f"{v:.0f}" for v in cells)
+            + " |"
+        )
+    if out.unexpected:
+        lines += ["", "Unexpected:", ""] + [f"- {u}" for u in out.unexpected[:20] if u]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument("--timeout", type=float, default=3.0, help="CSPKG_QUERY_TIMEOUT")
+    parser.add_argument("--expensive-interval", type=float, default=4.0, help="seconds")
+    parser.add_argument("--p99-bound-ms", type=float, default=1000.0)
+    parser.add_argument("--report", type=Path, default=ROOT / "bench" / "load" / "report.md")
+    args = parser.parse_args(argv)
+    port = free_port()
+    server = start_server(port, args.timeout)
+    url = f"http://127.0.0.1:{port}"
+    out = Results()
+    try:
+        wait_up(url)
+        canned = canned_requests(url)
+        canned_via = (
+            "/queries" if canned[0][0] != "/sparql" else "/sparql (bound from cspkg.catalog)"
+        )
+        stop_sampling = threading.Event()
+        sampler = threading.Thread(target=sample_rss, args=(server.pid, stop_sampling, out))
+        sampler.start()
+        begun = time.monotonic()
+        stop = begun + args.duration
+        threads = [
+            threading.Thread(target=client, args=(url, stop, n, canned, out))
+            for n in range(args.clients)
+        ]
+        threads.append(
+            threading.Thread(target=expensive, args=(url, stop, args.expensive_interval, out))
+        )
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - begun
+        stop_sampling.set()
+        sampler.join()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+    text = report(args, out, elapsed, canned_via)
+    args.report.parent.mkdir(parents=True, exist_ok=True)
+    args.report.write_text(text, encoding="utf-8")
+    print(text)
+    return 1 if out.unexpected else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""The audit trail of writes: one ``cspkg.audit`` log line per attempted write.
+
+Who: a fingerprint of the bearer token (never the token) and the client address.  What:
+the update's first line (cut short), its size and the graphs it names.  Outcome:
+``committed``, or why it was refused.  Lines go through ``logging``, so the deployment
+decides where they are kept (``cspkg serve`` sends them to stderr with gunicorn's).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import logging
+
+from ..store.sparql_text import _prologue, _resolve, tokens, unescape_codepoints
+
+log = logging.getLogger("cspkg.audit")
+
+FIRST_LINE_CHARS = 120
+_GRAPH_KEYWORDS = ("GRAPH", "WITH", "INTO", "TO", "USING", "LOAD", "CLEAR", "DROP", "CREATE")
+_GRAPH_KEYWORDS += ("MOVE", "COPY", "ADD", "NAMED")
+_WHOLE = {"DEFAULT": "default", "ALL": "all", "NAMED": "named"}
+
+
+def fingerprint(secret: str | None) -> str:
+    """A short, stable, non-reversible name for a token: ``sha256:`` and 12 hex digits."""
+    if not secret:
+        return "none"
+    return "sha256:" + hashlib.sha256(secret.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+
+
+def bearer_of(authorization: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer`` header, if that is what it is."""
+    scheme, _, given = (authorization or "").partition(" ")
+    return given.strip() or None if scheme.lower() == "bearer" else None
+
+
+def graphs_named(text: str) -> list[str]:
+    """Graphs an update names (``GRAPH <g>``, ``WITH``, ``INTO``, ``DROP ALL``...), sorted.
+
+    A best-effort reading for the log, not a policy: an update with no graph keyword
+    writes to the default graph, which is reported as ``default``.
+    """
+    toks = list(tokens(unescape_codepoints(text)))
+    base, prefixes = _prologue(toks)
+    found: set[str] = set()
+    for token, following in itertools.pairwise(toks):
+        if not token.is_word(*_GRAPH_KEYWORDS):
+            continue
+        if following.is_word(*_WHOLE):
+            found.add(_WHOLE[following.text.upper()])
+            continue
+        iri = _resolve(following, base, prefixes)
+        if iri is not None:
+            found.add(iri)
+    return sorted(found) or ["default"]
+
+
+def first_line(text: str) -> str:
+    """The first non-blank line of an update, cut at ``FIRST_LINE_CHARS`` characters."""
+    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return line if len(line) <= FIRST_LINE_CHARS else line[: FIRST_LINE_CHARS - 1] + "…"
+
+
+def log_write(
+    outcome: str, text: str, authorization: str | None, client: str | None = None
+) -> None:
+    """One audit line: outcome, who, and what the update was."""
+    level = logging.INFO if outcome == "committed" else logging.WARNING
+    log.log(
+        level,
+        "write %s by token=%s client=%s size=%dB graphs=%s first_line=%r",
+        outcome,
+        fingerprint(bearer_of(authorization)),
+        client or "-",
+        len(text.encode("utf-8", "surrogateescape")),
+        ",".join(graphs_named(text)),
+        first_line(text),
+    )
