@@ -12,6 +12,7 @@ from flask import Blueprint, Response, render_template, request, send_from_direc
 
 from ..config import PROJECT_ROOT
 from ..namespaces import PREFIXES
+from .context import services
 
 bp = Blueprint("pages", __name__)
 
@@ -24,12 +25,18 @@ def editor_available(directory: Path = EDITOR_DIR) -> bool:
 
 
 def query_page() -> Response:
-    """The YASGUI query editor (or a plain form if its files are not installed)."""
+    """The YASGUI query editor (or a plain form if its files are not installed), with
+    every canned query, bound to its defaults, as an example to start from."""
+    examples = [
+        {"name": q.name, "title": q.title, "query": q.bind()}
+        for q in services().queries.catalog.queries
+    ]
     html = render_template(
         "query.html",
         endpoint=request.url_root.rstrip("/") + "/sparql",
         prefixes=PREFIXES,
         editor=editor_available(),
+        examples=examples,
     )
     response = Response(html, mimetype="text/html")
     response.headers["Vary"] = "Accept"
