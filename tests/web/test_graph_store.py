@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from rdflib import Dataset, Graph
+from rdflib import DCAT, DCTERMS, Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
 from ..conftest import ADMIN_TOKEN, GSP_UPLOAD_LIMIT, SLOW_GRAPH, Live
@@ -280,3 +280,38 @@ def test_writes_are_visible_to_sparql(live_gsp: Live, graph: str) -> None:
     query = f"ASK {{ GRAPH <{graph}> {{ <urn:person:1> ?p ?o }} }}"
     answer = requests.get(live_gsp.sparql, params={"query": query}, timeout=10).json()
     assert answer["boolean"] is True
+
+
+# --- described ------------------------------------------------------------------------
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+
+
+def _description(url: str) -> Graph:
+    response = requests.get(url, headers={"Accept": "text/turtle"}, timeout=10)
+    return Graph().parse(data=response.content, format="turtle")
+
+
+def test_writable_service_describes_its_upload_formats(live_gsp: Live) -> None:
+    formats = set(_description(live_gsp.sparql).objects(None, URIRef(SD + "inputFormat")))
+    assert URIRef("http://www.w3.org/ns/formats/Turtle") in formats and len(formats) == 4
+
+
+def test_read_only_service_describes_no_upload_formats(live: Live) -> None:
+    assert (None, URIRef(SD + "inputFormat"), None) not in _description(live.sparql)
+
+
+def test_void_names_the_graph_store(live: Live) -> None:
+    void = _description(live.url + "/.well-known/void")
+    store = URIRef(live.url + "/store")
+    assert (store, DCAT.endpointURL, store) in void
+    conforms = URIRef("http://www.w3.org/TR/sparql11-http-rdf-update/")
+    assert (store, DCTERMS.conformsTo, conforms) in void
+
+
+def test_openapi_documents_the_graph_store(live: Live) -> None:
+    document = requests.get(live.url + "/openapi.json", timeout=10).json()
+    path = document["paths"]["/store"]
+    assert {"get", "put", "post", "delete"} <= set(path)
+    assert [p["name"] for p in path["parameters"]] == ["graph", "default"]
+    assert "422" in path["put"]["responses"] and "Location" in path["post"]["description"]
