@@ -19,7 +19,8 @@ from ..conftest import ADMIN_TOKEN, GSP_UPLOAD_LIMIT, SLOW_GRAPH, Live
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 TURTLE = "text/turtle; charset=utf-8"
 PERSON = """@prefix foaf: <http://xmlns.com/foaf/0.1/> .
-<urn:person:1> a foaf:Person ; foaf:name "Ann \\u00e9" ; foaf:knows [ foaf:name "Bo" ; foaf:knows [] ] ."""
+<urn:person:1> a foaf:Person ; foaf:name "Ann \\u00e9" ;
+  foaf:knows [ foaf:name "Bo" ; foaf:knows [] ] ."""
 NO_LABEL = """@prefix cspkg: <https://cspkg.example.org/def/cspkg#> .
 <urn:action:gsp> a cspkg:Action ; cspkg:ordinal 1 ."""
 RDFLIB_FORMATS = {
@@ -30,7 +31,7 @@ RDFLIB_FORMATS = {
 }
 
 
-def _store(live: Live, graph: str | None = None, default: bool = False) -> str:
+def _store(live: Live, default: bool = False) -> str:
     return live.url + "/store" + ("?default" if default else "")
 
 

@@ -329,6 +329,7 @@ def _graph_store_path(rdf: dict[str, Any]) -> dict[str, Any]:
         return operation
 
     created = {"description": "Created; `Location` names a graph made by POST to /store."}
+    graphs = rdf | {"application/n-quads": text, "application/trig": text}
     return {
         "parameters": params,
         "get": {
@@ -338,7 +339,7 @@ def _graph_store_path(rdf: dict[str, Any]) -> dict[str, Any]:
             "the union; with neither, the whole dataset (N-Quads, TriG or JSON-LD).",
             "tags": ["graph store"],
             "responses": {
-                "200": {"description": "By content negotiation.", "content": rdf | {"application/n-quads": text}},
+                "200": {"description": "By content negotiation.", "content": graphs},
                 "404": _ERROR,
                 "406": _ERROR,
             },
