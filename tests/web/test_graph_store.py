@@ -314,5 +314,6 @@ def test_openapi_documents_the_graph_store(live: Live) -> None:
     document = requests.get(live.url + "/openapi.json", timeout=10).json()
     path = document["paths"]["/store"]
     assert {"get", "put", "post", "delete"} <= set(path)
-    assert [p["name"] for p in path["parameters"]] == ["graph", "default"]
+    for operation in path.values():
+        assert [p["name"] for p in operation["parameters"]] == ["graph", "default"]
     assert "422" in path["put"]["responses"] and "Location" in path["post"]["description"]

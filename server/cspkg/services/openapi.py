@@ -319,6 +319,7 @@ def _graph_store_path(rdf: dict[str, Any]) -> dict[str, Any]:
     def write(op: str, summary: str, about: str, ok: dict[str, Any]) -> dict[str, Any]:
         operation = {
             "operationId": "graphStore" + op.capitalize(),
+            "parameters": params,
             "summary": summary,
             "description": about + auth,
             "tags": ["graph store"],
@@ -331,9 +332,9 @@ def _graph_store_path(rdf: dict[str, Any]) -> dict[str, Any]:
     created = {"description": "Created; `Location` names a graph made by POST to /store."}
     graphs = rdf | {"application/n-quads": text, "application/trig": text}
     return {
-        "parameters": params,
         "get": {
             "operationId": "graphStoreGet",
+            "parameters": params,
             "summary": "Read a graph (Graph Store Protocol)",
             "description": "`?graph=IRI` one graph (404 if it holds no triple), `?default` "
             "the union; with neither, the whole dataset (N-Quads, TriG or JSON-LD).",
