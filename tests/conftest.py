@@ -215,6 +215,16 @@ def live_rw(request: pytest.FixtureRequest) -> Iterator[Live]:
     yield from _live(request, _settings(admin_token=ADMIN_TOKEN, query_timeout=5.0))
 
 
+@pytest.fixture(scope="session", params=["embedded", "remote"])
+def live_gsp(request: pytest.FixtureRequest) -> Iterator[Live]:
+    """Writes enabled, a small upload limit: the Graph Store Protocol tests' own service."""
+    settings = _settings(
+        admin_token=ADMIN_TOKEN, query_timeout=5.0, max_upload_bytes=GSP_UPLOAD_LIMIT
+    )
+    yield from _live(request, settings)
+
+
+GSP_UPLOAD_LIMIT = 20_000
 SHAPES_FIXTURES = FIXTURES / "shapes"
 
 

@@ -61,6 +61,17 @@ class UnsupportedMediaType(ProtocolError):
     """A POST body came with a media type the protocol does not allow there."""
 
 
+class MethodNotAllowed(ProtocolError):
+    """The resource exists but not for this method (a write to the read-only union graph).
+
+    ``allowed`` is what the ``Allow`` header of the 405 answer lists.
+    """
+
+    def __init__(self, message: str, allowed: tuple[str, ...]) -> None:
+        self.allowed = allowed
+        super().__init__(message)
+
+
 class NotAcceptable(CspkgError):
     """No result format the client accepts can carry this kind of result."""
 
@@ -123,3 +134,7 @@ class CatalogError(CspkgError):
 
 class QueryNotFound(CspkgError):
     """No canned query has the requested name."""
+
+
+class GraphNotFound(CspkgError):
+    """The Graph Store Protocol request names a graph that holds no triples."""

@@ -22,6 +22,7 @@ from ..store.base import SelectResult, Store
 CHUNK_BYTES = 1 << 16
 CHUNK_STATEMENTS = 5000
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+GRAPH_STORE_PROTOCOL = "http://www.w3.org/TR/sparql11-http-rdf-update/"
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,7 @@ def describe_dataset(root: str, store: Store, settings: Settings) -> list[Triple
         ]
     service = sparql
     api = NamedNode(root + "openapi.json#api")
+    graph_store = NamedNode(root + "store")
     triples += [
         Triple(service, rdf_type, _iri(DCAT, "DataService")),
         Triple(service, rdf_type, _iri(SD, "Service")),
@@ -211,6 +213,11 @@ def describe_dataset(root: str, store: Store, settings: Settings) -> list[Triple
         Triple(api, _iri(DCAT, "endpointURL"), NamedNode(root + "queries")),
         Triple(api, _iri(DCAT, "endpointDescription"), NamedNode(root + "openapi.json")),
         Triple(api, _iri(DCAT, "servesDataset"), dataset),
+        Triple(graph_store, rdf_type, _iri(DCAT, "DataService")),
+        Triple(graph_store, _iri(DCTERMS, "title"), Literal("Graph Store", language="en")),
+        Triple(graph_store, _iri(DCTERMS, "conformsTo"), NamedNode(GRAPH_STORE_PROTOCOL)),
+        Triple(graph_store, _iri(DCAT, "endpointURL"), graph_store),
+        Triple(graph_store, _iri(DCAT, "servesDataset"), dataset),
     ]
     graph_prefix = settings.base + "graph/"
     for number, (graph, count) in enumerate(counts, start=1):

@@ -19,6 +19,8 @@ RESULT_FORMATS = (
     "JSON-LD",
     "RDF_XML",
 )
+INPUT_FORMATS = ("Turtle", "N-Triples", "JSON-LD", "RDF_XML")
+"""What Graph Store Protocol writes (``/store``) parse: ``sd:inputFormat``."""
 
 
 def _sd(name: str) -> NamedNode:
@@ -44,6 +46,12 @@ def describe_service(
         triples.append(Triple(service, see_also, NamedNode(void)))
     if writes:
         triples.append(Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Update")))
+        # SD has no term for a Graph Store endpoint (the VoID/DCAT description lists
+        # /store as a dcat:DataService); sd:inputFormat covers "processing an RDF upload".
+        triples += [
+            Triple(service, _sd("inputFormat"), NamedNode(_FORMATS + name))
+            for name in INPUT_FORMATS
+        ]
     if federation:
         triples.append(Triple(service, _sd("feature"), _sd("BasicFederatedQuery")))
     triples += [

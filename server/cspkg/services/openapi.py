@@ -260,6 +260,7 @@ def _fixed_paths() -> dict[str, Any]:
                 },
             }
         },
+        "/store": _graph_store_path(rdf),
         "/queries.json": {
             "get": {
                 "operationId": "listQueries",
@@ -299,6 +300,62 @@ def _fixed_paths() -> dict[str, Any]:
     }
 
 
+def _graph_store_path(rdf: dict[str, Any]) -> dict[str, Any]:
+    """``/store``: the SPARQL 1.1 Graph Store HTTP Protocol (services/graph_store.py)."""
+    text = {"schema": {"type": "string"}}
+    params = [
+        {"name": "graph", "in": "query", "required": False, "schema": {"type": "string"},
+         "description": "A named graph's IRI; with neither parameter, the whole store."},
+        {"name": "default", "in": "query", "required": False, "allowEmptyValue": True,
+         "schema": {"type": "string"}, "description": "The union of the named graphs (read-only)."},
+    ]  # fmt: skip
+    inputs = ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml")
+    errors = {code: _ERROR for code in ("400", "401", "403", "404", "405", "413", "415", "422")}
+    auth = (
+        " Needs `Authorization: Bearer TOKEN` when the service has an admin token (403 if "
+        "it has none); the resulting dataset must pass the shapes (422, nothing written)."
+    )
+
+    def write(op: str, summary: str, about: str, ok: dict[str, Any]) -> dict[str, Any]:
+        operation = {
+            "operationId": "graphStore" + op.capitalize(),
+            "parameters": params,
+            "summary": summary,
+            "description": about + auth,
+            "tags": ["graph store"],
+            "responses": ok | errors,
+        }
+        if op != "delete":
+            operation["requestBody"] = {"required": True, "content": dict.fromkeys(inputs, text)}
+        return operation
+
+    created = {"description": "Created; `Location` names a graph made by POST to /store."}
+    graphs = rdf | {"application/n-quads": text, "application/trig": text}
+    return {
+        "get": {
+            "operationId": "graphStoreGet",
+            "parameters": params,
+            "summary": "Read a graph (Graph Store Protocol)",
+            "description": "`?graph=IRI` one graph (404 if it holds no triple), `?default` "
+            "the union; with neither, the whole dataset (N-Quads, TriG or JSON-LD).",
+            "tags": ["graph store"],
+            "responses": {
+                "200": {"description": "By content negotiation.", "content": graphs},
+                "404": _ERROR,
+                "406": _ERROR,
+            },
+        },
+        "put": write("put", "Replace a named graph", "Only with `?graph=IRI`.",
+                     {"201": created, "204": {"description": "Replaced."}}),
+        "post": write("post", "Merge into a named graph, or create one",
+                      "With `?graph=IRI` the data is added (multipart/form-data: part by part); "
+                      "on /store itself a new graph is made and named in `Location`.",
+                      {"201": created, "204": {"description": "Merged."}}),
+        "delete": write("delete", "Drop a named graph", "Only with `?graph=IRI`.",
+                        {"204": {"description": "Dropped."}}),
+    }  # fmt: skip
+
+
 def openapi_document(catalog: Catalog, server_url: str) -> dict[str, Any]:
     """The whole OpenAPI document for a service at ``server_url``."""
     paths: dict[str, Any] = {}
@@ -322,6 +379,7 @@ def openapi_document(catalog: Catalog, server_url: str) -> dict[str, Any]:
             {"name": "canned queries", "description": "Ready-made questions (queries/*.rq)."},
             {"name": "sparql", "description": "SPARQL 1.1 Protocol."},
             {"name": "dataset", "description": "Downloads and dataset description."},
+            {"name": "graph store", "description": "SPARQL 1.1 Graph Store HTTP Protocol."},
         ],
         "paths": paths,
         "components": _components(),

@@ -28,6 +28,7 @@ from . import (
 )  # fmt: skip
 from .context import EXTENSION, Services
 from .errors import register_error_handlers
+from .graph_store import bp as graph_store_bp
 
 
 def create_app(settings: Settings, store: Store | None = None) -> Flask:
@@ -46,7 +47,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Flask:
     )
     blueprints = (
         sparql.bp, pages.bp, health.bp, home.bp, things.bp, charts.bp, validation.bp,
-        queries.bp, openapi.bp, data.bp,
+        queries.bp, openapi.bp, data.bp, graph_store_bp,
     )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

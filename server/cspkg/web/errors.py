@@ -12,6 +12,8 @@ from flask import Flask, Response, jsonify, request
 from ..errors import (
     AuthenticationRequired,
     CspkgError,
+    GraphNotFound,
+    MethodNotAllowed,
     NotAcceptable,
     ParameterError,
     ProtocolError,
@@ -35,6 +37,8 @@ STATUS: dict[type[CspkgError], int] = {
     QuerySyntaxError: 400,
     ParameterError: 400,
     QueryNotFound: 404,
+    GraphNotFound: 404,
+    MethodNotAllowed: 405,
     UnsupportedMediaType: 415,
     ProtocolError: 400,
     NotAcceptable: 406,
@@ -83,6 +87,8 @@ def handle(exc: CspkgError, as_json: bool | None = None) -> Response:
     response.status_code = status
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="cspkg"'
+    if isinstance(exc, MethodNotAllowed):
+        response.headers["Allow"] = ", ".join(exc.allowed)
     if status == 503:
         response.headers["Retry-After"] = "5"
     if isinstance(exc, RateLimited):

@@ -10,7 +10,7 @@ from typing import Literal
 
 from ..errors import NotAcceptable
 
-Kind = Literal["results", "graph", "description", "table"]
+Kind = Literal["results", "graph", "description", "table", "stored_graph", "dataset"]
 
 JSON_RESULTS = "application/sparql-results+json"
 XML_RESULTS = "application/sparql-results+xml"
@@ -20,6 +20,8 @@ TURTLE = "text/turtle"
 NTRIPLES = "application/n-triples"
 JSONLD = "application/ld+json"
 RDFXML = "application/rdf+xml"
+NQUADS = "application/n-quads"
+TRIG = "application/trig"
 HTML = "text/html"
 
 # (what a client may ask for, what we send), in our order of preference.
@@ -44,6 +46,14 @@ _OFFERS: dict[Kind, tuple[tuple[str, str], ...]] = {
         ("text/xml", RDFXML),
     ),
 }
+# Graph Store Protocol: one graph (N-Quads names it), or the whole dataset.
+_OFFERS["stored_graph"] = (*_OFFERS["graph"], (NQUADS, NQUADS))
+_OFFERS["dataset"] = (
+    (NQUADS, NQUADS),
+    (TRIG, TRIG),
+    (JSONLD, JSONLD),
+    ("application/json", JSONLD),
+)
 _OFFERS["description"] = (*_OFFERS["graph"], (HTML, HTML), ("application/xhtml+xml", HTML))
 # A canned query's page: HTML for browsers (and */*), SPARQL results for clients that ask.
 _OFFERS["table"] = ((HTML, HTML), ("application/xhtml+xml", HTML), *_OFFERS["results"])

@@ -1,0 +1,277 @@
+"""The SPARQL 1.1 Graph Store HTTP Protocol over our store, free of Flask.
+
+Graphs are named indirectly (``?graph=IRI``).  ``?default`` is the default graph that
+queries see: the union of the named graphs.  It can be read but not written (405):
+replacing "the union" would mean rewriting every graph at once, and quietly mapping it
+to one named graph would make ``PUT ?default`` then ``GET ?default`` disagree anyway.
+The bare endpoint (no parameter) is the whole dataset: GET reads it as quads, POST
+creates a new graph ``{base}graph/store/{uuid}`` and answers with its IRI.
+
+A graph exists while it holds a triple.  Oxigraph keeps empty named graphs and the
+embedded store does not; queries cannot tell them apart, so existence is decided by
+content, the same on both stores.
+
+Every write is checked as a SPARQL Update is (``SparqlService.update``): applied first
+to a scratch in-memory copy of the dataset, whose union must pass the shapes (422,
+nothing written, otherwise), then applied to the real store as one transaction (a Graph
+Store PUT or one update request).  Writes racing each other are not serialised: the
+second one was validated against a dataset without the first, as with SPARQL Update.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple, parse, serialize
+
+from ..config import Settings
+from ..errors import (
+    GraphNotFound,
+    MethodNotAllowed,
+    ProtocolError,
+    RdfInputError,
+    RequestTooLarge,
+    UnsupportedMediaType,
+)
+from ..namespaces import PREFIXES
+from ..store.base import AskResult, GraphResult, Store
+from ..store.embedded import EmbeddedStore
+from ..store.serialize import GRAPH_FORMATS, write_graph
+from .dataset import stream
+from .sparql_service import SparqlService, union_graph
+from .validation_gate import validate_before_load
+
+INPUT_FORMATS: dict[str, RdfFormat] = {
+    "text/turtle": RdfFormat.TURTLE,
+    "application/x-turtle": RdfFormat.TURTLE,
+    "application/n-triples": RdfFormat.N_TRIPLES,
+    "application/ld+json": RdfFormat.JSON_LD,
+    "application/rdf+xml": RdfFormat.RDF_XML,
+}
+"""What a graph write may send.  Quad formats are refused: the request names the graph."""
+
+NQUADS = "application/n-quads"
+DATASET_EXTENSIONS = {NQUADS: "nq", "application/trig": "trig", "application/ld+json": "jsonld"}
+"""Media type -> ``/data/dataset.*`` download, for GET on the bare endpoint."""
+
+NEW_GRAPHS = "graph/store/"
+"""Under ``settings.base``: where graphs created by POST to the endpoint are named."""
+
+_READ = ("GET", "HEAD")
+ALLOWED: dict[str, tuple[str, ...]] = {
+    "graph": (*_READ, "PUT", "POST", "DELETE"),
+    "default": _READ,
+    "store": (*_READ, "POST"),
+}
+"""Methods per target: the ``Allow`` header of a 405."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a request addresses: one named graph, the union default graph, or the store."""
+
+    kind: Literal["graph", "default", "store"]
+    iri: str | None = None
+
+
+@dataclass(frozen=True)
+class Payload:
+    """One RDF document from a request body (a multipart POST carries several)."""
+
+    content_type: str | None
+    data: bytes
+
+
+@dataclass(frozen=True)
+class WriteOutcome:
+    """The graph written and whether it held no triples before (201 rather than 204)."""
+
+    graph: str
+    created: bool
+
+
+def target_of(args: Mapping[str, Sequence[str]]) -> Target:
+    """``?graph=IRI``, ``?default`` or neither; ``ProtocolError`` for anything else."""
+    graphs = list(args.get("graph", ()))
+    if "default" in args:
+        if graphs:
+            raise ProtocolError("send either ?graph=IRI or ?default, not both")
+        return Target("default")
+    if not graphs:
+        return Target("store")
+    if len(graphs) > 1:
+        raise ProtocolError(f"the request has {len(graphs)} 'graph' parameters; send one")
+    try:
+        NamedNode(graphs[0])
+    except ValueError:
+        raise ProtocolError(f"the graph '{graphs[0]}' is not an absolute IRI") from None
+    return Target("graph", graphs[0])
+
+
+def input_format(content_type: str | None) -> RdfFormat:
+    """The parser for a write's Content-Type; ``UnsupportedMediaType`` (415) otherwise."""
+    accepted = ", ".join(k for k in INPUT_FORMATS if k != "application/x-turtle")
+    media_type, *params = (part.strip() for part in (content_type or "").split(";"))
+    media_type = media_type.lower()
+    if not media_type:
+        raise UnsupportedMediaType(f"a graph write needs a Content-Type: {accepted}")
+    found = INPUT_FORMATS.get(media_type)
+    if found is None:
+        raise UnsupportedMediaType(f"'{media_type}' is not accepted; send {accepted}")
+    for param in params:
+        name, _, value = param.partition("=")
+        charset = value.strip().strip('"').lower()
+        if name.strip().lower() == "charset" and charset not in ("utf-8", "utf8"):
+            raise UnsupportedMediaType(f"only UTF-8 is accepted, not {charset}")
+    return found
+
+
+def _node(iri: str) -> str:
+    """The IRI in SPARQL syntax; ``target_of`` has already checked it is one."""
+    return str(NamedNode(iri))
+
+
+@dataclass(frozen=True)
+class GraphStore:
+    """Read, replace, merge and drop graphs with SparqlService's token and the shapes."""
+
+    sparql: SparqlService
+
+    @property
+    def store(self) -> Store:
+        return self.sparql.store
+
+    @property
+    def settings(self) -> Settings:
+        return self.sparql.settings
+
+    # --- reads ------------------------------------------------------------------------
+
+    def read(self, target: Target, media_type: str) -> bytes | Iterator[bytes]:
+        """The graph (or dataset) in ``media_type``, already negotiated by the caller."""
+        if target.kind == "store":
+            return stream(self.store, DATASET_EXTENSIONS[media_type])
+        triples = self._triples(target.iri)
+        if target.iri is not None and not triples:
+            raise GraphNotFound(f"the store has no graph <{target.iri}>")
+        if media_type == NQUADS:
+            name = NamedNode(target.iri) if target.iri is not None else DefaultGraph()
+            quads = [Quad(t.subject, t.predicate, t.object, name) for t in triples]
+            return serialize(quads, format=RdfFormat.N_QUADS) or b""
+        if media_type not in GRAPH_FORMATS:
+            raise ValueError(f"no graph writer for {media_type}")
+        return write_graph(triples, media_type, PREFIXES)
+
+    def _triples(self, iri: str | None) -> list[Triple]:
+        """Every triple of one graph, or of the union; the row limit is for queries only."""
+        where = f"GRAPH {_node(iri)} {{ ?s ?p ?o }}" if iri is not None else "?s ?p ?o"
+        result = self.store.query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}",
+            timeout=self.settings.query_timeout,
+            max_rows=None,
+        )
+        assert isinstance(result, GraphResult)
+        return list(dict.fromkeys(result.triples))  # a triple in two graphs, once
+
+    # --- writes -----------------------------------------------------------------------
+
+    def put(
+        self, target: Target, payloads: Sequence[Payload], authorization: str | None
+    ) -> WriteOutcome:
+        """Replace the graph's content with the payload."""
+        iri = self._writable(target, "PUT", authorization)
+        data = self._ntriples(payloads, iri)
+        existed = self._commit(
+            iri, lambda store: store.load_graph(iri, data, "application/n-triples")
+        )
+        return WriteOutcome(iri, created=not existed and bool(data))
+
+    def post(
+        self, target: Target, payloads: Sequence[Payload], authorization: str | None
+    ) -> WriteOutcome:
+        """Merge the payload into the graph; on the bare endpoint, into a new graph."""
+        iri = self._writable(target, "POST", authorization)
+        data = self._ntriples(payloads, iri)
+        insert = f"INSERT DATA {{ GRAPH {_node(iri)} {{ {data.decode()} }} }}"
+
+        def merge(store: Store) -> None:
+            if data:
+                store.update(insert)
+
+        existed = self._commit(iri, merge)
+        return WriteOutcome(iri, created=not existed and bool(data))
+
+    def delete(self, target: Target, authorization: str | None) -> None:
+        """Drop the graph; ``GraphNotFound`` (404) if it holds nothing."""
+        iri = self._writable(target, "DELETE", authorization)
+        drop = f"DROP SILENT GRAPH {_node(iri)}"
+        self._commit(iri, lambda store: store.update(drop), must_exist=True)
+
+    def _writable(self, target: Target, method: str, authorization: str | None) -> str:
+        """Method allowed on the target (405), then the bearer token (401/403)."""
+        if method not in ALLOWED[target.kind]:
+            what = (
+                "the default graph (the union of all graphs)"
+                if target.kind == "default"
+                else "the graph store"
+            )
+            raise MethodNotAllowed(
+                f"{method} is not allowed on {what}; name a graph with ?graph=IRI",
+                ALLOWED[target.kind],
+            )
+        self.sparql.authorize_write(authorization)
+        if target.iri is not None:
+            return target.iri
+        return self.settings.base + NEW_GRAPHS + uuid.uuid4().hex
+
+    def _ntriples(self, payloads: Sequence[Payload], base_iri: str) -> bytes:
+        """Parse every payload (size limit first), blank nodes renamed apart, as N-Triples."""
+        if not payloads:
+            raise ProtocolError("the request carries no RDF document")
+        limit = self.settings.max_upload_bytes
+        if sum(len(p.data) for p in payloads) > limit:
+            raise RequestTooLarge(f"the RDF data is larger than {limit} bytes")
+        triples: list[Triple] = []
+        for payload in payloads:
+            rdf_format = input_format(payload.content_type)
+            try:
+                parsed = parse(
+                    payload.data,
+                    format=rdf_format,
+                    base_iri=base_iri,
+                    without_named_graphs=True,
+                    rename_blank_nodes=True,
+                )
+                triples += [quad.triple for quad in parsed]
+            except SyntaxError as exc:
+                raise RdfInputError(f"the RDF data could not be parsed: {exc}") from None
+        return serialize(triples, format=RdfFormat.N_TRIPLES) or b""
+
+    def _commit(
+        self, iri: str, change: Callable[[Store], None], *, must_exist: bool = False
+    ) -> bool:
+        """Apply ``change`` to a scratch copy, validate its union, then to the store.
+
+        Returns whether the graph held triples before.
+        """
+        scratch = EmbeddedStore()
+        try:
+            scratch.load_graph_dataset(self.store.dump())
+            existed = _holds_triples(scratch, iri)
+            if must_exist and not existed:
+                raise GraphNotFound(f"the store has no graph <{iri}>")
+            change(scratch)
+            validate_before_load(union_graph(scratch.dump()), self.settings)
+        finally:
+            scratch.close()
+        change(self.store)
+        return existed
+
+
+def _holds_triples(store: Store, iri: str) -> bool:
+    answer = store.query(f"ASK {{ GRAPH {_node(iri)} {{ ?s ?p ?o }} }}")
+    assert isinstance(answer, AskResult)
+    return answer.value
