@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 import pytest
@@ -200,3 +201,18 @@ def test_validation_sees_the_whole_dataset(gsp: GraphStore) -> None:
     with pytest.raises(ValidationFailed, match="needs a label"):
         gsp.delete(labels, TOKEN)
     assert len(_graph(gsp, labels)) == 1
+
+
+def test_every_write_leaves_one_audit_line(
+    gsp: GraphStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Graph Store writes are audited like SPARQL Update: outcome, token fingerprint, graph."""
+    with caplog.at_level(logging.INFO, logger="cspkg.audit"):
+        gsp.put(G, [Payload(TURTLE, PERSON)], TOKEN)
+        with pytest.raises(AuthenticationRequired):
+            gsp.delete(G, None)
+    lines = [r.getMessage() for r in caplog.records if r.name == "cspkg.audit"]
+    assert len(lines) == 2
+    assert lines[0].startswith("write committed") and "urn:test:g" in lines[0]
+    assert lines[1].startswith("write refused (AuthenticationRequired)")
+    assert "t0ken" not in " ".join(lines)

@@ -29,6 +29,7 @@ from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple, parse, 
 
 from ..config import Settings
 from ..errors import (
+    CspkgError,
     GraphNotFound,
     MethodNotAllowed,
     ProtocolError,
@@ -40,6 +41,7 @@ from ..namespaces import PREFIXES
 from ..store.base import AskResult, GraphResult, Store
 from ..store.embedded import EmbeddedStore
 from ..store.serialize import GRAPH_FORMATS, write_graph
+from .audit import log_write
 from .dataset import stream
 from .sparql_service import SparqlService, union_graph
 from .validation_gate import validate_before_load
@@ -185,7 +187,10 @@ class GraphStore:
         iri = self._writable(target, "PUT", authorization)
         data = self._ntriples(payloads, iri)
         existed = self._commit(
-            iri, lambda store: store.load_graph(iri, data, "application/n-triples")
+            iri,
+            lambda store: store.load_graph(iri, data, "application/n-triples"),
+            action=f"PUT GRAPH {_node(iri)} ({len(data)} bytes of N-Triples)",
+            authorization=authorization,
         )
         return WriteOutcome(iri, created=not existed and bool(data))
 
@@ -201,14 +206,25 @@ class GraphStore:
             if data:
                 store.update(insert)
 
-        existed = self._commit(iri, merge)
+        existed = self._commit(
+            iri,
+            merge,
+            action=f"POST GRAPH {_node(iri)} ({len(data)} bytes of N-Triples)",
+            authorization=authorization,
+        )
         return WriteOutcome(iri, created=not existed and bool(data))
 
     def delete(self, target: Target, authorization: str | None) -> None:
         """Drop the graph; ``GraphNotFound`` (404) if it holds nothing."""
         iri = self._writable(target, "DELETE", authorization)
         drop = f"DROP SILENT GRAPH {_node(iri)}"
-        self._commit(iri, lambda store: store.update(drop), must_exist=True)
+        self._commit(
+            iri,
+            lambda store: store.update(drop),
+            action=f"DELETE GRAPH {_node(iri)}",
+            authorization=authorization,
+            must_exist=True,
+        )
 
     def _writable(self, target: Target, method: str, authorization: str | None) -> str:
         """Method allowed on the target (405), then the bearer token (401/403)."""
@@ -222,7 +238,12 @@ class GraphStore:
                 f"{method} is not allowed on {what}; name a graph with ?graph=IRI",
                 ALLOWED[target.kind],
             )
-        self.sparql.authorize_write(authorization)
+        try:
+            self.sparql.authorize_write(authorization)
+        except CspkgError as exc:
+            named = f"GRAPH {_node(target.iri)}" if target.iri is not None else "a new graph"
+            log_write(f"refused ({type(exc).__name__})", f"{method} {named}", authorization)
+            raise
         if target.iri is not None:
             return target.iri
         return self.settings.base + NEW_GRAPHS + uuid.uuid4().hex
@@ -251,12 +272,31 @@ class GraphStore:
         return serialize(triples, format=RdfFormat.N_TRIPLES) or b""
 
     def _commit(
-        self, iri: str, change: Callable[[Store], None], *, must_exist: bool = False
+        self,
+        iri: str,
+        change: Callable[[Store], None],
+        *,
+        action: str,
+        authorization: str | None,
+        must_exist: bool = False,
     ) -> bool:
-        """Apply ``change`` to a scratch copy, validate its union, then to the store.
+        """Under the service's write lock, check then commit; leave one audit line.
 
         Returns whether the graph held triples before.
         """
+        try:
+            with self.sparql.write_lock:
+                existed = self._check_then_apply(iri, change, must_exist)
+        except CspkgError as exc:
+            log_write(f"refused ({type(exc).__name__})", action, authorization)
+            raise
+        log_write("committed", action, authorization)
+        return existed
+
+    def _check_then_apply(
+        self, iri: str, change: Callable[[Store], None], must_exist: bool
+    ) -> bool:
+        """Apply ``change`` to a scratch copy, validate its union, then to the store."""
         scratch = EmbeddedStore()
         try:
             scratch.load_graph_dataset(self.store.dump())

@@ -40,6 +40,11 @@ class SparqlService:
     """One write at a time: each is validated against the state it will be applied to."""
 
     @property
+    def write_lock(self) -> threading.Lock:
+        """Held while any write (SPARQL Update, Graph Store) is checked and committed."""
+        return self._write_lock
+
+    @property
     def writes_enabled(self) -> bool:
         return bool(self.settings.admin_token)
 
