@@ -5,11 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 
 from cspkg.config import load_settings
 from cspkg.errors import RdfInputError
-from cspkg.rdf.rdf_files import built_graph_files, load_rdf_files, rdf_format, turtle_files
+from cspkg.rdf.rdf_files import (
+    built_graph_files,
+    load_rdf_files,
+    parse_into,
+    rdf_format,
+    turtle_files,
+)
 
 TRIPLE = ("http://example.org/s", "http://example.org/p", "http://example.org/o")
 
@@ -47,8 +53,8 @@ BAD_XML = "<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>\n\n
     ("name", "text", "expected"),
     [
         ("bad.ttl", BAD_TURTLE, "bad.ttl: not valid turtle: line 3"),
-        ("bad.rdf", BAD_XML, "bad.rdf: not valid xml: line 3"),
-        ("bad.jsonld", '{\n  "@id": \n', "bad.jsonld: not valid json-ld: line 3"),
+        ("bad.rdf", BAD_XML, "bad.rdf: not well-formed XML (unclosed token, line 3)"),
+        ("bad.jsonld", '{\n  "@id": \n', "bad.jsonld: not valid JSON-LD (line 3"),
         ("bad.nt", "<http://a> <http://b> .\n", "bad.nt: not valid nt: "),
     ],
 )
@@ -89,3 +95,23 @@ def test_the_built_graph_is_ontology_then_data(tmp_path: Path) -> None:
     files = built_graph_files(settings)
     assert files[0].parent == settings.ontology_dir
     assert files[-1] == tmp_path / "plan.ttl"
+
+
+def test_validate_refuses_rdfxml_with_a_dtd(tmp_path: Path) -> None:
+    """A file given to `cspkg validate` is input: no entity expansion, no file reads."""
+    path = tmp_path / "laughs.rdf"
+    path.write_text(
+        '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>',
+        encoding="utf-8",
+    )
+    with pytest.raises(RdfInputError, match="laughs.rdf"):
+        parse_into(Graph(), path)
+
+
+def test_validate_refuses_jsonld_with_a_remote_context(tmp_path: Path) -> None:
+    path = tmp_path / "remote.jsonld"
+    path.write_text('{"@context": "file:///etc/passwd", "@id": "urn:x"}', encoding="utf-8")
+    with pytest.raises(RdfInputError, match="remote.jsonld"):
+        parse_into(Graph(), path)

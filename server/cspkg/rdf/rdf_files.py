@@ -19,6 +19,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from ..config import Settings
 from ..errors import RdfInputError
 from ..namespaces import bind_prefixes
+from .safe_rdf import check_untrusted
 
 FORMATS: dict[str, str] = {
     ".ttl": "turtle",
@@ -69,6 +70,7 @@ def parse_into(graph: Graph, path: Path, display: str | None = None) -> None:
         data = path.read_bytes()
     except OSError as exc:
         raise RdfInputError(f"{name}: cannot read file ({_problem(exc)})") from None
+    check_untrusted(data, fmt, name)  # a file given to `cspkg validate` is input too
     try:
         graph.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
     except (SyntaxError, ParserError, SAXException, ValueError) as exc:

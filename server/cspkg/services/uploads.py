@@ -22,6 +22,7 @@ from ..rdf.agency_register import REGISTER_FILE, load_register
 from ..rdf.plan_document import read_plan_document
 from ..rdf.plan_graph import build_plan_graphs
 from ..rdf.plan_parser import parse_plan
+from ..rdf.safe_rdf import check_untrusted
 
 RDF_SUFFIXES: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -35,7 +36,6 @@ RDF_SUFFIXES: dict[str, ox.RdfFormat] = {
 }
 PLAN_SUFFIXES = (".txt", ".docx")
 UPLOAD_BASE = "urn:cspkg:upload:"
-_ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
 
 def safe_name(filename: str | None) -> str:
@@ -68,8 +68,7 @@ def read_upload(filename: str | None, data: bytes, settings: Settings) -> Graph:
 
 
 def _rdf_graph(name: str, data: bytes, rdf_format: ox.RdfFormat) -> Graph:
-    if rdf_format == ox.RdfFormat.RDF_XML and _ENTITY.search(data):
-        raise RdfInputError(f"{name}: RDF/XML with entity declarations is not accepted")
+    check_untrusted(data, rdf_format.media_type, name)  # no DTDs, no remote JSON-LD contexts
     try:
         triples = list(ox.parse(data, format=rdf_format, base_iri=UPLOAD_BASE + name))
     except (SyntaxError, ValueError) as exc:
