@@ -39,14 +39,31 @@ def settings_of(ctx: click.Context) -> Settings:
     return settings
 
 
-@cli.command("import")
-@click.argument("documents", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
+OUT_OPTION = click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     help="Write the Turtle here instead of the data folder.",
 )
+
+
+def _written(written: list[Path], unchanged: list[Path]) -> None:
+    for path in written:
+        click.echo(f"  wrote {path}")
+    if unchanged:
+        click.echo(f"  {len(unchanged)} file(s) already up to date")
+
+
+def _nothing_written(ctx: click.Context, exc: CspkgError) -> None:
+    """An import failed: say where, say that nothing changed, exit 1."""
+    click.echo(f"error: {exc}", err=True)
+    click.echo("Nothing was written.", err=True)
+    ctx.exit(1)
+
+
+@cli.command("import")
+@click.argument("documents", nargs=-1, required=True, type=click.Path(path_type=Path))
+@OUT_OPTION
 @click.pass_context
 def import_command(ctx: click.Context, documents: tuple[Path, ...], out_dir: Path | None) -> None:
     """Import plan documents (.txt or .docx) into Turtle under data/."""
@@ -61,14 +78,9 @@ def import_command(ctx: click.Context, documents: tuple[Path, ...], out_dir: Pat
                 report = import_plan(document, settings, out_dir, on_step=lambda _s: bar.update())
             except CspkgError as exc:
                 bar.close()
-                click.echo(f"error: {exc}", err=True)
-                click.echo("Nothing was written.", err=True)
-                ctx.exit(1)
+                _nothing_written(ctx, exc)
         click.echo(f"{report.source}: {report.actions} actions -> {report.plan_iri}")
-        for path in report.written:
-            click.echo(f"  wrote {path}")
-        if report.unchanged:
-            click.echo(f"  {len(report.unchanged)} file(s) already up to date")
+        _written(report.written, report.unchanged)
         for agency in report.unregistered:
             click.echo(
                 f"  warning: line {agency.line}: agency '{agency.name}' is not in the register; "
@@ -79,12 +91,7 @@ def import_command(ctx: click.Context, documents: tuple[Path, ...], out_dir: Pat
 
 @cli.command("import-crime")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Write the Turtle here instead of the data folder.",
-)
+@OUT_OPTION
 @click.pass_context
 def import_crime_command(ctx: click.Context, files: tuple[Path, ...], out_dir: Path | None) -> None:
     """Import police.uk street-level crime CSV files as RDF Data Cube observations."""
@@ -99,14 +106,11 @@ def import_crime_command(ctx: click.Context, files: tuple[Path, ...], out_dir: P
                 report = import_crime(path, settings, out_dir, on_row=bar.update)
             except CspkgError as exc:
                 bar.close()
-                click.echo(f"error: {exc}", err=True)
-                click.echo("Nothing was written.", err=True)
-                ctx.exit(1)
+                _nothing_written(ctx, exc)
         click.echo(
             f"{report.source}: {report.records} records in {report.lsoas} LSOAs -> {report.dataset}"
         )
-        for written in report.written:
-            click.echo(f"  wrote {written}")
+        _written(report.written, report.unchanged)
 
 
 @cli.command()
