@@ -246,37 +246,42 @@ class PlanGraphBuilder:
         office = self.register.resolve(f"{pcp.area} Commissioner's Office")
         if office is not None:
             g.add((plan, DCTERMS.creator, agency_iri(self.base, office.slug)))
-        schemes = {
-            "priorities": (CSPKG.CommissionerPriority, pcp.priorities, CSPKG.priorityScheme),
-            "approaches": (CSPKG.RecommendedApproach, (), CSPKG.approachScheme),
-        }
-        for part, (concept_class, _, link) in schemes.items():
+        parts = (
+            ("priorities", "priorities", CSPKG.priorityScheme, CSPKG.CommissionerPriority,
+             [(p.label, p.description) for p in pcp.priorities]),
+            ("approaches", "recommended approaches", CSPKG.approachScheme,
+             CSPKG.RecommendedApproach, [(a.text, "") for a in pcp.approaches]),
+        )  # fmt: skip
+        for part, noun, link, concept_class, entries in parts:
             scheme = URIRef(f"{self.base}def/{key}/{part}")
-            scheme_label = (
-                f"{label} {'priorities' if part == 'priorities' else 'recommended approaches'}"
-            )
             g.add((plan, link, scheme))
-            g.add((scheme, RDF.type, SKOS.ConceptScheme))
-            g.add((scheme, RDFS.label, Literal(scheme_label)))
-            g.add((scheme, SKOS.prefLabel, Literal(scheme_label)))
-            g.add((scheme, PROV.wasDerivedFrom, self.doc))
-            entries = (
-                [(p.label, p.description) for p in pcp.priorities]
-                if part == "priorities"
-                else [(a.text, "") for a in pcp.approaches]
-            )
-            for name, description in entries:
-                node = URIRef(f"{scheme}/{slugify(name)}")
-                g.add((node, RDF.type, SKOS.Concept))
-                g.add((node, RDF.type, concept_class))
-                g.add((node, SKOS.prefLabel, Literal(name)))
-                g.add((node, RDFS.label, Literal(name)))
-                if description:
-                    g.add((node, SKOS.definition, Literal(description)))
-                g.add((node, SKOS.inScheme, scheme))
-                g.add((node, SKOS.topConceptOf, scheme))
-                g.add((scheme, SKOS.hasTopConcept, node))
+            self._add_scheme(g, scheme, f"{label} {noun}", concept_class, entries)
         return f"commissioner/{key}.ttl", g
+
+    def _add_scheme(
+        self,
+        g: Graph,
+        scheme: URIRef,
+        label: str,
+        concept_class: URIRef,
+        entries: list[tuple[str, str]],
+    ) -> None:
+        """A concept scheme of (name, definition) entries, all top concepts."""
+        g.add((scheme, RDF.type, SKOS.ConceptScheme))
+        g.add((scheme, RDFS.label, Literal(label)))
+        g.add((scheme, SKOS.prefLabel, Literal(label)))
+        g.add((scheme, PROV.wasDerivedFrom, self.doc))
+        for name, definition in entries:
+            node = URIRef(f"{scheme}/{slugify(name)}")
+            g.add((node, RDF.type, SKOS.Concept))
+            g.add((node, RDF.type, concept_class))
+            g.add((node, SKOS.prefLabel, Literal(name)))
+            g.add((node, RDFS.label, Literal(name)))
+            if definition:
+                g.add((node, SKOS.definition, Literal(definition)))
+            g.add((node, SKOS.inScheme, scheme))
+            g.add((node, SKOS.topConceptOf, scheme))
+            g.add((scheme, SKOS.hasTopConcept, node))
 
 
 def build_plan_graphs(
