@@ -39,6 +39,8 @@ class Settings:
     max_rows: int = 10_000
     max_query_length: int = 100_000
     max_upload_bytes: int = 5_000_000
+    result_cache_bytes: int = 64_000_000
+    """Memory for rendered query answers per store version (embedded store); 0 turns it off."""
     service_allow_list: tuple[str, ...] = ()
     host: str = "127.0.0.1"
     port: int = 5000

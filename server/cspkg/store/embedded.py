@@ -17,7 +17,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode, RdfFormat, Store, parse, serialize
 
 from ..errors import RdfInputError, StoreUnavailable
-from .base import QueryResult
+from .base import Formats, QueryResult, SerializedResult
 from .engine import execute, syntax_error
 from .pool import QueryPool
 from .sources import Source
@@ -100,10 +100,17 @@ class EmbeddedStore:
         timeout: float | None = None,
         max_rows: int | None = None,
         base_iri: str | None = None,
-    ) -> QueryResult:
+        formats: Formats | None = None,
+    ) -> QueryResult | SerializedResult:
         if self._pool is not None:
             return self._pool.run(
-                sparql, default_graph_uris, named_graph_uris, timeout, max_rows, base_iri
+                sparql,
+                default_graph_uris,
+                named_graph_uris,
+                timeout,
+                max_rows,
+                base_iri,
+                tuple((formats or {}).items()),
             )
         try:
             return execute(

@@ -28,7 +28,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from ..errors import QuerySyntaxError, QueryTimeout, StoreUnavailable
-from .base import QueryResult
+from .base import QueryResult, SerializedResult
 from .worker import Task
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
@@ -80,7 +80,8 @@ class QueryPool:
         timeout: float | None,
         max_rows: int | None,
         base_iri: str | None,
-    ) -> QueryResult:
+        formats: tuple[tuple[str, str], ...] = (),
+    ) -> QueryResult | SerializedResult:
         """Run one query in a free worker; kill the worker if ``timeout`` passes first."""
         deadline = None if timeout is None else time.monotonic() + timeout
         try:
@@ -96,6 +97,7 @@ class QueryPool:
             tuple(named_graph_uris),
             max_rows,
             base_iri,
+            formats,
         )
         try:
             worker.conn.send(task)

@@ -13,7 +13,10 @@ from multiprocessing.connection import Connection
 from pyoxigraph import RdfFormat, Store
 
 from ..errors import QuerySyntaxError
+from ..namespaces import PREFIXES
+from .base import GraphResult, QueryResult, SerializedResult
 from .engine import execute
+from .serialize import GRAPH_FORMATS, TABULAR_WRITERS, write_graph
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,23 @@ class Task:
     named_graph_uris: Sequence[str]
     max_rows: int | None
     base_iri: str | None
+    formats: tuple[tuple[str, str], ...] = ()
+    """(kind, media type): write the result here in that type, ship bytes."""
+
+
+def written(result: QueryResult, formats: dict[str, str]) -> QueryResult | SerializedResult:
+    """The result in the media type asked for its kind, or as it is if none was."""
+    if isinstance(result, GraphResult):
+        media_type = formats.get("graph")
+        if media_type not in GRAPH_FORMATS:
+            return result
+        body = write_graph(result, media_type, PREFIXES)
+        return SerializedResult("graph", media_type, body, result.truncated)
+    media_type = formats.get("results")
+    if media_type not in TABULAR_WRITERS:
+        return result
+    body = b"".join(TABULAR_WRITERS[media_type](result))
+    return SerializedResult("results", media_type, body, getattr(result, "truncated", False))
 
 
 def serve(conn: Connection) -> None:
@@ -52,7 +72,7 @@ def serve(conn: Connection) -> None:
                 task.max_rows,
                 task.base_iri,
             )
-            reply: tuple[str, object] = ("ok", result)
+            reply: tuple[str, object] = ("ok", written(result, dict(task.formats)))
         except QuerySyntaxError as exc:
             reply = ("syntax", (str(exc), exc.line, exc.column))
         except (OSError, ValueError):

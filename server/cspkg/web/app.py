@@ -11,6 +11,7 @@ from ..services.sparql_service import SparqlService
 from ..store.base import Store
 from ..store.factory import open_store
 from . import health, pages, sparql
+from .caching import ResultCache
 from .context import EXTENSION, Services
 from .errors import register_error_handlers
 
@@ -21,7 +22,10 @@ def create_app(settings: Settings, store: Store | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = max(settings.max_upload_bytes, settings.max_query_length)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     store = store if store is not None else open_store(settings)
-    app.extensions[EXTENSION] = Services(settings, store, SparqlService(store, settings))
+    cache = None
+    if settings.result_cache_bytes > 0 and store.kind == "embedded":
+        cache = ResultCache(settings.result_cache_bytes)
+    app.extensions[EXTENSION] = Services(settings, store, SparqlService(store, settings), cache)
     for blueprint in (sparql.bp, pages.bp, health.bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)

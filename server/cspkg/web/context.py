@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import current_app
 
 from ..config import Settings
 from ..services.sparql_service import SparqlService
 from ..store.base import Store
+
+if TYPE_CHECKING:
+    from .caching import ResultCache
 
 EXTENSION = "cspkg"
 
@@ -20,6 +24,8 @@ class Services:
     settings: Settings
     store: Store
     sparql: SparqlService
+    cache: ResultCache | None = None
+    """Rendered answers per store version; ``None`` when off (or the store is remote)."""
 
 
 def services() -> Services:
