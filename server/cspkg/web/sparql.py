@@ -5,6 +5,8 @@ Everything protocol-shaped happens here; what may run and how is the service's j
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import Blueprint, Response, request
 
 from ..errors import NotAcceptable
@@ -94,10 +96,8 @@ def endpoint() -> Response:
     media_type = negotiate(expected, accept, op.format)
     formats = {expected: media_type}
     other: Kind = "graph" if expected == "results" else "results"
-    try:
+    with contextlib.suppress(NotAcceptable):
         formats[other] = negotiate(other, accept, op.format)
-    except NotAcceptable:
-        pass
     key = ("sparql", op.text, op.default_graph_uris, op.named_graph_uris, accept, op.format)
     key += (request.base_url,)
 
