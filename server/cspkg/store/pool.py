@@ -5,9 +5,10 @@ stopped, so a runaway query in a thread keeps a core busy until it ends on its o
 worker process is killed at the deadline and replaced; the request gets 503 and the
 server keeps serving others meanwhile.
 
-Each worker holds a read-only replica loaded from an N-Quads snapshot of the parent's
-store, named by generation: a task carries the current snapshot and a worker whose
-replica is older reloads first.  Workers are fresh interpreters (``python -c
+Each worker reads a snapshot of the parent's store, named by generation: an in-memory
+store's workers load a replica from an N-Quads dump; an on-disk store's workers open a
+RocksDB checkpoint read-only (no replica).  A task carries the current snapshot and a
+worker whose snapshot is older reopens first.  Workers are fresh interpreters (``python -c
 ...worker.main()``) talking over a socket pair: nothing is forked from a threaded
 server (which could copy held locks) and no ``__main__`` is re-imported, as the
 multiprocessing start methods would do.

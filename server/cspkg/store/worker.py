@@ -1,4 +1,4 @@
-"""The body of a query worker process (see ``pool.py``): load a replica, answer tasks.
+"""The body of a query worker process (see ``pool.py``): open a snapshot, answer tasks.
 
 Replies are ``("ok", result)``, ``("syntax", (message, line, column))`` or
 ``("error", None)``: exception text from the engine may hold paths, so it stays here.
@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 from pyoxigraph import RdfFormat, Store
 
@@ -48,6 +49,15 @@ def written(result: QueryResult, formats: dict[str, str]) -> QueryResult | Seria
     return SerializedResult("results", media_type, body, getattr(result, "truncated", False))
 
 
+def open_snapshot(snapshot: str) -> Store:
+    """A checkpoint directory opens read-only (no copy); an N-Quads file loads a replica."""
+    if Path(snapshot).is_dir():
+        return Store.read_only(snapshot)
+    store = Store()
+    store.bulk_load(path=snapshot, format=RdfFormat.N_QUADS)
+    return store
+
+
 def serve(conn: Connection) -> None:
     """Answer tasks until the parent sends ``None`` or goes away."""
     store = Store()
@@ -61,8 +71,7 @@ def serve(conn: Connection) -> None:
             return
         try:
             if task.snapshot != loaded:
-                store = Store()
-                store.bulk_load(path=task.snapshot, format=RdfFormat.N_QUADS)
+                store = open_snapshot(task.snapshot)
                 loaded = task.snapshot
             result = execute(
                 store,
