@@ -31,7 +31,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TextIO
 
-from pyoxigraph import RdfFormat, parse
+from pyoxigraph import BlankNode, RdfFormat, parse
 
 from cspkg.config import PROJECT_ROOT
 from cspkg.namespaces import DEFAULT_BASE
@@ -250,8 +250,16 @@ class Generator:
         shutil.copy(copies[1][0], reference)
         for source in find_sources(B, [self.out / "ontology", self.out / "data"]):
             graph = f"<{source.graph_iri}>"
+            labels: dict[str, str] = {}  # the parser's blank node ids are random: renumber
+
+            def stable(node: object, labels: dict[str, str] = labels, n: int = self.files) -> str:
+                if isinstance(node, BlankNode):
+                    return labels.setdefault(node.value, f"_:f{n}b{len(labels)}")
+                return str(node)
+
             for quad in parse(path=source.path, format=RdfFormat.TURTLE):
-                self._nq.write(f"{quad.subject} {quad.predicate} {quad.object} {graph} .\n")
+                s, o = stable(quad.subject), stable(quad.object)
+                self._nq.write(f"{s} {quad.predicate} {o} {graph} .\n")
                 self.triples += 1
             self.files += 1
 
