@@ -7,6 +7,7 @@ each figure is the server's.  The same client measures ours and the reference.
 from __future__ import annotations
 
 import http.client
+import json
 import statistics
 import threading
 import time
@@ -81,7 +82,7 @@ def measure(
             return None
         if status != 200:
             raise RuntimeError(f"{request.path[:80]}: HTTP {status}: {body[:200]!r}")
-        rows = body.count(b'"type"') if body.startswith(b"{") else None
+        rows = len(json.loads(body)["results"]["bindings"]) if body.startswith(b"{") else None
         samples: list[float] = []
         started = time.perf_counter()
         while len(samples) < max_runs and (

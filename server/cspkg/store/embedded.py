@@ -17,16 +17,17 @@ the last load (``manifest.py``), so a restart on unchanged data loads nothing.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from pyoxigraph import NamedNode, RdfFormat, Store, parse, serialize
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse, serialize
 from tqdm import tqdm
 
-from ..errors import RdfInputError, StoreUnavailable
+from ..errors import CspkgError, RdfInputError, StoreUnavailable
 from .base import Formats, QueryResult, SerializedResult
 from .engine import execute, syntax_error
 from .manifest import SourceManifest
@@ -61,6 +62,7 @@ class EmbeddedStore:
         parent = str(path.resolve().parent) if path is not None else None
         self._snapshot_dir = Path(tempfile.mkdtemp(prefix=".cspkg-snapshots-", dir=parent))
         self._snapshots: dict[int, Path] = {}
+        self._workers = workers
         self._pool = QueryPool(workers, self._snapshot) if workers > 0 else None
 
     @property
@@ -83,12 +85,30 @@ class EmbeddedStore:
             if not plan.load and not plan.drop:
                 return 0
             self._manifest.write(plan.unchanged)
-            for graph in plan.drop:
+            for graph in [*plan.drop, *(s.graph_iri for s in plan.load)]:
                 self._store.remove_graph(NamedNode(graph))
-            self._bulk_load(plan.load, progress)
+            self._bulk_extend(plan.load, progress)
             self._store.flush()
             self._manifest.write(plan.after)
             return len(plan.load)
+
+    def _bulk_extend(self, sources: Sequence[Source], progress: bool | None) -> None:
+        """All sources in one bulk load: on RocksDB, one bulk load per file costs ~7x more
+        (measured: 886 files, 1M triples, 104 s per file vs 14 s in one go)."""
+        disable = None if progress is None else not progress
+        with tqdm(total=len(sources), unit="file", desc="loading", disable=disable) as bar:
+
+            def quads() -> Iterator[Quad]:
+                for source in sources:
+                    graph = NamedNode(source.graph_iri)
+                    try:
+                        for quad in parse(path=source.path, format=rdf_format(source.media_type)):
+                            yield Quad(quad.subject, quad.predicate, quad.object, graph)
+                    except SyntaxError as exc:
+                        raise RdfInputError(f"{source.name}: {exc}") from None
+                    bar.update(1)
+
+            self._store.bulk_extend(quads())
 
     def _bulk_load(self, sources: Sequence[Source], progress: bool | None) -> None:
         total = sum(source.path.stat().st_size for source in sources)
@@ -135,6 +155,19 @@ class EmbeddedStore:
                 for old in [g for g in self._snapshots if g < generation - 1]:
                     _remove(self._snapshots.pop(old))
             return path
+
+    def warm(self) -> None:
+        """Have every worker open the current snapshot now, in the background, so the
+        first queries after start do not each pay for it (an in-memory replica of 1M
+        triples takes seconds to load)."""
+        if self._pool is None:
+            return
+        for _ in range(self._workers):
+            threading.Thread(target=self._warm_one, daemon=True).start()
+
+    def _warm_one(self) -> None:
+        with contextlib.suppress(CspkgError):
+            self.query("ASK {}", timeout=None)
 
     def _written(self) -> None:
         """After any write: a new generation; on disk, graphs may now differ from files."""

@@ -24,6 +24,7 @@ def open_store(settings: Settings, *, load: bool = True) -> Store:
         except BaseException:
             store.close()
             raise
+        store.warm()
     return store
 
 
