@@ -7,6 +7,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Tools installed into the venv (cspkg, oxigraph, gunicorn) come first on the PATH.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: run test setup lint format clean
 
@@ -15,6 +17,10 @@ $(STAMP): pyproject.toml package.json package-lock.json
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	npm ci --no-audit --no-fund || echo "npm ci failed: the query page falls back to a plain form"
+	@# Browser tests drive Debian's chromium (never a downloaded one); CI must have it.
+	command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq \
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+		|| echo "chromium missing and not root: browser tests skip outside CI"
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -22,7 +28,7 @@ setup: $(STAMP)
 run: setup
 	$(BIN)/cspkg import ../shared/seed/cannock-chase-csp-delivery-plan-2024-25.txt
 	$(BIN)/cspkg validate
-	@echo "Open http://127.0.0.1:5000/ for the query page (SPARQL endpoint: http://127.0.0.1:5000/sparql)"
+	@echo "Open http://127.0.0.1:5000/ (home, queries, charts, validation; SPARQL: http://127.0.0.1:5000/sparql)"
 	$(BIN)/cspkg serve
 
 test: setup

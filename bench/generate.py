@@ -216,7 +216,23 @@ class Generator:
                     first_action = self._plan(partnership, year)
                     self._crime(partnership, year)
                     if index == 0 and year == YEARS[-1]:
+                        plan = f"{B}id/delivery-plan/{partnership.slug}"
+                        other = f"{B}id/delivery-plan/synth-{min(1, self.partnerships - 1):04d}-csp"
                         params = {
+                            "compare-priorities": {
+                                "planA": f"{plan}/{YEARS[-2]}",
+                                "planB": f"{plan}/{year}",
+                            },
+                            "plan-changes": {
+                                "earlier": f"{plan}/{YEARS[-2]}",
+                                "later": f"{plan}/{year}",
+                            },
+                            "shared-agencies": {
+                                "planA": f"{plan}/{year}",
+                                "planB": f"{other}/{year}",
+                            },
+                            "crime-by-priority": {"plan": f"{plan}/{year}"},
+                            "crime-hotspots": {"priority": partnership.priorities[0][1:-1]},
                             "action": {"action": first_action},
                             "agency-actions": {"agency": partnership.agencies[0][1:-1]},
                             "agency-partners": {"agency": partnership.agencies[0][1:-1]},
@@ -367,6 +383,12 @@ class Generator:
         targets = [iri(f"def/{key}/priorities/{slug(label)}") for label in PCC_PRIORITIES[:5]]
         project = iri("id/organisation/cspkg-project")
         for source in p.priorities:
+            for category in self.rng.sample(CRIME_CATEGORIES, self.rng.randint(1, 2)):
+                out.add(
+                    source,
+                    term("skos", "relatedMatch"),
+                    iri(f"def/police-uk/crime-categories/{category}"),
+                )
             for target in self.rng.sample(targets, self.rng.randint(1, 3)):
                 out.add(source, term("skos", "relatedMatch"), target)
                 link = iri(
@@ -389,6 +411,7 @@ class Generator:
         partnership = iri(f"id/partnership/{p.slug}")
         out.add(partnership, RDF_TYPE, term("cspkg", "CommunitySafetyPartnership"))
         out.add(partnership, term("rdfs", "label"), lit(p.label))
+        out.add(partnership, term("dcterms", "spatial"), iri(f"id/area/{p.slug}-district"))
         out.add(document, RDF_TYPE, term("foaf", "Document"))
         label = f"{p.label} Delivery Plan {year}"
         for prop, value in (
@@ -452,6 +475,22 @@ class Generator:
         self._close(out)
         return first
 
+    def _areas(self, p: Partnership) -> list[str]:
+        """The partnership's LSOAs, each within its district (written once)."""
+        areas = [
+            f"<http://statistics.data.gov.uk/id/statistical-geography/E0{p.index:04d}{a:03d}>"
+            for a in range(40)
+        ]
+        name = f"data/reference/areas-{p.slug}.nt"
+        if not (self.out / name).exists():
+            out = self._open(name)
+            district = iri(f"id/area/{p.slug}-district")
+            out.add(district, term("rdfs", "label"), lit(f"{p.label} district"))
+            for area in areas:
+                out.add(area, term("schema", "containedInPlace"), district)
+            self._close(out)
+        return areas
+
     def _crime(self, p: Partnership, year: str) -> None:
         rng = self.rng
         name = f"{p.slug}-{year}-street"
@@ -460,10 +499,7 @@ class Generator:
         out.add(dataset, RDF_TYPE, term("qb", "DataSet"))
         out.add(dataset, term("rdfs", "label"), lit(f"police.uk street-level crime: {name}.csv"))
         out.add(dataset, term("qb", "structure"), term("cspkg", "street-crime-structure"))
-        areas = [
-            f"<http://statistics.data.gov.uk/id/statistical-geography/E0{p.index:04d}{a:03d}>"
-            for a in range(40)
-        ]
+        areas = self._areas(p)
         for number in range(1, 272):
             obs = iri(f"id/crime-record/{name}/{number:06d}")
             month = f"{int(year[:4]) + (number % 12 < 3)}-{(number % 12 + 3) % 12 + 1:02d}"

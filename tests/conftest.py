@@ -1,4 +1,4 @@
-"""Shared fixtures: paths, settings, a CLI runner, the catalogue, stores of both kinds, servers.
+"""Shared fixtures: paths, settings, CLI runner, catalogue, stores, live servers, shapes.
 
 The remote store is a real ``oxigraph serve`` on a free loopback port; live servers are
 the real app on werkzeug's threaded server, so tests speak HTTP to a running service.
@@ -6,12 +6,16 @@ the real app on werkzeug's threaded server, so tests speak HTTP to a running ser
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -22,12 +26,20 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from cspkg.catalog import Catalog, load_catalog
 from cspkg.config import PROJECT_ROOT, Settings, load_settings
-from cspkg.services.canned_queries import LocalStore
 from cspkg.store import EmbeddedStore, RemoteStore, Store
+from cspkg.store.factory import source_dirs
 from cspkg.store.sources import find_sources
 from cspkg.web import create_app
 
 SHARED = PROJECT_ROOT.parent / "shared"
+OXIGRAPH = (
+    shutil.which(
+        "oxigraph",
+        path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
+    )
+    or "oxigraph"
+)
+"""The Oxigraph server from PyPI, installed beside this Python (in .venv/bin) by the setup."""
 SEED_PLAN = SHARED / "seed" / "cannock-chase-csp-delivery-plan-2024-25.txt"
 FIXTURES = Path(__file__).parent / "fixtures"
 W3C = SHARED / "w3c" / "rdf-tests" / "sparql" / "sparql11"
@@ -57,9 +69,13 @@ def catalog() -> Catalog:
 
 
 @pytest.fixture(scope="session")
-def mini_store() -> LocalStore:
+def mini_store() -> Iterator[EmbeddedStore]:
     """A small graph in the model's shape (tests/fixtures/mini-plan.ttl), read-only."""
-    return LocalStore([FIXTURES / "mini-plan.ttl"])
+    store = EmbeddedStore()
+    data = (FIXTURES / "mini-plan.ttl").read_bytes()
+    store.load_graph("https://cspkg.example.org/graph/fixtures/mini-plan", data, "text/turtle")
+    yield store
+    store.close()
 
 
 def free_port() -> int:
@@ -87,7 +103,7 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], 
     def start() -> str:
         port = free_port()
         location = tmp_path_factory.mktemp("oxigraph")
-        command = ["oxigraph", "serve", "--location", str(location)]
+        command = [OXIGRAPH, "serve", "--location", str(location)]
         command += ["--bind", f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", "4"]
         processes.append(subprocess.Popen(command, stderr=subprocess.DEVNULL))
         url = f"http://127.0.0.1:{port}"
@@ -182,7 +198,7 @@ def _settings(**overrides: object) -> Settings:
         environ={},
         ontology_dir=FIXTURES / "ontology",
         data_dir=FIXTURES / "data",
-        shapes_dir=FIXTURES / "shapes",
+        shapes_dir=FIXTURES / "service-shapes",
     )
     return replace(base, **overrides)  # type: ignore[arg-type]
 
@@ -197,3 +213,118 @@ def live(request: pytest.FixtureRequest) -> Iterator[Live]:
 def live_rw(request: pytest.FixtureRequest) -> Iterator[Live]:
     """A service with writes enabled by an admin token."""
     yield from _live(request, _settings(admin_token=ADMIN_TOKEN, query_timeout=5.0))
+
+
+SHAPES_FIXTURES = FIXTURES / "shapes"
+
+
+@pytest.fixture
+def shapes_fixtures() -> Path:
+    """``valid.ttl`` (conforms, no findings) and ``breaks/*.ttl`` (each breaks one shape)."""
+    return SHAPES_FIXTURES
+
+
+@pytest.fixture
+def valid_graph() -> Path:
+    return SHAPES_FIXTURES / "valid.ttl"
+
+
+@pytest.fixture
+def as_of() -> date:
+    """The date the shapes fixtures are judged as of: nothing in valid.ttl is overdue then."""
+    return date(2025, 1, 1)
+
+
+@pytest.fixture(scope="session", params=["embedded", "remote"])
+def live_data(request: pytest.FixtureRequest) -> Iterator[Live]:
+    """A read-only service over the real ontology/ and data/ (the seed plan), real queries/."""
+    settings = load_settings(environ={})
+    if request.param == "embedded":
+        store: Store = EmbeddedStore(workers=2)
+    else:
+        store = RemoteStore(request.getfixturevalue("oxigraph")())
+    for source in find_sources(settings.base, source_dirs(settings)):
+        store.load_graph(source.graph_iri, source.path.read_bytes(), source.media_type)
+    server, url = _serve(settings, store)
+    yield Live(url, request.param, store, settings)
+    server.shutdown()
+    store.close()
+
+
+@pytest.fixture(scope="session", params=["embedded", "remote"])
+def live_custom(request: pytest.FixtureRequest) -> Iterator[Live]:
+    """A service with test-only canned queries (tests/fixtures/queries): echo, slow, many."""
+    settings = _settings(queries_dir=FIXTURES / "queries", query_timeout=1.0, max_rows=200)
+    if request.param == "embedded":
+        store: Store = EmbeddedStore(workers=2)
+    else:
+        store = RemoteStore(request.getfixturevalue("oxigraph")())
+    slow = b"".join(b"<urn:s%d> <urn:p> %d .\n" % (i, i) for i in range(300))
+    store.load_graph(SLOW_GRAPH, slow, "text/turtle")
+    server, url = _serve(settings, store)
+    yield Live(url, request.param, store, settings)
+    server.shutdown()
+    store.close()
+
+
+# --- Pages (home, things, charts, validation) ----------------------------------------
+
+HOSTILE_LABELS = {
+    '"Fraud"': r'"Fraud <script>alert(1)</script> & \"friends\" ]]>"',
+    '"Staffordshire Police"': r'"<img src=x onerror=alert(2)> Police"',
+    '"Fraud campaign"': r'"</text><script>alert(3)</script> campaign"',
+}
+"""Labels in mini-plan.ttl swapped for markup, to prove every page and picture escapes."""
+
+
+def _pages_settings(**overrides: object) -> Settings:
+    """Fixture ontology and service shapes (an action needs a label, one integer ordinal);
+    the real data folder only for the agency register that plan uploads need."""
+    return _settings(data_dir=PROJECT_ROOT / "data", max_upload_bytes=300_000, **overrides)
+
+
+def _serve_graphs(graphs: dict[str, bytes], settings: Settings) -> Iterator[Live]:
+    store = EmbeddedStore(workers=1)
+    for name, data in graphs.items():
+        store.load_graph(name, data, "text/turtle")
+    server, url = _serve(settings, store)
+    yield Live(url, "embedded", store, settings)
+    server.shutdown()
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def pages_live() -> Iterator[Live]:
+    """The app over mini-plan.ttl (hand-checked counts) and the fixture ontology."""
+    graphs = {
+        "https://cspkg.example.org/graph/data/mini-plan": (FIXTURES / "mini-plan.ttl").read_bytes(),
+        "https://cspkg.example.org/graph/ontology/cspkg": (
+            FIXTURES / "ontology" / "cspkg.ttl"
+        ).read_bytes(),
+    }
+    yield from _serve_graphs(graphs, _pages_settings())
+
+
+@pytest.fixture(scope="session")
+def hostile_live() -> Iterator[Live]:
+    """mini-plan.ttl with labels full of markup."""
+    text = (FIXTURES / "mini-plan.ttl").read_text(encoding="utf-8")
+    for plain, hostile in HOSTILE_LABELS.items():
+        assert plain in text
+        text = text.replace(plain, hostile)
+    graphs = {"https://cspkg.example.org/graph/data/hostile": text.encode("utf-8")}
+    yield from _serve_graphs(graphs, _pages_settings())
+
+
+@pytest.fixture(scope="session")
+def real_live() -> Iterator[Live]:
+    """The app over the real ontology and data folders: what people will see."""
+    settings = _pages_settings(
+        ontology_dir=PROJECT_ROOT / "ontology", shapes_dir=PROJECT_ROOT / "shapes"
+    )
+    store = EmbeddedStore(workers=1)
+    store.load_sources(find_sources(settings.base, [settings.ontology_dir, settings.data_dir]))
+    server, url = _serve(settings, store)
+    yield Live(url, "embedded", store, settings)
+    server.shutdown()
+    store.close()

@@ -25,6 +25,13 @@ EXPECTED_NAMES = {
     "priority-actions",
     "external-identifiers",
     "plan-summary",
+    # Joining the plan to police.uk crime, and comparing plans:
+    "crime-by-priority",
+    "crime-hotspots",
+    "compare-priorities",
+    "shared-agencies",
+    "plan-changes",
+    "crime-and-deprivation",  # federated: SERVICE to an allow-listed endpoint
 }
 
 GOOD = """\

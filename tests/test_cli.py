@@ -20,7 +20,7 @@ from .conftest import FIXTURES, free_port, wait_until_up
 FIXTURE_ENV = {
     "CSPKG_ONTOLOGY_DIR": str(FIXTURES / "ontology"),
     "CSPKG_DATA_DIR": str(FIXTURES / "data"),
-    "CSPKG_SHAPES_DIR": str(FIXTURES / "shapes"),
+    "CSPKG_SHAPES_DIR": str(FIXTURES / "service-shapes"),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -19,8 +20,11 @@ CST = B + "id/organisation/cannock-chase-district-council/community-safety-team"
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    """Point the embedded store at the fixture graph only (no ontology yet)."""
-    return {"CSPKG_DATA_DIR": str(FIXTURES), "CSPKG_ONTOLOGY_DIR": str(tmp_path / "none")}
+    """Point the embedded store at the fixture graph only (no ontology)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "mini-plan.ttl").write_bytes((FIXTURES / "mini-plan.ttl").read_bytes())
+    return {"CSPKG_DATA_DIR": str(data), "CSPKG_ONTOLOGY_DIR": str(tmp_path / "none")}
 
 
 def test_queries_lists_the_catalogue(runner: CliRunner) -> None:
@@ -29,7 +33,8 @@ def test_queries_lists_the_catalogue(runner: CliRunner) -> None:
     assert "agency-partners: Agency partners\n" in result.output
     assert f"    --param agency=<iri>  (default {CST})\n" in result.output
     assert "    --param plan=<iri>  (optional)\n" in result.output
-    assert result.output.count(": ") == 13
+    queries = sorted((PROJECT_ROOT / "queries").glob("*.rq"))
+    assert result.output.count(": ") == len(queries)
 
 
 def test_query_as_csv(runner: CliRunner, env: dict[str, str]) -> None:
@@ -100,3 +105,51 @@ def test_broken_query_file_stops_with_file_and_line(
     result = runner.invoke(cli, ["queries"], env={**env, "CSPKG_QUERIES_DIR": str(tmp_path)})
     assert result.exit_code == 1
     assert "oops.rq:2: unknown header field 'colour'" in result.output
+
+
+WORKLOAD_FIRST = f"{CST},Community Safety Team,3,1,4"
+
+
+def test_query_on_an_on_disk_store(runner: CliRunner, tmp_path: Path) -> None:
+    """``--store DIR`` reads what ``cspkg load --store DIR`` put there, and writes nothing."""
+    from cspkg.store import EmbeddedStore
+
+    location = tmp_path / "store"
+    filled = EmbeddedStore(location)
+    data = (FIXTURES / "mini-plan.ttl").read_bytes()
+    filled.load_graph(B + "graph/fixtures/mini-plan", data, "text/turtle")
+    filled.close()
+    del filled  # pyoxigraph releases the directory's lock when the store is collected
+    gc.collect()
+    args = ["query", "agency-workload", "--format", "csv", "--store", str(location)]
+    result = runner.invoke(cli, args, env={"CSPKG_DATA_DIR": str(tmp_path / "none")})
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1] == WORKLOAD_FIRST
+
+
+def test_query_on_a_remote_server(runner: CliRunner, remote_url: str) -> None:
+    from cspkg.store import RemoteStore
+
+    remote = RemoteStore(remote_url)
+    remote.update("DROP ALL")
+    data = (FIXTURES / "mini-plan.ttl").read_bytes()
+    remote.load_graph(B + "graph/fixtures/mini-plan", data, "text/turtle")
+    remote.close()
+    args = ["query", "agency-workload", "--format", "csv", "--backend", remote_url]
+    result = runner.invoke(cli, args, env={"CSPKG_DATA_DIR": "/nonexistent"})
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1] == WORKLOAD_FIRST
+
+
+def test_query_on_an_empty_store_warns(runner: CliRunner, tmp_path: Path) -> None:
+    args = ["query", "agency-workload", "--store", str(tmp_path / "empty")]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0
+    assert "warning: the store is empty" in result.output
+
+
+def test_unreachable_backend_is_an_error_not_a_traceback(runner: CliRunner) -> None:
+    args = ["query", "agency-workload", "--backend", "http://127.0.0.1:9"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 1
+    assert "could not be reached" in result.output

@@ -53,6 +53,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 
 from .errors import CatalogError, ParameterError, QueryNotFound
 from .namespaces import DEFAULT_BASE, PREFIXES
+from .store.sparql_text import remote_iris
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("iri", "string", "date", "integer", "boolean")
@@ -140,6 +141,12 @@ class CannedQuery:
     columns: tuple[str, ...]
     sparql: str
     segments: tuple[str | Parameter, ...] = field(repr=False, compare=False, default=())
+
+    @property
+    def federated(self) -> bool:
+        """True when the query calls out with SERVICE: it answers only where its endpoint
+        is on the deployment's allow-list (empty by default)."""
+        return bool(remote_iris(self.sparql))
 
     def parameter(self, name: str) -> Parameter:
         """The named parameter, or :class:`ParameterError` listing the ones there are."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -11,7 +12,8 @@ from . import __version__
 from .catalog import Catalog, load_catalog
 from .config import Settings, load_settings
 from .errors import CspkgError, ParameterError, QueryNotFound
-from .services.canned_queries import LocalStore, run_canned
+from .rdf import report_format, validation
+from .services.canned_queries import CannedQueries, request_values
 from .services.results import FORMATS, render
 
 
@@ -167,25 +169,54 @@ def list_queries(ctx: click.Context) -> None:
 @click.argument("name")
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="Repeatable.")
 @click.option("--format", "form", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--store", "store_dir", type=click.Path(file_okay=False), help="On-disk store.")
+@click.option("--backend", help="Base URL of a remote SPARQL server instead of the store.")
 @click.pass_context
-def run_query(ctx: click.Context, name: str, params: tuple[str, ...], form: str) -> None:
-    """Run the canned query NAME on the embedded store (ontology/ and data/)."""
+def run_query(
+    ctx: click.Context,
+    name: str,
+    params: tuple[str, ...],
+    form: str,
+    store_dir: str | None,
+    backend: str | None,
+) -> None:
+    """Run the canned query NAME: on ontology/ and data/ in memory by default, or on
+    the store `cspkg load --store DIR` / `--backend URL` filled (read as it is)."""
+    from dataclasses import replace
+
+    from .store.factory import open_store
+
     settings = settings_of(ctx)
-    values: dict[str, str] = {}
+    settings = replace(
+        settings,
+        backend=backend or settings.backend,
+        store=Path(store_dir) if store_dir else settings.store,
+        query_workers=0,
+    )
+    pairs: list[tuple[str, str]] = []
     for param in params:
         key, equals, value = param.partition("=")
         if not equals:
             raise click.UsageError(f"--param expects KEY=VALUE, got '{param}'")
-        values[key] = value
+        pairs.append((key, value))
+    catalog = _catalog(settings)
     try:
-        query = _catalog(settings).get(name)
-        store = LocalStore.from_directories(settings.ontology_dir, settings.data_dir)
-        table = run_canned(store, query, values)
+        query = catalog.get(name)
+        query.bind(request_values(query, pairs))  # refuse bad values before loading data
+        store = open_store(settings, load=settings.store is None and not settings.backend)
+        try:
+            if store.triple_count() == 0:
+                click.echo("warning: the store is empty (fill it with cspkg load)", err=True)
+            table = CannedQueries(catalog, store, settings).run(name, pairs).table
+        finally:
+            store.close()
     except (ParameterError, QueryNotFound) as exc:
         raise click.UsageError(str(exc)) from None
     except CspkgError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(render(table, form), nl=False)
+    if table.truncated:
+        click.echo(f"warning: only the first {settings.max_rows} rows are shown", err=True)
 
 
 @cli.command()
@@ -248,12 +279,65 @@ def load(ctx: click.Context, backend: str | None, store_dir: str | None) -> None
     try:
         store = open_store(settings, load=False)
         try:
-            count = load_sources(store, sources, settings.shapes_dir)
+            count = load_sources(store, sources, settings)
         finally:
             store.close()
     except CspkgError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"loaded {count} graph(s)")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(report_format.FORMATS),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here."
+)
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Judge overdue targets as of this date (YYYY-MM-DD) instead of the clock.",
+)
+@click.pass_context
+def validate(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    today: datetime | None,
+) -> None:
+    """Check FILEs (default: the built graph) against the SHACL shapes.
+
+    Exits 0 when nothing breaks the model (warnings allowed), 1 when there are
+    violations, 2 when validation could not run (unreadable file, bad RDF, bad shapes).
+    """
+    settings = settings_of(ctx)
+    as_of = today.date() if today else None
+    try:
+        if files:
+            report = validation.validate_files(files, settings, as_of)
+        else:
+            report = validation.validate_built_graph(settings, as_of)
+        text = report_format.render(report, fmt)
+        if output is not None:
+            try:
+                output.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise CspkgError(f"cannot write {output.name}: {exc.strerror}") from None
+            click.echo(report_format.summary(report))
+        else:
+            click.echo(text, nl=False)
+    except CspkgError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        ctx.exit(2)
+    ctx.exit(0 if report.conforms else 1)
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from cspkg.config import Settings, load_settings
 from cspkg.errors import StoreUnavailable, ValidationFailed
 from cspkg.services.loading import load_sources
 from cspkg.store import AskResult, Store
@@ -21,10 +22,16 @@ def _sources(*dirs: Path):  # type: ignore[no-untyped-def]
     return find_sources(BASE, dirs)
 
 
+SETTINGS: Settings = load_settings(
+    environ={},
+    ontology_dir=FIXTURES / "ontology",
+    data_dir=FIXTURES / "data",
+    shapes_dir=FIXTURES / "service-shapes",
+)
+
+
 def test_loads_each_file_into_its_graph(store: Store) -> None:
-    count = load_sources(
-        store, _sources(FIXTURES / "ontology", FIXTURES / "data"), FIXTURES / "shapes"
-    )
+    count = load_sources(store, _sources(FIXTURES / "ontology", FIXTURES / "data"), SETTINGS)
     assert count == 2
     assert PLAN in store.graphs() and BASE + "graph/ontology/cspkg" in store.graphs()
     assert not [g for g in store.graphs() if g.startswith("urn:cspkg:staging")]
@@ -38,7 +45,7 @@ def test_invalid_data_is_not_loaded(store: Store, tmp_path: Path) -> None:
         '<https://cspkg.example.org/def/cspkg#ordinal> "one" .'
     )
     with pytest.raises(ValidationFailed, match="violation"):
-        load_sources(store, _sources(bad), FIXTURES / "shapes")
+        load_sources(store, _sources(bad), SETTINGS)
     assert store.graphs() == []
 
 
@@ -62,6 +69,6 @@ def test_failed_load_leaves_store_as_it_was(store: Store) -> None:
     store.load_graph(PLAN, b"<urn:old> <urn:p> 1 .", "text/turtle")
     failing = FailingStore(store, fail_at=2)
     with pytest.raises(StoreUnavailable):
-        load_sources(failing, _sources(FIXTURES / "ontology", FIXTURES / "data"))  # type: ignore[arg-type]
+        load_sources(failing, _sources(FIXTURES / "ontology", FIXTURES / "data"), SETTINGS)  # type: ignore[arg-type]
     assert store.graphs() == [PLAN]
     assert store.query("ASK { <urn:old> <urn:p> 1 }") == AskResult(True)

@@ -101,3 +101,16 @@ def test_graphs_count_and_dump(filled: Store) -> None:
     assert filled.triple_count() == 2
     dump = filled.dump()
     assert f"<{G1}>".encode() in dump and f"<{G2}>".encode() in dump
+
+
+def test_query_mentioning_update_words_is_still_a_query(filled: Store) -> None:
+    """A comment or IRI with "load", "add" or "drop" in it must not turn a query into an update."""
+    text = (
+        "# SPARQLWrapper strips only every other comment line, so the second one counts:\n"
+        "# every month loaded; add nothing, drop nothing\n"
+        "PREFIX add: <http://example.org/address#>\n"
+        "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s"
+    )
+    result = filled.query(text)
+    assert isinstance(result, SelectResult)
+    assert len(result.rows) == 2

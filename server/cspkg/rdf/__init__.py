@@ -1,1 +1,1 @@
-"""From documents to graphs: reading plans, the agency register, validation."""
+"""From documents to graphs: reading plans, the agency register, crime data, validation."""

@@ -31,6 +31,8 @@ LSOA_CODE = re.compile(r"^[EW]01\d{6}$")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 CATEGORY_SCHEME = "reference/police-uk-crime-categories.ttl"
 LICENCE_SLUG = "open-government-licence-v3"
+STRUCTURE = "https://cspkg.example.org/def/street-crime/structure"
+"""The Data Cube structure, declared in ``ontology/street-crime-cube.ttl``."""
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,7 @@ def _describe_dataset(
     graph.add((dataset, RDF.type, DCAT.Dataset))
     graph.add((dataset, RDF.type, PROV.Entity))
     graph.add((dataset, RDFS.label, Literal(f"police.uk street-level crime: {path.name}")))
-    graph.add((dataset, QB.structure, CSPKG["street-crime-structure"]))
+    graph.add((dataset, QB.structure, URIRef(STRUCTURE)))
     graph.add((dataset, CSPKG.fileName, Literal(path.name)))
     graph.add((dataset, CSPKG.sha256, Literal(hashlib.sha256(raw).hexdigest())))
     graph.add((dataset, DCTERMS.license, licence))

@@ -15,7 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, XSD
 
 from ..namespaces import CSPKG, PPLAN, bind_prefixes
-from .agency_register import AgencyRegister, agency_iri, partnership_iri
+from .agency_register import AgencyRegister, agency_iri, area_iri, partnership_iri
 from .plan_document import PlanDocument
 from .plan_parser import ActionRecord, CommissionerPlanRecord, PlanRecord, priority_key
 from .slugs import action_slug, slugify, year_slug
@@ -82,6 +82,7 @@ class PlanGraphBuilder:
             partnership.slug if partnership else slugify(record.partnership) + "-csp"
         )
         self.partnership_registered = partnership is not None
+        self.area = area_iri(base, partnership.area) if partnership and partnership.area else None
         self.year = year_slug(record.year)
         self.plan = URIRef(f"{base}id/delivery-plan/{self.partnership_slug}/{self.year}")
         self.scheme = URIRef(f"{base}def/{self.partnership_slug}/priorities")
@@ -115,6 +116,8 @@ class PlanGraphBuilder:
         g.add((plan, RDFS.label, Literal(title)))
         g.add((plan, DCTERMS.title, Literal(title)))
         g.add((plan, CSPKG.partnership, partnership))
+        if self.area is not None:
+            g.add((plan, DCTERMS.spatial, self.area))
         g.add((plan, CSPKG.priorityScheme, self.scheme))
         for priority in self.priorities.values():
             g.add((plan, CSPKG.strategicPriority, priority))

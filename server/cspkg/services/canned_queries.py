@@ -1,79 +1,163 @@
-"""Run a canned query: bind its parameters as RDF terms, query a store, return a table.
+"""Run a canned query on the configured store, with the deployment's limits.
 
-The store is anything with ``query(sparql)`` returning pyoxigraph-shaped solutions, so
-the embedded and remote stores (``cspkg.store``, in progress) can replace the stopgap
-:class:`LocalStore` below without touching callers.
+Binding happens in :mod:`cspkg.catalog` (values become RDF terms, never text), so the
+same bound query runs on the embedded and the remote store; this layer adds the timeout,
+the row limit and the SERVICE allow-list, and reads parameters out of a request.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
-from typing import Any, ClassVar, Protocol
 
-import pyoxigraph as ox
+from pyoxigraph import NamedNode
 
-from ..catalog import CannedQuery
-from ..errors import RdfInputError
+from ..catalog import CannedQuery, Catalog, Parameter
+from ..config import Settings
+from ..errors import ParameterError
+from ..store.base import SelectResult, Store
+from .federation_policy import check_remote_iris
 from .results import Table
 
+CANDIDATE_LIMIT = 500
+"""At most this many suggestions per IRI parameter: a datalist, not a data dump."""
+_ORG = "http://www.w3.org/ns/org#"
+OUTSIDE_SUBCLASSES: dict[str, tuple[str, ...]] = {
+    _ORG + "Organization": (_ORG + "FormalOrganization", _ORG + "OrganizationalUnit"),
+}
+"""Subclass axioms of outside vocabularies whose ontologies are not loaded in the store
+(W3C ORG), so a ``class=org:Organization`` hint also suggests units of organisations."""
 
-class Queryable(Protocol):
-    """What running a canned query needs from a store."""
 
-    def query(self, sparql: str) -> Any: ...
+@dataclass(frozen=True)
+class Answer:
+    """A canned query's result with what produced it (for links, forms and metadata)."""
+
+    query: CannedQuery
+    values: dict[str, str]
+    """The values given, after dropping empty ones (form fields left blank)."""
+    bound: dict[str, str | None]
+    """Every parameter's effective value: given, default (``today`` resolved) or ``None``."""
+    result: SelectResult
+
+    @property
+    def table(self) -> Table:
+        return Table(self.result.variables, tuple(self.result.rows), self.result.truncated)
 
 
 def run_canned(
-    store: Queryable,
+    store: Store,
     query: CannedQuery,
-    values: dict[str, str] | None = None,
+    values: Mapping[str, str] | None = None,
     *,
     today: date | None = None,
+    timeout: float | None = None,
+    max_rows: int | None = None,
+    allow_list: Sequence[str] = (),
 ) -> Table:
     """Bind ``values`` (raising ``ParameterError`` for bad ones), run, and tabulate."""
-    return Table.from_solutions(store.query(query.bind(values, today=today)))
+    sparql = query.bind(dict(values or {}), today=today)
+    result = _select(store, sparql, timeout, max_rows, allow_list)
+    return Table(result.variables, tuple(result.rows), result.truncated)
 
 
-class LocalStore:
-    """Stopgap embedded store: an in-memory pyoxigraph store over some RDF files.
+def select(store: Store, sparql: str, settings: Settings) -> SelectResult:
+    """A SELECT of the project's own (not a catalogue query) with the deployment's limits."""
+    return _select(
+        store, sparql, settings.query_timeout, settings.max_rows, settings.service_allow_list
+    )
 
-    Everything goes in the default graph; ``cspkg.store`` will replace this with one named
-    graph per source.
+
+def _select(
+    store: Store,
+    sparql: str,
+    timeout: float | None,
+    max_rows: int | None,
+    allow_list: Sequence[str] = (),
+) -> SelectResult:
+    check_remote_iris(sparql, allow_list)  # a bound $endpoint is user input
+    result = store.query(sparql, timeout=timeout, max_rows=max_rows)
+    if not isinstance(result, SelectResult):  # the catalogue admits SELECT only
+        raise TypeError("a canned query returned a non-tabular result")
+    return result
+
+
+def effective_values(
+    query: CannedQuery, values: Mapping[str, str], today: date | None = None
+) -> dict[str, str | None]:
+    """Each parameter's value as it will be bound: given, else default, else ``None``."""
+    effective: dict[str, str | None] = {}
+    for parameter in query.parameters:
+        raw = values.get(parameter.name, parameter.default)
+        if raw is not None and parameter.type == "date" and raw == "today":
+            raw = (today or date.today()).isoformat()
+        effective[parameter.name] = raw
+    return effective
+
+
+def request_values(query: CannedQuery, pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Parameter values from ``(key, value)`` pairs such as a query string.
+
+    Keys starting ``_`` are the service's own (``_format``) and skipped; an empty value
+    means "not given" because an HTML form sends every field; a repeated key is refused,
+    as is an unknown one, so a typo never silently runs the default query.
     """
+    values: dict[str, str] = {}
+    seen: set[str] = set()
+    for key, value in pairs:
+        if key.startswith("_"):
+            continue
+        query.parameter(key)
+        if key in seen:
+            raise ParameterError(key, "a single value (it was given more than once)")
+        seen.add(key)
+        if value != "":
+            values[key] = value
+    return values
 
-    SUFFIXES: ClassVar[dict[str, ox.RdfFormat]] = {
-        ".ttl": ox.RdfFormat.TURTLE,
-        ".nt": ox.RdfFormat.N_TRIPLES,
-        ".trig": ox.RdfFormat.TRIG,
-        ".nq": ox.RdfFormat.N_QUADS,
-    }
 
-    def __init__(self, files: Iterable[Path] = ()) -> None:
-        self._store = ox.Store()
-        for path in files:
-            self.load(path)
+@dataclass
+class CannedQueries:
+    """The catalogue bound to a store and the deployment's timeout and row limit."""
 
-    @classmethod
-    def from_directories(cls, *directories: Path) -> LocalStore:
-        """Load every RDF file found (recursively) under the existing directories."""
-        found = [
-            path
-            for directory in directories
-            if directory.is_dir()
-            for path in sorted(directory.rglob("*"))
-            if path.suffix in cls.SUFFIXES
+    catalog: Catalog
+    store: Store
+    settings: Settings
+    today: date | None = field(default=None, repr=False)
+    """Pinned by tests; ``None`` means the real date."""
+
+    def run(self, name: str, pairs: Iterable[tuple[str, str]] = ()) -> Answer:
+        """Run the named query with request values; ``QueryNotFound``/``ParameterError``."""
+        query = self.catalog.get(name)
+        values = request_values(query, pairs)
+        sparql = query.bind(values, today=self.today)
+        result = select(self.store, sparql, self.settings)
+        return Answer(query, values, effective_values(query, values, self.today), result)
+
+    def candidates(self, parameter: Parameter) -> list[tuple[str, str]]:
+        """``(iri, label)`` of things of the parameter's ``class``, for form suggestions.
+
+        Subclasses count (``rdfs:subClassOf*``) so a hint like ``skos:Concept`` or
+        ``org:Organization`` also finds instances typed more narrowly.
+        """
+        if parameter.type != "iri" or parameter.rdf_class is None:
+            return []
+        classes = (parameter.rdf_class, *OUTSIDE_SUBCLASSES.get(parameter.rdf_class, ()))
+        sparql = f"""
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?thing (SAMPLE(COALESCE(?pref, ?plain)) AS ?label) WHERE {{
+  VALUES ?class {{ {" ".join(str(NamedNode(c)) for c in classes)} }}
+  ?thing a/rdfs:subClassOf* ?class .
+  FILTER (isIRI(?thing))
+  OPTIONAL {{ ?thing skos:prefLabel ?pref }}
+  OPTIONAL {{ ?thing rdfs:label ?plain }}
+}}
+GROUP BY ?thing ORDER BY ?label ?thing LIMIT {CANDIDATE_LIMIT}"""
+        result = _select(self.store, sparql, self.settings.query_timeout, CANDIDATE_LIMIT)
+        return [
+            (thing.value, label.value if label is not None else thing.value)
+            for thing, label in result.rows
+            if thing is not None
         ]
-        return cls(found)
-
-    def load(self, path: Path) -> None:
-        """Add one RDF file; a syntax error names the file, not a server path."""
-        try:
-            self._store.load(path=str(path), format=self.SUFFIXES[path.suffix])
-        except (SyntaxError, ValueError, OSError) as exc:
-            raise RdfInputError(f"{path.name}: {exc}") from None
-
-    def query(self, sparql: str) -> Any:
-        """Run a SPARQL query over the default graph."""
-        return self._store.query(sparql)

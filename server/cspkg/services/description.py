@@ -26,9 +26,12 @@ def _sd(name: str) -> NamedNode:
 
 
 def describe_service(
-    endpoint: str, store: Store, *, writes: bool, federation: bool
+    endpoint: str, store: Store, *, writes: bool, federation: bool, void: str | None = None
 ) -> list[Triple]:
-    """What the endpoint offers: languages, formats, features and its named graphs."""
+    """What the endpoint offers: languages, formats, features and its named graphs.
+
+    ``void`` is the URL of the VoID/DCAT description, linked with ``rdfs:seeAlso``.
+    """
     service = NamedNode(endpoint)
     triples = [
         Triple(service, _RDF_TYPE, _sd("Service")),
@@ -36,6 +39,9 @@ def describe_service(
         Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Query")),
         Triple(service, _sd("feature"), _sd("UnionDefaultGraph")),
     ]
+    if void:
+        see_also = NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso")
+        triples.append(Triple(service, see_also, NamedNode(void)))
     if writes:
         triples.append(Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Update")))
     if federation:

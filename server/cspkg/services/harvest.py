@@ -18,7 +18,7 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, VOID, XSD
-from SPARQLWrapper import SPARQLWrapper
+from SPARQLWrapper import CONSTRUCT, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from ..config import Settings
@@ -56,6 +56,7 @@ def fetch_graph(endpoint: str, query: str, timeout: float) -> Graph:
     """Run a graph query on ``endpoint``; raise StoreUnavailable on any transport failure."""
     client = SPARQLWrapper(endpoint)
     client.setQuery(query)
+    client.queryType = CONSTRUCT  # never let SPARQLWrapper's keyword guess make it an update
     client.setMethod("POST")
     client.setReturnFormat("turtle")
     client.setTimeout(int(max(1, timeout)))

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from rdflib import Graph
 
+from ..config import Settings
 from ..errors import CspkgError, RdfInputError
 from ..store.base import Store
 from ..store.sources import Source
@@ -35,9 +36,9 @@ def read_sources(sources: Sequence[Source]) -> Graph:
     return union
 
 
-def load_sources(store: Store, sources: Sequence[Source], shapes_dir: object = None) -> int:
+def load_sources(store: Store, sources: Sequence[Source], settings: Settings) -> int:
     """Validate, stage, then swap in.  Returns the number of graphs loaded."""
-    validate_before_load(read_sources(sources), shapes_dir)  # type: ignore[arg-type]
+    validate_before_load(read_sources(sources), settings)
     run = uuid.uuid4().hex
     staged: list[tuple[str, str]] = []
     try:

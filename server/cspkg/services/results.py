@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,17 +23,14 @@ FORMATS = ("table", "csv", "json")
 
 @dataclass(frozen=True)
 class Table:
-    """Column names and rows of RDF terms (``None`` where a variable is unbound)."""
+    """Column names and rows of RDF terms (``None`` where a variable is unbound).
+
+    ``truncated`` says the store stopped at the row limit, so more rows exist.
+    """
 
     columns: tuple[str, ...]
     rows: tuple[tuple[Term | None, ...], ...]
-
-    @classmethod
-    def from_solutions(cls, solutions: Any) -> Table:
-        """Read pyoxigraph ``QuerySolutions`` (anything with ``variables`` and rows)."""
-        columns = tuple(variable.value for variable in solutions.variables)
-        rows = tuple(tuple(solution[name] for name in columns) for solution in solutions)
-        return cls(columns, rows)
+    truncated: bool = False
 
     def records(self) -> list[dict[str, str | None]]:
         """Rows as dicts of lexical values: easy to compare in tests and templates."""
@@ -112,3 +111,94 @@ def _json_term(term: Term) -> dict[str, str]:
     elif term.datatype.value != XSD_STRING:
         result["datatype"] = term.datatype.value
     return result
+
+
+# --- Web twins: a CSV for spreadsheets and a JSON shape for developers -----------------
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with one of these is run as a formula by spreadsheet programs."""
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGER_TYPES = {
+    _XSD + name
+    for name in (
+        "integer int long short byte nonNegativeInteger positiveInteger "
+        "nonPositiveInteger negativeInteger unsignedLong unsignedInt unsignedShort unsignedByte"
+    ).split()
+}
+_ROWS_PER_CHUNK = 500
+
+
+def label_columns(columns: tuple[str, ...]) -> dict[str, str]:
+    """``{x: xLabel}`` for every column whose label column the query also selects."""
+    return {name: name + "Label" for name in columns if name + "Label" in columns}
+
+
+def defuse(text: str) -> str:
+    """Prefix a quote so a spreadsheet shows the text instead of running it (CWE-1236)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def spreadsheet_csv(table: Table) -> Iterator[bytes]:
+    """CSV for people's spreadsheets: UTF-8 with BOM (Excel), CRLF, formulas defused.
+
+    Columns are the query's own, so each IRI column is followed by its label column.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(table.columns)
+    yield ("\ufeff" + out.getvalue()).encode("utf-8")
+    for start in range(0, len(table.rows), _ROWS_PER_CHUNK):
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        chunk = table.rows[start : start + _ROWS_PER_CHUNK]
+        writer.writerows([defuse(_plain(term)) for term in row] for row in chunk)
+        yield out.getvalue().encode("utf-8")
+
+
+def json_cell(term: Term | None, label: Term | None = None) -> dict[str, Any] | None:
+    """One cell for the developer JSON: ``type`` in plain words, ``value`` native when
+    JSON has the type (integers, booleans, finite doubles), ``label`` for IRIs."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        cell: dict[str, Any] = {"type": "iri", "value": term.value}
+        if label is not None:
+            cell["label"] = label.value
+        return cell
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if not isinstance(term, ox.Literal):
+        return {"type": "triple", "value": str(term)}
+    if term.language:
+        return {"type": "string", "value": term.value, "lang": term.language}
+    datatype = term.datatype.value
+    cell = {"type": "literal", "value": term.value, "datatype": datatype}
+    if datatype == XSD_STRING:
+        return {"type": "string", "value": term.value}
+    if datatype.startswith(_XSD):
+        cell["type"] = datatype[len(_XSD) :]
+    try:
+        if datatype in _INTEGER_TYPES:
+            cell["type"], cell["value"] = "integer", int(term.value)
+        elif datatype == _XSD + "boolean":
+            cell["value"] = term.value in ("true", "1")
+        elif datatype in (_XSD + "double", _XSD + "float"):
+            number = float(term.value)
+            if math.isfinite(number):
+                cell["value"] = number
+    except ValueError:
+        pass  # an ill-typed literal keeps its lexical form
+    return cell
+
+
+def json_rows(table: Table) -> list[dict[str, dict[str, Any] | None]]:
+    """Rows as ``{column: cell}``; an IRI cell carries the label from ``columnLabel``."""
+    index = {name: i for i, name in enumerate(table.columns)}
+    labels = label_columns(table.columns)
+    return [
+        {
+            name: json_cell(row[i], row[index[labels[name]]] if name in labels else None)
+            for i, name in enumerate(table.columns)
+        }
+        for row in table.rows
+    ]

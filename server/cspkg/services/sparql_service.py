@@ -22,7 +22,8 @@ from ..errors import (
 )
 from ..store.base import Formats, QueryResult, SerializedResult, Store
 from ..store.embedded import EmbeddedStore
-from ..store.sparql_text import has_dataset_clause, remote_iris
+from ..store.sparql_text import has_dataset_clause
+from .federation_policy import check_remote_iris
 from .validation_gate import validate_before_load
 
 
@@ -42,12 +43,7 @@ class SparqlService:
             raise RequestTooLarge(
                 f"the request is longer than {self.settings.max_query_length} bytes"
             )
-        allowed = set(self.settings.service_allow_list)
-        for iri in remote_iris(text, base_iri):
-            if iri is None:
-                raise QueryRefused("SERVICE and LOAD need a fixed IRI on this service's allow-list")
-            if iri not in allowed:
-                raise QueryRefused(f"<{iri}> is not on this service's allow-list for SERVICE/LOAD")
+        check_remote_iris(text, self.settings.service_allow_list, base_iri)
 
     @staticmethod
     def _check_iris(*groups: Sequence[str]) -> None:
@@ -122,7 +118,7 @@ class SparqlService:
         try:
             scratch.load_graph_dataset(self.store.dump())
             scratch.update(text, **options)  # type: ignore[arg-type]
-            validate_before_load(union_graph(scratch.dump()), self.settings.shapes_dir)
+            validate_before_load(union_graph(scratch.dump()), self.settings)
         finally:
             scratch.close()
         self.store.update(text, **options)  # type: ignore[arg-type]

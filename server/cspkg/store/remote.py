@@ -19,7 +19,7 @@ from typing import Any
 
 import requests
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
-from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
+from SPARQLWrapper import POST, SELECT, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from ..errors import QuerySyntaxError, QueryTimeout, RdfInputError, StoreUnavailable
@@ -66,6 +66,10 @@ class RemoteStore:
             default_graph_uris, named_graph_uris = dataset_clauses(sparql)
         client = SPARQLWrapper(self.backend + "/query")
         client.setQuery(sparql)
+        # SPARQLWrapper guesses query vs update by searching the text for keywords, and a
+        # comment or IRI containing "load" or "add" makes it send a query as an update.
+        # This method only ever sends queries, so say so.
+        client.queryType = SELECT
         client.setMethod(POST)
         client.setRequestMethod(URLENCODED)
         client.setOnlyConneg(True)

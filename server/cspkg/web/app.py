@@ -6,11 +6,14 @@ import time
 
 from flask import Flask, Response, g
 
+from ..catalog import load_catalog
 from ..config import Settings
+from ..services.canned_queries import CannedQueries
 from ..services.sparql_service import SparqlService
+from ..services.validation_report import ServedReportCache
 from ..store.base import Store
 from ..store.factory import open_store
-from . import health, pages, sparql
+from . import charts, data, health, home, openapi, pages, queries, sparql, things, validation
 from .caching import ResultCache
 from .context import EXTENSION, Services
 from .errors import register_error_handlers
@@ -21,12 +24,24 @@ def create_app(settings: Settings, store: Store | None = None) -> Flask:
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = max(settings.max_upload_bytes, settings.max_query_length)
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    catalog = load_catalog(settings.queries_dir, settings.base)  # a broken .rq stops start-up
     store = store if store is not None else open_store(settings)
     cache = None
     if settings.result_cache_bytes > 0 and store.kind == "embedded":
         cache = ResultCache(settings.result_cache_bytes)
-    app.extensions[EXTENSION] = Services(settings, store, SparqlService(store, settings), cache)
-    for blueprint in (sparql.bp, pages.bp, health.bp):
+    app.extensions[EXTENSION] = Services(
+        settings,
+        store,
+        SparqlService(store, settings),
+        CannedQueries(catalog, store, settings),
+        ServedReportCache(),
+        cache,
+    )
+    blueprints = (
+        sparql.bp, pages.bp, health.bp, home.bp, things.bp, charts.bp, validation.bp,
+        queries.bp, openapi.bp, data.bp,
+    )  # fmt: skip
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 from flask import current_app
 
 from ..config import Settings
+from ..services.canned_queries import CannedQueries
 from ..services.sparql_service import SparqlService
+from ..services.validation_report import ServedReportCache
 from ..store.base import Store
 
 if TYPE_CHECKING:
@@ -24,6 +26,8 @@ class Services:
     settings: Settings
     store: Store
     sparql: SparqlService
+    queries: CannedQueries
+    reports: ServedReportCache
     cache: ResultCache | None = None
     """Rendered answers per store version; ``None`` when off (or the store is remote)."""
 

@@ -13,7 +13,9 @@ from ..errors import (
     AuthenticationRequired,
     CspkgError,
     NotAcceptable,
+    ParameterError,
     ProtocolError,
+    QueryNotFound,
     QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
@@ -29,6 +31,8 @@ STATUS: dict[type[CspkgError], int] = {
     AuthenticationRequired: 401,
     QueryRefused: 403,
     QuerySyntaxError: 400,
+    ParameterError: 400,
+    QueryNotFound: 404,
     UnsupportedMediaType: 415,
     ProtocolError: 400,
     NotAcceptable: 406,
@@ -55,14 +59,20 @@ def _wants_json() -> bool:
     return quality(ranges, "application/json") > quality(ranges, "text/plain")
 
 
-def handle(exc: CspkgError) -> Response:
-    """Answer a project exception with its status and message."""
+def handle(exc: CspkgError, as_json: bool | None = None) -> Response:
+    """Answer a project exception with its status and message.
+
+    ``as_json`` lets a view whose URL names its format (``.json``, ``.csv``) choose the
+    body's shape; otherwise the Accept header does.
+    """
     status = status_for(exc)
     message = str(exc)
-    if _wants_json():
+    if _wants_json() if as_json is None else as_json:
         body: dict[str, object] = {"error": type(exc).__name__, "message": message}
         if isinstance(exc, QuerySyntaxError) and exc.line is not None:
             body["line"], body["column"] = exc.line, exc.column
+        if isinstance(exc, ParameterError):
+            body["parameter"], body["expected"] = exc.name, exc.expected
         response = jsonify(body)
     else:
         response = Response(message + "\n", mimetype="text/plain")

@@ -10,7 +10,7 @@ from typing import Literal
 
 from ..errors import NotAcceptable
 
-Kind = Literal["results", "graph", "description"]
+Kind = Literal["results", "graph", "description", "table"]
 
 JSON_RESULTS = "application/sparql-results+json"
 XML_RESULTS = "application/sparql-results+xml"
@@ -45,12 +45,14 @@ _OFFERS: dict[Kind, tuple[tuple[str, str], ...]] = {
     ),
 }
 _OFFERS["description"] = (*_OFFERS["graph"], (HTML, HTML), ("application/xhtml+xml", HTML))
+# A canned query's page: HTML for browsers (and */*), SPARQL results for clients that ask.
+_OFFERS["table"] = ((HTML, HTML), ("application/xhtml+xml", HTML), *_OFFERS["results"])
 
 _FORMAT_NAMES: dict[str, dict[Kind, str]] = {
-    "json": {"results": JSON_RESULTS, "graph": JSONLD},
-    "xml": {"results": XML_RESULTS, "graph": RDFXML},
-    "csv": {"results": CSV},
-    "tsv": {"results": TSV},
+    "json": {"results": JSON_RESULTS, "graph": JSONLD, "table": JSON_RESULTS},
+    "xml": {"results": XML_RESULTS, "graph": RDFXML, "table": XML_RESULTS},
+    "csv": {"results": CSV, "table": CSV},
+    "tsv": {"results": TSV, "table": TSV},
     "turtle": {"graph": TURTLE},
     "ttl": {"graph": TURTLE},
     "nt": {"graph": NTRIPLES},
@@ -61,7 +63,7 @@ _FORMAT_NAMES: dict[str, dict[Kind, str]] = {
     "rdfxml": {"graph": RDFXML},
     "rdf+xml": {"graph": RDFXML},
     "rdf": {"graph": RDFXML},
-    "html": {"description": HTML},
+    "html": {"description": HTML, "table": HTML},
 }
 
 

@@ -1,4 +1,4 @@
-"""``/``: the query page, and the editor's files served from ``node_modules``.
+"""The SPARQL editor page (shown at ``/sparql`` to browsers) and its files.
 
 The editor (YASGUI) is installed by ``npm ci`` and served from this app, never a CDN,
 so the page works offline.  Without ``node_modules`` the page falls back to a form.
@@ -34,11 +34,6 @@ def query_page() -> Response:
     response = Response(html, mimetype="text/html")
     response.headers["Vary"] = "Accept"
     return response
-
-
-@bp.get("/")
-def index() -> Response:
-    return query_page()
 
 
 @bp.get("/assets/yasgui/<path:name>")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, request, url_for
 
 from ..errors import NotAcceptable
 from ..namespaces import PREFIXES
@@ -135,6 +135,7 @@ def describe(format_param: str | None) -> Response:
         found.store,
         writes=found.sparql.writes_enabled,
         federation=bool(found.settings.service_allow_list),
+        void=url_for("data.void", _external=True),
     )
     response = Response(write_graph(triples, media_type, PREFIXES))
     response.headers["Content-Type"] = _content_type(media_type)

@@ -35,6 +35,8 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
             "access_log_format": ACCESS_LOG_FORMAT,
             "timeout": int(settings.query_timeout) + 30,
             "graceful_timeout": 10,
+            # GET /sparql?query=... of a canned query can pass gunicorn's default 4094 bytes
+            "limit_request_line": 8190,
         }
         super().__init__()
 

@@ -1,0 +1,29 @@
+"""Which remote endpoints a query may reach: SERVICE and LOAD only to the allow-list.
+
+The engines (pyoxigraph, the Oxigraph server) really fetch ``SERVICE`` endpoints and
+``LOAD`` sources, so every query text is checked before it reaches a store — ad-hoc
+queries at ``/sparql`` and canned queries alike (a canned query may take its endpoint as
+a parameter, which makes it user input).  The allow-list is empty by default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..errors import QueryRefused
+from ..store.sparql_text import remote_iris
+
+
+def check_remote_iris(text: str, allow_list: Iterable[str], base_iri: str | None = None) -> None:
+    """Raise ``QueryRefused`` for any SERVICE/LOAD target not exactly on ``allow_list``."""
+    allowed = set(allow_list)
+    for iri in remote_iris(text, base_iri):
+        if iri is None:
+            raise QueryRefused("SERVICE and LOAD need a fixed IRI on this service's allow-list")
+        if iri not in allowed:
+            raise QueryRefused(f"<{iri}> is not on this service's allow-list for SERVICE/LOAD")
+
+
+def is_federated(text: str) -> bool:
+    """True when the query reaches out with SERVICE (or LOAD)."""
+    return bool(remote_iris(text))

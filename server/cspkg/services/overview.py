@@ -1,0 +1,92 @@
+"""What the home page says about the plan(s): title, introduction and counts.
+
+The counts come from the canned query ``plan-summary`` (so the page and the catalogue
+can never disagree); only the plan's title and introduction, which no canned query
+returns, are read with a small query of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..catalog import Catalog
+from ..config import Settings
+from ..namespaces import PREFIXES
+from ..store.base import Store
+from .canned_queries import run_canned, select
+
+COUNTS = (
+    ("actions", "Actions"),
+    ("agencies", "Agencies"),
+    ("cspPriorities", "CSP priorities"),
+    ("commissionerPriorities", "Commissioner priorities"),
+    ("alignmentLinks", "Alignment links"),
+    ("ongoingActions", "Ongoing actions"),
+)
+"""(plan-summary column, what people call it), in the order the page shows them."""
+
+_TEXTS = f"""PREFIX cspkg: <{PREFIXES["cspkg"]}>
+PREFIX dcterms: <{PREFIXES["dcterms"]}>
+SELECT ?plan (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?introduction) WHERE {{
+  ?plan a cspkg:DeliveryPlan .
+  OPTIONAL {{ ?plan dcterms:title ?t }}
+  OPTIONAL {{ ?plan dcterms:description ?d }}
+}} GROUP BY ?plan"""
+
+
+@dataclass(frozen=True)
+class PlanOverview:
+    """One delivery plan as the home page presents it."""
+
+    iri: str
+    title: str
+    introduction: str | None
+    partnership: str | None
+    partnership_label: str | None
+    counts: tuple[tuple[str, str, int], ...]
+    """(key, label, number) in display order."""
+    earliest_due: str | None
+    latest_due: str | None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "plan": self.iri,
+            "title": self.title,
+            "introduction": self.introduction,
+            "partnership": self.partnership,
+            "partnershipLabel": self.partnership_label,
+            "counts": {key: number for key, _, number in self.counts},
+            "targetDue": {"earliest": self.earliest_due, "latest": self.latest_due},
+        }
+
+
+def plan_overviews(store: Store, catalog: Catalog, settings: Settings) -> list[PlanOverview]:
+    """Every delivery plan in the graph, with the counts ``plan-summary`` gives."""
+    summary = run_canned(
+        store,
+        catalog.get("plan-summary"),
+        timeout=settings.query_timeout,
+        max_rows=settings.max_rows,
+    ).records()
+    texts = {
+        row[0].value: (row[1].value if row[1] else None, row[2].value if row[2] else None)
+        for row in select(store, _TEXTS, settings).rows
+        if row[0] is not None
+    }
+    plans = []
+    for record in summary:
+        iri = record["plan"] or ""
+        title, introduction = texts.get(iri, (None, None))
+        plans.append(
+            PlanOverview(
+                iri=iri,
+                title=title or record["planLabel"] or iri,
+                introduction=introduction,
+                partnership=record["partnership"],
+                partnership_label=record["partnershipLabel"],
+                counts=tuple((key, label, int(record[key] or 0)) for key, label in COUNTS),
+                earliest_due=record["earliestTargetDue"],
+                latest_due=record["latestTargetDue"],
+            )
+        )
+    return plans

@@ -1,0 +1,65 @@
+"""``/``: the home page (what the plan is, its counts, where to go next) and ``/index.json``."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response
+
+from ..services.charts import CHARTS
+from ..services.describe import local_href
+from ..services.overview import plan_overviews
+from .context import services
+from .pagekit import Alternate, catalog, data, page
+
+bp = Blueprint("home", __name__)
+
+DOWNLOADS = (
+    ("/data/dataset.ttl", "text/turtle", "Turtle"),
+    ("/data/dataset.nq", "application/n-quads", "N-Quads (one named graph per source)"),
+    ("/data/dataset.jsonld", "application/ld+json", "JSON-LD"),
+    ("/.well-known/void", "text/turtle", "VoID dataset description"),
+)
+"""Whole-dataset downloads (served by the API blueprint)."""
+
+HOME_CHARTS = ("actions-per-csp-priority", "priority-alignment")
+
+_TWINS = [Alternate("/index.json", "application/json", "JSON")]
+
+
+def _links() -> list[dict[str, str]]:
+    return [
+        {"href": "/queries", "title": "Query catalogue", "about": "ready-made questions"},
+        {"href": "/sparql", "title": "SPARQL editor", "about": "write your own query"},
+        {"href": "/charts", "title": "Charts", "about": "coverage, alignment, partners"},
+        {"href": "/validation", "title": "Validation", "about": "SHACL report; check a file"},
+    ]
+
+
+@bp.get("/")
+def index() -> Response:
+    found = services()
+    plans = plan_overviews(found.store, catalog(), found.settings)
+    base = found.settings.base
+    return page(
+        "home.html",
+        _TWINS,
+        plans=plans,
+        doc_href=lambda iri: local_href(iri, base) if iri else None,
+        links=_links(),
+        downloads=DOWNLOADS,
+        charts=[(name, CHARTS[name][0]) for name in HOME_CHARTS],
+    )
+
+
+@bp.get("/index.json")
+def index_json() -> Response:
+    found = services()
+    plans = plan_overviews(found.store, catalog(), found.settings)
+    return data(
+        {
+            "plans": [plan.as_json() for plan in plans],
+            "links": _links(),
+            "downloads": [{"href": h, "type": t, "title": n} for h, t, n in DOWNLOADS],
+            "charts": [f"/charts/{name}.svg" for name in CHARTS],
+        },
+        [Alternate("/", "text/html", "HTML")],
+    )

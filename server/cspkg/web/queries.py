@@ -1,0 +1,300 @@
+"""``/queries``: the canned-query catalogue and each query as a page, JSON, CSV and SPARQL.
+
+One resource, several twins: ``/queries/NAME`` (HTML, or SPARQL results by Accept or
+``?_format=``), ``/queries/NAME.json`` (for developers) and ``/queries/NAME.csv`` (for
+spreadsheets), all taking the query's parameters in the query string.  Keys starting
+``_`` belong to the service, so they never collide with a parameter name (the catalogue
+only allows ``[a-z]...``).  Errors keep the twin's shape: HTML for the page, JSON for
+``.json``, text for ``.csv``; the status comes from ``errors.STATUS``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, g, jsonify, render_template, request, url_for
+from pyoxigraph import NamedNode
+
+from ..catalog import CannedQuery, Parameter
+from ..errors import CspkgError, ParameterError
+from ..namespaces import PREFIXES
+from ..services.canned_queries import Answer
+from ..services.results import json_rows, label_columns, spreadsheet_csv
+from .context import services
+from .errors import handle, status_for
+from .negotiation import HTML, negotiate, parse_accept, quality
+from .sparql import render as render_results
+
+bp = Blueprint("queries", __name__)
+
+LOCAL_PATHS = ("id/",)
+"""IRIs under ``{base}`` + one of these link to this service's own page for the thing."""
+JSON = "application/json"
+CSV = "text/csv"
+SPARQL_TWINS = {
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+_CORS = {"Access-Control-Allow-Origin": "*"}
+
+
+@bp.errorhandler(CspkgError)
+def _error(exc: CspkgError) -> Response:
+    """Same status as everywhere (``errors.STATUS``); the body in the twin's shape."""
+    shape = g.get("shape")
+    if shape != "html":
+        return handle(exc, as_json={"json": True, "csv": False}.get(shape))
+    response = Response(
+        render_template(
+            "queries/error.html",
+            status=status_for(exc),
+            message=str(exc),
+            parameter=exc.name if isinstance(exc, ParameterError) else None,
+        ),
+        mimetype="text/html",
+    )
+    response.status_code = status_for(exc)
+    if response.status_code == 503:
+        response.headers["Retry-After"] = "5"
+    return response
+
+
+def _url(name: str, suffix: str = "", values: dict[str, str] | None = None, **extra: str) -> str:
+    """A twin's URL; parameters go in by hand so one called ``name`` cannot clash."""
+    query = urlencode({**(values or {}), **extra})
+    path = url_for("queries.show", name=name + suffix)
+    return f"{path}?{query}" if query else path
+
+
+def _twins(name: str, values: dict[str, str]) -> list[tuple[str, str, str]]:
+    """``(url, media type, title)`` of every representation of one answer."""
+    twins = [
+        (_url(name, "", values), HTML, "Web page"),
+        (_url(name, ".json", values), JSON, "JSON"),
+        (_url(name, ".csv", values), CSV, "CSV for spreadsheets"),
+    ]
+    twins += [
+        (_url(name, "", values, _format=short), media_type, f"SPARQL results ({short})")
+        for media_type, short in SPARQL_TWINS.items()
+    ]
+    return twins
+
+
+def _link_header(twins: list[tuple[str, str, str]], own: str) -> str:
+    return ", ".join(
+        f'<{url}>; rel="alternate"; type="{media_type}"'
+        for url, media_type, _ in twins
+        if url != own
+    )
+
+
+def parameter_info(query: CannedQuery) -> list[dict[str, Any]]:
+    """What a client needs to fill in each parameter (shared by the page and the JSON)."""
+    return [
+        {
+            "name": p.name,
+            "type": p.type,
+            "label": p.label,
+            "default": p.default,
+            "required": p.default is None and not p.optional,
+            "class": p.rdf_class,
+            "expects": p.expects(),
+        }
+        for p in query.parameters
+    ]
+
+
+def _catalogue_entry(query: CannedQuery) -> dict[str, Any]:
+    return {
+        "name": query.name,
+        "title": query.title,
+        "description": query.description,
+        "question": query.question,
+        "parameters": parameter_info(query),
+        "columns": list(query.columns),
+        "links": {
+            "html": url_for("queries.show", name=query.name, _external=True),
+            "json": url_for("queries.show", name=query.name + ".json", _external=True),
+            "csv": url_for("queries.show", name=query.name + ".csv", _external=True),
+        },
+    }
+
+
+@bp.get("/queries")
+def catalogue() -> Response:
+    """Every canned query with its question, parameters and links (HTML, or JSON by Accept)."""
+    ranges = parse_accept(request.headers.get("Accept"))
+    as_json = bool(ranges) and quality(ranges, JSON) > quality(ranges, HTML)
+    response = _catalogue(as_json)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.get("/queries.json")
+def catalogue_json() -> Response:
+    return _catalogue(True)
+
+
+def _catalogue(as_json: bool) -> Response:
+    queries = services().queries.catalog.queries
+    if as_json:
+        response = jsonify({"queries": [_catalogue_entry(q) for q in queries]})
+        response.headers["Link"] = (
+            f'<{url_for("queries.catalogue")}>; rel="alternate"; type="{HTML}"'
+        )
+        response.headers.update(_CORS)
+        return response
+    json_url = url_for("queries.catalogue_json")
+    entries = [(q, _catalogue_entry(q)) for q in queries]
+    response = Response(
+        render_template("queries/index.html", entries=entries, json_url=json_url),
+        mimetype="text/html",
+    )
+    response.headers["Link"] = f'<{json_url}>; rel="alternate"; type="{JSON}"'
+    return response
+
+
+@bp.get("/queries/<name>")
+def show(name: str) -> Response:
+    """One canned query, run with the query string's values, in the asked-for twin."""
+    stem, dot, suffix = name.rpartition(".")
+    if dot and suffix in ("json", "csv"):
+        g.shape = suffix
+        name = stem
+    else:
+        g.shape = None  # a 406 goes to a client that takes no HTML: text or JSON
+        media_type = negotiate("table", request.headers.get("Accept"), request.args.get("_format"))
+        g.shape = "html" if media_type == HTML else None
+    found = services()
+    answer = found.queries.run(name, request.args.items(multi=True))
+    twins = _twins(name, answer.values)
+    own = _url(name, "" if g.shape in ("html", None) else "." + g.shape, answer.values)
+    if g.shape == "json":
+        response = jsonify(_json_document(answer, twins))
+    elif g.shape == "csv":
+        response = Response(spreadsheet_csv(answer.table), content_type="text/csv; charset=utf-8")
+        filename = f"{answer.query.name}.csv"
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    elif g.shape == "html":
+        response = Response(_page(answer, twins), mimetype="text/html")
+    else:
+        response = render_results(answer.result, media_type, found.settings.max_rows)
+    if g.shape != "html":
+        response.headers.update(_CORS)
+    else:
+        response.headers["Vary"] = "Accept"
+    if answer.result.truncated:
+        response.headers["Cspkg-Results-Truncated"] = f"true; max-rows={found.settings.max_rows}"
+    response.headers["Link"] = _link_header(twins, own)
+    return response
+
+
+def _json_document(answer: Answer, twins: list[tuple[str, str, str]]) -> dict[str, Any]:
+    """The developer JSON: what was asked, with what values, and typed, labelled cells."""
+    query = answer.query
+    table = answer.table
+    return {
+        "query": {
+            "name": query.name,
+            "title": query.title,
+            "description": query.description,
+            "question": query.question,
+        },
+        "parameters": {
+            p.name: {
+                "type": p.type,
+                "value": answer.bound[p.name],
+                "given": p.name in answer.values,
+            }
+            for p in query.parameters
+        },
+        "columns": list(table.columns),
+        "labels": label_columns(table.columns),
+        "rows": json_rows(table),
+        "rowCount": len(table.rows),
+        "truncated": table.truncated,
+        "links": {
+            "self": request.url,
+            "alternate": [
+                {"href": request.host_url.rstrip("/") + url, "type": media_type, "title": title}
+                for url, media_type, title in twins
+                if media_type != JSON
+            ],
+            "catalogue": url_for("queries.catalogue", _external=True),
+        },
+    }
+
+
+def local_href(iri: str, base: str) -> tuple[str, bool]:
+    """Where an IRI cell links: this service's page for things under the base, else out.
+
+    Returns ``(href, external)``.  ``{base}id/...`` becomes ``/id/...`` here, which the
+    pages redirect (303) to the document about the thing.
+    """
+    if iri.startswith(base):
+        path = iri[len(base) :]
+        if path.startswith(LOCAL_PATHS):
+            return f"{request.script_root}/{path}", False
+    return iri, True
+
+
+def compact(iri: str) -> str:
+    """``prefix:name`` for IRIs in a known namespace, for cells without a label."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri
+
+
+def _page(answer: Answer, twins: list[tuple[str, str, str]]) -> str:
+    """The HTML page: the form (prefilled) and the table (label columns folded in)."""
+    found = services()
+    table = answer.table
+    labels = label_columns(table.columns)
+    folded = set(labels.values())
+    shown = [i for i, name in enumerate(table.columns) if name not in folded]
+    index = {name: i for i, name in enumerate(table.columns)}
+    rows = []
+    for row in table.rows:
+        cells = []
+        for i in shown:
+            term, name = row[i], table.columns[i]
+            label = row[index[labels[name]]] if name in labels else None
+            cells.append(_html_cell(term, label, found.settings.base))
+        rows.append(cells)
+    fields = [_field(p, answer.bound[p.name]) for p in answer.query.parameters]
+    return render_template(
+        "queries/query.html",
+        query=answer.query,
+        fields=fields,
+        headers=[table.columns[i] for i in shown],
+        rows=rows,
+        truncated=table.truncated,
+        max_rows=found.settings.max_rows,
+        twins=twins,
+    )
+
+
+def _html_cell(term: Any, label: Any, base: str) -> dict[str, Any]:
+    if term is None:
+        return {"text": ""}
+    if isinstance(term, NamedNode):
+        href, external = local_href(term.value, base)
+        text = label.value if label is not None else compact(term.value)
+        return {"text": text, "href": href, "external": external, "title": term.value}
+    return {"text": term.value}
+
+
+def _field(parameter: Parameter, value: str | None) -> dict[str, Any]:
+    """One form control: an input type that fits, the current value, and suggestions."""
+    kinds = {"date": "date", "integer": "number", "iri": "text", "string": "text"}
+    return {
+        "parameter": parameter,
+        "input": "select" if parameter.type == "boolean" else kinds[parameter.type],
+        "value": value or "",
+        "required": parameter.default is None and not parameter.optional,
+        "candidates": services().queries.candidates(parameter),
+    }

@@ -1,0 +1,111 @@
+"""The analyst's path through the site in a real browser, against the running app.
+
+Each test saves a screenshot under test-output/screenshots/ (gitignored) for people to
+look at; the assertions check what a reader relies on: the content is there, links lead
+where they say, nothing needs horizontal scrolling on a 1366px laptop.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import Live
+
+NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
+PLAN_DOC = "/doc/delivery-plan/cannock-chase-csp/2024-25"
+
+
+def fits(page: Any) -> bool:
+    return bool(page.evaluate(NO_SIDEWAYS_SCROLL))
+
+
+def test_home_page(real_live: Live, page: Any, screenshots: Path) -> None:
+    page.goto(real_live.url + "/")
+    assert page.locator("h1").first.inner_text() == "Cannock Chase CSP Delivery Plan 2024/25"
+    assert "statutorily responsible" in page.locator("p.lead").inner_text()
+    assert page.locator('[data-count="actions"] .n').inner_text() == "17"
+    for name in ("Home", "Queries", "SPARQL editor", "Validation", "Downloads"):
+        assert page.get_by_role("link", name=name, exact=True).count() >= 1
+    page.wait_for_load_state("networkidle")
+    widths = page.eval_on_selector_all("figure.chart img", "imgs => imgs.map(i => i.naturalWidth)")
+    assert widths and all(w > 0 for w in widths)  # the SVG charts rendered
+    assert fits(page)
+    page.screenshot(path=screenshots / "home.png", full_page=True)
+
+
+def test_follow_the_plan_to_an_action_page(real_live: Live, page: Any, screenshots: Path) -> None:
+    page.goto(real_live.url + "/id/delivery-plan/cannock-chase-csp/2024-25")  # 303 to /doc
+    assert page.url.endswith(PLAN_DOC)
+    page.locator('a[href^="/doc/action/"]').first.click()
+    page.wait_for_url(re.compile(r"/doc/action/"))
+    provenance = page.locator("[data-provenance]").inner_text()
+    assert re.search(r"lines \d+–\d+", provenance)
+    assert page.locator('table.props a[href^="/doc/organisation/"]').count() >= 1  # agencies
+    assert fits(page)
+    page.screenshot(path=screenshots / "action.png", full_page=True)
+
+
+def test_canned_query_with_a_parameter_row_link_and_csv(
+    real_live: Live, page: Any, screenshots: Path
+) -> None:
+    """Fill the form of a canned query, follow a row to its page, download the CSV."""
+    response = page.goto(real_live.url + "/queries/agency-actions")
+    assert response is not None and response.status == 200
+    form = page.locator("form").first
+    form.locator('[name="agency"]').fill(
+        "https://cspkg.example.org/id/organisation/staffordshire-police"
+    )
+    form.locator('[type="submit"]').first.click()
+    page.wait_for_load_state("networkidle")
+    assert "staffordshire-police" in page.url
+    page.screenshot(path=screenshots / "query.png", full_page=True)
+    csv_link = page.locator('a[type="text/csv"]').first.get_attribute("href")
+    assert csv_link
+    csv = page.request.get(csv_link if csv_link.startswith("http") else real_live.url + csv_link)
+    assert csv.ok and csv.headers["content-type"].startswith("text/csv")
+    assert csv.body().startswith(b"\xef\xbb\xbf")  # a BOM, so Excel reads UTF-8
+    assert csv.text().lstrip("\ufeff").splitlines()[0].startswith("action,actionLabel")
+    (screenshots.parent / "agency-actions.csv").write_bytes(csv.body())
+    page.locator('table a[href*="/action/"]').first.click()
+    page.wait_for_url(re.compile(r"/doc/action/"))
+    assert page.locator("[data-provenance]").count() == 1
+    page.screenshot(path=screenshots / "query-row-action.png", full_page=True)
+
+
+def test_charts_page(real_live: Live, page: Any, screenshots: Path) -> None:
+    page.goto(real_live.url + "/charts")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("figure.chart object").count() == 5
+    assert fits(page)
+    page.screenshot(path=screenshots / "charts.png", full_page=True)
+
+
+def test_validation_page_and_upload(
+    real_live: Live, page: Any, screenshots: Path, tmp_path: Path
+) -> None:
+    page.goto(real_live.url + "/validation")
+    assert page.locator("h2", has_text="Report for the served graph").count() == 1
+    assert page.locator('[data-severity="Violation"]').count() == 1
+    assert fits(page)
+    page.screenshot(path=screenshots / "validation.png", full_page=True)
+    upload = tmp_path / "broken-plan.ttl"
+    upload.write_text(
+        "@prefix cspkg: <https://cspkg.example.org/def/cspkg#> .\n"
+        "<https://cspkg.example.org/id/action/x/2024-25/01-unnamed> a cspkg:Action .\n",
+        encoding="utf-8",
+    )
+    page.set_input_files('input[name="file"]', str(upload))
+    page.get_by_role("button", name="Check the file").click()
+    page.wait_for_load_state()
+    assert "Report for broken-plan.ttl" in page.content()
+    assert page.locator(".status.bad").inner_text() == "Does not conform"
+    page.screenshot(path=screenshots / "validation-upload.png", full_page=True)
+
+
+def test_sparql_editor_page(real_live: Live, page: Any, screenshots: Path) -> None:
+    page.goto(real_live.url + "/sparql")
+    assert page.locator("h1").inner_text() == "SPARQL editor"
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=screenshots / "sparql.png", full_page=True)

@@ -1,0 +1,91 @@
+"""Reading RDF files: syntax by extension, and errors that name the file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import URIRef
+
+from cspkg.config import load_settings
+from cspkg.errors import RdfInputError
+from cspkg.rdf.rdf_files import built_graph_files, load_rdf_files, rdf_format, turtle_files
+
+TRIPLE = ("http://example.org/s", "http://example.org/p", "http://example.org/o")
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_every_supported_syntax_loads_into_one_graph(tmp_path: Path) -> None:
+    s, p, o = TRIPLE
+    files = [
+        write(tmp_path / "a.ttl", f"<{s}> <{p}> <{o}> ."),
+        write(tmp_path / "b.nt", f"<{s}> <{p}> <{s}2> .\n"),
+        write(tmp_path / "c.jsonld", f'{{"@id": "{s}", "{p}": {{"@id": "{s}3"}}}}'),
+        write(
+            tmp_path / "d.rdf",
+            f"""<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+                xmlns:ex="http://example.org/">
+              <rdf:Description rdf:about="{s}"><ex:p rdf:resource="{s}4"/></rdf:Description>
+            </rdf:RDF>""",
+        ),
+    ]
+    graph = load_rdf_files(files)
+    assert set(graph.objects(URIRef(s), URIRef(p))) == {
+        URIRef(x) for x in (o, s + "2", s + "3", s + "4")
+    }
+
+
+BAD_TURTLE = "@prefix ex: <http://e/> .\nex:a ex:b ex:c .\nex:a ex:b .\n"
+BAD_XML = "<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>\n\n<x"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("bad.ttl", BAD_TURTLE, "bad.ttl: not valid turtle: line 3"),
+        ("bad.rdf", BAD_XML, "bad.rdf: not valid xml: line 3"),
+        ("bad.jsonld", '{\n  "@id": \n', "bad.jsonld: not valid json-ld: line 3"),
+        ("bad.nt", "<http://a> <http://b> .\n", "bad.nt: not valid nt: "),
+    ],
+)
+def test_bad_rdf_is_named_with_its_line(
+    tmp_path: Path, name: str, text: str, expected: str
+) -> None:
+    with pytest.raises(RdfInputError) as caught:
+        load_rdf_files([write(tmp_path / name, text)])
+    assert str(caught.value).startswith(expected)
+    assert str(tmp_path) not in str(caught.value)
+
+
+def test_missing_file_and_unknown_extension_are_clear(tmp_path: Path) -> None:
+    with pytest.raises(RdfInputError, match=r"^gone\.ttl: cannot read file"):
+        load_rdf_files([tmp_path / "gone.ttl"])
+    with pytest.raises(RdfInputError, match=r"unknown RDF file extension '\.csv'"):
+        rdf_format(tmp_path / "table.csv")
+
+
+def test_files_are_named_relative_to_a_root(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    bad = write(tmp_path / "data" / "x.ttl", "nonsense")
+    with pytest.raises(RdfInputError, match=r"^data/x\.ttl: "):
+        load_rdf_files([bad], root=tmp_path)
+
+
+def test_turtle_files_are_found_recursively_in_order(tmp_path: Path) -> None:
+    (tmp_path / "b" / "c").mkdir(parents=True)
+    for name in ("b/c/z.ttl", "a.ttl", "b/y.ttl", "b/notes.txt"):
+        write(tmp_path / name, "")
+    found = [p.relative_to(tmp_path).as_posix() for p in turtle_files(tmp_path, tmp_path / "none")]
+    assert found == ["a.ttl", "b/c/z.ttl", "b/y.ttl"]
+
+
+def test_the_built_graph_is_ontology_then_data(tmp_path: Path) -> None:
+    write(tmp_path / "plan.ttl", "")
+    settings = load_settings(environ={}, data_dir=tmp_path)
+    files = built_graph_files(settings)
+    assert files[0].parent == settings.ontology_dir
+    assert files[-1] == tmp_path / "plan.ttl"

@@ -1,0 +1,332 @@
+"""/queries over real HTTP on both stores: the seed plan, twins, formats, refusals."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from html.parser import HTMLParser
+
+import pytest
+import requests
+
+from cspkg.catalog import load_catalog
+from cspkg.config import PROJECT_ROOT
+
+from ..conftest import Live
+
+CATALOG = load_catalog(PROJECT_ROOT / "queries")
+NAMES = [q.name for q in CATALOG.queries if not q.federated]
+"""Federated queries answer only with their endpoint allowed: tests/federation runs them."""
+B = "https://cspkg.example.org/"
+CST = B + "id/organisation/cannock-chase-district-council/community-safety-team"
+POLICE = B + "id/organisation/staffordshire-police"
+SPARQL_FORMATS = {
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+
+
+class Page(HTMLParser):
+    """What the tests read from a query page: body rows, links, form controls, alternates."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self.links: list[dict[str, str | None]] = []
+        self.inputs: dict[str, dict[str, str | None]] = {}
+        self.options: dict[str, list[str]] = {}
+        self.alternates: dict[str, str] = {}
+        self._in_body = False
+        self._datalist: str | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "tbody":
+            self._in_body = True
+        elif tag == "tr" and self._in_body:
+            self.rows.append([])
+        elif tag == "a" and self._in_body:
+            self.links.append(found)
+        elif tag in ("input", "select") and found.get("name"):
+            self.inputs[str(found["name"])] = {"tag": tag, **found}
+        elif tag == "datalist":
+            self._datalist = found.get("id")
+            self.options[str(self._datalist)] = []
+        elif tag == "option" and self._datalist:
+            self.options[self._datalist].append(str(found.get("value")))
+        elif tag == "link" and found.get("rel") == "alternate":
+            self.alternates[str(found["type"])] = str(found["href"])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "tbody":
+            self._in_body = False
+        elif tag == "datalist":
+            self._datalist = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in_body and self.rows and data.strip():
+            self.rows[-1].append(data.strip())
+
+
+def get(live: Live, path: str, **kwargs: object) -> requests.Response:
+    return requests.get(live.url + path, timeout=20, **kwargs)  # type: ignore[arg-type]
+
+
+def csv_rows(response: requests.Response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_query_answers_on_the_seed_plan_and_its_twins_agree(
+    live_data: Live, name: str
+) -> None:
+    document = get(live_data, f"/queries/{name}.json").json()
+    count = document["rowCount"]
+    assert count > 0 and len(document["rows"]) == count and not document["truncated"]
+    table = csv_rows(get(live_data, f"/queries/{name}.csv"))
+    assert table[0] == document["columns"] and len(table) == count + 1
+    page = Page(get(live_data, f"/queries/{name}", headers={"Accept": "text/html"}).text)
+    assert len(page.rows) == count
+    results = get(
+        live_data, f"/queries/{name}", headers={"Accept": "application/sparql-results+json"}
+    )
+    assert len(results.json()["results"]["bindings"]) == count
+
+
+def test_catalogue_lists_every_query_in_html_and_json(live_data: Live) -> None:
+    page = get(live_data, "/queries")
+    assert page.headers["Content-Type"].startswith("text/html")
+    assert '</queries.json>; rel="alternate"; type="application/json"' in page.headers["Link"]
+    listed = get(live_data, "/queries.json").json()["queries"]
+    assert [q["name"] for q in listed] == list(CATALOG.names())
+    for entry in listed:
+        assert entry["title"] in html.unescape(page.text)
+        assert entry["links"]["json"].endswith(f"/queries/{entry['name']}.json")
+    partners = next(q for q in listed if q["name"] == "agency-partners")
+    assert partners["parameters"][0] | {"expects": ""} == {
+        "name": "agency",
+        "type": "iri",
+        "label": "Agency",
+        "default": CST,
+        "required": False,
+        "class": "http://www.w3.org/ns/org#Organization",
+        "expects": "",
+    }
+    by_accept = get(live_data, "/queries", headers={"Accept": "application/json"})
+    assert by_accept.json()["queries"] == listed
+
+
+def test_json_shape_for_developers(live_data: Live) -> None:
+    response = get(live_data, "/queries/agency-partners.json", params={"agency": POLICE})
+    assert response.headers["Content-Type"] == "application/json"
+    document = response.json()
+    assert document["query"]["name"] == "agency-partners"
+    assert document["parameters"] == {"agency": {"type": "iri", "value": POLICE, "given": True}}
+    assert document["columns"] == ["partner", "partnerLabel", "sharedActions"]
+    assert document["labels"] == {"partner": "partnerLabel"}
+    first = document["rows"][0]
+    assert first["partner"]["type"] == "iri" and first["partner"]["value"] == CST
+    assert first["partner"]["label"] == first["partnerLabel"]["value"]
+    assert first["partnerLabel"]["type"] == "string"
+    assert first["sharedActions"]["type"] == "integer"
+    assert isinstance(first["sharedActions"]["value"], int)
+    types = {link["type"] for link in document["links"]["alternate"]}
+    assert {"text/html", "text/csv", *SPARQL_FORMATS} <= types
+
+
+def test_defaults_are_reported_as_bound(live_data: Live) -> None:
+    document = get(live_data, "/queries/overdue-actions.json").json()
+    bound = document["parameters"]["date"]
+    assert bound["given"] is False and re.fullmatch(r"\d{4}-\d{2}-\d{2}", bound["value"])
+
+
+@pytest.mark.parametrize(("suffix", "own"), [("", "text/html"), (".json", "application/json")])
+def test_pages_link_their_twins(live_data: Live, suffix: str, own: str) -> None:
+    response = get(live_data, f"/queries/agency-partners{suffix}", params={"agency": POLICE})
+    links = dict(
+        (m.group(2), m.group(1))
+        for m in re.finditer(
+            r'<([^>]+)>; rel="alternate"; type="([^"]+)"', response.headers["Link"]
+        )
+    )
+    expected = {"text/html", "application/json", "text/csv", *SPARQL_FORMATS} - {own}
+    assert set(links) == expected
+    for media_type, url in links.items():
+        assert "agency=" in url
+        twin = get(live_data, url)
+        assert twin.status_code == 200
+        assert twin.headers["Content-Type"].split(";")[0] == media_type
+
+
+def test_csv_is_for_spreadsheets(live_data: Live) -> None:
+    response = get(live_data, "/queries/agency-workload.csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="agency-workload.csv"' in response.headers["Content-Disposition"]
+    assert response.content.startswith(b"\xef\xbb\xbfagency,agencyLabel,")
+    body = response.content[3:]
+    assert body.count(b"\r\n") == body.count(b"\n") > 1
+
+
+@pytest.mark.parametrize(
+    ("accept", "fmt", "media_type"),
+    [
+        *[(m, None, m) for m in SPARQL_FORMATS],
+        (None, "tsv", "text/tab-separated-values"),
+        ("text/html", "xml", "application/sparql-results+xml"),
+        ("text/html,application/xhtml+xml,*/*;q=0.8", None, "text/html"),
+        ("*/*", None, "text/html"),
+        ("application/json", None, "application/sparql-results+json"),
+    ],
+)
+def test_content_negotiation(
+    live_data: Live, accept: str | None, fmt: str | None, media_type: str
+) -> None:
+    params = {"_format": fmt} if fmt else {}
+    headers = {"Accept": accept} if accept else {}
+    response = get(live_data, "/queries/agency-workload", params=params, headers=headers)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].split(";")[0] == media_type
+    assert "Accept" in response.headers.get("Vary", "") or media_type != "text/html"
+
+
+def test_unacceptable_format_is_406(live_data: Live) -> None:
+    response = get(live_data, "/queries/agency-workload", headers={"Accept": "image/png"})
+    assert response.status_code == 406
+
+
+def test_html_table_labels_iris_and_links_local_things_here(live_data: Live) -> None:
+    page = Page(get(live_data, "/queries/agency-partners", params={"agency": POLICE}).text)
+    first = page.links[0]
+    assert first["href"] == "/id/organisation/cannock-chase-district-council/community-safety-team"
+    assert first["title"] == CST and first.get("rel") is None
+    assert page.rows[0][0] == "Cannock Chase District Council - Community Safety Team"
+    external = Page(get(live_data, "/queries/external-identifiers").text)
+    outside = [a for a in external.links if a.get("rel") == "external"]
+    assert outside and all(not str(a["href"]).startswith("/") for a in outside)
+
+
+def test_form_fields_fit_their_types_and_keep_values(live_data: Live) -> None:
+    partners = Page(get(live_data, "/queries/agency-partners", params={"agency": POLICE}).text)
+    field = partners.inputs["agency"]
+    assert field["type"] == "text" and field["value"] == POLICE
+    suggestions = partners.options[str(field["list"])]
+    assert CST in suggestions and POLICE in suggestions
+    overdue = Page(get(live_data, "/queries/overdue-actions", params={"date": "2025-01-31"}).text)
+    assert overdue.inputs["date"]["type"] == "date"
+    assert overdue.inputs["date"]["value"] == "2025-01-31"
+    gaps = Page(get(live_data, "/queries/priority-gaps").text)
+    assert gaps.inputs["min"]["type"] == "number" and gaps.inputs["min"]["value"] == "3"
+    summary = Page(get(live_data, "/queries/plan-summary", params={"plan": ""}).text)
+    assert summary.inputs["plan"]["value"] == "" and len(summary.rows) == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("agency-partners", {"agency": CST + "> } UNION { ?action ?p ?partner } #"}),
+        ("agency-partners", {"agency": CST + " SELECT"}),
+        ("agency-partners", {"agency": "https://example.org/a b"}),
+        ("agency-partners", {"agency": CST + "\n} ."}),
+        ("agency-partners", {"agency": '"quoted"'}),
+        ("priority-gaps", {"min": "3) || true || (1"}),
+        ("priority-gaps", {"min": "3 } ."}),
+        ("overdue-actions", {"date": '2999-01-01" || true || "'}),
+        ("action", {"action": "urn:x:a", "limit": "1"}),
+    ],
+)
+@pytest.mark.parametrize("suffix", ["", ".json", ".csv"])
+def test_bad_values_are_refused_naming_the_parameter(
+    live_data: Live, path: str, params: dict[str, str], suffix: str
+) -> None:
+    response = get(live_data, f"/queries/{path}{suffix}", params=params)
+    assert response.status_code == 400
+    name = list(params)[-1]
+    kind = {"": "text/html", ".json": "application/json", ".csv": "text/plain"}[suffix]
+    assert response.headers["Content-Type"].split(";")[0] == kind
+    assert f"parameter '{name}'" in html.unescape(response.text)
+    if suffix == ".json":
+        body = response.json()
+        assert body["parameter"] == name and body["expected"]
+        assert body["error"] == "ParameterError"
+
+
+def test_a_repeated_parameter_is_refused(live_data: Live) -> None:
+    response = get(live_data, "/queries/agency-partners.json?agency=urn:a&agency=urn:b")
+    assert response.status_code == 400 and response.json()["parameter"] == "agency"
+
+
+@pytest.mark.parametrize(
+    "agency",
+    [
+        CST + "?q=SELECT%20*%7D#UNION",
+        "urn:x:SELECT",
+        "urn:x:}",
+        "https://example.org/OPTIONAL{?s?p?o}",
+        CST + ".",
+    ],
+)
+def test_odd_but_well_formed_values_are_plain_values(live_data: Live, agency: str) -> None:
+    """A hostile-looking IRI is one term: it matches nothing, it does not widen the query."""
+    response = get(live_data, "/queries/agency-partners.json", params={"agency": agency})
+    assert response.status_code in (200, 400)
+    if response.status_code == 200:
+        assert response.json()["rowCount"] == 0
+
+
+@pytest.mark.parametrize("suffix", ["", ".json", ".csv"])
+def test_unknown_query_is_404(live_data: Live, suffix: str) -> None:
+    response = get(live_data, f"/queries/no-such-query{suffix}")
+    assert response.status_code == 404
+    assert "no canned query named 'no-such-query'" in html.unescape(response.text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\tx", "\rx", 'a "quoted" }. SELECT'],
+)
+def test_string_values_bind_as_one_literal_and_csv_defuses_formulas(
+    live_custom: Live, text: str
+) -> None:
+    document = get(live_custom, "/queries/echo.json", params={"text": text}).json()
+    assert document["rows"] == [
+        {
+            "text": {"type": "string", "value": text},
+            "length": {
+                "type": "integer",
+                "value": len(text),
+                "datatype": "http://www.w3.org/2001/XMLSchema#integer",
+            },
+        }
+    ]
+    (header, row) = csv_rows(get(live_custom, "/queries/echo.csv", params={"text": text}))
+    assert header == ["text", "length"]
+    assert row[0] == (text if text[0] not in "=+-@\t\r" else "'" + text)
+
+
+def test_default_formula_text_is_defused_and_newlines_survive(live_custom: Live) -> None:
+    (_, row) = csv_rows(get(live_custom, "/queries/echo.csv"))
+    assert row == ["'=1+1", "4"]
+    (_, row) = csv_rows(get(live_custom, "/queries/echo.csv", params={"text": "a\nb"}))
+    assert row == ["a\nb", "3"]
+
+
+@pytest.mark.parametrize(("suffix", "kind"), [("", "text/html"), (".json", "application/json")])
+def test_timeout_is_503(live_custom: Live, suffix: str, kind: str) -> None:
+    response = get(live_custom, f"/queries/slow{suffix}")
+    assert response.status_code == 503
+    assert response.headers["Content-Type"].split(";")[0] == kind
+    assert response.headers["Retry-After"]
+
+
+def test_row_limit_is_said_in_every_twin(live_custom: Live) -> None:
+    document = get(live_custom, "/queries/many.json").json()
+    assert document["truncated"] is True and document["rowCount"] == 200
+    page = get(live_custom, "/queries/many")
+    assert "only the first 200" in page.text
+    assert page.headers["Cspkg-Results-Truncated"].startswith("true")
+    assert len(csv_rows(get(live_custom, "/queries/many.csv"))) == 201
