@@ -20,14 +20,17 @@ NA = "n/a"
 def _ms(latency: Any, key: str) -> str:
     if latency is None:
         return NA
+    if isinstance(latency, str):
+        return latency
     value = latency[key] if isinstance(latency, dict) else getattr(latency, key)
     return f"{value:.1f}" if value < 100 else f"{value:.0f}"
 
 
 def _value(latency: Any, key: str) -> float | None:
-    if latency is None:
+    if latency is None or isinstance(latency, str):
         return None
-    return float(latency[key] if isinstance(latency, dict) else getattr(latency, key))
+    value = latency[key] if isinstance(latency, dict) else getattr(latency, key)
+    return None if value is None else float(value)
 
 
 def _ratio(ours: float | None, ref: float | None) -> str:
@@ -60,6 +63,14 @@ def size_section(size: str, data: dict[str, Any]) -> list[str]:
             f"| {_mb(o['serve_peak'])} | {_mb(r['serve_peak'])} | {_ratio(o['serve_peak'], r['serve_peak'])} |"
         )
     disk = targets["disk"]
+    checked = data.get("validation")
+    if checked:
+        lines += [
+            "",
+            f"Validation per source (SHACL, each file with the ontology): one plan "
+            f"{checked['one_plan_s']:.2f} s; all {checked['files']:,} files about "
+            f"{checked['all_estimate_s']:.0f} s (from {checked['sampled']} timed).",
+        ]
     lines += [
         "",
         f"On-disk restarts (start -> /health 200): unchanged sources {disk['restart_s']:.2f} s; "

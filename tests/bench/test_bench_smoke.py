@@ -28,9 +28,11 @@ def test_generator_is_seeded_and_reproducible(tmp_path: Path) -> None:
 def test_bench_produces_a_full_report(tmp_path: Path) -> None:
     out = tmp_path / "latest.md"
     args = ["--sizes", "3000", "--query-seconds", "0.02", "--throughput-seconds", "0.2"]
+    args += ["--validation-sample", "2"]
     assert main([*args, "--work", str(tmp_path / "work"), "--out", str(out)]) == 0
     text = out.read_text()
     assert "Machine:" in text and "### 3000:" in text and "Cold start" in text
+    assert "Validation per source" in text
     rows = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line]
     assert len(rows) > 3 * 13
     for row in rows:
