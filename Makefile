@@ -32,17 +32,17 @@ run: setup
 	$(BIN)/cspkg serve
 
 test: setup
-	$(BIN)/ruff check server tests
-	$(BIN)/ruff format --check server tests
+	$(BIN)/ruff check server tests bench
+	$(BIN)/ruff format --check server tests bench
 	$(BIN)/python -m pytest
 
 lint: setup
-	$(BIN)/ruff check server tests
-	$(BIN)/ruff format --check server tests
+	$(BIN)/ruff check server tests bench
+	$(BIN)/ruff format --check server tests bench
 
 format: setup
-	$(BIN)/ruff format server tests
-	$(BIN)/ruff check --fix server tests
+	$(BIN)/ruff format server tests bench
+	$(BIN)/ruff check --fix server tests bench
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache

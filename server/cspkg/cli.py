@@ -268,7 +268,7 @@ def load(ctx: click.Context, backend: str | None, store_dir: str | None) -> None
 
     from .services.loading import load_sources
     from .store.embedded import EmbeddedStore
-    from .store.factory import mark_loaded, open_store, source_dirs
+    from .store.factory import open_store, source_dirs
     from .store.sources import find_sources
 
     settings = settings_of(ctx)
@@ -285,8 +285,8 @@ def load(ctx: click.Context, backend: str | None, store_dir: str | None) -> None
         store = open_store(settings, load=False)
         try:
             count = load_sources(store, sources, settings)
-            if isinstance(store, EmbeddedStore) and settings.store is not None:
-                mark_loaded(store, settings.store)
+            if isinstance(store, EmbeddedStore):
+                store.record_sources(sources)
         finally:
             store.close()
     except CspkgError as exc:

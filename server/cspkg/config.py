@@ -45,6 +45,8 @@ class Settings:
     """Deepest bracket nesting a query or update may have (the engine's parser recurses)."""
     rate_limit_per_minute: int = 0
     """Requests per client address per minute (token bucket); 0 turns limiting off."""
+    result_cache_bytes: int = 64_000_000
+    """Memory for rendered query answers per store version (embedded store); 0 turns it off."""
     service_allow_list: tuple[str, ...] = ()
     host: str = "127.0.0.1"
     port: int = 5000

@@ -106,12 +106,12 @@ def test_validate_refuses_rdfxml_with_a_dtd(tmp_path: Path) -> None:
         '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>',
         encoding="utf-8",
     )
-    with pytest.raises(RdfInputError, match="laughs.rdf"):
+    with pytest.raises(RdfInputError, match=r"laughs\.rdf"):
         parse_into(Graph(), path)
 
 
 def test_validate_refuses_jsonld_with_a_remote_context(tmp_path: Path) -> None:
     path = tmp_path / "remote.jsonld"
     path.write_text('{"@context": "file:///etc/passwd", "@id": "urn:x"}', encoding="utf-8")
-    with pytest.raises(RdfInputError, match="remote.jsonld"):
+    with pytest.raises(RdfInputError, match=r"remote\.jsonld"):
         parse_into(Graph(), path)

@@ -15,7 +15,8 @@ from pathlib import Path
 import requests
 from pyoxigraph import Store
 
-from cspkg.store.factory import LOADED_MARKER, STAGING_PREFIX
+from cspkg.store.factory import STAGING_PREFIX
+from cspkg.store.manifest import MANIFEST_NAME
 
 from .conftest import VERSION, cspkg_env, kill_group, start, write_data
 
@@ -107,9 +108,9 @@ def test_kill_during_first_start_then_restart(tmp_path: Path, serve) -> None:  #
         server = serve(data, "--store", str(store_dir), up=False)
         time.sleep(delay)
         kill_group(server.process)
-        if (store_dir / LOADED_MARKER).exists():
+        if (store_dir / MANIFEST_NAME).exists():
             break
     restarted = serve(data, "--store", str(store_dir))
     health = requests.get(restarted.url + "/health", timeout=10).json()
     assert health["status"] == "ok" and health["triples"] == expected
-    assert (store_dir / LOADED_MARKER).exists()
+    assert (store_dir / MANIFEST_NAME).exists()

@@ -22,7 +22,7 @@ from ..errors import (
     QueryRefused,
     RequestTooLarge,
 )
-from ..store.base import QueryResult, Store
+from ..store.base import Formats, QueryResult, SerializedResult, Store
 from ..store.embedded import EmbeddedStore
 from ..store.sparql_text import has_dataset_clause, nesting_depth
 from .audit import log_write
@@ -74,8 +74,11 @@ class SparqlService:
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
         base_iri: str | None = None,
-    ) -> QueryResult:
-        """Check, then run with the configured timeout and row limit."""
+        formats: Formats | None = None,
+    ) -> QueryResult | SerializedResult:
+        """Check, then run with the configured timeout and row limit.
+
+        ``formats`` (kind -> media type) lets the store answer already serialized."""
         self._check_text(text, base_iri)
         self._check_iris(default_graph_uris, named_graph_uris)
         return self.store.query(
@@ -85,6 +88,7 @@ class SparqlService:
             timeout=self.settings.query_timeout,
             max_rows=self.settings.max_rows,
             base_iri=base_iri,
+            formats=formats,
         )
 
     def authorize_write(self, authorization: str | None) -> None:

@@ -8,8 +8,9 @@ remote one by parsing the server's SPARQL JSON / N-Triples answers).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Literal as KindLiteral
 from typing import Protocol, TypeAlias, runtime_checkable
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
@@ -45,6 +46,25 @@ class GraphResult:
 QueryResult: TypeAlias = SelectResult | AskResult | GraphResult
 
 
+@dataclass(frozen=True)
+class SerializedResult:
+    """A result already written in ``media_type`` by the process that ran the query.
+
+    Returned only to callers that pass ``formats`` to ``Store.query``: a query worker
+    then ships bytes, not pickled terms, and the writing happens outside the server's
+    own process (measured: pickling terms cost more than running small queries).
+    """
+
+    kind: KindLiteral["results", "graph"]
+    media_type: str
+    body: bytes
+    truncated: bool = False
+
+
+Formats: TypeAlias = Mapping[str, str]
+"""Result kind (``"results"`` / ``"graph"``) -> the media type the caller would send."""
+
+
 @runtime_checkable
 class Store(Protocol):
     """A quad store reached over SPARQL.  Named graphs hold the data; the default graph
@@ -67,8 +87,12 @@ class Store(Protocol):
         timeout: float | None = None,
         max_rows: int | None = None,
         base_iri: str | None = None,
-    ) -> QueryResult:
-        """Run a query; raise ``QuerySyntaxError``, ``QueryTimeout`` or ``StoreUnavailable``."""
+        formats: Formats | None = None,
+    ) -> QueryResult | SerializedResult:
+        """Run a query; raise ``QuerySyntaxError``, ``QueryTimeout`` or ``StoreUnavailable``.
+
+        With ``formats``, a store may answer with a ``SerializedResult`` in the media type
+        given for the result's kind; callers must accept either."""
         ...
 
     def update(

@@ -4,21 +4,33 @@ Writes go to the parent's store under a lock and bump the generation.  Queries r
 worker processes (``pool.py``) that read a snapshot of the current generation, so a
 query can be killed at its deadline; with ``workers=0`` (CLI tools, unit tests) queries
 run inline and the timeout is not enforced.
+
+Snapshots: in memory, an N-Quads dump that each worker loads into its own replica; on
+disk, a RocksDB checkpoint (``Store.backup``: hard links, milliseconds) that workers
+open with ``Store.read_only`` — no replica, so worker memory does not grow with the
+data.  (Opening the live directory read-only while this process writes to it is
+undefined behaviour in RocksDB; a checkpoint never changes.)
+
+On disk, ``load_sources`` re-imports only the files whose content hash changed since
+the last load (``manifest.py``), so a restart on unchanged data loads nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from pyoxigraph import NamedNode, RdfFormat, Store, parse, serialize
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse, serialize
+from tqdm import tqdm
 
-from ..errors import RdfInputError, StoreUnavailable
-from .base import QueryResult
+from ..errors import CspkgError, RdfInputError, StoreUnavailable
+from .base import Formats, QueryResult, SerializedResult
 from .engine import execute, syntax_error
+from .manifest import SourceManifest
 from .pool import QueryPool
 from .sources import Source
 from .sparql_text import inject_using
@@ -42,19 +54,66 @@ class EmbeddedStore:
             self._store = Store(str(path)) if path is not None else Store()
         except OSError:
             raise StoreUnavailable("the on-disk store could not be opened") from None
+        self._path = path
+        self._manifest = SourceManifest(path) if path is not None else None
         self._lock = threading.RLock()
         self._generation = 0
-        self._snapshot_dir = Path(tempfile.mkdtemp(prefix="cspkg-snapshots-"))
+        # Checkpoints are hard links only on the store's own file system: keep them beside it.
+        parent = str(path.resolve().parent) if path is not None else None
+        self._snapshot_dir = Path(tempfile.mkdtemp(prefix=".cspkg-snapshots-", dir=parent))
         self._snapshots: dict[int, Path] = {}
+        self._workers = workers
         self._pool = QueryPool(workers, self._snapshot) if workers > 0 else None
 
     @property
     def generation(self) -> int:
         return self._generation
 
-    def load_sources(self, sources: Sequence[Source]) -> None:
-        """Load each source file into its own named graph (bulk loader: fast, not atomic)."""
+    def load_sources(self, sources: Sequence[Source], *, progress: bool | None = None) -> int:
+        """Load each source file into its own named graph (bulk loader: fast, not atomic).
+
+        On disk, only sources whose content changed since the last load are re-imported
+        and graphs whose source is gone are dropped.  ``progress`` shows a bar on stderr
+        (``None``: only on a terminal).  Returns how many files were loaded.
+        """
         with self._lock:
+            self._generation += 1
+            if self._manifest is None:
+                self._bulk_load(sources, progress)
+                return len(sources)
+            plan = self._manifest.plan(sources)
+            if not plan.load and not plan.drop:
+                return 0
+            self._manifest.write(plan.unchanged)
+            for graph in [*plan.drop, *(s.graph_iri for s in plan.load)]:
+                self._store.remove_graph(NamedNode(graph))
+            self._bulk_extend(plan.load, progress)
+            self._store.flush()
+            self._manifest.write(plan.after)
+            return len(plan.load)
+
+    def _bulk_extend(self, sources: Sequence[Source], progress: bool | None) -> None:
+        """All sources in one bulk load: on RocksDB, one bulk load per file costs ~7x more
+        (measured: 886 files, 1M triples, 104 s per file vs 14 s in one go)."""
+        disable = None if progress is None else not progress
+        with tqdm(total=len(sources), unit="file", desc="loading", disable=disable) as bar:
+
+            def quads() -> Iterator[Quad]:
+                for source in sources:
+                    graph = NamedNode(source.graph_iri)
+                    try:
+                        for quad in parse(path=source.path, format=rdf_format(source.media_type)):
+                            yield Quad(quad.subject, quad.predicate, quad.object, graph)
+                    except SyntaxError as exc:
+                        raise RdfInputError(f"{source.name}: {exc}") from None
+                    bar.update(1)
+
+            self._store.bulk_extend(quads())
+
+    def _bulk_load(self, sources: Sequence[Source], progress: bool | None) -> None:
+        total = sum(source.path.stat().st_size for source in sources)
+        disable = None if progress is None else not progress  # None: off unless a terminal
+        with tqdm(total=total, unit="B", unit_scale=True, desc="loading", disable=disable) as bar:
             for source in sources:
                 graph = NamedNode(source.graph_iri)
                 if self._store.contains_named_graph(graph):
@@ -65,7 +124,7 @@ class EmbeddedStore:
                     )
                 except SyntaxError as exc:
                     raise RdfInputError(f"{source.name}: {exc}") from None
-            self._generation += 1
+                bar.update(source.path.stat().st_size)
 
     def load_graph_dataset(self, nquads: bytes) -> None:
         """Add a whole N-Quads dataset (e.g. another store's dump), graphs preserved."""
@@ -74,22 +133,58 @@ class EmbeddedStore:
                 self._store.bulk_load(nquads, format=RdfFormat.N_QUADS)
             except SyntaxError as exc:
                 raise RdfInputError(f"the dataset could not be parsed: {exc}") from None
-            self._generation += 1
+            self._written()
 
     def _snapshot(self) -> Path:
-        """The N-Quads file of the current generation, written on first need."""
+        """The current generation for workers, made on first need: a RocksDB checkpoint
+        directory (on disk) or an N-Quads file (in memory)."""
         with self._lock:
             generation = self._generation
             path = self._snapshots.get(generation)
             if path is None:
-                path = self._snapshot_dir / f"generation-{generation}.nq"
-                partial = path.with_suffix(".part")
-                self._store.dump(output=partial, format=RdfFormat.N_QUADS)
-                partial.replace(path)
+                if self._path is not None:
+                    path = self._snapshot_dir / f"generation-{generation}"
+                    shutil.rmtree(path, ignore_errors=True)
+                    self._store.backup(str(path))
+                else:
+                    path = self._snapshot_dir / f"generation-{generation}.nq"
+                    partial = path.with_suffix(".part")
+                    self._store.dump(output=partial, format=RdfFormat.N_QUADS)
+                    partial.replace(path)
                 self._snapshots[generation] = path
                 for old in [g for g in self._snapshots if g < generation - 1]:
-                    self._snapshots.pop(old).unlink(missing_ok=True)
+                    _remove(self._snapshots.pop(old))
             return path
+
+    def warm(self) -> None:
+        """Have every worker open the current snapshot now, in the background, so the
+        first queries after start do not each pay for it (an in-memory replica of 1M
+        triples takes seconds to load)."""
+        if self._pool is None:
+            return
+        for _ in range(self._workers):
+            threading.Thread(target=self._warm_one, daemon=True).start()
+
+    def _warm_one(self) -> None:
+        with contextlib.suppress(CspkgError):
+            self.query("ASK {}", timeout=None)
+
+    def _written(self) -> None:
+        """After any write: a new generation.
+
+        The source manifest is left alone on purpose: a graph that an acknowledged write
+        changed must not be reloaded from its unchanged file at the next start (that
+        would undo the write).  Only a changed file replaces its graph.
+        """
+        self._generation += 1
+
+    def record_sources(self, sources: Sequence[Source]) -> None:
+        """After ``cspkg load --store`` swapped graphs in: remember what they came from,
+        so the next start does not load the same files again."""
+        if self._manifest is None:
+            return
+        self._store.flush()
+        self._manifest.write(self._manifest.plan(sources).after)
 
     def query(
         self,
@@ -100,10 +195,17 @@ class EmbeddedStore:
         timeout: float | None = None,
         max_rows: int | None = None,
         base_iri: str | None = None,
-    ) -> QueryResult:
+        formats: Formats | None = None,
+    ) -> QueryResult | SerializedResult:
         if self._pool is not None:
             return self._pool.run(
-                sparql, default_graph_uris, named_graph_uris, timeout, max_rows, base_iri
+                sparql,
+                default_graph_uris,
+                named_graph_uris,
+                timeout,
+                max_rows,
+                base_iri,
+                tuple((formats or {}).items()),
             )
         try:
             return execute(
@@ -129,7 +231,7 @@ class EmbeddedStore:
             except OSError:
                 raise StoreUnavailable("the update could not be applied") from None
             finally:
-                self._generation += 1
+                self._written()
 
     def load_graph(self, graph_iri: str, data: bytes, media_type: str) -> None:
         """Parse first, then drop and insert in one update, so readers never see half."""
@@ -148,7 +250,7 @@ class EmbeddedStore:
             self._store.update(
                 f"DROP SILENT GRAPH {graph} ; INSERT DATA {{ GRAPH {graph} {{ {body} }} }}"
             )
-            self._generation += 1
+            self._written()
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, NamedNode))
@@ -168,3 +270,12 @@ class EmbeddedStore:
         if self._pool is not None:
             self._pool.close()
         shutil.rmtree(self._snapshot_dir, ignore_errors=True)
+        if self._path is not None:
+            self._store = Store()  # drop the database handle (and its lock) now, not at GC
+
+
+def _remove(snapshot: Path) -> None:
+    if snapshot.is_dir():
+        shutil.rmtree(snapshot, ignore_errors=True)
+    else:
+        snapshot.unlink(missing_ok=True)

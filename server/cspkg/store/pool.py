@@ -5,9 +5,10 @@ stopped, so a runaway query in a thread keeps a core busy until it ends on its o
 worker process is killed at the deadline and replaced; the request gets 503 and the
 server keeps serving others meanwhile.
 
-Each worker holds a read-only replica loaded from an N-Quads snapshot of the parent's
-store, named by generation: a task carries the current snapshot and a worker whose
-replica is older reloads first.  Workers are fresh interpreters (``python -c
+Each worker reads a snapshot of the parent's store, named by generation: an in-memory
+store's workers load a replica from an N-Quads dump; an on-disk store's workers open a
+RocksDB checkpoint read-only (no replica).  A task carries the current snapshot and a
+worker whose snapshot is older reopens first.  Workers are fresh interpreters (``python -c
 ...worker.main()``) talking over a socket pair: nothing is forked from a threaded
 server (which could copy held locks) and no ``__main__`` is re-imported, as the
 multiprocessing start methods would do.
@@ -28,7 +29,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from ..errors import QuerySyntaxError, QueryTimeout, StoreUnavailable
-from .base import QueryResult
+from .base import QueryResult, SerializedResult
 from .worker import Task
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
@@ -80,7 +81,8 @@ class QueryPool:
         timeout: float | None,
         max_rows: int | None,
         base_iri: str | None,
-    ) -> QueryResult:
+        formats: tuple[tuple[str, str], ...] = (),
+    ) -> QueryResult | SerializedResult:
         """Run one query in a free worker; kill the worker if ``timeout`` passes first."""
         deadline = None if timeout is None else time.monotonic() + timeout
         try:
@@ -96,6 +98,7 @@ class QueryPool:
             tuple(named_graph_uris),
             max_rows,
             base_iri,
+            formats,
         )
         try:
             worker.conn.send(task)

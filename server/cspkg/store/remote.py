@@ -23,7 +23,7 @@ from SPARQLWrapper import POST, SELECT, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from ..errors import QuerySyntaxError, QueryTimeout, RdfInputError, StoreUnavailable
-from .base import QueryResult, SelectResult
+from .base import Formats, QueryResult, SelectResult
 from .engine import collect, syntax_error
 from .sparql_text import dataset_clauses
 
@@ -58,6 +58,7 @@ class RemoteStore:
         timeout: float | None = None,
         max_rows: int | None = None,
         base_iri: str | None = None,
+        formats: Formats | None = None,
     ) -> QueryResult:
         if not default_graph_uris and not named_graph_uris:
             # The server's union default graph would override the query's own FROM

@@ -11,9 +11,29 @@ escaped keyword is caught too.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache, wraps
+from typing import TypeVar
 from urllib.parse import urljoin
+
+_T = TypeVar("_T")
+_MEMO_MAX_TEXT = 20_000
+
+
+def _memo(function: Callable[..., _T]) -> Callable[..., _T]:
+    """Remember answers for short texts: the same (canned) query is lexed once, not per
+    request.  Bounded: 256 answers, texts of at most 20 kB."""
+    cached = lru_cache(maxsize=256)(function)
+
+    @wraps(function)
+    def wrapper(text: str, *args: object) -> _T:
+        if len(text) > _MEMO_MAX_TEXT:
+            return function(text, *args)
+        return cached(text, *args)
+
+    return wrapper
+
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
@@ -84,6 +104,7 @@ def tokens(text: str) -> Iterator[Token]:
 _FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
 
+@_memo
 def query_form(text: str) -> str | None:
     """``"select"``, ``"ask"``, ``"construct"`` or ``"describe"``; ``None`` if unclear."""
     for token in tokens(unescape_codepoints(text)):
@@ -126,6 +147,11 @@ def remote_iris(text: str, base_iri: str | None = None) -> list[str | None]:
     ``None`` stands for a target that cannot be known before running (``SERVICE ?var``,
     an undeclared prefix): a policy must refuse it.
     """
+    return list(_remote_iris(text, base_iri))
+
+
+@_memo
+def _remote_iris(text: str, base_iri: str | None) -> tuple[str | None, ...]:
     toks = list(tokens(unescape_codepoints(text)))
     base, prefixes = _prologue(toks)
     base = urljoin(base_iri or "", base) if base_iri else base
@@ -137,9 +163,10 @@ def remote_iris(text: str, base_iri: str | None = None) -> list[str | None]:
         if j < len(toks) and toks[j].is_word("SILENT"):
             j += 1
         found.append(_resolve(toks[j], base, prefixes) if j < len(toks) else None)
-    return found
+    return tuple(found)
 
 
+@_memo
 def has_dataset_clause(text: str) -> bool:
     """True if an update names its own dataset (``USING``, ``USING NAMED`` or ``WITH``)."""
     return any(t.is_word("USING", "WITH") for t in tokens(unescape_codepoints(text)))
@@ -171,6 +198,7 @@ def inject_using(text: str, using: Sequence[str], using_named: Sequence[str]) ->
     return "".join(pieces)
 
 
+@_memo
 def has_from_clause(text: str) -> bool:
     """True if a query names its own dataset with ``FROM`` / ``FROM NAMED``.
 

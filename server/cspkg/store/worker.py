@@ -1,4 +1,4 @@
-"""The body of a query worker process (see ``pool.py``): load a replica, answer tasks.
+"""The body of a query worker process (see ``pool.py``): open a snapshot, answer tasks.
 
 Replies are ``("ok", result)``, ``("syntax", (message, line, column))`` or
 ``("error", None)``: exception text from the engine may hold paths, so it stays here.
@@ -9,11 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 from pyoxigraph import RdfFormat, Store
 
 from ..errors import QuerySyntaxError
+from ..namespaces import PREFIXES
+from .base import GraphResult, QueryResult, SerializedResult
 from .engine import execute
+from .serialize import GRAPH_FORMATS, TABULAR_WRITERS, write_graph
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,32 @@ class Task:
     named_graph_uris: Sequence[str]
     max_rows: int | None
     base_iri: str | None
+    formats: tuple[tuple[str, str], ...] = ()
+    """(kind, media type): write the result here in that type, ship bytes."""
+
+
+def written(result: QueryResult, formats: dict[str, str]) -> QueryResult | SerializedResult:
+    """The result in the media type asked for its kind, or as it is if none was."""
+    if isinstance(result, GraphResult):
+        media_type = formats.get("graph")
+        if media_type not in GRAPH_FORMATS:
+            return result
+        body = write_graph(result, media_type, PREFIXES)
+        return SerializedResult("graph", media_type, body, result.truncated)
+    media_type = formats.get("results")
+    if media_type not in TABULAR_WRITERS:
+        return result
+    body = b"".join(TABULAR_WRITERS[media_type](result))
+    return SerializedResult("results", media_type, body, getattr(result, "truncated", False))
+
+
+def open_snapshot(snapshot: str) -> Store:
+    """A checkpoint directory opens read-only (no copy); an N-Quads file loads a replica."""
+    if Path(snapshot).is_dir():
+        return Store.read_only(snapshot)
+    store = Store()
+    store.bulk_load(path=snapshot, format=RdfFormat.N_QUADS)
+    return store
 
 
 def serve(conn: Connection) -> None:
@@ -41,8 +71,7 @@ def serve(conn: Connection) -> None:
             return
         try:
             if task.snapshot != loaded:
-                store = Store()
-                store.bulk_load(path=task.snapshot, format=RdfFormat.N_QUADS)
+                store = open_snapshot(task.snapshot)
                 loaded = task.snapshot
             result = execute(
                 store,
@@ -52,7 +81,7 @@ def serve(conn: Connection) -> None:
                 task.max_rows,
                 task.base_iri,
             )
-            reply: tuple[str, object] = ("ok", result)
+            reply: tuple[str, object] = ("ok", written(result, dict(task.formats)))
         except QuerySyntaxError as exc:
             reply = ("syntax", (str(exc), exc.line, exc.column))
         except (OSError, ValueError):

@@ -16,6 +16,7 @@ from ..store.factory import open_store
 from . import (
     charts,
     data,
+    graph_store,
     hardening,
     health,
     home,
@@ -26,9 +27,9 @@ from . import (
     things,
     validation,
 )  # fmt: skip
+from .caching import ResultCache
 from .context import EXTENSION, Services
 from .errors import register_error_handlers
-from .graph_store import bp as graph_store_bp
 
 
 def create_app(settings: Settings, store: Store | None = None) -> Flask:
@@ -38,16 +39,20 @@ def create_app(settings: Settings, store: Store | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     catalog = load_catalog(settings.queries_dir, settings.base)  # a broken .rq stops start-up
     store = store if store is not None else open_store(settings)
+    cache = None
+    if settings.result_cache_bytes > 0 and store.kind == "embedded":
+        cache = ResultCache(settings.result_cache_bytes)
     app.extensions[EXTENSION] = Services(
         settings,
         store,
         SparqlService(store, settings),
         CannedQueries(catalog, store, settings),
         ServedReportCache(),
+        cache,
     )
     blueprints = (
         sparql.bp, pages.bp, health.bp, home.bp, things.bp, charts.bp, validation.bp,
-        queries.bp, openapi.bp, data.bp, graph_store_bp,
+        queries.bp, openapi.bp, data.bp, graph_store.bp,
     )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import current_app
 
@@ -11,6 +12,9 @@ from ..services.canned_queries import CannedQueries
 from ..services.sparql_service import SparqlService
 from ..services.validation_report import ServedReportCache
 from ..store.base import Store
+
+if TYPE_CHECKING:
+    from .caching import ResultCache
 
 EXTENSION = "cspkg"
 
@@ -24,6 +28,8 @@ class Services:
     sparql: SparqlService
     queries: CannedQueries
     reports: ServedReportCache
+    cache: ResultCache | None = None
+    """Rendered answers per store version; ``None`` when off (or the store is remote)."""
 
 
 def services() -> Services:

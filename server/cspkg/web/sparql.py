@@ -5,12 +5,16 @@ Everything protocol-shaped happens here; what may run and how is the service's j
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import Blueprint, Response, request, url_for
 
+from ..errors import NotAcceptable
 from ..namespaces import PREFIXES
-from ..store.base import GraphResult, QueryResult
+from ..store.base import GraphResult, QueryResult, SerializedResult
 from ..store.serialize import TABULAR_WRITERS, write_graph
 from ..store.sparql_text import query_form
+from .caching import cached_get
 from .context import services
 from .negotiation import HTML, Kind, negotiate
 from .pages import query_page
@@ -44,15 +48,19 @@ def _content_type(media_type: str) -> str:
     return f"{media_type}; charset=utf-8" if textual else media_type
 
 
-def _kind_of(result: QueryResult | None, text: str) -> Kind:
+def _kind_of(result: QueryResult | SerializedResult | None, text: str) -> Kind:
+    if isinstance(result, SerializedResult):
+        return result.kind
     if result is not None:
         return "graph" if isinstance(result, GraphResult) else "results"
     return "graph" if query_form(text) in ("construct", "describe") else "results"
 
 
-def render(result: QueryResult, media_type: str, max_rows: int) -> Response:
+def render(result: QueryResult | SerializedResult, media_type: str, max_rows: int) -> Response:
     """Serialise a result; tabular formats stream as they are written."""
-    if isinstance(result, GraphResult):
+    if isinstance(result, SerializedResult):
+        response = Response(result.body)
+    elif isinstance(result, GraphResult):
         response = Response(write_graph(result, media_type, PREFIXES))
     else:
         response = Response(TABULAR_WRITERS[media_type](result))
@@ -85,14 +93,34 @@ def endpoint() -> Response:
         )
         return Response(status=204)
     expected = _kind_of(None, op.text)
-    media_type = negotiate(expected, request.headers.get("Accept"), op.format)
-    result = found.sparql.query(
-        op.text, op.default_graph_uris, op.named_graph_uris, base_iri=request.base_url
-    )
-    actual = _kind_of(result, op.text)
-    if actual != expected:
-        media_type = negotiate(actual, request.headers.get("Accept"), op.format)
-    return render(result, media_type, found.settings.max_rows)
+    accept = request.headers.get("Accept")
+    media_type = negotiate(expected, accept, op.format)
+    formats = {expected: media_type}
+    other: Kind = "graph" if expected == "results" else "results"
+    with contextlib.suppress(NotAcceptable):
+        formats[other] = negotiate(other, accept, op.format)
+    key = ("sparql", op.text, op.default_graph_uris, op.named_graph_uris, accept, op.format)
+    key += (request.base_url,)
+
+    def produce() -> Response:
+        result = found.sparql.query(
+            op.text,
+            op.default_graph_uris,
+            op.named_graph_uris,
+            base_iri=request.base_url,
+            formats=formats,
+        )
+        actual = _kind_of(result, op.text)
+        chosen = media_type
+        if isinstance(result, SerializedResult):
+            chosen = result.media_type
+        elif actual != expected:
+            chosen = negotiate(actual, accept, op.format)
+        response = render(result, chosen, found.settings.max_rows)
+        response.headers["Vary"] = "Accept"
+        return response
+
+    return cached_get(key, produce)
 
 
 def describe(format_param: str | None) -> Response:

@@ -1,0 +1,374 @@
+"""The benchmark runner: for each size, load and query our service and the reference.
+
+Targets, each started fresh per size:
+
+``ref-mem``   ``oxigraph serve`` in memory, data POSTed to ``/store`` (the reference)
+``remote``    ``cspkg serve --backend`` in front of ``ref-mem``
+``mem``       ``cspkg serve``, embedded store in memory
+``ref-disk``  ``oxigraph load`` then ``oxigraph serve --location`` (the on-disk reference)
+``disk``      ``cspkg serve --store DIR``: built once, restarted unchanged, restarted
+              with one plan changed (the incremental build)
+
+Every canned query is bound once through the catalogue, so ``/sparql`` and the
+reference run the identical text.  ``/queries/NAME`` is measured where it exists (a 404
+gives "n/a").  Our figures are taken with ``Cache-Control: no-cache`` (the result cache
+bypassed) so they compare engines and HTTP stacks; the "cached" column shows a repeat.
+
+    python -m bench.run --sizes 10k,100k --query-seconds 1 --throughput-seconds 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from cspkg.catalog import load_catalog
+from cspkg.config import PROJECT_ROOT
+from cspkg.store.sparql_text import remote_iris
+
+from . import generate
+from .client import Client, Latency, Request, canned_get, measure, sparql_get, throughput
+from .procs import Process, free_port, run_timed
+from .report import write_report
+
+BENCH_DIR = Path(__file__).resolve().parent
+TODAY = "2024-10-01"
+REFERENCE = {"mem": "ref-mem", "disk": "ref-disk", "remote": "ref-mem"}
+
+
+def bound_queries(dataset: Path) -> list[tuple[str, dict[str, str], str]]:
+    """(name, parameter values, bound SPARQL) for every canned query, for this dataset."""
+    params = json.loads((dataset / "params.json").read_text())
+    catalog = load_catalog(PROJECT_ROOT / "queries")
+    out = []
+    for query in catalog.queries:
+        values = params.get(query.name, {})
+        text = query.bind(values)
+        if remote_iris(text):
+            continue  # SERVICE: leaves the machine (loopback only here), not comparable
+        out.append((query.name, values, text))
+    return out
+
+
+def _safe(base: str, request: Request, seconds: float) -> Latency | str | None:
+    """A figure, ``None`` (404: no such endpoint) or "failed" (timeout, error) for the table."""
+    try:
+        return measure(base, request, seconds)
+    except (RuntimeError, OSError) as exc:
+        print(f"  failed: {request.path[:60]}: {str(exc)[-80:]}", flush=True)
+        return "failed"
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.work = Path(args.work)
+        self.work.mkdir(parents=True, exist_ok=True)
+        self.logs = self.work / "logs"
+        self.logs.mkdir(exist_ok=True)
+
+    # -- starting things ----------------------------------------------------------------
+
+    def cspkg(self, dataset: Path | None, *extra: str, name: str) -> tuple[Process, str]:
+        port = free_port()
+        env = {
+            "PYTHONPATH": os.pathsep.join(
+                [str(PROJECT_ROOT / "server"), os.environ.get("PYTHONPATH", "")]
+            )
+        }
+        env["CSPKG_QUERY_TIMEOUT"] = str(self.args.timeout)
+        if dataset is not None:
+            env["CSPKG_ONTOLOGY_DIR"] = str(dataset / "ontology")
+            env["CSPKG_DATA_DIR"] = str(dataset / "data")
+        command = [sys.executable, "-m", "cspkg", "serve", "--port", str(port), *extra]
+        return Process(command, env, self.logs / f"{name}.log"), f"http://127.0.0.1:{port}"
+
+    def oxigraph(self, location: Path | None, name: str) -> tuple[Process, str]:
+        port = free_port()
+        command = ["oxigraph", "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+        command += ["--timeout-s", str(int(self.args.timeout))]
+        if location is not None:
+            command += ["--location", str(location)]
+        return Process(command, log=self.logs / f"{name}.log"), f"http://127.0.0.1:{port}"
+
+    @staticmethod
+    def post_nquads(base: str, path: Path) -> None:
+        host, port = base.removeprefix("http://").split(":")
+        conn = http.client.HTTPConnection(host, int(port), timeout=3600)
+        with path.open("rb") as body:
+            headers = {
+                "Content-Type": "application/n-quads",
+                "Content-Length": str(path.stat().st_size),
+            }
+            conn.request("POST", "/store", body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+        conn.close()
+        if response.status not in (200, 201, 204):
+            raise RuntimeError(f"loading the reference failed: HTTP {response.status}")
+
+    # -- measuring ----------------------------------------------------------------------
+
+    def queries(
+        self, base: str, queries: list[tuple[str, dict[str, str], str]], reference: bool
+    ) -> dict[str, Any]:
+        seconds = self.args.query_seconds
+        found: dict[str, Any] = {}
+        for name, values, text in queries:
+            if reference:
+                found[name] = {"sparql": _safe(base, sparql_get("/query", text), seconds)}
+                continue
+            found[name] = {
+                "sparql": _safe(base, sparql_get("/sparql", text), seconds),
+                "canned": _safe(base, canned_get(name, values), seconds),
+                "cached": _safe(base, sparql_get("/sparql", text, cache=True), seconds / 2),
+            }
+        return found
+
+    def throughput(
+        self, base: str, queries: list, reference: bool, measured: dict[str, Any]
+    ) -> dict[int, float]:
+        """All queries that answered in the latency run, in turn (failed ones left out)."""
+        path = "/query" if reference else "/sparql"
+        slow = {
+            name for name, figures in measured.items() if not isinstance(figures["sparql"], Latency)
+        }
+        requests = [sparql_get(path, text) for name, _, text in queries if name not in slow]
+        return {c: throughput(base, requests, c, self.args.throughput_seconds) for c in (1, 8)}
+
+    def measure_target(
+        self, process: Process, base: str, queries: list, reference: bool, load_s: float
+    ) -> dict[str, Any]:
+        load_peak = process.phase_peak()
+        measured = self.queries(base, queries, reference)
+        result = {
+            "load_s": load_s,
+            "load_peak": load_peak,
+            "queries": measured,
+            "throughput": self.throughput(base, queries, reference, measured),
+        }
+        result["serve_peak"] = process.phase_peak()
+        return result
+
+    # -- one size -----------------------------------------------------------------------
+
+    def size(self, size: str) -> dict[str, Any]:
+        t0 = time.perf_counter()
+        dataset = generate.ensure(self.work / "data", size, self.args.seed)
+        manifest = json.loads((dataset / "manifest.json").read_text())
+        print(
+            f"[{size}] dataset {manifest['triples']:,} triples ({time.perf_counter() - t0:.1f} s)",
+            flush=True,
+        )
+        queries = bound_queries(dataset)
+        targets: dict[str, Any] = {}
+        health = "/health"
+
+        ref, ref_url = self.oxigraph(None, f"{size}-ref-mem")
+        try:
+            ref.wait_http(ref_url + "/query?query=ASK%7B%7D")
+            ref.phase_peak()
+            started = time.perf_counter()
+            self.post_nquads(ref_url, dataset / "all.nq")
+            targets["ref-mem"] = self.measure_target(
+                ref, ref_url, queries, True, time.perf_counter() - started
+            )
+            print(f"[{size}] ref-mem done", flush=True)
+            ours, url = self.cspkg(None, "--backend", ref_url, name=f"{size}-remote")
+            try:
+                load_s = ours.wait_http(url + health)
+                targets["remote"] = self.measure_target(ours, url, queries, False, load_s)
+            finally:
+                ours.stop()
+            print(f"[{size}] remote done", flush=True)
+        finally:
+            ref.stop()
+
+        ours, url = self.cspkg(dataset, name=f"{size}-mem")
+        try:
+            targets["mem"] = self.measure_target(
+                ours, url, queries, False, ours.wait_http(url + health)
+            )
+        finally:
+            ours.stop()
+        print(f"[{size}] mem done", flush=True)
+
+        scratch = Path(tempfile.mkdtemp(dir=self.work, prefix=f"{size}-stores-"))
+        try:
+            location = scratch / "oxigraph"
+            load_s, load_peak = run_timed(
+                [
+                    "oxigraph",
+                    "load",
+                    "--location",
+                    str(location),
+                    "--file",
+                    str(dataset / "all.nq"),
+                ],
+                log=self.logs / f"{size}-ref-disk-load.log",
+            )
+            ref, ref_url = self.oxigraph(location, f"{size}-ref-disk")
+            try:
+                load_s += ref.wait_http(ref_url + "/query?query=ASK%7B%7D")
+                targets["ref-disk"] = self.measure_target(ref, ref_url, queries, True, load_s)
+                targets["ref-disk"]["load_peak"] = max(load_peak, targets["ref-disk"]["load_peak"])
+            finally:
+                ref.stop()
+            print(f"[{size}] ref-disk done", flush=True)
+            store = scratch / "cspkg"
+            ours, url = self.cspkg(dataset, "--store", str(store), name=f"{size}-disk")
+            try:
+                targets["disk"] = self.measure_target(
+                    ours, url, queries, False, ours.wait_http(url + health)
+                )
+            finally:
+                ours.stop()
+            targets["disk"]["restart_s"] = self.restart(dataset, store, f"{size}-disk-restart")
+            changed = sorted((dataset / "data" / "plans").glob("*.nt"))[0]
+            original = changed.read_bytes()
+            try:
+                changed.write_bytes(original + b'<urn:bench:changed> <urn:bench:p> "x" .\n')
+                targets["disk"]["one_changed_s"] = self.restart(
+                    dataset, store, f"{size}-disk-changed"
+                )
+            finally:
+                changed.write_bytes(original)
+            print(f"[{size}] disk done", flush=True)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        return {
+            "triples": manifest["triples"],
+            "files": manifest["files"],
+            "targets": targets,
+            "validation": validation_times(dataset, self.args.validation_sample),
+        }
+
+    def restart(self, dataset: Path, store: Path, name: str) -> float:
+        ours, url = self.cspkg(dataset, "--store", str(store), name=name)
+        try:
+            return ours.wait_http(url + "/health")
+        finally:
+            ours.stop()
+
+    def cold_start(self) -> dict[str, Any]:
+        """The project's own seed data: ``cspkg serve`` start -> first 200s."""
+        query = load_catalog(PROJECT_ROOT / "queries").get("plan-summary")
+        ours, url = self.cspkg(None, name="cold-start")
+        try:
+            health = ours.wait_http(url + "/health")
+            client = Client(url)
+            status, _ = client.get(canned_get("plan-summary", {}))
+            canned = time.perf_counter() - ours.started if status == 200 else None
+            status, _ = client.get(sparql_get("/sparql", query.bind({})))
+            sparql = time.perf_counter() - ours.started if status == 200 else None
+            client.close()
+        finally:
+            ours.stop()
+        return {"health_s": health, "canned_s": canned, "sparql_s": sparql}
+
+
+def validation_times(dataset: Path, sample: int) -> dict[str, Any]:
+    """Validating each source on its own (SHACL with the ontology), as a changed file is.
+
+    Times ``sample`` files spread over the dataset and extrapolates to all of them; the
+    one-plan figure is what revalidation costs after one plan changed.
+    """
+    from cspkg.config import load_settings
+    from cspkg.rdf.validation import validate_files
+
+    settings = load_settings(
+        environ={}, ontology_dir=dataset / "ontology", data_dir=dataset / "data"
+    )
+    files = sorted((dataset / "data").rglob("*.nt"))
+    step = max(1, len(files) // max(sample, 1))
+    chosen = files[::step][:sample]
+    seconds = []
+    for path in chosen:
+        started = time.perf_counter()
+        validate_files([path], settings)
+        seconds.append(time.perf_counter() - started)
+    plan = sorted((dataset / "data" / "plans").glob("*.nt"))[0]
+    started = time.perf_counter()
+    conforms = validate_files([plan], settings).conforms
+    one_plan = time.perf_counter() - started
+    return {
+        "sampled": len(chosen),
+        "files": len(files),
+        "all_estimate_s": sum(seconds) / len(seconds) * len(files),
+        "one_plan_s": one_plan,
+        "one_plan_conforms": conforms,
+    }
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    import pyoxigraph
+
+    return {
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "memory": f"{memory:.0f} GiB",
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "pyoxigraph": pyoxigraph.__version__,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="cspkg benchmark: ours vs oxigraph server")
+    parser.add_argument(
+        "--sizes", default="10k,100k", help="comma-separated: 10k,100k,1m,10m or numbers"
+    )
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--query-seconds", type=float, default=1.0, help="time per query per endpoint"
+    )
+    parser.add_argument("--throughput-seconds", type=float, default=5.0)
+    parser.add_argument(
+        "--timeout", type=float, default=60.0, help="query timeout for both servers"
+    )
+    parser.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "cspkg-bench"))
+    parser.add_argument("--out", default=str(BENCH_DIR / "results" / "latest.md"))
+    parser.add_argument("--no-cold-start", action="store_true")
+    parser.add_argument("--validation-sample", type=int, default=20, help="files timed per size")
+    args = parser.parse_args(argv)
+    bench = Bench(args)
+    results: dict[str, Any] = {"machine": machine(), "args": vars(args), "sizes": {}}
+    if not args.no_cold_start:
+        results["cold_start"] = bench.cold_start()
+    for size in [s.strip() for s in args.sizes.split(",") if s.strip()]:
+        results["sizes"][size] = bench.size(size)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.with_suffix(".json").write_text(json.dumps(results, indent=2, default=_json))
+    text = write_report(results, out)
+    print(text)
+    return 0
+
+
+def _json(value: object) -> object:
+    if isinstance(value, Latency):
+        return asdict(value)
+    raise TypeError(type(value))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
