@@ -39,12 +39,10 @@ from ..errors import (
 )
 from ..namespaces import PREFIXES
 from ..store.base import AskResult, GraphResult, Store
-from ..store.embedded import EmbeddedStore
 from ..store.serialize import GRAPH_FORMATS, write_graph
 from .audit import log_write
 from .dataset import stream
-from .sparql_service import SparqlService, union_graph
-from .validation_gate import validate_before_load
+from .sparql_service import SparqlService
 
 INPUT_FORMATS: dict[str, RdfFormat] = {
     "text/turtle": RdfFormat.TURTLE,
@@ -296,18 +294,11 @@ class GraphStore:
     def _check_then_apply(
         self, iri: str, change: Callable[[Store], None], must_exist: bool
     ) -> bool:
-        """Apply ``change`` to a scratch copy, validate its union, then to the store."""
-        scratch = EmbeddedStore()
-        try:
-            scratch.load_graph_dataset(self.store.dump())
-            existed = _holds_triples(scratch, iri)
-            if must_exist and not existed:
-                raise GraphNotFound(f"the store has no graph <{iri}>")
-            change(scratch)
-            validate_before_load(union_graph(scratch.dump()), self.settings)
-        finally:
-            scratch.close()
-        change(self.store)
+        """Whether the graph held triples, then the checked change (SparqlService's)."""
+        existed = _holds_triples(self.store, iri)  # under the write lock: what is changed
+        if must_exist and not existed:
+            raise GraphNotFound(f"the store has no graph <{iri}>")
+        self.sparql.apply_checked(change)
         return existed
 
 

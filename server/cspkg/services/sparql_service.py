@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hmac
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from pyoxigraph import NamedNode
@@ -149,14 +149,23 @@ class SparqlService:
             "using_named_graph_uris": using_named_graph_uris,
             "base_iri": base_iri,
         }
+        self.apply_checked(lambda store: store.update(text, **options))  # type: ignore[arg-type]
+
+    def apply_checked(self, change: Callable[[Store], None]) -> None:
+        """Apply ``change`` to a scratch copy of the dataset, validate the union with the
+        shapes, and only then to the real store: invalid data is refused whole.
+
+        The one mechanism behind SPARQL Update and Graph Store writes; callers hold
+        ``write_lock`` so the state checked is the state changed.
+        """
         scratch = EmbeddedStore()
         try:
             scratch.load_graph_dataset(self.store.dump())
-            scratch.update(text, **options)  # type: ignore[arg-type]
+            change(scratch)
             validate_before_load(union_graph(scratch.dump()), self.settings)
         finally:
             scratch.close()
-        self.store.update(text, **options)  # type: ignore[arg-type]
+        change(self.store)
 
 
 def union_graph(nquads: bytes) -> Graph:
