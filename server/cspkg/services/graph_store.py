@@ -40,6 +40,7 @@ from ..errors import (
 from ..namespaces import PREFIXES
 from ..store.base import AskResult, GraphResult, Store
 from ..store.serialize import GRAPH_FORMATS, write_graph
+from ..store.update_scope import UpdateScope
 from .audit import log_write
 from .dataset import stream
 from .sparql_service import SparqlService
@@ -298,7 +299,7 @@ class GraphStore:
         existed = _holds_triples(self.store, iri)  # under the write lock: what is changed
         if must_exist and not existed:
             raise GraphNotFound(f"the store has no graph <{iri}>")
-        self.sparql.apply_checked(change)
+        self.sparql.apply_checked(change, UpdateScope(frozenset({iri}), frozenset()))
         return existed
 
 

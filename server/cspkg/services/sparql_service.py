@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from pyoxigraph import NamedNode
-from rdflib import Dataset, Graph
 
 from ..config import Settings
 from ..errors import (
@@ -23,11 +22,11 @@ from ..errors import (
     RequestTooLarge,
 )
 from ..store.base import Formats, QueryResult, SerializedResult, Store
-from ..store.embedded import EmbeddedStore
 from ..store.sparql_text import has_dataset_clause, nesting_depth
+from ..store.update_scope import UpdateScope, update_scope
 from .audit import log_write
 from .federation_policy import check_remote_iris
-from .validation_gate import validate_before_load
+from .write_check import check_write
 
 
 @dataclass
@@ -114,7 +113,7 @@ class SparqlService:
     ) -> None:
         """Authorise, check, try the update on a scratch copy, validate it, then commit.
 
-        The copy is what makes "invalid data refused whole" hold on both stores: nothing
+        The copy (of just the graphs the update names, when its text says which) is what makes "invalid data refused whole" hold on both stores: nothing
         reaches the real store until the state it would produce has passed the shapes.
         Writes are serialised, so two updates that each pass cannot combine into a state
         that would not.  Every attempt leaves one audit line (``services/audit.py``).
@@ -149,30 +148,16 @@ class SparqlService:
             "using_named_graph_uris": using_named_graph_uris,
             "base_iri": base_iri,
         }
-        self.apply_checked(lambda store: store.update(text, **options))  # type: ignore[arg-type]
+        scope = update_scope(text, using_graph_uris, using_named_graph_uris, base_iri)
+        self.apply_checked(lambda store: store.update(text, **options), scope)  # type: ignore[arg-type]
 
-    def apply_checked(self, change: Callable[[Store], None]) -> None:
-        """Apply ``change`` to a scratch copy of the dataset, validate the union with the
-        shapes, and only then to the real store: invalid data is refused whole.
+    def apply_checked(self, change: Callable[[Store], None], scope: UpdateScope | None) -> None:
+        """Try ``change`` on a scratch copy and validate the result (``write_check.py``),
+        and only then apply it to the real store: invalid data is refused whole.
 
-        The one mechanism behind SPARQL Update and Graph Store writes; callers hold
-        ``write_lock`` so the state checked is the state changed.
+        ``scope``: the graphs the change touches, when known; ``None`` checks the whole
+        dataset.  The one mechanism behind SPARQL Update and Graph Store writes;
+        callers hold ``write_lock`` so the state checked is the state changed.
         """
-        scratch = EmbeddedStore()
-        try:
-            scratch.load_graph_dataset(self.store.dump())
-            change(scratch)
-            validate_before_load(union_graph(scratch.dump()), self.settings)
-        finally:
-            scratch.close()
+        check_write(self.store, change, self.settings, scope)
         change(self.store)
-
-
-def union_graph(nquads: bytes) -> Graph:
-    """All statements of an N-Quads dataset as one rdflib graph (what shapes check)."""
-    dataset = Dataset()
-    dataset.parse(data=nquads, format="nquads")
-    graph = Graph()
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        graph.add((s, p, o))
-    return graph

@@ -16,12 +16,21 @@ from ..rdf.validation import Severity, validate_graph
 MAX_LISTED = 10
 
 
-def validate_before_load(graph: Graph, settings: Settings) -> None:
-    """Raise ``ValidationFailed`` (with a short summary) unless ``graph`` conforms."""
+def validate_before_load(graph: Graph, settings: Settings, focus: set[str] | None = None) -> None:
+    """Raise ``ValidationFailed`` (with a short summary) unless ``graph`` conforms.
+
+    With ``focus`` (node IRIs), only violations on those nodes, and on blank nodes,
+    count: the rest of ``graph`` is context brought in to check them (a changed plan's
+    agencies and priorities), validated when its own source is.
+    """
     report = validate_graph(graph, settings)
-    if report.conforms:
+    violations = [
+        f
+        for f in report.by_severity(Severity.VIOLATION)
+        if focus is None or f.focus.startswith("_:") or f.focus in focus
+    ]
+    if not violations:
         return
-    violations = report.by_severity(Severity.VIOLATION)
     lines = [
         f"{f.focus_label or f.focus}: {f.message}" + (f" ({f.path})" if f.path else "")
         for f in violations[:MAX_LISTED]
