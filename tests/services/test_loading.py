@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 
 from cspkg.config import Settings, load_settings
-from cspkg.errors import StoreUnavailable, ValidationFailed
+from cspkg.errors import RdfInputError, StoreUnavailable, ValidationFailed
+from cspkg.services import loading
 from cspkg.services.loading import load_sources
 from cspkg.store import AskResult, Store
+from cspkg.store.factory import source_dirs
 from cspkg.store.sources import find_sources
 
 from ..conftest import FIXTURES
@@ -72,3 +74,38 @@ def test_failed_load_leaves_store_as_it_was(store: Store) -> None:
         load_sources(failing, _sources(FIXTURES / "ontology", FIXTURES / "data"), SETTINGS)  # type: ignore[arg-type]
     assert store.graphs() == [PLAN]
     assert store.query("ASK { <urn:old> <urn:p> 1 }") == AskResult(True)
+
+
+def test_a_violation_names_its_file(store: Store, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "good.ttl").write_text(
+        '<urn:a> a <https://cspkg.example.org/def/cspkg#Action> ; <http://www.w3.org/2000/01/rdf-schema#label> "A" .'
+    )
+    (data / "bad.ttl").write_text("<urn:b> a <https://cspkg.example.org/def/cspkg#Action> .")
+    with pytest.raises(ValidationFailed) as caught:
+        load_sources(store, _sources(data), SETTINGS)
+    assert str(caught.value).startswith("data/bad.ttl: 1 shape violation(s): urn:b: an action")
+    assert store.graphs() == []
+
+
+def test_a_syntax_error_names_its_file(store: Store, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "broken.ttl").write_text("<urn:a> <urn:p> .")
+    with pytest.raises(RdfInputError, match=r"^data/broken\.ttl: .*line 1 column 17"):
+        load_sources(store, _sources(data), SETTINGS)
+    assert store.graphs() == []
+
+
+@pytest.mark.parametrize("batch", [50_000, 300])
+def test_sources_are_checked_with_each_other_as_context(
+    store: Store, batch: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real seed with the real shapes: a plan's agencies are typed in another file.
+    In small batches too, so context comes from staged graphs of other batches."""
+    monkeypatch.setattr(loading, "BATCH_TRIPLES", batch)
+    settings = load_settings(environ={})
+    sources = find_sources(settings.base, source_dirs(settings))
+    assert load_sources(store, sources, settings) == len(sources)
+    assert sorted(store.graphs()) == sorted(s.graph_iri for s in sources)

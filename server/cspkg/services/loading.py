@@ -1,8 +1,13 @@
-"""Validate the sources, then load them into a store without a half-loaded moment.
+"""Load sources into a store, validated, without a half-loaded moment.
 
 Approach: every graph is first written under a fresh staging name
-(``urn:cspkg:staging:{uuid}:{n}``); only when all staged writes succeeded does one
-SPARQL Update ``MOVE`` each staging graph onto its real name.  An update request is one
+(``urn:cspkg:staging:{uuid}:{n}``) and validated there, in batches of about
+``BATCH_TRIPLES``: each batch's nodes with what the rest of the store (other staged
+graphs, graphs not being replaced) says about them and what they point to
+(``write_check.validate_changed``).  Memory follows the batch, not the store: the
+whole union of a 10M-triple load never sits in one rdflib graph.  Only when all staged
+writes succeeded and passed does one SPARQL Update ``MOVE`` each staging graph onto its
+real name.  An update request is one
 transaction (Oxigraph runs each request atomically, as the embedded store does), so
 readers see either the old graphs or the new ones.  If staging fails, the staging
 graphs are dropped and the real graphs were never touched.
@@ -14,18 +19,24 @@ import contextlib
 import uuid
 from collections.abc import Sequence
 
+from pyoxigraph import NamedNode, Triple
 from rdflib import Graph
+from tqdm import tqdm
 
 from ..config import Settings
-from ..errors import CspkgError, RdfInputError
+from ..errors import CspkgError, RdfInputError, ValidationFailed
 from ..store.base import Store
 from ..store.factory import STAGING_PREFIX
 from ..store.sources import Source
-from .validation_gate import validate_before_load
+from .write_check import graph_triples, validate_changed
+
+BATCH_TRIPLES = 50_000
+"""Statements validated together: big enough to amortise a pyshacl run, small enough
+to keep memory flat."""
 
 
 def read_sources(sources: Sequence[Source]) -> Graph:
-    """All sources parsed into one graph: the thing that is validated."""
+    """All sources parsed into one graph (for small sets: tests, ``cspkg validate``)."""
     union = Graph()
     for source in sources:
         try:
@@ -37,22 +48,74 @@ def read_sources(sources: Sequence[Source]) -> Graph:
     return union
 
 
-def load_sources(store: Store, sources: Sequence[Source], settings: Settings) -> int:
-    """Validate, stage, then swap in.  Returns the number of graphs loaded."""
-    validate_before_load(read_sources(sources), settings)
+def load_sources(
+    store: Store, sources: Sequence[Source], settings: Settings, *, progress: bool | None = None
+) -> int:
+    """Stage, validate, then swap in.  Returns the number of graphs loaded.
+
+    ``progress`` shows a bar on stderr (``None``: only on a terminal)."""
     run = uuid.uuid4().hex
-    staged: list[tuple[str, str]] = []
+    staged: list[tuple[str, Source]] = []
     try:
-        for n, source in enumerate(sources):
+        for n, source in enumerate(
+            tqdm(sources, desc="staging", unit="file", disable=_off(progress))
+        ):
             staging = f"{STAGING_PREFIX}{run}:{n}"
-            store.load_graph(staging, source.path.read_bytes(), source.media_type)
-            staged.append((staging, source.graph_iri))
+            try:
+                store.load_graph(staging, source.path.read_bytes(), source.media_type)
+            except RdfInputError as exc:
+                raise RdfInputError(f"{source.name}: {exc}") from None
+            staged.append((staging, source))
+        _validate_staged(store, staged, settings, progress)
         if staged:
-            store.update(" ;\n".join(f"MOVE SILENT <{tmp}> TO <{real}>" for tmp, real in staged))
+            store.update(
+                " ;\n".join(f"MOVE SILENT <{tmp}> TO <{s.graph_iri}>" for tmp, s in staged)
+            )
     except (CspkgError, OSError):
         _drop_quietly(store, [tmp for tmp, _ in staged])
         raise
     return len(staged)
+
+
+def _off(progress: bool | None) -> bool | None:
+    return None if progress is None else not progress
+
+
+def _validate_staged(
+    store: Store, staged: Sequence[tuple[str, Source]], settings: Settings, progress: bool | None
+) -> None:
+    """Each batch of staged graphs against the shapes, with the rest of the store as
+    context; a failure names the files whose nodes broke a shape."""
+    exclude = [source.graph_iri for _, source in staged]  # old versions; staged ones count
+    before: list[Triple] = []
+    after: list[Triple] = []
+    names: dict[str, str] = {}
+
+    def check() -> None:
+        try:
+            validate_changed(store, before, after, exclude, settings)
+        except ValidationFailed as exc:
+            report = exc.report
+            files = sorted(
+                {names[f.focus] for f in getattr(report, "findings", ()) if f.focus in names}
+            )
+            where = f"{', '.join(files)}: " if files else ""
+            raise ValidationFailed(f"{where}{exc}", report) from None
+        before.clear()
+        after.clear()
+        names.clear()
+
+    for tmp, source in tqdm(staged, desc="validating", unit="file", disable=_off(progress)):
+        new = graph_triples(store, [tmp], settings)
+        after.extend(new)
+        before.extend(graph_triples(store, [source.graph_iri], settings))
+        names.update(
+            {t.subject.value: source.name for t in new if isinstance(t.subject, NamedNode)}
+        )
+        if len(after) >= BATCH_TRIPLES:
+            check()
+    if after or before:
+        check()
 
 
 def _drop_quietly(store: Store, graphs: Sequence[str]) -> None:

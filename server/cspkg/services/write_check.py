@@ -77,25 +77,42 @@ def _check_scoped(store: Store, change: Change, settings: Settings, scope: Updat
     try:
         for iri in sorted(scope.changes | scope.reads):
             _copy_graph(store, scratch, iri, settings)
-        before = _graph_triples(scratch, changed, settings)
+        before = graph_triples(scratch, changed, settings)
         change(scratch)
-        after = _graph_triples(scratch, changed, settings)
+        after = graph_triples(scratch, changed, settings)
     finally:
         scratch.close()
+    validate_changed(store, before, after, changed, settings)
+
+
+def validate_changed(
+    store: Store,
+    before: Sequence[Triple],
+    after: Sequence[Triple],
+    exclude: Sequence[str],
+    settings: Settings,
+) -> None:
+    """Validate the nodes a change touched (subjects ``before`` or ``after`` it), with
+    ``after`` as their new statements and context from the store's graphs other than
+    ``exclude`` (the changed graphs' old and staged versions).
+
+    ``ValidationFailed`` on a violation by a touched node (or a blank node of ``after``);
+    violations of context nodes are left to their own sources' checks.
+    """
     focus = {t.subject for t in [*before, *after]}
-    context = _context(store, focus, after, changed, settings)
+    context = _context(store, focus, after, exclude, settings)
     data = _rdflib_graph([*after, *context])
     validate_before_load(data, settings, {n.value for n in focus if isinstance(n, NamedNode)})
 
 
 def _copy_graph(store: Store, scratch: EmbeddedStore, iri: str, settings: Settings) -> None:
-    triples = _graph_triples(store, [iri], settings)
+    triples = graph_triples(store, [iri], settings)
     graph = NamedNode(iri)
     quads = [Quad(t.subject, t.predicate, t.object, graph) for t in triples]
     scratch.load_graph_dataset(serialize(quads, format=RdfFormat.N_QUADS) or b"")
 
 
-def _graph_triples(store: Store, iris: Sequence[str], settings: Settings) -> list[Triple]:
+def graph_triples(store: Store, iris: Sequence[str], settings: Settings) -> list[Triple]:
     """Every statement in the named graphs ``iris`` (none for an empty list)."""
     found: list[Triple] = []
     for iri in iris:
