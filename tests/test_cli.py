@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 
 from cspkg.cli import cli
 from cspkg.config import PROJECT_ROOT
+from cspkg.store.embedded import EmbeddedStore
 
 from .conftest import FIXTURES, free_port, wait_until_up
 
@@ -83,3 +85,30 @@ def test_load_refuses_invalid_data(
         timeout=10,
     ).json()["boolean"]
     assert count is False
+
+
+def test_load_into_a_store_dir_loads_only_what_changed(runner: CliRunner, tmp_path: Path) -> None:
+    """Second run: nothing to do; a changed file reloads alone; a removed one is dropped."""
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "data", data)
+    (data / "notes.ttl").write_text('<urn:note> <urn:says> "hello" .')
+    env = {**FIXTURE_ENV, "CSPKG_DATA_DIR": str(data)}
+    store = str(tmp_path / "store")
+
+    def load() -> str:
+        result = runner.invoke(cli, ["load", "--store", store], env=env)
+        assert result.exit_code == 0, result.output
+        return result.output.strip()
+
+    assert load() == "loaded 3 graph(s)"
+    assert load() == "loaded 0 graph(s), 3 unchanged"
+    (data / "notes.ttl").write_text('<urn:note> <urn:says> "hello again" .')
+    assert load() == "loaded 1 graph(s), 2 unchanged"
+    (data / "notes.ttl").unlink()
+    assert load() == "loaded 0 graph(s), 2 unchanged, dropped 1"
+    reopened = EmbeddedStore(Path(store))
+    try:
+        assert not any("notes" in g for g in reopened.graphs())
+        assert any("tiny-plan" in g for g in reopened.graphs())
+    finally:
+        reopened.close()

@@ -284,14 +284,22 @@ def load(ctx: click.Context, backend: str | None, store_dir: str | None) -> None
     try:
         store = open_store(settings, load=False)
         try:
-            count = load_sources(store, sources, settings)
+            changed, gone = list(sources), []
+            if isinstance(store, EmbeddedStore):  # on disk: only what changed since last time
+                changed, gone = store.changed_sources(sources)
+            count = load_sources(store, changed, settings, drop=gone)
             if isinstance(store, EmbeddedStore):
                 store.record_sources(sources)
         finally:
             store.close()
     except CspkgError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"loaded {count} graph(s)")
+    unchanged = len(sources) - len(changed)
+    click.echo(
+        f"loaded {count} graph(s)"
+        + (f", {unchanged} unchanged" if unchanged else "")
+        + (f", dropped {len(gone)}" if gone else "")
+    )
 
 
 @cli.command()

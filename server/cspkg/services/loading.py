@@ -49,9 +49,15 @@ def read_sources(sources: Sequence[Source]) -> Graph:
 
 
 def load_sources(
-    store: Store, sources: Sequence[Source], settings: Settings, *, progress: bool | None = None
+    store: Store,
+    sources: Sequence[Source],
+    settings: Settings,
+    *,
+    drop: Sequence[str] = (),
+    progress: bool | None = None,
 ) -> int:
-    """Stage, validate, then swap in.  Returns the number of graphs loaded.
+    """Stage, validate, then swap in (and ``drop`` graphs whose source is gone, in the
+    same transaction).  Returns the number of graphs loaded.
 
     ``progress`` shows a bar on stderr (``None``: only on a terminal)."""
     run = uuid.uuid4().hex
@@ -67,10 +73,10 @@ def load_sources(
                 raise RdfInputError(f"{source.name}: {exc}") from None
             staged.append((staging, source))
         _validate_staged(store, staged, settings, progress)
-        if staged:
-            store.update(
-                " ;\n".join(f"MOVE SILENT <{tmp}> TO <{s.graph_iri}>" for tmp, s in staged)
-            )
+        swaps = [f"MOVE SILENT <{tmp}> TO <{s.graph_iri}>" for tmp, s in staged]
+        swaps += [f"DROP SILENT GRAPH <{graph}>" for graph in drop]
+        if swaps:
+            store.update(" ;\n".join(swaps))
     except (CspkgError, OSError):
         _drop_quietly(store, [tmp for tmp, _ in staged])
         raise

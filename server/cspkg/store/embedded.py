@@ -178,6 +178,14 @@ class EmbeddedStore:
         """
         self._generation += 1
 
+    def changed_sources(self, sources: Sequence[Source]) -> tuple[list[Source], list[str]]:
+        """On disk: the sources whose content changed since they were last recorded, and
+        the graphs whose source is gone.  In memory every source counts as changed."""
+        if self._manifest is None:
+            return list(sources), []
+        plan = self._manifest.plan(sources)
+        return plan.load, plan.drop
+
     def record_sources(self, sources: Sequence[Source]) -> None:
         """After ``cspkg load --store`` swapped graphs in: remember what they came from,
         so the next start does not load the same files again."""
