@@ -25,6 +25,7 @@ from tqdm import tqdm
 
 from ..config import Settings
 from ..errors import CspkgError, RdfInputError, ValidationFailed
+from ..rdf.validation import Report, Severity
 from ..store.base import Store
 from ..store.factory import STAGING_PREFIX
 from ..store.sources import Source
@@ -102,9 +103,8 @@ def _validate_staged(
             validate_changed(store, before, after, exclude, settings)
         except ValidationFailed as exc:
             report = exc.report
-            files = sorted(
-                {names[f.focus] for f in getattr(report, "findings", ()) if f.focus in names}
-            )
+            broken = report.by_severity(Severity.VIOLATION) if isinstance(report, Report) else ()
+            files = sorted({names[f.focus] for f in broken if f.focus in names})
             where = f"{', '.join(files)}: " if files else ""
             raise ValidationFailed(f"{where}{exc}", report) from None
         before.clear()
