@@ -169,7 +169,9 @@ def show(name: str) -> Response:
         media_type = negotiate("table", request.headers.get("Accept"), request.args.get("_format"))
         g.shape = "html" if media_type == HTML else None
     found = services()
-    answer = found.queries.run(name, request.args.items(multi=True))
+    # The SPARQL results twin needs no terms here: let the store write it.
+    formats = {"results": media_type} if g.shape is None else None
+    answer = found.queries.run(name, request.args.items(multi=True), formats)
     twins = _twins(name, answer.values)
     own = _url(name, "" if g.shape in ("html", None) else "." + g.shape, answer.values)
     if g.shape == "json":
