@@ -68,8 +68,10 @@ def test_serve_keeps_connections_alive_quick_or_idle_or_pipelined() -> None:
     )
     try:
         wait_until_up(f"http://127.0.0.1:{port}/health", timeout=30)
-        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-            reader = sock.makefile("rb")
+        with (
+            socket.create_connection(("127.0.0.1", port), timeout=10) as sock,
+            sock.makefile("rb") as reader,
+        ):
             request = f"GET /health HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
             for pause in (0.0, 0.0, KEEPALIVE_LINGER_MS / 1000 * 20, 0.0):
                 time.sleep(pause)
