@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
 from ..config import Settings
@@ -22,6 +23,33 @@ from .app import create_app
 
 ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(b)sB %(M)sms'
 """One line per request, ending with its duration in milliseconds."""
+
+
+class AccessLogger(Logger):  # type: ignore[misc]
+    """gunicorn's logger, computing only the atoms ``ACCESS_LOG_FORMAT`` uses.
+
+    gunicorn's own ``atoms`` builds every atom for any format: a timestamp through
+    ``strftime`` and a dict entry per request header, response header and environ
+    variable, about a tenth of a small request's time here.  Values are the same.
+    """
+
+    def atoms(
+        self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any
+    ) -> dict[str, Any]:
+        status = resp.status
+        if isinstance(status, str):
+            status = status.split(None, 1)[0]
+        sent = getattr(resp, "sent", None)
+        method, uri, protocol = (
+            environ["REQUEST_METHOD"], environ["RAW_URI"], environ["SERVER_PROTOCOL"]
+        )  # fmt: skip
+        return {
+            "h": environ.get("REMOTE_ADDR", "-"),
+            "r": f"{method} {uri} {protocol}",
+            "s": status,
+            "b": str(sent) if sent is not None else "-",
+            "M": request_time.seconds * 1000 + int(request_time.microseconds / 1000),
+        }
 
 
 KEEPALIVE_LINGER_MS = 5
@@ -67,6 +95,7 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
             "threads": threads,
             "accesslog": "-",
             "access_log_format": ACCESS_LOG_FORMAT,
+            "logger_class": f"{__name__}.AccessLogger",
             "timeout": int(settings.query_timeout) + 30,
             "graceful_timeout": 10,
             # GET /sparql?query=... of a canned query can pass gunicorn's default 4094 bytes;
