@@ -6,6 +6,7 @@ the real app on werkzeug's threaded server, so tests speak HTTP to a running ser
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -120,6 +121,67 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], 
 def remote_url(oxigraph: Callable[[], str]) -> str:
     """A server for store-level tests (cleared before each)."""
     return oxigraph()
+
+
+class CountingProxy:
+    """A TCP relay in front of a server that counts the connections clients open, and
+    can cut them all (as a server closing idle keep-alive connections does)."""
+
+    def __init__(self, target: str) -> None:
+        host, port = target.removeprefix("http://").split(":")
+        self._target = (host, int(port))
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        self.accepted = 0
+        self._open: list[socket.socket] = []
+        self._lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self._target)
+            with self._lock:
+                self.accepted += 1
+                self._open += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        for end in (source, sink):
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+            end.close()
+
+    def cut(self) -> None:
+        """Close every relayed connection (both ends), as an idle timeout would."""
+        with self._lock:
+            for end in self._open:
+                with contextlib.suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
+                end.close()
+            self._open.clear()
+
+    def close(self) -> None:
+        self._listener.close()
+        self.cut()
+
+
+@pytest.fixture
+def counting_proxy(remote_url: str) -> Iterator[CountingProxy]:
+    """A connection-counting relay in front of the session's ``oxigraph serve``."""
+    proxy = CountingProxy(remote_url)
+    yield proxy
+    proxy.close()
 
 
 @pytest.fixture(params=["embedded", "remote"])

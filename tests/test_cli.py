@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import requests
 from click.testing import CliRunner
@@ -16,6 +19,7 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 from cspkg.cli import cli
 from cspkg.config import PROJECT_ROOT
 from cspkg.store.embedded import EmbeddedStore
+from cspkg.web.wsgi import KEEPALIVE_LINGER_MS
 
 from .conftest import FIXTURES, free_port, wait_until_up
 
@@ -49,8 +53,49 @@ def test_serve_runs_on_gunicorn_and_logs_each_request() -> None:
         process.terminate()
         output, _ = process.communicate(timeout=30)
     log = output.decode()
-    assert "gthread" in log and f"open {url}/" in log
+    assert "LingeringThreadWorker" in log and f"open {url}/" in log
     assert any('"GET /health' in line and line.endswith("ms") for line in log.splitlines())
+
+
+def test_serve_keeps_connections_alive_quick_or_idle_or_pipelined() -> None:
+    """One connection answers a quick next request (the thread lingers), one sent after
+    an idle pause (the connection went back to gunicorn's poller) and two pipelined ones."""
+    port = free_port()
+    env = {**os.environ, **FIXTURE_ENV, "PYTHONPATH": str(PROJECT_ROOT / "server")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cspkg", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/health", timeout=30)
+        with (
+            socket.create_connection(("127.0.0.1", port), timeout=10) as sock,
+            sock.makefile("rb") as reader,
+        ):
+            request = f"GET /health HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+            for pause in (0.0, 0.0, KEEPALIVE_LINGER_MS / 1000 * 20, 0.0):
+                time.sleep(pause)
+                sock.sendall(request)
+                assert _read_response(reader) == 200
+            sock.sendall(request * 2)
+            assert [_read_response(reader), _read_response(reader)] == [200, 200]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _read_response(reader: BinaryIO) -> int:
+    """Status of one HTTP/1.1 response read off a kept-alive connection (body skipped)."""
+    status = int(reader.readline().split()[1])
+    length = 0
+    while (line := reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.decode().partition(":")
+        if name.strip().lower() == "content-length":
+            length = int(value)
+    reader.read(length)
+    return status
 
 
 def test_load_into_backend(oxigraph: Callable[[], str], runner: CliRunner) -> None:

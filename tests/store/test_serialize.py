@@ -33,6 +33,49 @@ def test_json() -> None:
     assert json.loads(b"".join(write_json(AskResult(True)))) == {"head": {}, "boolean": True}
 
 
+def test_json_rows_are_the_dumped_binding_objects() -> None:
+    """The text-built rows equal ``json.dumps`` of the spec's binding objects, for every
+    term kind (quoted triples too), repeated terms, non-ASCII text and control characters,
+    across more rows than one written chunk."""
+    quoted = Triple(NamedNode("http://e/s"), NamedNode("http://e/p"), Literal("é\u2028"))
+    terms = [
+        NamedNode("http://e/é?q=x%22"),
+        BlankNode("b1"),
+        Literal('line\nbreak \\ "quoted" \x01'),
+        Literal("Grüße", language="de-AT"),
+        Literal("2024-10-01", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#date")),
+        quoted,
+        None,
+    ]
+    rows = [(terms[i % 7], terms[(i * 3) % 7]) for i in range(1200)]
+    data = b"".join(write_json(SelectResult(("a", "b"), rows))).decode()
+    document = json.loads(data)
+    expected = [
+        {name: _expected(term) for name, term in zip(("a", "b"), row, strict=True) if term}
+        for row in rows
+    ]
+    assert document["results"]["bindings"] == expected
+    lines = data.split(",\n")
+    assert lines[1] == json.dumps(expected[1], ensure_ascii=False)
+
+
+def _expected(term: object) -> dict[str, object]:
+    if isinstance(term, NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, Triple):
+        parts = ("subject", "predicate", "object")
+        return {"type": "triple", "value": {p: _expected(getattr(term, p)) for p in parts}}
+    assert isinstance(term, Literal)
+    out: dict[str, object] = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        out["datatype"] = term.datatype.value
+    return out
+
+
 def test_csv_quotes_and_crlf() -> None:
     text = b"".join(write_csv(RESULT)).decode()
     assert text.split("\r\n")[:3] == ["s,o", 'http://e/s,"a,b ""q"""', "_:b0,x\ty"]

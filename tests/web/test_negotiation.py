@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cspkg.errors import NotAcceptable
-from cspkg.web.negotiation import negotiate
+from cspkg.web.negotiation import acceptable, negotiate
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,13 @@ def test_format_parameter_wins(kind: str, name: str, expected: str) -> None:
 def test_not_acceptable(kind: str, accept: str | None, name: str | None) -> None:
     with pytest.raises(NotAcceptable):
         negotiate(kind, accept, name)  # type: ignore[arg-type]
+    assert acceptable(kind, accept, name) is None  # type: ignore[arg-type]
+    with pytest.raises(NotAcceptable):  # remembered answers do not swallow the refusal
+        negotiate(kind, accept, name)  # type: ignore[arg-type]
+
+
+def test_acceptable_is_negotiate_when_something_fits() -> None:
+    accept = "text/turtle, application/sparql-results+json;q=0.5"
+    for kind in ("results", "graph"):
+        assert acceptable(kind, accept) == negotiate(kind, accept)
+    assert acceptable("graph", accept) == "text/turtle"

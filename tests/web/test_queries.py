@@ -22,6 +22,7 @@ NAMES = [q.name for q in CATALOG.queries if not q.federated]
 B = "https://cspkg.example.org/"
 CST = B + "id/organisation/cannock-chase-district-council/community-safety-team"
 POLICE = B + "id/organisation/staffordshire-police"
+JSON_RESULTS = "application/sparql-results+json"
 SPARQL_FORMATS = {
     "application/sparql-results+json": "json",
     "application/sparql-results+xml": "xml",
@@ -330,3 +331,7 @@ def test_row_limit_is_said_in_every_twin(live_custom: Live) -> None:
     assert "only the first 200" in page.text
     assert page.headers["Cspkg-Results-Truncated"].startswith("true")
     assert len(csv_rows(get(live_custom, "/queries/many.csv"))) == 201
+    results = get(live_custom, "/queries/many", headers={"Accept": JSON_RESULTS})
+    assert results.headers["Cspkg-Results-Truncated"] == "true; max-rows=200"
+    assert results.headers["Content-Type"] == JSON_RESULTS + "; charset=utf-8"
+    assert len(results.json()["results"]["bindings"]) == 200

@@ -16,7 +16,7 @@ from pyoxigraph import NamedNode
 from ..catalog import CannedQuery, Catalog, Parameter
 from ..config import Settings
 from ..errors import ParameterError
-from ..store.base import SelectResult, Store
+from ..store.base import Formats, SelectResult, SerializedResult, Store
 from .federation_policy import check_remote_iris
 from .results import Table
 
@@ -39,10 +39,13 @@ class Answer:
     """The values given, after dropping empty ones (form fields left blank)."""
     bound: dict[str, str | None]
     """Every parameter's effective value: given, default (``today`` resolved) or ``None``."""
-    result: SelectResult
+    result: SelectResult | SerializedResult
+    """Rows, or the rows already written when ``run`` was given ``formats``."""
 
     @property
     def table(self) -> Table:
+        if not isinstance(self.result, SelectResult):
+            raise TypeError("this answer was written by the store; it has no rows")
         return Table(self.result.variables, tuple(self.result.rows), self.result.truncated)
 
 
@@ -76,9 +79,25 @@ def _select(
     max_rows: int | None,
     allow_list: Sequence[str] = (),
 ) -> SelectResult:
+    result = _select_or_written(store, sparql, timeout, max_rows, allow_list, None)
+    assert isinstance(result, SelectResult)
+    return result
+
+
+def _select_or_written(
+    store: Store,
+    sparql: str,
+    timeout: float | None,
+    max_rows: int | None,
+    allow_list: Sequence[str],
+    formats: Formats | None,
+) -> SelectResult | SerializedResult:
     check_remote_iris(sparql, allow_list)  # a bound $endpoint is user input
-    result = store.query(sparql, timeout=timeout, max_rows=max_rows)
-    if not isinstance(result, SelectResult):  # the catalogue admits SELECT only
+    result = store.query(sparql, timeout=timeout, max_rows=max_rows, formats=formats)
+    tabular = isinstance(result, SelectResult) or (
+        isinstance(result, SerializedResult) and result.kind == "results"
+    )
+    if not tabular:  # the catalogue admits SELECT only
         raise TypeError("a canned query returned a non-tabular result")
     return result
 
@@ -127,12 +146,28 @@ class CannedQueries:
     today: date | None = field(default=None, repr=False)
     """Pinned by tests; ``None`` means the real date."""
 
-    def run(self, name: str, pairs: Iterable[tuple[str, str]] = ()) -> Answer:
-        """Run the named query with request values; ``QueryNotFound``/``ParameterError``."""
+    def run(
+        self,
+        name: str,
+        pairs: Iterable[tuple[str, str]] = (),
+        formats: Formats | None = None,
+    ) -> Answer:
+        """Run the named query with request values; ``QueryNotFound``/``ParameterError``.
+
+        With ``formats`` (``{"results": media type}``) the store may answer already
+        written, as for ``/sparql``: a query worker then ships bytes, not pickled terms."""
         query = self.catalog.get(name)
         values = request_values(query, pairs)
         sparql = query.bind(values, today=self.today)
-        result = select(self.store, sparql, self.settings)
+        settings = self.settings
+        result = _select_or_written(
+            self.store,
+            sparql,
+            settings.query_timeout,
+            settings.max_rows,
+            settings.service_allow_list,
+            formats,
+        )
         return Answer(query, values, effective_values(query, values, self.today), result)
 
     def candidates(self, parameter: Parameter) -> list[tuple[str, str]]:

@@ -137,7 +137,13 @@ class EmbeddedStore:
 
     def _snapshot(self) -> Path:
         """The current generation for workers, made on first need: a RocksDB checkpoint
-        directory (on disk) or an N-Quads file (in memory)."""
+        directory (on disk) or an N-Quads file (in memory).
+
+        Made once per generation and then only looked up, without the lock: a query
+        then never waits behind a write (which holds the lock while it applies)."""
+        made = self._snapshots.get(self._generation)
+        if made is not None:
+            return made
         with self._lock:
             generation = self._generation
             path = self._snapshots.get(generation)

@@ -101,7 +101,7 @@ class QueryPool:
             formats,
         )
         try:
-            worker.conn.send(task)
+            worker.conn.send(tuple(task))
             remaining = None if deadline is None else max(deadline - time.monotonic(), 0)
             if not worker.conn.poll(remaining):
                 self._replace(worker)
@@ -113,6 +113,8 @@ class QueryPool:
             self._replace(worker)
             raise StoreUnavailable("a query worker stopped unexpectedly") from None
         self._idle.put(worker)
+        if status == "written":
+            return SerializedResult(*payload)
         if status == "ok":
             return payload  # type: ignore[no-any-return]
         if status == "syntax":

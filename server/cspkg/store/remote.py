@@ -1,9 +1,14 @@
 """The remote store: any SPARQL 1.1 Protocol + Graph Store Protocol server.
 
-``backend`` is the server's base URL; queries go to ``{backend}/query`` (through
-SPARQLWrapper), updates to ``{backend}/update`` and graph writes to ``{backend}/store``
-(plain HTTP), which is Oxigraph's layout.  The server must make its default graph the
-union of the named graphs (``oxigraph serve --union-default-graph``).
+``backend`` is the server's base URL; queries go to ``{backend}/query``, updates to
+``{backend}/update`` and graph writes to ``{backend}/store``, which is Oxigraph's layout.
+The server must make its default graph the union of the named graphs (``oxigraph serve
+--union-default-graph``).
+
+Queries travel over a small pool of keep-alive connections (urllib3): a new TCP
+connection per query (as SPARQLWrapper opens) cost more than a small query itself.
+They are always sent as the protocol's ``query`` form field, so no keyword in the text
+can turn one into an update.
 
 Timeouts: the HTTP request is abandoned at the deadline and the client gets 503; the
 server's own limit (``oxigraph serve --timeout-s``) is what stops the work there.
@@ -11,16 +16,15 @@ server's own limit (``oxigraph serve --timeout-s``) is what stops the work there
 
 from __future__ import annotations
 
-import ast
-import socket
-import urllib.error
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlencode
 
 import requests
+import urllib3
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
-from SPARQLWrapper import POST, SELECT, URLENCODED, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+from urllib3.exceptions import HTTPError, NewConnectionError, ProtocolError
+from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
 from ..errors import QuerySyntaxError, QueryTimeout, RdfInputError, StoreUnavailable
 from .base import Formats, QueryResult, SelectResult
@@ -28,6 +32,9 @@ from .engine import collect, syntax_error
 from .sparql_text import dataset_clauses
 
 _ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
+_QUERY_HEADERS = {"Accept": _ACCEPT, "Content-Type": "application/x-www-form-urlencoded"}
+POOL_CONNECTIONS = 16
+"""Idle keep-alive connections kept to the server: at least the request threads (8)."""
 
 
 class _BadRequest(Exception):
@@ -44,6 +51,9 @@ class RemoteStore:
         self._write_timeout = write_timeout
         self._generation = 0
         self._http = requests.Session()
+        self._queries = urllib3.PoolManager(
+            num_pools=2, maxsize=POOL_CONNECTIONS, block=False, retries=False
+        )
 
     @property
     def generation(self) -> int:
@@ -64,63 +74,61 @@ class RemoteStore:
             # The server's union default graph would override the query's own FROM
             # clauses; the same dataset sent as protocol parameters takes precedence.
             default_graph_uris, named_graph_uris = dataset_clauses(sparql)
-        client = SPARQLWrapper(self.backend + "/query")
-        client.setQuery(sparql)
-        # SPARQLWrapper guesses query vs update by searching the text for keywords, and a
-        # comment or IRI containing "load" or "add" makes it send a query as an update.
-        # This method only ever sends queries, so say so.
-        client.queryType = SELECT
-        client.setMethod(POST)
-        client.setRequestMethod(URLENCODED)
-        client.setOnlyConneg(True)
-        client.addCustomHttpHeader("Accept", _ACCEPT)
-        for iri in default_graph_uris:
-            client.addDefaultGraph(iri)
-        for iri in named_graph_uris:
-            client.addNamedGraph(iri)
-        if timeout is not None:
-            client.timeout = timeout  # type: ignore[assignment]  # setTimeout() rounds down
+        form = [("query", sparql)]
+        form += [("default-graph-uri", iri) for iri in default_graph_uris]
+        form += [("named-graph-uri", iri) for iri in named_graph_uris]
+        body = urlencode(form).encode()
         try:
-            response = client.query().response
-            with response:
-                media_type = response.headers.get_content_type()
-                return self._parse(response, media_type, max_rows)
-        except SPARQLWrapperException as exc:
-            raise self._server_error(exc) from None
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, TimeoutError | socket.timeout):
-                raise self._timeout(timeout) from None
+            response = self._send(body, timeout)
+        except NewConnectionError:  # a subclass of urllib3's TimeoutError, but refused
             raise StoreUnavailable("the SPARQL server could not be reached") from None
-        except TimeoutError:
+        except Urllib3Timeout:
             raise self._timeout(timeout) from None
+        except (HTTPError, OSError):
+            raise StoreUnavailable("the SPARQL server could not be reached") from None
+        if response.status == 400:
+            text = response.data.decode("utf-8", "replace")
+            raise syntax_error(text) if text.strip() else QuerySyntaxError("SPARQL syntax error")
+        if response.status >= 300:
+            raise StoreUnavailable("the SPARQL server reported an error")
+        media_type = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        try:
+            return self._parse(response.data, media_type, max_rows)
         except (SyntaxError, OSError):
             raise StoreUnavailable("the SPARQL server sent an unreadable answer") from None
+
+    def _send(self, body: bytes, timeout: float | None) -> urllib3.BaseHTTPResponse:
+        """POST a query form on a pooled connection, read in full within ``timeout``.
+
+        A kept-alive connection the server has closed meanwhile fails before any answer
+        (``ProtocolError``); a query is read-only, so it is sent once more on a new one.
+        """
+        try:
+            return self._post_query(body, timeout)
+        except ProtocolError:
+            return self._post_query(body, timeout)
+
+    def _post_query(self, body: bytes, timeout: float | None) -> urllib3.BaseHTTPResponse:
+        return self._queries.request(
+            "POST",
+            self.backend + "/query",
+            body=body,
+            headers=_QUERY_HEADERS,
+            timeout=urllib3.Timeout(connect=timeout, read=timeout),
+        )
 
     @staticmethod
     def _timeout(timeout: float | None) -> QueryTimeout:
         return QueryTimeout(f"the query ran longer than the {timeout:g} s limit and was stopped")
 
     @staticmethod
-    def _parse(response: Any, media_type: str, max_rows: int | None) -> QueryResult:
+    def _parse(data: bytes, media_type: str, max_rows: int | None) -> QueryResult:
         if media_type == "application/sparql-results+json":
-            answer = parse_query_results(response, format=QueryResultsFormat.JSON)
+            answer = parse_query_results(data, format=QueryResultsFormat.JSON)
             return collect(answer, max_rows)
         if media_type in ("application/n-triples", "text/plain"):
-            return collect((quad.triple for quad in parse(response, RdfFormat.N_TRIPLES)), max_rows)
+            return collect((quad.triple for quad in parse(data, RdfFormat.N_TRIPLES)), max_rows)
         raise StoreUnavailable(f"the SPARQL server answered with unexpected {media_type}")
-
-    @staticmethod
-    def _server_error(exc: SPARQLWrapperException) -> Exception:
-        # SPARQLWrapper keeps the server's body only inside its message, as a bytes repr.
-        _, _, tail = str(exc).partition("Response:\n")
-        try:
-            body = ast.literal_eval(tail) if tail else b""
-        except (ValueError, SyntaxError):
-            body = b""
-        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else ""
-        if type(exc).__name__ == "QueryBadFormed":
-            return syntax_error(text) if text else QuerySyntaxError("SPARQL syntax error")
-        return StoreUnavailable("the SPARQL server reported an error")
 
     def _post(self, path: str, **kwargs: Any) -> requests.Response:
         try:
@@ -190,3 +198,4 @@ class RemoteStore:
 
     def close(self) -> None:
         self._http.close()
+        self._queries.clear()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
+from json.encoder import encode_basestring as _json_string  # type: ignore[attr-defined]
 from xml.sax.saxutils import escape, quoteattr
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
@@ -44,28 +45,55 @@ def _json_term(term: Term) -> dict[str, object]:
     return out
 
 
+def _json_text(term: Term) -> str:
+    """``json.dumps(_json_term(term), ensure_ascii=False)``, written directly (no dict)."""
+    if isinstance(term, NamedNode):
+        return '{"type": "uri", "value": ' + _json_string(term.value) + "}"
+    if isinstance(term, Literal):
+        value = '{"type": "literal", "value": ' + _json_string(term.value)
+        if term.language:
+            return value + ', "xml:lang": ' + _json_string(term.language) + "}"
+        datatype = term.datatype.value
+        if datatype != XSD_STRING:
+            return value + ', "datatype": ' + _json_string(datatype) + "}"
+        return value + "}"
+    if isinstance(term, BlankNode):
+        return '{"type": "bnode", "value": ' + _json_string(term.value) + "}"
+    return json.dumps(_json_term(term), ensure_ascii=False)
+
+
 def _chunks(rows: list[tuple[Term | None, ...]]) -> Iterator[list[tuple[Term | None, ...]]]:
     for start in range(0, len(rows), _CHUNK_ROWS):
         yield rows[start : start + _CHUNK_ROWS]
 
 
 def write_json(result: SelectResult | AskResult) -> Iterator[bytes]:
-    """SPARQL 1.1 Query Results JSON."""
+    """SPARQL 1.1 Query Results JSON.
+
+    Each distinct term is encoded once per result (results repeat the same IRIs and
+    labels row after row), and rows are joined as text rather than built as dicts and
+    dumped one by one: several times faster on large results, same bytes as
+    ``json.dumps`` of the binding objects."""
     if isinstance(result, AskResult):
         yield json.dumps({"head": {}, "boolean": result.value}).encode()
         return
     head = json.dumps({"vars": list(result.variables)})
     yield f'{{"head": {head}, "results": {{"bindings": ['.encode()
+    keys = [json.dumps(name, ensure_ascii=False) + ": " for name in result.variables]
+    encoded: dict[Term, str] = {}
     first = True
     for chunk in _chunks(result.rows):
         parts = []
         for row in chunk:
-            binding = {
-                name: _json_term(term)
-                for name, term in zip(result.variables, row, strict=True)
-                if term is not None
-            }
-            parts.append(json.dumps(binding, ensure_ascii=False))
+            cells = []
+            for key, term in zip(keys, row, strict=True):
+                if term is None:
+                    continue
+                text = encoded.get(term)
+                if text is None:
+                    text = encoded[term] = _json_text(term)
+                cells.append(key + text)
+            parts.append("{" + ", ".join(cells) + "}")
         text = ",\n".join(parts)
         yield (text if first else ",\n" + text).encode()
         first = False

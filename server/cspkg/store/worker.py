@@ -1,15 +1,18 @@
 """The body of a query worker process (see ``pool.py``): open a snapshot, answer tasks.
 
-Replies are ``("ok", result)``, ``("syntax", (message, line, column))`` or
-``("error", None)``: exception text from the engine may hold paths, so it stays here.
+Tasks travel as plain tuples (the fields of ``Task``) and replies as ``("ok", result)``,
+``("written", (kind, media type, body, truncated))``, ``("syntax", (message, line,
+column))`` or ``("error", None)``: plain tuples pickle several times faster than
+dataclasses, and this round trip is paid by every query.  Exception text from the
+engine may hold paths, so it stays here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import NamedTuple
 
 from pyoxigraph import RdfFormat, Store
 
@@ -20,9 +23,8 @@ from .engine import execute
 from .serialize import GRAPH_FORMATS, TABULAR_WRITERS, write_graph
 
 
-@dataclass(frozen=True)
-class Task:
-    """What a worker needs to run one query (picklable)."""
+class Task(NamedTuple):
+    """What a worker needs to run one query (sent as ``tuple(task)``)."""
 
     snapshot: str
     sparql: str
@@ -64,11 +66,12 @@ def serve(conn: Connection) -> None:
     loaded: str | None = None
     while True:
         try:
-            task = conn.recv()
+            message = conn.recv()
         except (EOFError, OSError):
             return
-        if task is None:
+        if message is None:
             return
+        task = Task(*message)
         try:
             if task.snapshot != loaded:
                 store = open_snapshot(task.snapshot)
@@ -81,7 +84,12 @@ def serve(conn: Connection) -> None:
                 task.max_rows,
                 task.base_iri,
             )
-            reply: tuple[str, object] = ("ok", written(result, dict(task.formats)))
+            answer = written(result, dict(task.formats))
+            reply: tuple[str, object] = (
+                ("written", (answer.kind, answer.media_type, answer.body, answer.truncated))
+                if isinstance(answer, SerializedResult)
+                else ("ok", answer)
+            )
         except QuerySyntaxError as exc:
             reply = ("syntax", (str(exc), exc.line, exc.column))
         except (OSError, ValueError):

@@ -6,6 +6,7 @@ Kept free of Flask so every rule can be unit-tested with plain strings.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from ..errors import NotAcceptable
@@ -131,16 +132,24 @@ def negotiate(kind: Kind, accept: str | None, format_param: str | None = None) -
     A ``format`` parameter (a short name like ``csv`` or a media type) overrides Accept,
     so links and browsers can pick a format.  No Accept header means our first choice.
     """
+    chosen = acceptable(kind, accept, format_param)
+    if chosen is not None:
+        return chosen
+    if format_param:
+        raise NotAcceptable(f"format '{format_param}' is not available for {kind}; {_list(kind)}")
+    raise NotAcceptable(f"none of the accepted media types fits {kind}; {_list(kind)}")
+
+
+@lru_cache(maxsize=256)
+def acceptable(kind: Kind, accept: str | None, format_param: str | None = None) -> str | None:
+    """``negotiate`` without the exception: ``None`` when the client takes nothing of
+    ``kind``.  Remembered: clients send the same few Accept headers on every request."""
     offers = _OFFERS[kind]
     if format_param:
         name = format_param.strip().lower()
         chosen = _FORMAT_NAMES.get(name, {}).get(kind)
         if chosen is None:
             chosen = next((send for ask, send in offers if ask == name), None)
-        if chosen is None:
-            raise NotAcceptable(
-                f"format '{format_param}' is not available for {kind}; {_list(kind)}"
-            )
         return chosen
     ranges = parse_accept(accept)
     if not ranges:
@@ -150,8 +159,6 @@ def negotiate(kind: Kind, accept: str | None, format_param: str | None = None) -
         q = quality(ranges, ask)
         if q > best_q:
             best, best_q = send, q
-    if best is None:
-        raise NotAcceptable(f"none of the accepted media types fits {kind}; {_list(kind)}")
     return best
 
 

@@ -62,22 +62,28 @@ def _error(exc: CspkgError) -> Response:
     return response
 
 
-def _url(name: str, suffix: str = "", values: dict[str, str] | None = None, **extra: str) -> str:
-    """A twin's URL; parameters go in by hand so one called ``name`` cannot clash."""
-    query = urlencode({**(values or {}), **extra})
-    path = url_for("queries.show", name=name + suffix)
+def _url(path: str, *queries: str) -> str:
+    """A twin's URL: its path and the non-empty encoded query strings, in order."""
+    query = "&".join(q for q in queries if q)
     return f"{path}?{query}" if query else path
 
 
 def _twins(name: str, values: dict[str, str]) -> list[tuple[str, str, str]]:
-    """``(url, media type, title)`` of every representation of one answer."""
+    """``(url, media type, title)`` of every representation of one answer: the page,
+    ``.json``, ``.csv``, then the page's SPARQL results formats.
+
+    Parameters go in by hand so one called ``name`` cannot clash with ``url_for``'s; they
+    are encoded once, and service keys (``_format``) come last, never clashing either.
+    """
+    given = urlencode(values)
+    page = url_for("queries.show", name=name)
     twins = [
-        (_url(name, "", values), HTML, "Web page"),
-        (_url(name, ".json", values), JSON, "JSON"),
-        (_url(name, ".csv", values), CSV, "CSV for spreadsheets"),
+        (_url(page, given), HTML, "Web page"),
+        (_url(url_for("queries.show", name=name + ".json"), given), JSON, "JSON"),
+        (_url(url_for("queries.show", name=name + ".csv"), given), CSV, "CSV for spreadsheets"),
     ]
     twins += [
-        (_url(name, "", values, _format=short), media_type, f"SPARQL results ({short})")
+        (_url(page, given, urlencode({"_format": short})), media_type, f"SPARQL results ({short})")
         for media_type, short in SPARQL_TWINS.items()
     ]
     return twins
@@ -169,9 +175,11 @@ def show(name: str) -> Response:
         media_type = negotiate("table", request.headers.get("Accept"), request.args.get("_format"))
         g.shape = "html" if media_type == HTML else None
     found = services()
-    answer = found.queries.run(name, request.args.items(multi=True))
+    # The SPARQL results twin needs no terms here: let the store write it.
+    formats = {"results": media_type} if g.shape is None else None
+    answer = found.queries.run(name, request.args.items(multi=True), formats)
     twins = _twins(name, answer.values)
-    own = _url(name, "" if g.shape in ("html", None) else "." + g.shape, answer.values)
+    own = twins[{"json": 1, "csv": 2}.get(g.shape, 0)][0]  # the page, .json or .csv
     if g.shape == "json":
         response = jsonify(_json_document(answer, twins))
     elif g.shape == "csv":

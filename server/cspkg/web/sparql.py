@@ -5,18 +5,15 @@ Everything protocol-shaped happens here; what may run and how is the service's j
 
 from __future__ import annotations
 
-import contextlib
-
 from flask import Blueprint, Response, request, url_for
 
-from ..errors import NotAcceptable
 from ..namespaces import PREFIXES
 from ..store.base import GraphResult, QueryResult, SerializedResult
 from ..store.serialize import TABULAR_WRITERS, write_graph
 from ..store.sparql_text import query_form
 from .caching import cached_get
 from .context import services
-from .negotiation import HTML, Kind, negotiate
+from .negotiation import HTML, Kind, acceptable, negotiate
 from .pages import query_page
 from .protocol import parse_operation
 
@@ -97,8 +94,9 @@ def endpoint() -> Response:
     media_type = negotiate(expected, accept, op.format)
     formats = {expected: media_type}
     other: Kind = "graph" if expected == "results" else "results"
-    with contextlib.suppress(NotAcceptable):
-        formats[other] = negotiate(other, accept, op.format)
+    other_type = acceptable(other, accept, op.format)
+    if other_type is not None:
+        formats[other] = other_type
     key = ("sparql", op.text, op.default_graph_uris, op.named_graph_uris, accept, op.format)
     key += (request.base_url,)
 
