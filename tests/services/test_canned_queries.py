@@ -40,6 +40,7 @@ COUNCIL = B + "id/organisation/cannock-chase-district-council"
 CST = COUNCIL + "/community-safety-team"
 POLICE = B + "id/organisation/staffordshire-police"
 LOUDMOUTH = B + "id/organisation/loudmouth-theatre-productions"
+PLAN = B + "id/delivery-plan/cannock-chase-csp/2024-25"
 SV = "Serious Violence & Violence Against Women and Girls"
 CJS = "A More Effective Criminal Justice System"
 
@@ -356,7 +357,7 @@ def test_service_runs_on_either_store_with_the_row_limit(service: CannedQueries)
 
 def test_service_reports_values_as_bound(service: CannedQueries) -> None:
     answer = service.run("overdue-actions", [("date", "")])
-    assert answer.values == {} and answer.bound == {"date": "2025-01-15"}
+    assert answer.values == {} and answer.bound == {"date": "2025-01-15", "plan": PLAN}
     assert [r["action"] for r in answer.table.records()] == [A3]
     given = service.run("agency-partners", [("agency", POLICE), ("_format", "csv")])
     assert given.values == {"agency": POLICE} and given.bound == {"agency": POLICE}
@@ -405,7 +406,7 @@ def test_request_values_skip_service_keys_and_blank_fields(catalog: Catalog) -> 
 
 def test_effective_values_resolve_today(catalog: Catalog) -> None:
     query = catalog.get("overdue-actions")
-    assert effective_values(query, {}, date(2024, 2, 29)) == {"date": "2024-02-29"}
+    assert effective_values(query, {}, date(2024, 2, 29)) == {"date": "2024-02-29", "plan": PLAN}
 
 
 def test_federated_query_is_refused_without_its_endpoint_on_the_allow_list(
