@@ -398,6 +398,18 @@ def test_candidates_list_instances_of_the_class_and_its_subclasses(
     assert service.candidates(catalog.get("priority-gaps").parameter("min")) == []
 
 
+def test_candidates_are_capped_and_sorted_by_label(
+    service: CannedQueries, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    agency = catalog.get("agency-partners").parameter("agency")
+    every = service.candidates(agency)
+    assert [label for _, label in every] == sorted(label for _, label in every)
+    monkeypatch.setattr("cspkg.services.canned_queries.CANDIDATE_LIMIT", 2)
+    capped = service.candidates(agency)
+    assert len(capped) == 2 and set(capped) <= set(every)
+    assert capped == sorted(capped, key=lambda pair: (pair[1], pair[0]))
+
+
 def test_request_values_skip_service_keys_and_blank_fields(catalog: Catalog) -> None:
     query = catalog.get("priority-gaps")
     assert request_values(query, [("_format", "x"), ("min", "")]) == {}
