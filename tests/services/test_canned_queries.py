@@ -362,7 +362,8 @@ def test_service_reports_values_as_bound(service: CannedQueries) -> None:
     given = service.run("agency-partners", [("agency", POLICE), ("_format", "csv")])
     assert given.values == {"agency": POLICE} and given.bound == {"agency": POLICE}
     optional = service.run("plan-summary")
-    assert optional.bound == {"plan": None} and len(optional.result.rows) == 1
+    assert optional.bound == {"plan": None, "limit": "50", "offset": "0"}
+    assert len(optional.result.rows) == 1
 
 
 @pytest.mark.parametrize(
