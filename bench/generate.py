@@ -39,6 +39,8 @@ from cspkg.store.sources import find_sources, graph_iri
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
 YEARS = ("2022-23", "2023-24", "2024-25")
+FORMAT = 2
+"""Bumped when the data or params.json change: ``ensure`` regenerates older datasets."""
 TRIPLES_PER_PARTNERSHIP = 9_400
 """Measured average (3 plans, 3 crime files, priorities, alignment): sizes scale on it."""
 
@@ -232,6 +234,10 @@ class Generator:
                                 "planB": f"{other}/{year}",
                             },
                             "crime-by-priority": {"plan": f"{plan}/{year}"},
+                            "coverage-matrix": {"plan": f"{plan}/{year}"},
+                            "actions-per-commissioner-priority": {"plan": f"{plan}/{year}"},
+                            "actions-per-csp-priority": {"plan": f"{plan}/{year}"},
+                            "agency-workload": {"plan": f"{plan}/{year}"},
                             "crime-hotspots": {"priority": partnership.priorities[0][1:-1]},
                             "action": {"action": first_action},
                             "agency-actions": {"agency": partnership.agencies[0][1:-1]},
@@ -240,10 +246,12 @@ class Generator:
                             "plan-summary": {
                                 "plan": f"{B}id/delivery-plan/{partnership.slug}/{year}"
                             },
-                            "overdue-actions": {"date": "2024-10-01"},
-                            "priority-gaps": {"min": "3"},
+                            "overdue-actions": {"date": "2024-10-01", "plan": f"{plan}/{year}"},
+                            "ongoing-actions": {"plan": f"{plan}/{year}"},
+                            "priority-gaps": {"min": "3", "plan": f"{plan}/{year}"},
                         }
         manifest = {
+            "format": FORMAT,
             "seed": self.seed,
             "target": self.target,
             "triples": self.triples,
@@ -534,7 +542,7 @@ def ensure(cache: Path, size: str, seed: int = 42) -> Path:
     """The dataset for ``size`` under ``cache``, generated unless already there."""
     out = cache / f"{size}-seed{seed}"
     manifest = out / "manifest.json"
-    if manifest.is_file():
+    if manifest.is_file() and json.loads(manifest.read_text()).get("format") == FORMAT:
         return out
     generate(out, SIZES[size] if size in SIZES else int(size), seed)
     return out

@@ -9,6 +9,12 @@ Targets, each started fresh per size:
 ``disk``      ``cspkg serve --store DIR``: built once, restarted unchanged, restarted
               with one plan changed (the incremental build)
 
+Sizes above ``--in-memory-max-triples`` skip the in-memory targets (``ref-mem``,
+``mem``, ``remote``): their copies would not fit (oxigraph in memory peaks at about
+3.4 GB for 1M triples); the report says so.  Throughput is like for like: ours and its
+reference cycle through the same query mix, the queries that answered on both sides in
+the latency run (the reference stays up until ours has been measured).
+
 Every canned query is bound once through the catalogue, so ``/sparql`` and the
 reference run the identical text.  ``/queries/NAME`` is measured where it exists (a 404
 gives "n/a").  Our figures are taken with ``Cache-Control: no-cache`` (the result cache
@@ -44,6 +50,9 @@ from .report import write_report
 BENCH_DIR = Path(__file__).resolve().parent
 TODAY = "2024-10-01"
 REFERENCE = {"mem": "ref-mem", "disk": "ref-disk", "remote": "ref-mem"}
+IN_MEMORY = ("ref-mem", "remote", "mem")
+IN_MEMORY_MAX_TRIPLES = 2_000_000
+"""Default: the largest dataset whose in-memory targets run (1M peaks at 3.4 GB in memory)."""
 
 
 def bound_queries(dataset: Path) -> list[tuple[str, dict[str, str], str]]:
@@ -135,30 +144,44 @@ class Bench:
             }
         return found
 
-    def throughput(
-        self, base: str, queries: list, reference: bool, measured: dict[str, Any]
-    ) -> dict[int, float]:
-        """All queries that answered in the latency run, in turn (failed ones left out)."""
-        path = "/query" if reference else "/sparql"
-        slow = {
-            name for name, figures in measured.items() if not isinstance(figures["sparql"], Latency)
-        }
-        requests = [sparql_get(path, text) for name, _, text in queries if name not in slow]
-        return {c: throughput(base, requests, c, self.args.throughput_seconds) for c in (1, 8)}
-
-    def measure_target(
+    def latency(
         self, process: Process, base: str, queries: list, reference: bool, load_s: float
     ) -> dict[str, Any]:
+        """Load figures and per-query latencies; throughput follows in :meth:`pair`."""
         load_peak = process.phase_peak()
-        measured = self.queries(base, queries, reference)
-        result = {
+        return {
             "load_s": load_s,
             "load_peak": load_peak,
-            "queries": measured,
-            "throughput": self.throughput(base, queries, reference, measured),
+            "queries": self.queries(base, queries, reference),
         }
-        result["serve_peak"] = process.phase_peak()
-        return result
+
+    def pair(
+        self,
+        name: str,
+        ours: dict[str, Any],
+        ours_url: str,
+        ref: dict[str, Any],
+        ref_url: str,
+        queries: list,
+    ) -> None:
+        """Throughput of ours and its reference over the same mix (both servers up)."""
+        mix = common_mix(ours["queries"], ref["queries"])
+        left_out = [query for query, _, _ in queries if query not in mix]
+        seconds = self.args.throughput_seconds
+        for target, base, path in ((ours, ours_url, "/sparql"), (ref, ref_url, "/query")):
+            requests = [sparql_get(path, text) for query, _, text in queries if query in mix]
+            figures = (
+                {c: throughput(base, requests, c, seconds) for c in (1, 8)} if requests else {}
+            )
+            target.setdefault("throughput", {})[name] = {
+                "figures": figures,
+                "mix": len(requests),
+                "left_out": left_out,
+            }
+
+    @staticmethod
+    def finish(process: Process, target: dict[str, Any]) -> None:
+        target["serve_peak"] = process.phase_peak()
 
     # -- one size -----------------------------------------------------------------------
 
@@ -174,34 +197,15 @@ class Bench:
         targets: dict[str, Any] = {}
         health = "/health"
 
-        ref, ref_url = self.oxigraph(None, f"{size}-ref-mem")
-        try:
-            ref.wait_http(ref_url + "/query?query=ASK%7B%7D")
-            ref.phase_peak()
-            started = time.perf_counter()
-            self.post_nquads(ref_url, dataset / "all.nq")
-            targets["ref-mem"] = self.measure_target(
-                ref, ref_url, queries, True, time.perf_counter() - started
+        if manifest["triples"] <= self.args.in_memory_max_triples:
+            targets.update(self.in_memory(size, dataset, queries))
+        else:
+            reason = (
+                f"skipped: {manifest['triples']:,} triples is over --in-memory-max-triples "
+                f"{self.args.in_memory_max_triples:,} (an in-memory copy would not fit)"
             )
-            print(f"[{size}] ref-mem done", flush=True)
-            ours, url = self.cspkg(None, "--backend", ref_url, name=f"{size}-remote")
-            try:
-                load_s = ours.wait_http(url + health)
-                targets["remote"] = self.measure_target(ours, url, queries, False, load_s)
-            finally:
-                ours.stop()
-            print(f"[{size}] remote done", flush=True)
-        finally:
-            ref.stop()
-
-        ours, url = self.cspkg(dataset, name=f"{size}-mem")
-        try:
-            targets["mem"] = self.measure_target(
-                ours, url, queries, False, ours.wait_http(url + health)
-            )
-        finally:
-            ours.stop()
-        print(f"[{size}] mem done", flush=True)
+            print(f"[{size}] in-memory targets {reason}", flush=True)
+            targets.update({name: {"skipped": reason} for name in IN_MEMORY})
 
         scratch = Path(tempfile.mkdtemp(dir=self.work, prefix=f"{size}-stores-"))
         try:
@@ -217,22 +221,25 @@ class Bench:
                 ],
                 log=self.logs / f"{size}-ref-disk-load.log",
             )
+            store = scratch / "cspkg"
             ref, ref_url = self.oxigraph(location, f"{size}-ref-disk")
             try:
                 load_s += ref.wait_http(ref_url + "/query?query=ASK%7B%7D")
-                targets["ref-disk"] = self.measure_target(ref, ref_url, queries, True, load_s)
+                targets["ref-disk"] = self.latency(ref, ref_url, queries, True, load_s)
                 targets["ref-disk"]["load_peak"] = max(load_peak, targets["ref-disk"]["load_peak"])
+                print(f"[{size}] ref-disk done", flush=True)
+                ours, url = self.cspkg(dataset, "--store", str(store), name=f"{size}-disk")
+                try:
+                    targets["disk"] = self.latency(
+                        ours, url, queries, False, ours.wait_http(url + health)
+                    )
+                    self.pair("disk", targets["disk"], url, targets["ref-disk"], ref_url, queries)
+                    self.finish(ours, targets["disk"])
+                finally:
+                    ours.stop()
+                self.finish(ref, targets["ref-disk"])
             finally:
                 ref.stop()
-            print(f"[{size}] ref-disk done", flush=True)
-            store = scratch / "cspkg"
-            ours, url = self.cspkg(dataset, "--store", str(store), name=f"{size}-disk")
-            try:
-                targets["disk"] = self.measure_target(
-                    ours, url, queries, False, ours.wait_http(url + health)
-                )
-            finally:
-                ours.stop()
             targets["disk"]["restart_s"] = self.restart(dataset, store, f"{size}-disk-restart")
             changed = sorted((dataset / "data" / "plans").glob("*.nt"))[0]
             original = changed.read_bytes()
@@ -248,10 +255,40 @@ class Bench:
             shutil.rmtree(scratch, ignore_errors=True)
         return {
             "triples": manifest["triples"],
+            "target": manifest["target"],
             "files": manifest["files"],
             "targets": targets,
             "validation": validation_times(dataset, self.args.validation_sample),
         }
+
+    def in_memory(self, size: str, dataset: Path, queries: list) -> dict[str, Any]:
+        """``ref-mem``, then ``remote`` and ``mem`` each paired with it while it is up."""
+        targets: dict[str, Any] = {}
+        ref, ref_url = self.oxigraph(None, f"{size}-ref-mem")
+        try:
+            ref.wait_http(ref_url + "/query?query=ASK%7B%7D")
+            ref.phase_peak()
+            started = time.perf_counter()
+            self.post_nquads(ref_url, dataset / "all.nq")
+            targets["ref-mem"] = self.latency(
+                ref, ref_url, queries, True, time.perf_counter() - started
+            )
+            print(f"[{size}] ref-mem done", flush=True)
+            for name, extra in (("remote", ("--backend", ref_url)), ("mem", ())):
+                ours, url = self.cspkg(None if extra else dataset, *extra, name=f"{size}-{name}")
+                try:
+                    targets[name] = self.latency(
+                        ours, url, queries, False, ours.wait_http(url + "/health")
+                    )
+                    self.pair(name, targets[name], url, targets["ref-mem"], ref_url, queries)
+                    self.finish(ours, targets[name])
+                finally:
+                    ours.stop()
+                print(f"[{size}] {name} done", flush=True)
+            self.finish(ref, targets["ref-mem"])
+        finally:
+            ref.stop()
+        return targets
 
     def restart(self, dataset: Path, store: Path, name: str) -> float:
         ours, url = self.cspkg(dataset, "--store", str(store), name=name)
@@ -275,6 +312,16 @@ class Bench:
         finally:
             ours.stop()
         return {"health_s": health, "canned_s": canned, "sparql_s": sparql}
+
+
+def common_mix(ours: dict[str, Any], ref: dict[str, Any]) -> set[str]:
+    """Queries that answered (a latency figure, not "failed" or a timeout) on both sides."""
+    return {
+        name
+        for name, figures in ours.items()
+        if isinstance(figures["sparql"], Latency)
+        and isinstance(ref.get(name, {}).get("sparql"), Latency)
+    }
 
 
 def validation_times(dataset: Path, sample: int) -> dict[str, Any]:
@@ -348,6 +395,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "cspkg-bench"))
     parser.add_argument("--out", default=str(BENCH_DIR / "results" / "latest.md"))
     parser.add_argument("--no-cold-start", action="store_true")
+    parser.add_argument(
+        "--in-memory-max-triples",
+        type=int,
+        default=IN_MEMORY_MAX_TRIPLES,
+        help="larger datasets skip the in-memory targets (ref-mem, mem, remote)",
+    )
     parser.add_argument("--validation-sample", type=int, default=20, help="files timed per size")
     args = parser.parse_args(argv)
     bench = Bench(args)

@@ -328,3 +328,24 @@ def test_binding_changes_only_the_placeholders() -> None:
     query = parse_query("echo", echo_query("string"))
     bound = query.bind({"v": '" } UNION { ?s ?p ?o } #'})
     assert bound == query.sparql.replace("$v", '"\\" } UNION { ?s ?p ?o } #"')
+
+
+def test_integer_range_is_checked_and_bound_as_a_bare_number() -> None:
+    text = """# title: t
+# description: d
+# param: limit integer default=10 min=1 max=100
+# param: shift integer default=-2
+# columns: x
+SELECT ?x WHERE { BIND ($shift AS ?x) } LIMIT $limit
+"""
+    query = parse_query("paged", text)
+    assert query.bind({}).endswith(
+        'BIND ("-2"^^<http://www.w3.org/2001/XMLSchema#integer> AS ?x) } LIMIT 10\n'
+    )
+    assert query.bind({"limit": "100"}).endswith("LIMIT 100\n")
+    for bad in ("0", "101", "1.5"):
+        with pytest.raises(ParameterError, match="from 1 to 100"):
+            query.bind({"limit": bad})
+    for header in ("# param: n string min=1", "# param: n integer min=x"):
+        with pytest.raises(CatalogError, match="min= takes a whole number"):
+            parse_query("bad", text.replace("# param: shift integer default=-2", header))

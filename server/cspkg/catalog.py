@@ -16,7 +16,8 @@ the ``#``) continues the previous field; a bare ``#`` is a blank line.  Fields:
 ``label="..."`` (form label), ``default=...`` (``<iri>`` relative to the base, or a
 ``prefix:name`` from :data:`cspkg.namespaces.PREFIXES`; ``today`` for dates),
 ``class=...`` (for iri: the type a good value has; forms list its instances; not
-enforced, a wrong IRI just matches nothing).  ``optional`` means "may be left out".
+enforced, a wrong IRI just matches nothing), ``min=N`` and ``max=N`` (for integer: the
+range a value must be in, e.g. a page size).  ``optional`` means "may be left out".
 
 Binding
 -------
@@ -24,7 +25,9 @@ In the SPARQL body a parameter is written ``$name``; ``?`` variables are ordinar
 load the body is split into text and ``$name`` placeholders by a scanner that knows
 SPARQL's comments, strings and IRIs, so ``$`` inside them is left alone.  Binding turns
 each user value into a pyoxigraph term (checked per its type) and puts the term's
-N-Triples form where the placeholder was.  That form is one SPARQL token whose escaping
+N-Triples form where the placeholder was; a non-negative integer is put as a bare
+number (``20``, the same value as ``"20"^^xsd:integer``) so that it may also stand in
+``LIMIT`` and ``OFFSET``.  That form is one SPARQL token whose escaping
 pyoxigraph did (quotes, backslashes, newlines), and IRIs are rejected unless they hold
 no character that could end an IRI token, so a value can never become syntax.  An
 optional parameter left out becomes a fresh variable ``?_unbound_name`` (a wildcard;
@@ -88,6 +91,8 @@ class Parameter:
     default: str | None = None
     optional: bool = False
     rdf_class: str | None = None
+    minimum: int | None = None
+    maximum: int | None = None
 
     def expects(self) -> str:
         """Words for error messages: what a good value looks like."""
@@ -95,9 +100,23 @@ class Parameter:
             "iri": 'an absolute IRI such as https://example.org/x (no spaces or <>"{}|^`\\)',
             "string": f"text of at most {MAX_VALUE_LENGTH} characters",
             "date": "a date YYYY-MM-DD or 'today'",
-            "integer": "a whole number",
+            "integer": self._range(),
             "boolean": "true or false",
         }[self.type]
+
+    def _range(self) -> str:
+        if self.minimum is not None and self.maximum is not None:
+            return f"a whole number from {self.minimum} to {self.maximum}"
+        if self.minimum is not None:
+            return f"a whole number, at least {self.minimum}"
+        if self.maximum is not None:
+            return f"a whole number, at most {self.maximum}"
+        return "a whole number"
+
+    def in_range(self, number: int) -> bool:
+        return (self.minimum is None or number >= self.minimum) and (
+            self.maximum is None or number <= self.maximum
+        )
 
     def term(self, raw: str, today: date | None = None) -> ox.NamedNode | ox.Literal:
         """Parse a user's value into an RDF term, or raise :class:`ParameterError`."""
@@ -116,7 +135,7 @@ class Parameter:
                 if _DATE.match(raw):
                     return _typed(date.fromisoformat(raw).isoformat(), "date")
             elif self.type == "integer":
-                if _INTEGER.match(raw):
+                if _INTEGER.match(raw) and self.in_range(int(raw)):
                     return _typed(str(int(raw)), "integer")
             elif self.type == "boolean" and raw.lower() in _BOOLEANS:
                 return _typed(_BOOLEANS[raw.lower()], "boolean")
@@ -165,7 +184,9 @@ class CannedQuery:
         for parameter in self.parameters:
             raw = values.get(parameter.name, parameter.default)
             if raw is not None:
-                texts[parameter.name] = str(parameter.term(raw, today))
+                term = parameter.term(raw, today)
+                bare = parameter.type == "integer" and not term.value.startswith("-")
+                texts[parameter.name] = term.value if bare else str(term)
             elif parameter.optional:
                 texts[parameter.name] = f"?_unbound_{parameter.name}"
             else:
@@ -280,7 +301,7 @@ def _parse_param(source: str, line: int, value: str, base: str) -> Parameter:
         key, equals, setting = option.partition("=")
         if option == "optional":
             optional = True
-        elif equals and key in ("label", "default", "class") and key not in settings:
+        elif equals and key in ("label", "default", "class", "min", "max") and key not in settings:
             settings[key] = setting
         else:
             raise CatalogError(source, line, f"param {name}: unexpected '{option}'")
@@ -289,12 +310,29 @@ def _parse_param(source: str, line: int, value: str, base: str) -> Parameter:
         if kind != "iri":
             raise CatalogError(source, line, f"param {name}: class= applies to iri only")
         rdf_class = _header_iri(source, line, rdf_class, base)
+    bounds: dict[str, int] = {}
+    for key in ("min", "max"):
+        if key in settings:
+            if kind != "integer" or not _INTEGER.match(settings[key]):
+                raise CatalogError(
+                    source, line, f"param {name}: {key}= takes a whole number, for integer only"
+                )
+            bounds[key] = int(settings[key])
     default = settings.get("default")
     if default is not None and optional:
         raise CatalogError(source, line, f"param {name}: optional and default= conflict")
     if default is not None and kind == "iri":
         default = _header_iri(source, line, default, base)
-    parameter = Parameter(name, kind, settings.get("label", name), default, optional, rdf_class)
+    parameter = Parameter(
+        name,
+        kind,
+        settings.get("label", name),
+        default,
+        optional,
+        rdf_class,
+        bounds.get("min"),
+        bounds.get("max"),
+    )
     if default is not None:
         try:
             parameter.term(default)

@@ -40,6 +40,7 @@ COUNCIL = B + "id/organisation/cannock-chase-district-council"
 CST = COUNCIL + "/community-safety-team"
 POLICE = B + "id/organisation/staffordshire-police"
 LOUDMOUTH = B + "id/organisation/loudmouth-theatre-productions"
+PLAN = B + "id/delivery-plan/cannock-chase-csp/2024-25"
 SV = "Serious Violence & Violence Against Women and Girls"
 CJS = "A More Effective Criminal Justice System"
 
@@ -356,12 +357,13 @@ def test_service_runs_on_either_store_with_the_row_limit(service: CannedQueries)
 
 def test_service_reports_values_as_bound(service: CannedQueries) -> None:
     answer = service.run("overdue-actions", [("date", "")])
-    assert answer.values == {} and answer.bound == {"date": "2025-01-15"}
+    assert answer.values == {} and answer.bound == {"date": "2025-01-15", "plan": PLAN}
     assert [r["action"] for r in answer.table.records()] == [A3]
     given = service.run("agency-partners", [("agency", POLICE), ("_format", "csv")])
     assert given.values == {"agency": POLICE} and given.bound == {"agency": POLICE}
     optional = service.run("plan-summary")
-    assert optional.bound == {"plan": None} and len(optional.result.rows) == 1
+    assert optional.bound == {"plan": None, "limit": "50", "offset": "0"}
+    assert len(optional.result.rows) == 1
 
 
 @pytest.mark.parametrize(
@@ -397,6 +399,18 @@ def test_candidates_list_instances_of_the_class_and_its_subclasses(
     assert service.candidates(catalog.get("priority-gaps").parameter("min")) == []
 
 
+def test_candidates_are_capped_and_sorted_by_label(
+    service: CannedQueries, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    agency = catalog.get("agency-partners").parameter("agency")
+    every = service.candidates(agency)
+    assert [label for _, label in every] == sorted(label for _, label in every)
+    monkeypatch.setattr("cspkg.services.canned_queries.CANDIDATE_LIMIT", 2)
+    capped = service.candidates(agency)
+    assert len(capped) == 2 and set(capped) <= set(every)
+    assert capped == sorted(capped, key=lambda pair: (pair[1], pair[0]))
+
+
 def test_request_values_skip_service_keys_and_blank_fields(catalog: Catalog) -> None:
     query = catalog.get("priority-gaps")
     assert request_values(query, [("_format", "x"), ("min", "")]) == {}
@@ -405,7 +419,7 @@ def test_request_values_skip_service_keys_and_blank_fields(catalog: Catalog) -> 
 
 def test_effective_values_resolve_today(catalog: Catalog) -> None:
     query = catalog.get("overdue-actions")
-    assert effective_values(query, {}, date(2024, 2, 29)) == {"date": "2024-02-29"}
+    assert effective_values(query, {}, date(2024, 2, 29)) == {"date": "2024-02-29", "plan": PLAN}
 
 
 def test_federated_query_is_refused_without_its_endpoint_on_the_allow_list(

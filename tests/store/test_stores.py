@@ -103,6 +103,15 @@ def test_graphs_count_and_dump(filled: Store) -> None:
     assert f"<{G1}>".encode() in dump and f"<{G2}>".encode() in dump
 
 
+def test_count_follows_every_write(filled: Store) -> None:
+    """The embedded store keeps its count per generation: a write must not leave it stale."""
+    assert filled.triple_count() == 2
+    filled.update("INSERT DATA { GRAPH <urn:g3> { <urn:a> <urn:b> <urn:c> } }")
+    assert filled.triple_count() == 3
+    filled.load_graph(G1, b"", "text/turtle")
+    assert filled.triple_count() == 2
+
+
 def test_query_mentioning_update_words_is_still_a_query(filled: Store) -> None:
     """A comment or IRI with "load", "add" or "drop" in it must not turn a query into an update."""
     text = (

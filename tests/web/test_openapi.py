@@ -62,6 +62,9 @@ def test_parameter_schemas_follow_the_declared_types(document: dict[str, Any]) -
     assert parameter("/queries/priority-gaps.json")["schema"] == {"type": "integer", "default": 3}
     plan = parameter("/queries/plan-summary.json")
     assert plan["required"] is False and "default" not in plan["schema"]
+    limit = document["paths"]["/queries/plan-summary.json"]["get"]["parameters"][1]
+    assert limit["name"] == "limit"
+    assert limit["schema"] == {"type": "integer", "minimum": 1, "maximum": 100, "default": 50}
 
 
 def test_response_schema_lists_the_columns(document: dict[str, Any]) -> None:

@@ -174,7 +174,10 @@ class CannedQueries:
         """``(iri, label)`` of things of the parameter's ``class``, for form suggestions.
 
         Subclasses count (``rdfs:subClassOf*``) so a hint like ``skos:Concept`` or
-        ``org:Organization`` also finds instances typed more narrowly.
+        ``org:Organization`` also finds instances typed more narrowly.  The first
+        ``CANDIDATE_LIMIT`` things found are labelled and sorted here, not the
+        alphabetically first of all of them: that sort visited every instance (every
+        action in the store: 48 s at 10M triples) on every form page.
         """
         if parameter.type != "iri" or parameter.rdf_class is None:
             return []
@@ -183,16 +186,22 @@ class CannedQueries:
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?thing (SAMPLE(COALESCE(?pref, ?plain)) AS ?label) WHERE {{
-  VALUES ?class {{ {" ".join(str(NamedNode(c)) for c in classes)} }}
-  ?thing a/rdfs:subClassOf* ?class .
-  FILTER (isIRI(?thing))
+  {{
+    SELECT DISTINCT ?thing WHERE {{
+      VALUES ?class {{ {" ".join(str(NamedNode(c)) for c in classes)} }}
+      ?thing a/rdfs:subClassOf* ?class .
+      FILTER (isIRI(?thing))
+    }}
+    LIMIT {CANDIDATE_LIMIT}
+  }}
   OPTIONAL {{ ?thing skos:prefLabel ?pref }}
   OPTIONAL {{ ?thing rdfs:label ?plain }}
 }}
-GROUP BY ?thing ORDER BY ?label ?thing LIMIT {CANDIDATE_LIMIT}"""
+GROUP BY ?thing"""
         result = _select(self.store, sparql, self.settings.query_timeout, CANDIDATE_LIMIT)
-        return [
+        found = [
             (thing.value, label.value if label is not None else thing.value)
             for thing, label in result.rows
             if thing is not None
         ]
+        return sorted(found, key=lambda pair: (pair[1], pair[0]))

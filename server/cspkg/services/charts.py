@@ -12,6 +12,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pyoxigraph import NamedNode
+
 from ..catalog import Catalog
 from ..config import Settings
 from ..namespaces import PREFIXES
@@ -254,11 +256,13 @@ def network_layout(chart: Network, radius: float = 250, label_chars: int = 34) -
 
 
 _EDGES = f"""PREFIX cspkg: <{PREFIXES["cspkg"]}>
-SELECT ?a ?b (COUNT(DISTINCT ?action) AS ?shared) WHERE {{
-  ?action cspkg:responsibleAgency|cspkg:supportingAgency ?a .
-  ?action cspkg:responsibleAgency|cspkg:supportingAgency ?b .
+PREFIX p-plan: <{PREFIXES["p-plan"]}>
+SELECT ?a ?b (COUNT(DISTINCT ?action) AS ?shared) WHERE {{{{
+  ?action p-plan:isStepOfPlan {{plan}} ;
+          cspkg:responsibleAgency|cspkg:supportingAgency ?a, ?b .
   FILTER (STR(?a) < STR(?b))
-}} GROUP BY ?a ?b ORDER BY ?a ?b"""
+}}}} GROUP BY ?a ?b ORDER BY ?a ?b"""
+"""Pairs of agencies on the same action of one plan (``{plan}``: an N-Triples IRI)."""
 
 
 # --- Building each chart from the store ------------------------------------------------
@@ -306,6 +310,9 @@ def commissioner_priority_bars(store: Store, catalog: Catalog, settings: Setting
 def agency_network(store: Store, catalog: Catalog, settings: Settings) -> Chart:
     """Agencies named on actions (``agency-workload``) joined by the actions they share."""
     workload = _records(store, catalog, settings, "agency-workload")
+    # The edges count the actions of the plan agency-workload counted (its default): the
+    # same nodes' actions, and not every plan's in the store.
+    plan = NamedNode(catalog.get("agency-workload").parameter("plan").default or "")
     nodes = sorted(
         (
             (Item(r["agency"] or "", r["agencyLabel"] or r["agency"] or ""), int(r["actions"] or 0))
@@ -315,7 +322,7 @@ def agency_network(store: Store, catalog: Catalog, settings: Settings) -> Chart:
     )
     index = {item.iri: k for k, (item, _) in enumerate(nodes)}
     edges = []
-    for a, b, shared in select(store, _EDGES, settings).rows:
+    for a, b, shared in select(store, _EDGES.format(plan=plan), settings).rows:
         if a is not None and b is not None and a.value in index and b.value in index:
             edges.append((index[a.value], index[b.value], int(shared.value) if shared else 0))
     title = "Agencies that share actions"

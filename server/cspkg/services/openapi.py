@@ -26,6 +26,10 @@ _ERROR = {"$ref": "#/components/responses/Error"}
 def parameter_schema(parameter: Parameter) -> dict[str, Any]:
     """JSON Schema for a parameter's value, with its default in the schema's own type."""
     schema = dict(_SCHEMAS[parameter.type])
+    if parameter.minimum is not None:
+        schema["minimum"] = parameter.minimum
+    if parameter.maximum is not None:
+        schema["maximum"] = parameter.maximum
     default = parameter.default
     if default is None or (parameter.type == "date" and default == "today"):
         return schema

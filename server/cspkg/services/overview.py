@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pyoxigraph import NamedNode
+
 from ..catalog import Catalog
 from ..config import Settings
 from ..namespaces import PREFIXES
@@ -28,10 +30,12 @@ COUNTS = (
 _TEXTS = f"""PREFIX cspkg: <{PREFIXES["cspkg"]}>
 PREFIX dcterms: <{PREFIXES["dcterms"]}>
 SELECT ?plan (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?introduction) WHERE {{
-  ?plan a cspkg:DeliveryPlan .
+  VALUES ?plan {{ PLANS }}
   OPTIONAL {{ ?plan dcterms:title ?t }}
   OPTIONAL {{ ?plan dcterms:description ?d }}
 }} GROUP BY ?plan"""
+"""Titles and introductions of the plans put for ``PLANS`` (N-Triples IRIs): the page's
+plans only, not every plan in the store."""
 
 
 @dataclass(frozen=True)
@@ -61,16 +65,18 @@ class PlanOverview:
 
 
 def plan_overviews(store: Store, catalog: Catalog, settings: Settings) -> list[PlanOverview]:
-    """Every delivery plan in the graph, with the counts ``plan-summary`` gives."""
+    """The delivery plans in the graph, with the counts ``plan-summary`` gives: its first
+    page (50 plans) when there are more, so the page does not grow with the store."""
     summary = run_canned(
         store,
         catalog.get("plan-summary"),
         timeout=settings.query_timeout,
         max_rows=settings.max_rows,
     ).records()
+    plans_text = " ".join(str(NamedNode(r["plan"])) for r in summary if r["plan"])
     texts = {
         row[0].value: (row[1].value if row[1] else None, row[2].value if row[2] else None)
-        for row in select(store, _TEXTS, settings).rows
+        for row in select(store, _TEXTS.replace("PLANS", plans_text), settings).rows
         if row[0] is not None
     }
     plans = []

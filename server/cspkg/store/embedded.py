@@ -58,6 +58,8 @@ class EmbeddedStore:
         self._manifest = SourceManifest(path) if path is not None else None
         self._lock = threading.RLock()
         self._generation = 0
+        self._count: tuple[int, int] | None = None  # (generation, triples)
+        self._count_lock = threading.Lock()
         # Checkpoints are hard links only on the store's own file system: keep them beside it.
         parent = str(path.resolve().parent) if path is not None else None
         self._snapshot_dir = Path(tempfile.mkdtemp(prefix=".cspkg-snapshots-", dir=parent))
@@ -270,7 +272,13 @@ class EmbeddedStore:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, NamedNode))
 
     def triple_count(self) -> int:
-        return len(self._store)
+        """Counted once per generation: a count visits every quad (seconds at 10M
+        triples), and ``/health`` asks for it on every call."""
+        with self._count_lock:
+            generation = self._generation  # read first: a write meanwhile makes it stale
+            if self._count is None or self._count[0] != generation:
+                self._count = (generation, len(self._store))
+            return self._count[1]
 
     def flush(self) -> None:
         """Make everything written so far durable on disk (no-op in memory)."""

@@ -89,6 +89,26 @@ def _twins(name: str, values: dict[str, str]) -> list[tuple[str, str, str]]:
     return twins
 
 
+def _pages(answer: Answer, suffix: str) -> dict[str, str]:
+    """``next``/``prev`` URLs (same representation) for a query with ``limit`` and
+    ``offset`` parameters: ``next`` when this page is full, ``prev`` after the first."""
+    bound = answer.bound
+    try:
+        limit, offset = int(bound.get("limit") or ""), int(bound.get("offset") or "")
+    except ValueError:
+        return {}
+    found: dict[str, str] = {}
+    if len(answer.result.rows) >= limit:
+        found["next"] = _url(
+            answer.query.name, suffix, {**answer.values, "offset": str(offset + limit)}
+        )
+    if offset > 0:
+        found["prev"] = _url(
+            answer.query.name, suffix, {**answer.values, "offset": str(max(offset - limit, 0))}
+        )
+    return found
+
+
 def _link_header(twins: list[tuple[str, str, str]], own: str) -> str:
     return ", ".join(
         f'<{url}>; rel="alternate"; type="{media_type}"'
@@ -197,6 +217,9 @@ def show(name: str) -> Response:
     if answer.result.truncated:
         response.headers["Cspkg-Results-Truncated"] = f"true; max-rows={found.settings.max_rows}"
     response.headers["Link"] = _link_header(twins, own)
+    pages = _pages(answer, "" if g.shape in ("html", None) else "." + g.shape)
+    for rel, url in pages.items():
+        response.headers["Link"] += f', <{url}>; rel="{rel}"'
     return response
 
 
@@ -232,6 +255,10 @@ def _json_document(answer: Answer, twins: list[tuple[str, str, str]]) -> dict[st
                 if media_type != JSON
             ],
             "catalogue": url_for("queries.catalogue", _external=True),
+            **{
+                rel: request.host_url.rstrip("/") + url
+                for rel, url in _pages(answer, ".json").items()
+            },
         },
     }
 
@@ -283,6 +310,7 @@ def _page(answer: Answer, twins: list[tuple[str, str, str]]) -> str:
         truncated=table.truncated,
         max_rows=found.settings.max_rows,
         twins=twins,
+        pages=_pages(answer, ""),
     )
 
 
