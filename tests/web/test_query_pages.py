@@ -87,3 +87,24 @@ def test_html_page_links_previous_and_next(client: FlaskClient) -> None:
 def test_queries_without_paging_have_no_page_links(client: FlaskClient) -> None:
     body = client.get("/queries/agency-workload.json").get_json()
     assert "next" not in body["links"] and "prev" not in body["links"]
+
+
+def test_sparql_results_pages_written_by_a_query_worker() -> None:
+    """With query workers the SPARQL results come back already written (no terms in
+    this process): the page links still know whether the page was full."""
+    store = EmbeddedStore(workers=1)
+    try:
+        for n, plan in enumerate(PLANS):
+            data = f'<{plan}> a <https://cspkg.example.org/def/cspkg#DeliveryPlan> ; <http://www.w3.org/2000/01/rdf-schema#label> "Plan {n}" .'
+            store.load_graph(f"{B}graph/plans/p{n}", data.encode(), "text/turtle")
+        client = create_app(Settings(), store).test_client()
+        accept = {"Accept": "application/sparql-results+json"}
+        full = client.get("/queries/plan-summary?limit=2", headers=accept)
+        assert full.status_code == 200
+        assert len(full.get_json()["results"]["bindings"]) == 2
+        assert 'rel="next"' in full.headers["Link"] and 'rel="prev"' not in full.headers["Link"]
+        last = client.get("/queries/plan-summary?limit=2&offset=4", headers=accept)
+        assert last.status_code == 200
+        assert 'rel="next"' not in last.headers["Link"] and 'rel="prev"' in last.headers["Link"]
+    finally:
+        store.close()

@@ -59,6 +59,8 @@ class SerializedResult:
     media_type: str
     body: bytes
     truncated: bool = False
+    rows: int | None = None
+    """Solutions (SELECT) or triples written: what paging needs without re-reading."""
 
 
 Formats: TypeAlias = Mapping[str, str]

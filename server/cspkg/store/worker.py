@@ -1,7 +1,7 @@
 """The body of a query worker process (see ``pool.py``): open a snapshot, answer tasks.
 
 Tasks travel as plain tuples (the fields of ``Task``) and replies as ``("ok", result)``,
-``("written", (kind, media type, body, truncated))``, ``("syntax", (message, line,
+``("written", (kind, media type, body, truncated, rows))``, ``("syntax", (message, line,
 column))`` or ``("error", None)``: plain tuples pickle several times faster than
 dataclasses, and this round trip is paid by every query.  Exception text from the
 engine may hold paths, so it stays here.
@@ -18,7 +18,7 @@ from pyoxigraph import RdfFormat, Store
 
 from ..errors import QuerySyntaxError
 from ..namespaces import PREFIXES
-from .base import GraphResult, QueryResult, SerializedResult
+from .base import GraphResult, QueryResult, SelectResult, SerializedResult
 from .engine import execute
 from .serialize import GRAPH_FORMATS, TABULAR_WRITERS, write_graph
 
@@ -43,12 +43,13 @@ def written(result: QueryResult, formats: dict[str, str]) -> QueryResult | Seria
         if media_type not in GRAPH_FORMATS:
             return result
         body = write_graph(result, media_type, PREFIXES)
-        return SerializedResult("graph", media_type, body, result.truncated)
+        return SerializedResult("graph", media_type, body, result.truncated, len(result.triples))
     media_type = formats.get("results")
     if media_type not in TABULAR_WRITERS:
         return result
     body = b"".join(TABULAR_WRITERS[media_type](result))
-    return SerializedResult("results", media_type, body, getattr(result, "truncated", False))
+    rows = len(result.rows) if isinstance(result, SelectResult) else None
+    return SerializedResult("results", media_type, body, getattr(result, "truncated", False), rows)
 
 
 def open_snapshot(snapshot: str) -> Store:
@@ -86,7 +87,10 @@ def serve(conn: Connection) -> None:
             )
             answer = written(result, dict(task.formats))
             reply: tuple[str, object] = (
-                ("written", (answer.kind, answer.media_type, answer.body, answer.truncated))
+                (
+                    "written",
+                    (answer.kind, answer.media_type, answer.body, answer.truncated, answer.rows),
+                )
                 if isinstance(answer, SerializedResult)
                 else ("ok", answer)
             )

@@ -21,6 +21,7 @@ from ..errors import CspkgError, ParameterError
 from ..namespaces import PREFIXES
 from ..services.canned_queries import Answer
 from ..services.results import json_rows, label_columns, spreadsheet_csv
+from ..store.base import SerializedResult
 from .context import services
 from .errors import handle, status_for
 from .negotiation import HTML, negotiate, parse_accept, quality
@@ -98,15 +99,19 @@ def _pages(answer: Answer, suffix: str) -> dict[str, str]:
     except ValueError:
         return {}
     found: dict[str, str] = {}
-    if len(answer.result.rows) >= limit:
-        found["next"] = _url(
-            answer.query.name, suffix, {**answer.values, "offset": str(offset + limit)}
-        )
+    result = answer.result
+    rows = result.rows if isinstance(result, SerializedResult) else len(result.rows)
+    if rows is not None and rows >= limit:
+        found["next"] = _page_url(answer, suffix, offset + limit)
     if offset > 0:
-        found["prev"] = _url(
-            answer.query.name, suffix, {**answer.values, "offset": str(max(offset - limit, 0))}
-        )
+        found["prev"] = _page_url(answer, suffix, max(offset - limit, 0))
     return found
+
+
+def _page_url(answer: Answer, suffix: str, offset: int) -> str:
+    """The same representation of the same answer, from another ``offset``."""
+    path = url_for("queries.show", name=answer.query.name + suffix)
+    return _url(path, urlencode({**answer.values, "offset": str(offset)}))
 
 
 def _link_header(twins: list[tuple[str, str, str]], own: str) -> str:
