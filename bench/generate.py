@@ -39,7 +39,7 @@ from cspkg.store.sources import find_sources, graph_iri
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
 YEARS = ("2022-23", "2023-24", "2024-25")
-FORMAT = 2
+FORMAT = 3
 """Bumped when the data or params.json change: ``ensure`` regenerates older datasets."""
 TRIPLES_PER_PARTNERSHIP = 9_400
 """Measured average (3 plans, 3 crime files, priorities, alignment): sizes scale on it."""
@@ -390,6 +390,10 @@ class Generator:
         out = self._open(f"data/alignment/{p.slug}-to-{key}.nt")
         targets = [iri(f"def/{key}/priorities/{slug(label)}") for label in PCC_PRIORITIES[:5]]
         project = iri("id/organisation/cspkg-project")
+        activity = iri(f"id/activity/alignment/{p.slug}")
+        out.add(activity, RDF_TYPE, term("prov", "Activity"))
+        out.add(activity, term("rdfs", "label"), lit(f"Aligning {p.slug} priorities (synthetic)"))
+        out.add(activity, term("prov", "wasAssociatedWith"), project)
         for source in p.priorities:
             for category in self.rng.sample(CRIME_CATEGORIES, self.rng.randint(1, 2)):
                 out.add(
@@ -407,6 +411,7 @@ class Generator:
                 out.add(link, term("cspkg", "toPriority"), target)
                 out.add(link, term("rdfs", "comment"), lit("Synthetic alignment for benchmarking."))
                 out.add(link, term("prov", "wasAttributedTo"), project)
+                out.add(link, term("prov", "wasGeneratedBy"), activity)
         self._close(out)
 
     def _plan(self, p: Partnership, year: str) -> str:
