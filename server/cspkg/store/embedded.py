@@ -44,6 +44,15 @@ def rdf_format(media_type: str) -> RdfFormat:
     return found
 
 
+COMPACT_AFTER_BYTES = 32 * 2**20
+"""On disk, a bulk load of at least this many bytes of files is followed by a full
+compaction (``Store.optimize``).  Measured at 10M triples: queries on the freshly
+bulk-loaded store ran 3-4x slower (compare-priorities 180 ms, crime-hotspots 80 ms)
+than after the 23 s compaction (60 ms, 20 ms), and query workers read a checkpoint of
+that state for as long as the data does not change.  Small loads (one changed plan)
+skip it: a full compaction rewrites the whole store."""
+
+
 class EmbeddedStore:
     """A pyoxigraph store; the default graph for queries is the union of named graphs."""
 
@@ -91,6 +100,8 @@ class EmbeddedStore:
                 self._store.remove_graph(NamedNode(graph))
             self._bulk_extend(plan.load, progress)
             self._store.flush()
+            if sum(source.path.stat().st_size for source in plan.load) >= COMPACT_AFTER_BYTES:
+                self._store.optimize()
             self._manifest.write(plan.after)
             return len(plan.load)
 
