@@ -180,6 +180,61 @@ def _tput(target: dict[str, Any], pair: str) -> dict[int, float]:
     return {int(k): float(v) for k, v in figures.items()}
 
 
+PER_QUERY_LIMIT = {"mem": 1.2, "disk": 1.3, "remote": None}
+"""The issue's per-query bound, ours / reference median, by target (none for remote)."""
+README_START = "<!-- bench-summary:start -->"
+README_END = "<!-- bench-summary:end -->"
+
+
+def summary(results: dict[str, Any]) -> list[str]:
+    """One row per size and store: how many canned queries are within the issue's
+    per-query bound, their median ratio, 1/8-client throughput ratios, serving peak."""
+    lines = [
+        "| size | store | queries within bound | median ratio (range) | 1 client | 8 clients "
+        "| serving peak MB (ref) |",
+        "|---|---|---:|---|---:|---:|---:|",
+    ]
+    for size, data in results["sizes"].items():
+        targets = data["targets"]
+        for ours, ref, _ in PAIRS:
+            if _skipped(targets[ours]) or _skipped(targets[ref]):
+                continue
+            ratios = []
+            for name, figures in targets[ours]["queries"].items():
+                mine = _value(figures["sparql"], "median_ms")
+                theirs = _value(targets[ref]["queries"][name]["sparql"], "median_ms")
+                if mine is not None and theirs:
+                    ratios.append(mine / theirs)
+            ratios.sort()
+            bound = PER_QUERY_LIMIT[ours]
+            within = f"{sum(r <= bound for r in ratios)}/{len(ratios)} at {bound}x" if bound else NA
+            middle = f"{ratios[len(ratios) // 2]:.2f}x ({ratios[0]:.2f}-{ratios[-1]:.2f})"
+            o, r = _tput(targets[ours], ours), _tput(targets[ref], ours)
+            lines.append(
+                f"| {size} | {ours} | {within} | {middle if ratios else NA} "
+                f"| {_ratio(o.get(1), r.get(1))} | {_ratio(o.get(8), r.get(8))} "
+                f"| {_mb(targets[ours]['serve_peak'])} ({_mb(targets[ref]['serve_peak'])}) |"
+            )
+    return lines
+
+
+def splice_readme(results: dict[str, Any], readme: Path) -> None:
+    """Replace the README's summary block (between the markers) with this run's."""
+    text = readme.read_text()
+    start, end = text.index(README_START), text.index(README_END)
+    machine = results["machine"]
+    block = [
+        README_START,
+        f"Machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory']}; "
+        f"Python {machine['python']}; pyoxigraph / oxigraph {machine['pyoxigraph']}; "
+        f"sizes {results['args']['sizes']}, {results['args']['query_seconds']} s per query.",
+        "",
+        *summary(results),
+        "",
+    ]
+    readme.write_text(text[:start] + "\n".join(block) + text[end:])
+
+
 def render(results: dict[str, Any]) -> str:
     machine = results["machine"]
     args = results["args"]
@@ -205,6 +260,7 @@ def render(results: dict[str, Any]) -> str:
             f"plan-summary through /sparql {sparql}.",
             "",
         ]
+    lines += ["## Summary", "", *summary(results), ""]
     for size, data in results["sizes"].items():
         lines += size_section(size, data)
     return "\n".join(lines)
@@ -215,3 +271,25 @@ def write_report(results: dict[str, Any], out: Path) -> str:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)
     return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bench.report --readme``: the latest run's summary into README.md."""
+    import argparse
+    import json
+
+    root = Path(__file__).resolve().parents[1]
+    parser = argparse.ArgumentParser(description="re-render the benchmark report")
+    parser.add_argument("--results", type=Path, default=root / "bench/results/latest.json")
+    parser.add_argument("--readme", action="store_true", help="update README.md's summary")
+    args = parser.parse_args(argv)
+    results = json.loads(args.results.read_text())
+    if args.readme:
+        splice_readme(results, root / "README.md")
+    else:
+        print(render(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

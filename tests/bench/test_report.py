@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from bench.client import Latency
-from bench.report import render
+from bench.report import README_END, README_START, render, splice_readme, summary
 from bench.run import IN_MEMORY, common_mix
 
 MB = 2**20
@@ -91,3 +92,24 @@ def test_throughput_mix_leaves_out_a_query_failed_on_either_side() -> None:
     ours = {"a": {"sparql": _latency(1.0)}, "b": {"sparql": "failed"}, "c": {"sparql": _latency(1)}}
     ref = {"a": {"sparql": _latency(1.0)}, "b": {"sparql": _latency(1.0)}, "c": {"sparql": None}}
     assert common_mix(ours, ref) == {"a"}
+
+
+def test_summary_counts_queries_within_the_bound_and_splices_the_readme(tmp_path: Path) -> None:
+    """Disk: 1.3x bound; medians 5.0 and 7.0 against the reference's 5.0 (1.0x and 1.4x)."""
+    size = _disk_size(1500 * MB, {"a": 5.0, "b": 7.0})
+    machine = dict.fromkeys(("cpu", "cores", "memory", "os", "python", "pyoxigraph"), "x")
+    results = {
+        "machine": machine,
+        "args": {"sizes": "10m", "seed": 42, "query_seconds": 1, "throughput_seconds": 1},
+        "sizes": {"10m": size},
+    }
+    rows = summary(results)
+    assert (
+        rows[2] == "| 10m | disk | 1/2 at 1.3x | 1.40x (1.00-1.40) | 0.83x | 0.80x | 1500 (900) |"
+    )
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{README_START}\nold figures\n{README_END}\noutro\n")
+    splice_readme(results, readme)
+    text = readme.read_text()
+    assert "old figures" not in text and rows[2] in text
+    assert text.startswith("intro\n") and text.endswith(f"{README_END}\noutro\n")

@@ -165,7 +165,7 @@ def test_a_big_bulk_load_is_compacted_and_answers(
     data = tmp_path / "data"
     data.mkdir()
     (data / "many.nt").write_text(
-        "".join(f"<urn:s{i}> <urn:p> \"{i}\" .\n" for i in range(2_000)), encoding="utf-8"
+        "".join(f'<urn:s{i}> <urn:p> "{i}" .\n' for i in range(2_000)), encoding="utf-8"
     )
     store = EmbeddedStore(tmp_path / "store")
     try:
