@@ -30,15 +30,20 @@ FIXTURE_ENV = {
 }
 
 
-def test_serve_runs_on_gunicorn_and_logs_each_request() -> None:
-    port = free_port()
+def _serve(port: int, output: int) -> subprocess.Popen[bytes]:
+    """``cspkg serve`` on the fixtures, as a user starts it; stderr joins ``output``."""
     env = {**os.environ, **FIXTURE_ENV, "PYTHONPATH": str(PROJECT_ROOT / "server")}
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "cspkg", "serve", "--port", str(port)],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=output,
         stderr=subprocess.STDOUT,
     )
+
+
+def test_serve_runs_on_gunicorn_and_logs_each_request() -> None:
+    port = free_port()
+    process = _serve(port, subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(url + "/health", timeout=30)
@@ -61,13 +66,7 @@ def test_serve_keeps_connections_alive_quick_or_idle_or_pipelined() -> None:
     """One connection answers a quick next request (the thread lingers), one sent after
     an idle pause (the connection went back to gunicorn's poller) and two pipelined ones."""
     port = free_port()
-    env = {**os.environ, **FIXTURE_ENV, "PYTHONPATH": str(PROJECT_ROOT / "server")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cspkg", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = _serve(port, subprocess.DEVNULL)
     try:
         wait_until_up(f"http://127.0.0.1:{port}/health", timeout=30)
         with (
