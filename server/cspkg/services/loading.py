@@ -93,7 +93,9 @@ def _validate_staged(
 ) -> None:
     """Each batch of staged graphs against the shapes, with the rest of the store as
     context; a failure names the files whose nodes broke a shape."""
-    exclude = [source.graph_iri for _, source in staged]  # old versions; staged ones count
+    existing = set(store.graphs())
+    # The old versions of the graphs being replaced are not context; the staged ones are.
+    exclude = [s.graph_iri for _, s in staged if s.graph_iri in existing]
     before: list[Triple] = []
     after: list[Triple] = []
     names: dict[str, str] = {}
