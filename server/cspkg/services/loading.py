@@ -20,7 +20,6 @@ import uuid
 from collections.abc import Sequence
 
 from pyoxigraph import NamedNode, Triple
-from rdflib import Graph
 from tqdm import tqdm
 
 from ..config import Settings
@@ -34,19 +33,6 @@ from .write_check import graph_triples, validate_changed
 BATCH_TRIPLES = 50_000
 """Statements validated together: big enough to amortise a pyshacl run, small enough
 to keep memory flat."""
-
-
-def read_sources(sources: Sequence[Source]) -> Graph:
-    """All sources parsed into one graph (for small sets: tests, ``cspkg validate``)."""
-    union = Graph()
-    for source in sources:
-        try:
-            union.parse(
-                source.path, format="turtle" if source.media_type == "text/turtle" else "nt"
-            )
-        except (SyntaxError, ValueError) as exc:
-            raise RdfInputError(f"{source.name}: {exc}") from None
-    return union
 
 
 def load_sources(
@@ -116,7 +102,8 @@ def _validate_staged(
     for tmp, source in tqdm(staged, desc="validating", unit="file", disable=_off(progress)):
         new = graph_triples(store, [tmp], settings)
         after.extend(new)
-        before.extend(graph_triples(store, [source.graph_iri], settings))
+        if source.graph_iri in existing:  # the version it replaces
+            before.extend(graph_triples(store, [source.graph_iri], settings))
         names.update(
             {t.subject.value: source.name for t in new if isinstance(t.subject, NamedNode)}
         )

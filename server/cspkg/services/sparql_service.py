@@ -113,8 +113,9 @@ class SparqlService:
     ) -> None:
         """Authorise, check, try the update on a scratch copy, validate it, then commit.
 
-        The copy (of just the graphs the update names, when its text says which) is what makes "invalid data refused whole" hold on both stores: nothing
-        reaches the real store until the state it would produce has passed the shapes.
+        The copy (of just the graphs the update names, when its text says which) is what
+        makes "invalid data refused whole" hold on both stores: nothing reaches the real
+        store until the state it would produce has passed the shapes.
         Writes are serialised, so two updates that each pass cannot combine into a state
         that would not.  Every attempt leaves one audit line (``services/audit.py``).
         """
