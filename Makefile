@@ -10,20 +10,21 @@ STAMP  := $(VENV)/.installed
 # Tools installed into the venv (cspkg, oxigraph, gunicorn) come first on the PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test setup lint format clean
+.PHONY: run test setup system-packages lint format clean
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	npm ci --no-audit --no-fund || echo "npm ci failed: the query page falls back to a plain form"
-	@# Browser tests drive Debian's chromium (never a downloaded one); CI must have it.
-	command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq \
-		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
-		|| echo "chromium missing and not root: browser tests skip outside CI"
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# Debian packages for the tests (chromium, ...): listed in .ci/system-packages.txt.
+# No stamp: the script checks what is installed each time, so a failed install is retried.
+system-packages:
+	.ci/install-system-packages
 
 run: setup
 	$(BIN)/cspkg import ../shared/seed/cannock-chase-csp-delivery-plan-2024-25.txt
@@ -31,7 +32,7 @@ run: setup
 	@echo "Open http://127.0.0.1:5000/ (home, queries, charts, validation; SPARQL: http://127.0.0.1:5000/sparql)"
 	$(BIN)/cspkg serve
 
-test: setup
+test: setup system-packages
 	$(BIN)/ruff check server tests bench
 	$(BIN)/ruff format --check server tests bench
 	$(BIN)/python -m pytest
