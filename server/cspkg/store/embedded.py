@@ -24,25 +24,17 @@ import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse, serialize
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 from tqdm import tqdm
 
 from ..errors import CspkgError, RdfInputError, StoreUnavailable
+from ..rdf.safe_rdf import iter_rdf, parse_rdf, to_ntriples
 from .base import Formats, QueryResult, SerializedResult
 from .engine import execute, syntax_error
 from .manifest import SourceManifest
 from .pool import QueryPool
 from .sources import Source
 from .sparql_text import inject_using
-
-
-def rdf_format(media_type: str) -> RdfFormat:
-    """The pyoxigraph format for a media type, or ``RdfInputError``."""
-    found = RdfFormat.from_media_type(media_type.split(";")[0].strip())
-    if found is None:
-        raise RdfInputError(f"unsupported RDF media type '{media_type}'")
-    return found
-
 
 COMPACT_AFTER_BYTES = 32 * 2**20
 """On disk, a bulk load of at least this many bytes of files is followed by a full
@@ -90,7 +82,9 @@ class EmbeddedStore:
         with self._lock:
             self._generation += 1
             if self._manifest is None:
-                self._bulk_load(sources, progress)
+                for source in sources:
+                    self._store.remove_graph(NamedNode(source.graph_iri))
+                self._bulk_extend(sources, progress)
                 return len(sources)
             plan = self._manifest.plan(sources)
             if not plan.load and not plan.drop:
@@ -114,30 +108,14 @@ class EmbeddedStore:
             def quads() -> Iterator[Quad]:
                 for source in sources:
                     graph = NamedNode(source.graph_iri)
-                    try:
-                        for quad in parse(path=source.path, format=rdf_format(source.media_type)):
-                            yield Quad(quad.subject, quad.predicate, quad.object, graph)
-                    except SyntaxError as exc:
-                        raise RdfInputError(f"{source.name}: {exc}") from None
+                    triples = iter_rdf(
+                        source.path, source.media_type, name=source.name, base=source.graph_iri
+                    )
+                    for triple in triples:
+                        yield Quad(triple.subject, triple.predicate, triple.object, graph)
                     bar.update(1)
 
             self._store.bulk_extend(quads())
-
-    def _bulk_load(self, sources: Sequence[Source], progress: bool | None) -> None:
-        total = sum(source.path.stat().st_size for source in sources)
-        disable = None if progress is None else not progress  # None: off unless a terminal
-        with tqdm(total=total, unit="B", unit_scale=True, desc="loading", disable=disable) as bar:
-            for source in sources:
-                graph = NamedNode(source.graph_iri)
-                if self._store.contains_named_graph(graph):
-                    self._store.remove_graph(graph)
-                try:
-                    self._store.bulk_load(
-                        path=source.path, format=rdf_format(source.media_type), to_graph=graph
-                    )
-                except SyntaxError as exc:
-                    raise RdfInputError(f"{source.name}: {exc}") from None
-                bar.update(source.path.stat().st_size)
 
     def load_graph_dataset(self, nquads: bytes) -> None:
         """Add a whole N-Quads dataset (e.g. another store's dump), graphs preserved."""
@@ -261,17 +239,10 @@ class EmbeddedStore:
                 self._written()
 
     def load_graph(self, graph_iri: str, data: bytes, media_type: str) -> None:
-        """Parse first, then drop and insert in one update, so readers never see half."""
-        fmt = rdf_format(media_type)
-        if fmt == RdfFormat.RDF_XML:
-            from ..rdf.safe_rdf import refuse_dtd  # the parser expands entities unbounded
-
-            refuse_dtd(data, "the RDF/XML data")
-        try:
-            triples = [q.triple for q in parse(data, format=fmt)]
-        except SyntaxError as exc:
-            raise RdfInputError(f"the RDF data could not be parsed: {exc}") from None
-        body = (serialize(triples, format=RdfFormat.N_TRIPLES) or b"").decode()
+        """Parse first (``safe_rdf``), then drop and insert in one update, so readers
+        never see half."""
+        triples = parse_rdf(data, media_type, name="the RDF data", base=graph_iri)
+        body = to_ntriples(triples).decode()
         graph = NamedNode(graph_iri)
         with self._lock:
             self._store.update(

@@ -27,6 +27,7 @@ from urllib3.exceptions import HTTPError, NewConnectionError, ProtocolError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
 from ..errors import QuerySyntaxError, QueryTimeout, RdfInputError, StoreUnavailable
+from ..rdf.safe_rdf import parse_rdf, to_ntriples
 from .base import Formats, QueryResult, SelectResult
 from .engine import collect, syntax_error
 from .sparql_text import dataset_clauses
@@ -164,18 +165,18 @@ class RemoteStore:
             self._generation += 1
 
     def load_graph(self, graph_iri: str, data: bytes, media_type: str) -> None:
-        """Graph Store Protocol PUT: the server replaces the graph in one transaction."""
-        if "rdf+xml" in media_type or media_type.split(";")[0].strip().endswith("/xml"):
-            from ..rdf.safe_rdf import refuse_dtd  # Oxigraph expands entities unbounded
+        """Graph Store Protocol PUT: the server replaces the graph in one transaction.
 
-            refuse_dtd(data, "the RDF/XML data")
+        Parsed here first (``safe_rdf``), so the server is only ever sent N-Triples we
+        wrote: Oxigraph's RDF/XML reader expands entities without limit."""
+        body = to_ntriples(parse_rdf(data, media_type, name="the RDF data", base=graph_iri))
         try:
             self._post(
                 "/store",
                 method="PUT",
                 params={"graph": graph_iri},
-                data=data,
-                headers={"Content-Type": media_type},
+                data=body,
+                headers={"Content-Type": "application/n-triples"},
             )
         except _BadRequest as exc:
             raise RdfInputError(f"the RDF data could not be parsed: {exc}") from None
