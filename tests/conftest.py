@@ -91,7 +91,7 @@ def wait_until_up(url: str, timeout: float = 20.0) -> None:
         try:
             requests.get(url, timeout=1)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening, or still loading
             time.sleep(0.05)
     raise RuntimeError(f"{url} did not come up")
 
@@ -395,7 +395,7 @@ def real_live() -> Iterator[Live]:
         ontology_dir=PROJECT_ROOT / "ontology", shapes_dir=PROJECT_ROOT / "shapes"
     )
     store = EmbeddedStore(workers=1)
-    store.load_sources(find_sources(settings.base, [settings.ontology_dir, settings.data_dir]))
+    store.replace_sources(find_sources(settings.base, [settings.ontology_dir, settings.data_dir]))
     server, url = _serve(settings, store)
     yield Live(url, "embedded", store, settings)
     server.shutdown()

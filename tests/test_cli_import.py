@@ -34,7 +34,7 @@ def test_broken_document_exits_non_zero_naming_the_line(runner: CliRunner, tmp_p
     )
     out = tmp_path / "out"
     result = runner.invoke(cli, ["import", str(bad), "--out", str(out)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "bad.txt:50: cannot read the target date 'next year sometime'" in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
@@ -42,5 +42,5 @@ def test_broken_document_exits_non_zero_naming_the_line(runner: CliRunner, tmp_p
 
 def test_missing_file_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["import", str(tmp_path / "nope.txt")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "nope.txt: cannot read file" in result.output

@@ -1,4 +1,4 @@
-"""Validated, all-or-nothing loading (what ``cspkg load`` does), on both stores."""
+"""Validated, all-or-nothing loading (start-up and ``cspkg load``), on both stores."""
 
 from __future__ import annotations
 
@@ -33,8 +33,8 @@ SETTINGS: Settings = load_settings(
 
 
 def test_loads_each_file_into_its_graph(store: Store) -> None:
-    count = load_sources(store, _sources(FIXTURES / "ontology", FIXTURES / "data"), SETTINGS)
-    assert count == 2
+    outcome = load_sources(store, _sources(FIXTURES / "ontology", FIXTURES / "data"), SETTINGS)
+    assert outcome.loaded == 2
     assert PLAN in store.graphs() and BASE + "graph/ontology/cspkg" in store.graphs()
     assert not [g for g in store.graphs() if g.startswith("urn:cspkg:staging")]
 
@@ -107,5 +107,5 @@ def test_sources_are_checked_with_each_other_as_context(
     monkeypatch.setattr(loading, "BATCH_TRIPLES", batch)
     settings = load_settings(environ={})
     sources = find_sources(settings.base, source_dirs(settings))
-    assert load_sources(store, sources, settings) == len(sources)
+    assert load_sources(store, sources, settings).loaded == len(sources)
     assert sorted(store.graphs()) == sorted(s.graph_iri for s in sources)

@@ -48,22 +48,23 @@ def read_upload(filename: str | None, data: bytes, settings: Settings) -> Graph:
     if not data:
         raise RdfInputError(f"{name}: the file is empty")
     if suffix in PLAN_SUFFIXES:
-        return _plan_graph(name, data, settings)
+        with tempfile.TemporaryDirectory(prefix="cspkg-upload-") as folder:
+            path = Path(folder) / name
+            path.write_bytes(data)
+            return plan_graph(path, settings)
     if suffix in SUFFIXES:
         triples = parse_rdf(data, SUFFIXES[suffix], name=name, base=UPLOAD_BASE + name)
         return to_graph(triples)
     raise RdfInputError(f"{name}: unknown file type '{suffix}'; accepted: {accepted_suffixes()}")
 
 
-def _plan_graph(name: str, data: bytes, settings: Settings) -> Graph:
-    """Import a plan document in a temporary directory; only the graphs come back."""
-    with tempfile.TemporaryDirectory(prefix="cspkg-upload-") as folder:
-        path = Path(folder) / name
-        path.write_bytes(data)
-        document = read_plan_document(path)
-        record = parse_plan(document)
-        register = load_register(settings.data_dir / REGISTER_FILE)
-        built = build_plan_graphs(record, document, register, settings.base)
+def plan_graph(path: Path, settings: Settings) -> Graph:
+    """A plan document imported in memory: its graphs and the agency register's, nothing
+    written (``cspkg validate PLAN.docx`` and the upload both use it)."""
+    document = read_plan_document(path)
+    record = parse_plan(document)
+    register = load_register(settings.data_dir / REGISTER_FILE)
+    built = build_plan_graphs(record, document, register, settings.base)
     graph = Graph()
     for part in built.graphs.values():
         graph += part

@@ -23,6 +23,7 @@ from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Triple, serialize
 from rdflib import Dataset, Graph
 
 from ..config import Settings
+from ..rdf.safe_rdf import to_graph
 from ..store.base import GraphResult, SelectResult, Store
 from ..store.embedded import EmbeddedStore
 from ..store.update_scope import UpdateScope
@@ -163,7 +164,4 @@ def _about(
 
 
 def _rdflib_graph(triples: Sequence[Triple]) -> Graph:
-    graph = Graph()
-    body = serialize(list(dict.fromkeys(triples)), format=RdfFormat.N_TRIPLES) or b""
-    graph.parse(data=body, format="nt")
-    return graph
+    return to_graph(dict.fromkeys(triples))

@@ -16,6 +16,7 @@ server's own limit (``oxigraph serve --timeout-s``) is what stops the work there
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
@@ -28,9 +29,11 @@ from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
 from ..errors import QuerySyntaxError, QueryTimeout, RdfInputError, StoreUnavailable
 from ..rdf.safe_rdf import parse_rdf, to_ntriples
-from .base import Formats, QueryResult, SelectResult
+from .base import Formats, Progress, QueryResult, SelectResult
 from .engine import collect, syntax_error
+from .sources import Source
 from .sparql_text import dataset_clauses
+from .staging import stage, swap
 
 _ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 _QUERY_HEADERS = {"Accept": _ACCEPT, "Content-Type": "application/x-www-form-urlencoded"}
@@ -182,6 +185,29 @@ class RemoteStore:
             raise RdfInputError(f"the RDF data could not be parsed: {exc}") from None
         finally:
             self._generation += 1
+
+    def changed_sources(self, sources: Sequence[Source]) -> tuple[list[Source], list[str]]:
+        """The server keeps no record of what it was loaded from: every source counts."""
+        return list(sources), []
+
+    def replace_sources(
+        self,
+        sources: Sequence[Source],
+        drop: Sequence[str] = (),
+        on_progress: Progress | None = None,
+    ) -> None:
+        """Stage every file, then swap them in with one update (one transaction)."""
+        swap(self, stage(self, sources, on_progress), drop)
+
+    def record_sources(self, sources: Sequence[Source]) -> None:
+        """Nothing to record (see ``changed_sources``)."""
+
+    def loading(self) -> contextlib.AbstractContextManager[None]:
+        """Nothing changes while loading: queries go to the server as always."""
+        return contextlib.nullcontext()
+
+    def warm(self) -> None:
+        """Nothing to prepare: the server holds its own data."""
 
     def graphs(self) -> list[str]:
         result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")

@@ -19,6 +19,9 @@ SOURCE_SUFFIXES = {
 }
 """What a source file may be; every one is read by ``rdf/safe_rdf.py``'s parser."""
 
+STAGING_PREFIX = "urn:cspkg:staging:"
+"""Graph names a load writes under before swapping them in (``staging.py``)."""
+
 
 @dataclass(frozen=True)
 class Source:
