@@ -104,7 +104,9 @@ def test_broken_query_file_stops_with_file_and_line(
     (tmp_path / "oops.rq").write_text("# title: T\n# colour: red\n", encoding="utf-8")
     result = runner.invoke(cli, ["queries"], env={**env, "CSPKG_QUERIES_DIR": str(tmp_path)})
     assert result.exit_code == 2
-    assert "Error: " in result.output and "oops.rq:2: unknown header field 'colour'" in result.output
+    assert (
+        "Error: " in result.output and "oops.rq:2: unknown header field 'colour'" in result.output
+    )
 
 
 WORKLOAD_FIRST = f"{CST},Community Safety Team,3,1,4"

@@ -104,7 +104,10 @@ def import_command(ctx: click.Context, documents: tuple[Path, ...], out_dir: Pat
     for document in documents:
         with tqdm(total=4, desc=document.name, unit="step", disable=None, leave=False) as bar:
             report = import_plan(document, settings, out_dir, on_step=lambda _s: bar.update())
-        click.echo(f"{report.source}: {report.actions} actions -> {report.plan_iri}")
+        click.echo(
+            f"{report.source}: {report.actions} actions, {report.agencies} agencies "
+            f"-> {report.plan_iri}"
+        )
         _written(report.written, report.unchanged)
         for agency in report.unregistered:
             click.echo(
@@ -244,6 +247,7 @@ def run_query(
 @click.option("--store", "store_dir", type=click.Path(file_okay=False), help="On-disk store.")
 @click.option("--backend", help="Base URL of a remote SPARQL server instead of the store.")
 @click.option("--threads", default=8, show_default=True, help="Request threads.")
+@click.option("--check-port", is_flag=True, help="Only check that the port is free, then exit.")
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -252,6 +256,7 @@ def serve(
     store_dir: str | None,
     backend: str | None,
     threads: int,
+    check_port: bool,
 ) -> None:
     """Serve the SPARQL endpoint and query page on gunicorn."""
     from dataclasses import replace
@@ -267,9 +272,39 @@ def serve(
         store=Path(store_dir) if store_dir else settings.store,
         backend=backend or settings.backend,
     )
+    ensure_port_free(settings.host, settings.port)  # before gunicorn: one line, not ten
+    if check_port:
+        return
     url = f"http://{settings.host}:{settings.port}/"
     click.echo(f"cspkg: open {url} (query page); SPARQL endpoint {url}sparql", err=True)
     GunicornServer(settings, threads=threads).run()
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """``CspkgError`` saying how to choose another port if ``host:port`` is taken.
+
+    Bound the way gunicorn binds (``SO_REUSEADDR``), so a port in TIME_WAIT counts as
+    free, as it will be for gunicorn."""
+    import errno
+    import socket
+
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM
+        )[0]
+    except socket.gaierror:
+        raise CspkgError(f"cannot listen on '{host}': no such host or interface") from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise CspkgError(
+                    f"port {port} on {host} is already in use; choose another with "
+                    f"--port N (make run PORT=N)"
+                ) from None
+            raise CspkgError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
 @cli.command()

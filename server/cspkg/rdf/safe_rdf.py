@@ -77,6 +77,9 @@ SUFFIXES: dict[str, ox.RdfFormat] = {
 }
 """RDF syntax by file extension (lower case), for files and uploads."""
 
+_OPTIONS = {"without_named_graphs": True, "rename_blank_nodes": True}
+"""A document is one graph (the caller names it); blank nodes never clash across
+documents."""
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
@@ -120,7 +123,8 @@ def parse_rdf(
     base: str = UPLOAD_BASE,
     max_bytes: int | None = None,
 ) -> list[ox.Triple]:
-    """Every triple of one untrusted document (graph names in TriG/N-Quads are dropped).
+    """Every triple of one untrusted document, which must be one graph (a named graph in
+    TriG, N-Quads or JSON-LD is refused).
 
     ``source`` is the bytes or a file.  Raises only ``RdfInputError`` (naming ``name``,
     a line and what is wrong) or ``RequestTooLarge``; never reads another file and never
@@ -169,9 +173,9 @@ def _read(
 def _triples(source: bytes | Path, fmt: ox.RdfFormat, name: str, base: str) -> Iterator[ox.Triple]:
     try:
         if isinstance(source, Path):
-            quads = ox.parse(path=source, format=fmt, base_iri=base, rename_blank_nodes=True)
+            quads = ox.parse(path=source, format=fmt, **_OPTIONS, base_iri=base)
         else:
-            quads = ox.parse(source, format=fmt, base_iri=base, rename_blank_nodes=True)
+            quads = ox.parse(source, format=fmt, **_OPTIONS, base_iri=base)
         for quad in quads:
             if isinstance(quad.subject, ox.Triple) or isinstance(quad.object, ox.Triple):
                 raise RdfInputError(f"{name}: RDF 1.2 triple terms are not accepted")

@@ -18,6 +18,7 @@ from rdflib.namespace import SKOS
 
 from ..config import Settings
 from ..errors import RdfInputError
+from ..namespaces import CSPKG
 from ..rdf.agency_register import REGISTER_FILE, AgencyRegister, load_register
 from ..rdf.plan_document import read_plan_document
 from ..rdf.plan_graph import Unregistered, build_plan_graphs, new_graph
@@ -36,6 +37,8 @@ class ImportReport:
     source: str
     plan_iri: URIRef | None
     actions: int
+    agencies: int = 0
+    """Distinct agencies leading or supporting an action."""
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     unregistered: list[Unregistered] = field(default_factory=list)
@@ -104,8 +107,18 @@ def import_plan(
             text = to_turtle(graph, header)
         rendered[target] = text
     rendered[out_dir / AGENCIES_FILE] = register_turtle(register, settings.base)
+    involved = {
+        agency
+        for graph in built.graphs.values()
+        for predicate in (CSPKG.responsibleAgency, CSPKG.supportingAgency)
+        for agency in graph.objects(None, predicate)
+    }
     report = ImportReport(
-        document.name, built.plan_iri, built.action_count, unregistered=built.unregistered
+        document.name,
+        built.plan_iri,
+        built.action_count,
+        agencies=len(involved),
+        unregistered=built.unregistered,
     )
     written = write_all(rendered)
     report.written, report.unchanged = written.written, written.unchanged
