@@ -55,7 +55,7 @@ def test_every_day_falls_in_one_quarter(day: date, quarter: str) -> None:
     "text", ["2024-Q5", "Q3 2024/26", "Q3 2024", "October 2024", "", "2024-Q3; DROP"]
 )
 def test_anything_else_is_refused_with_the_accepted_forms(text: str) -> None:
-    with pytest.raises(PeriodError, match="2024-Q3|consecutive"):
+    with pytest.raises(PeriodError, match=r"2024-Q3|consecutive"):
         parse_period(text)
 
 
