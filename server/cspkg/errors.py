@@ -162,3 +162,7 @@ class QueryNotFound(CspkgError):
 
 class GraphNotFound(CspkgError):
     """The Graph Store Protocol request names a graph that holds no triples."""
+
+
+class PageNotFound(CspkgError):
+    """No page at this URL (an unknown path, or a thing the graph knows nothing about)."""
