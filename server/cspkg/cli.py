@@ -64,29 +64,69 @@ def _nothing_written(ctx: click.Context, exc: CspkgError) -> None:
 @cli.command("import")
 @click.argument("documents", nargs=-1, required=True, type=click.Path(path_type=Path))
 @OUT_OPTION
+@click.option(
+    "--layout",
+    "layout_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A TOML layout file naming what recognition cannot (column titles, which table).",
+)
+@click.option(
+    "--unlisted-priorities",
+    type=click.Choice(["add", "refuse"]),
+    default="add",
+    show_default=True,
+    help="A priority an action names that the plan's list lacks: add it (with a warning) "
+    "or refuse the plan.",
+)
 @click.pass_context
-def import_command(ctx: click.Context, documents: tuple[Path, ...], out_dir: Path | None) -> None:
-    """Import plan documents (.txt or .docx) into Turtle under data/."""
+def import_command(
+    ctx: click.Context,
+    documents: tuple[Path, ...],
+    out_dir: Path | None,
+    layout_file: Path | None,
+    unlisted_priorities: str,
+) -> None:
+    """Import plan documents (.txt, .docx, .xlsx or .csv) into Turtle under data/."""
     from tqdm import tqdm
 
+    from .rdf.plan_layout import load_layout
     from .services.plan_import import import_plan
 
     settings = settings_of(ctx)
+    try:
+        layout = load_layout(layout_file) if layout_file else None
+    except CspkgError as exc:
+        _nothing_written(ctx, exc)
     for document in documents:
         with tqdm(total=4, desc=document.name, unit="step", disable=None, leave=False) as bar:
             try:
-                report = import_plan(document, settings, out_dir, on_step=lambda _s: bar.update())
+                report = import_plan(
+                    document,
+                    settings,
+                    out_dir,
+                    on_step=lambda _s: bar.update(),
+                    layout=layout,
+                    unlisted=unlisted_priorities,  # type: ignore[arg-type]
+                )
             except CspkgError as exc:
                 bar.close()
                 _nothing_written(ctx, exc)
         click.echo(f"{report.source}: {report.actions} actions -> {report.plan_iri}")
+        click.echo(f"  layout: {report.layout}")
         _written(report.written, report.unchanged)
         for agency in report.unregistered:
+            where = agency.where or f"line {agency.line}"
+            hint = ""
+            if agency.suggestions:
+                hint = "; did you mean " + " or ".join(f"'{s}'" for s in agency.suggestions)
+                hint += "? (add the spelling as an alias in the register)"
             click.echo(
-                f"  warning: line {agency.line}: agency '{agency.name}' is not in the register; "
-                f"imported as {agency.iri}",
+                f"  warning: {where}: agency '{agency.name}' is not in the register; "
+                f"imported as {agency.iri}{hint}",
                 err=True,
             )
+        for notice in report.warnings:
+            click.echo(f"  warning: {notice.where}: {notice.message}", err=True)
 
 
 @cli.command("import-crime")
