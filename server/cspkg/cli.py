@@ -153,6 +153,61 @@ def import_crime_command(ctx: click.Context, files: tuple[Path, ...], out_dir: P
         _written(report.written, report.unchanged)
 
 
+@cli.command("tracker")
+@click.argument("plan")
+@click.option("--period", required=True, help="The quarter, e.g. 2024-Q3 or 'Q3 2024/25'.")
+@click.option(
+    "--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+    help="The workbook to write (.xlsx).",
+)  # fmt: skip
+@click.pass_context
+def tracker_command(ctx: click.Context, plan: str, period: str, out_file: Path) -> None:
+    """Write a plan's quarterly progress return (an Excel workbook) for partners to fill in.
+
+    PLAN is the plan's name as partnership/year (cannock-chase-csp/2024-25), its title or
+    its IRI.
+    """
+    from .rdf.periods import PeriodError
+    from .services.tracker import build_tracker
+
+    try:
+        tracker = build_tracker(settings_of(ctx), plan, period)
+    except (CspkgError, PeriodError) as exc:
+        _nothing_written(ctx, CspkgError(str(exc)))
+    out_file.write_bytes(tracker.content)
+    click.echo(
+        f"{out_file}: {tracker.actions} actions of {tracker.plan} for {tracker.quarter.label}"
+    )
+
+
+@cli.command("import-progress")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--plan", "plan", help="The plan (partnership/year, title or IRI).")
+@OUT_OPTION
+@click.pass_context
+def import_progress_command(
+    ctx: click.Context, file: Path, plan: str | None, out_dir: Path | None
+) -> None:
+    """Import a filled progress return (tracker .xlsx or .csv) as progress updates.
+
+    A CSV has the columns action, period, status, progress, commentary and optionally
+    reported_by, reported_on; action is the action's number in the plan (or its IRI).
+    """
+    from .services.progress_import import import_progress
+
+    try:
+        report = import_progress(file, settings_of(ctx), plan, out_dir)
+    except CspkgError as exc:
+        _nothing_written(ctx, exc)
+    click.echo(
+        f"{report.source}: {len(report.updates)} new update(s) for {report.plan}"
+        + (f", {report.unchanged} unchanged" if report.unchanged else "")
+    )
+    for warning in report.warnings:
+        click.echo(f"  warning: {warning}")
+    _written(report.written, [])
+
+
 @cli.command()
 @click.argument("endpoint")
 @click.option(
