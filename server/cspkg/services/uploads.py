@@ -17,12 +17,12 @@ from rdflib import Graph
 from ..config import Settings
 from ..errors import RdfInputError, RequestTooLarge
 from ..rdf.agency_register import REGISTER_FILE, load_register
-from ..rdf.plan_document import read_plan_document
+from ..rdf.plan_document import SUPPORTED_SUFFIXES, read_plan_document
 from ..rdf.plan_graph import build_plan_graphs
 from ..rdf.plan_parser import parse_plan
 from ..rdf.safe_rdf import SUFFIXES, UPLOAD_BASE, parse_rdf, to_graph
 
-PLAN_SUFFIXES = (".txt", ".docx")
+PLAN_SUFFIXES = SUPPORTED_SUFFIXES
 
 
 def safe_name(filename: str | None) -> str:
@@ -62,8 +62,8 @@ def plan_graph(path: Path, settings: Settings) -> Graph:
     """A plan document imported in memory: its graphs and the agency register's, nothing
     written (``cspkg validate PLAN.docx`` and the upload both use it)."""
     document = read_plan_document(path)
-    record = parse_plan(document)
     register = load_register(settings.data_dir / REGISTER_FILE)
+    record = parse_plan(document, knows_agency=lambda name: register.resolve(name) is not None)
     built = build_plan_graphs(record, document, register, settings.base)
     graph = Graph()
     for part in built.graphs.values():
