@@ -138,3 +138,8 @@ class QueryNotFound(CspkgError):
 
 class GraphNotFound(CspkgError):
     """The Graph Store Protocol request names a graph that holds no triples."""
+
+
+class DeliveryNotFound(CspkgError):
+    """No delivery plan or reporting quarter answers to what was given (404); the
+    message says what is accepted."""

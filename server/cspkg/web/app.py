@@ -16,6 +16,7 @@ from ..store.factory import open_store
 from . import (
     charts,
     data,
+    delivery,
     graph_store,
     hardening,
     health,
@@ -52,7 +53,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Flask:
     )
     blueprints = (
         sparql.bp, pages.bp, health.bp, home.bp, things.bp, charts.bp, validation.bp,
-        queries.bp, openapi.bp, data.bp, graph_store.bp,
+        queries.bp, openapi.bp, data.bp, graph_store.bp, delivery.bp,
     )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

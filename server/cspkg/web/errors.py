@@ -12,6 +12,7 @@ from flask import Flask, Response, jsonify, request
 from ..errors import (
     AuthenticationRequired,
     CspkgError,
+    DeliveryNotFound,
     GraphNotFound,
     MethodNotAllowed,
     NotAcceptable,
@@ -38,6 +39,7 @@ STATUS: dict[type[CspkgError], int] = {
     ParameterError: 400,
     QueryNotFound: 404,
     GraphNotFound: 404,
+    DeliveryNotFound: 404,
     MethodNotAllowed: 405,
     UnsupportedMediaType: 415,
     ProtocolError: 400,
