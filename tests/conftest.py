@@ -400,3 +400,26 @@ def real_live() -> Iterator[Live]:
     yield Live(url, "embedded", store, settings)
     server.shutdown()
     store.close()
+
+
+# --- Delivery (progress updates, the delivery page, the board report) ------------------
+
+FICTIONAL_PROGRESS = FIXTURES / "delivery" / "fictional-progress-2024-25.ttl"
+"""A made-up Q3 2024/25 (and part of Q2) of updates for the seed plan: see its header."""
+PROGRESS_GRAPH = "https://cspkg.example.org/graph/progress/cannock-chase-csp/2024-25"
+
+
+def delivery_data(store: Store) -> None:
+    """The real ontology and data folders, and the fictional updates in a progress graph."""
+    settings = load_settings(environ={})
+    store.load_sources(find_sources(settings.base, source_dirs(settings)))
+    store.load_graph(PROGRESS_GRAPH, FICTIONAL_PROGRESS.read_bytes(), "text/turtle")
+
+
+@pytest.fixture(scope="session")
+def delivery_store() -> Iterator[EmbeddedStore]:
+    """The seed plan with a fictional quarter of updates, read-only."""
+    store = EmbeddedStore()
+    delivery_data(store)
+    yield store
+    store.close()

@@ -143,3 +143,7 @@ class GraphNotFound(CspkgError):
 class DeliveryNotFound(CspkgError):
     """No delivery plan or reporting quarter answers to what was given (404); the
     message says what is accepted."""
+
+
+class ReportUnavailable(CspkgError):
+    """A report format cannot be made on this machine (a system library is missing)."""

@@ -26,7 +26,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from ..errors import CspkgError
+from ..errors import CspkgError, ReportUnavailable
 from ..services.delivery_model import ActionLine, CountRow, Delivery, Status
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -85,7 +85,13 @@ def render_html(delivery: Delivery, prepared: date) -> str:
 
 
 def render_pdf(delivery: Delivery, prepared: date) -> bytes:
-    from weasyprint import HTML  # heavy import (Pango): only when a PDF is asked for
+    try:
+        from weasyprint import HTML  # heavy import (Pango): only when a PDF is asked for
+    except OSError:  # the Pango library is missing
+        raise ReportUnavailable(
+            "PDF reports need the Pango library (Debian: libpango-1.0-0 libpangoft2-1.0-0); "
+            "HTML and Word work without it"
+        ) from None
 
     def refuse(url: str, *args: object, **kwargs: object) -> dict[str, object]:
         raise ValueError("the board report fetches nothing")

@@ -24,6 +24,7 @@ from ..errors import (
     QueryTimeout,
     RateLimited,
     RdfInputError,
+    ReportUnavailable,
     RequestTooLarge,
     StoreUnavailable,
     UnsupportedMediaType,
@@ -51,6 +52,7 @@ STATUS: dict[type[CspkgError], int] = {
     RdfInputError: 400,
     QueryTimeout: 503,
     StoreUnavailable: 503,
+    ReportUnavailable: 503,
     CspkgError: 400,
 }
 """Exception type -> status; the most specific class in the exception's MRO wins."""
