@@ -140,7 +140,11 @@ class GraphNotFound(CspkgError):
     """The Graph Store Protocol request names a graph that holds no triples."""
 
 
-class DeliveryNotFound(CspkgError):
+class PageNotFound(CspkgError):
+    """No page at this URL (an unknown path, or a thing the graph knows nothing about)."""
+
+
+class DeliveryNotFound(PageNotFound):
     """No delivery plan or reporting quarter answers to what was given (404); the
     message says what is accepted."""
 

@@ -110,3 +110,5 @@ def test_unknown_plan_quarter_or_format_is_404(client: FlaskClient, url: str) ->
     response = client.get(url)
     assert response.status_code == 404
     assert response.mimetype == "text/plain"  # what was typed comes back as text only
+    page = client.get(url, headers=HTML)
+    assert page.status_code == 404 and "<script>" not in page.get_data(as_text=True)

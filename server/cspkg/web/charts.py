@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template
 
+from ..errors import PageNotFound
 from ..services.charts import (
     CHARTS,
     Bars,
@@ -35,7 +36,7 @@ def _build(name: str) -> Heatmap | Bars | Network | None:
 
 def _missing(name: str) -> Response:
     known = ", ".join(CHARTS)
-    return Response(f"no chart named '{name}'; charts: {known}\n", 404, mimetype="text/plain")
+    raise PageNotFound(f"There is no chart named '{name}'. The charts are: {known}.")
 
 
 @bp.get("/charts")

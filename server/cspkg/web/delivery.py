@@ -12,6 +12,7 @@ from datetime import date
 
 from flask import Blueprint, Response, request, url_for
 
+from ..errors import DeliveryNotFound
 from ..reports.board import FORMATS, file_name, render
 from ..services import delivery
 from ..services.delivery_model import Delivery, Named, Period
@@ -98,8 +99,7 @@ def plan_json(partnership: str, year: str) -> Response:
 def board_report(partnership: str, year: str, form: str) -> Response:
     """The board report as a download: HTML, Word or PDF."""
     if form not in FORMATS:
-        return Response("the board report comes as .html, .docx or .pdf\n", 404,
-                        mimetype="text/plain")  # fmt: skip
+        raise DeliveryNotFound("The board report comes as .html, .docx or .pdf.")
     model, _ = _model(partnership, year)
     response = Response(render(model, form), content_type=FORMATS[form][0])
     response.headers["Content-Disposition"] = f'attachment; filename="{file_name(model, form)}"'

@@ -15,11 +15,12 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, redirect, render_template, request
 
-from ..errors import NotAcceptable
+from ..errors import NotAcceptable, PageNotFound
 from ..namespaces import PREFIXES
 from ..services.describe import describe, thing_view
 from ..store.serialize import write_graph
 from .context import services
+from .errors import handle
 from .negotiation import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, parse_accept, quality
 from .pagekit import Alternate, link_header
 
@@ -109,7 +110,6 @@ def _answer(iri: str, doc_path: str, media_type: str | None) -> Response:
 
 
 def _not_found(iri: str, media_type: str) -> Response:
-    if media_type == HTML:
-        html = render_template("not_found.html", iri=iri, alternates=[])
-        return Response(html, status=404, mimetype="text/html")
-    return Response(f"nothing is known about <{iri}>\n", status=404, mimetype="text/plain")
+    """Through the one error table; a page for HTML, text for the RDF formats."""
+    error = PageNotFound(f"Nothing is known about <{iri}>.")
+    return handle(error, as_json=None if media_type == HTML else False)
