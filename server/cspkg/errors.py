@@ -132,9 +132,15 @@ class CatalogError(CspkgError):
         super().__init__(f"{where}: {problem}")
 
 
-class QueryNotFound(CspkgError):
+class NotFound(CspkgError):
+    """Nothing answers at this address (a download, chart, asset or thing not known).
+
+    Raised, never built as a response by hand, so every 404 gets the same shapes."""
+
+
+class QueryNotFound(NotFound):
     """No canned query has the requested name."""
 
 
-class GraphNotFound(CspkgError):
+class GraphNotFound(NotFound):
     """The Graph Store Protocol request names a graph that holds no triples."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template
 
+from ..errors import NotFound
 from ..services.charts import (
     CHARTS,
     Bars,
@@ -34,8 +35,7 @@ def _build(name: str) -> Heatmap | Bars | Network | None:
 
 
 def _missing(name: str) -> Response:
-    known = ", ".join(CHARTS)
-    return Response(f"no chart named '{name}'; charts: {known}\n", 404, mimetype="text/plain")
+    raise NotFound(f"no chart named '{name}'; charts: {', '.join(CHARTS)}")
 
 
 @bp.get("/charts")

@@ -1,13 +1,14 @@
 """The one place exceptions become HTTP answers, chosen by exception type.
 
 Bodies carry the exception's own message (written to be safe for users: no paths, no
-tracebacks) as plain text, or as JSON when the client prefers it.  Anything not a
+tracebacks) as plain text, as JSON when the client prefers it, or as a page
+(``error.html``) for browsers.  Views raise (``NotFound``...) rather than build errors.  Anything not a
 ``CspkgError`` is left to Flask, which answers 500 without details.
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, g, jsonify, render_template, request
 
 from ..errors import (
     AuthenticationRequired,
@@ -15,6 +16,7 @@ from ..errors import (
     GraphNotFound,
     MethodNotAllowed,
     NotAcceptable,
+    NotFound,
     ParameterError,
     ProtocolError,
     QueryNotFound,
@@ -38,6 +40,7 @@ STATUS: dict[type[CspkgError], int] = {
     ParameterError: 400,
     QueryNotFound: 404,
     GraphNotFound: 404,
+    NotFound: 404,
     MethodNotAllowed: 405,
     UnsupportedMediaType: 415,
     ProtocolError: 400,
@@ -61,10 +64,14 @@ def status_for(exc: CspkgError) -> int:
     return 400
 
 
-def _wants_json() -> bool:
-    """JSON only for clients that prefer ``application/json`` to ``text/plain``."""
+def _shape() -> str:
+    """``json`` for clients that prefer it to ``text/plain``, ``html`` for browsers."""
+    g.vary_accept = True
     ranges = parse_accept(request.headers.get("Accept"))
-    return quality(ranges, "application/json") > quality(ranges, "text/plain")
+    plain = quality(ranges, "text/plain")
+    if quality(ranges, "application/json") > plain:
+        return "json"
+    return "html" if quality(ranges, "text/html") > plain else "text"
 
 
 def handle(exc: CspkgError, as_json: bool | None = None) -> Response:
@@ -75,13 +82,18 @@ def handle(exc: CspkgError, as_json: bool | None = None) -> Response:
     """
     status = status_for(exc)
     message = str(exc)
-    if _wants_json() if as_json is None else as_json:
+    shape = _shape() if as_json is None else ("json" if as_json else "text")
+    if shape == "json":
         body: dict[str, object] = {"error": type(exc).__name__, "message": message}
         if isinstance(exc, QuerySyntaxError) and exc.line is not None:
             body["line"], body["column"] = exc.line, exc.column
         if isinstance(exc, ParameterError):
             body["parameter"], body["expected"] = exc.name, exc.expected
         response = jsonify(body)
+    elif shape == "html":
+        response = Response(
+            render_template("error.html", status=status, message=message), mimetype="text/html"
+        )
     else:
         response = Response(message + "\n", mimetype="text/plain")
     response.status_code = status

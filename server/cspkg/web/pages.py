@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import Blueprint, Response, render_template, request, send_from_directory
 
 from ..config import PROJECT_ROOT
+from ..errors import NotFound
 from ..namespaces import PREFIXES
 from .context import services
 
@@ -47,6 +48,6 @@ def query_page() -> Response:
 def editor_asset(name: str) -> Response:
     """Only the two bundle files (and their source maps) are served."""
     if name not in EDITOR_FILES and name.removesuffix(".map") not in EDITOR_FILES:
-        return Response("not found\n", status=404, mimetype="text/plain")
+        raise NotFound(f"no editor file named {name}")
     response = send_from_directory(EDITOR_DIR, name, max_age=3600)
     return response
