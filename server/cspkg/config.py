@@ -33,6 +33,11 @@ class Settings:
     backend: str | None = None
     """URL of a remote SPARQL 1.1 server; ``None`` uses the embedded store."""
     admin_token: str | None = field(default=None, repr=False)
+    agency_tokens: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    """(agency, token) pairs: a token that may report progress for one agency only
+    (``services/access.py``).  The agency is its register slug or its IRI.  TOML: a table
+    ``[agency_tokens]`` of ``slug = "token"`` (or a list of tokens); environment:
+    ``CSPKG_AGENCY_TOKENS="slug=token,slug2=token2"``."""
     query_timeout: float = 30.0
     query_workers: int = 2
     """Worker processes running embedded-store queries (killed and replaced on timeout)."""
@@ -52,10 +57,42 @@ class Settings:
     port: int = 5000
 
 
+def _agency_tokens(raw: Any) -> tuple[tuple[str, str], ...]:
+    """``{agency: token | [tokens]}`` (TOML) or ``"agency=token,..."`` (environment).
+
+    Messages name the agency, never a token."""
+    pairs: list[tuple[str, str]] = []
+    if isinstance(raw, str):
+        for item in (part.strip() for part in raw.split(",")):
+            agency, sep, token = item.partition("=")
+            if item and not sep:
+                raise CspkgError("agency_tokens: each entry is 'agency=token'")
+            if item:
+                pairs.append((agency.strip(), token.strip()))
+    elif isinstance(raw, dict):
+        for agency, tokens in raw.items():
+            for token in [tokens] if isinstance(tokens, str) else list(tokens):
+                if not isinstance(token, str):
+                    raise CspkgError(f"agency_tokens: the token for '{agency}' is not text")
+                pairs.append((str(agency).strip(), token.strip()))
+    else:
+        pairs = [(str(a), str(t)) for a, t in raw]
+    seen: set[str] = set()
+    for agency, token in pairs:
+        if not agency or not token:
+            raise CspkgError(f"agency_tokens: '{agency or '?'}' needs an agency and a token")
+        if token in seen:
+            raise CspkgError(f"agency_tokens: a token is given twice (once for '{agency}')")
+        seen.add(token)
+    return tuple(pairs)
+
+
 def _coerce(name: str, raw: Any, kind: Any) -> Any:
     text = str(kind)
     if raw is None:
         return None
+    if name == "agency_tokens":
+        return _agency_tokens(raw)
     if "Path" in text:
         return Path(raw)
     if "tuple" in text:
@@ -100,6 +137,8 @@ def load_settings(
     except ValueError as exc:
         raise CspkgError(f"bad setting value: {exc}") from None
     settings = replace(Settings(), **coerced)
+    if settings.admin_token and any(t == settings.admin_token for _, t in settings.agency_tokens):
+        raise CspkgError("agency_tokens: an agency token must differ from the admin token")
     if not settings.base.endswith("/"):
         settings = replace(settings, base=settings.base + "/")
     return settings

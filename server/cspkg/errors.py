@@ -133,9 +133,8 @@ class CatalogError(CspkgError):
 
 
 class NotFound(CspkgError):
-    """Nothing answers at this address (a download, chart, asset or thing not known).
-
-    Raised, never built as a response by hand, so every 404 gets the same shapes."""
+    """Nothing answers at this address: raised, never built as a response by hand, so
+    every 404 (query, graph, page) goes through the one status table."""
 
 
 class QueryNotFound(NotFound):
@@ -144,3 +143,7 @@ class QueryNotFound(NotFound):
 
 class GraphNotFound(NotFound):
     """The Graph Store Protocol request names a graph that holds no triples."""
+
+
+class PageNotFound(NotFound):
+    """No page at this URL (an unknown path, or a thing the graph knows nothing about)."""

@@ -405,4 +405,4 @@ def test_not_found_is_one_error_everywhere(
     assert response.status_code == 404
     assert response.headers["Content-Type"].split(";")[0] == shape
     if shape == "application/json":
-        assert response.json()["error"] == "NotFound"
+        assert response.json()["error"] == "PageNotFound"

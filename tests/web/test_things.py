@@ -39,7 +39,10 @@ def test_doc_page_for_an_action(pages_live: Live) -> None:
     page = requests.get(pages_live.url + "/doc/" + ACTION, headers=HTML, timeout=10)
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
     text = page.text
-    assert "<h1>CSP to chair and manage the multi-agency Community Safety Hub</h1>" in text
+    assert (
+        '<h1 class="govuk-heading-l">CSP to chair and manage the multi-agency Community Safety Hub</h1>'
+        in text
+    )
     assert 'href="/doc/organisation/staffordshire-police"' in text  # a linked value, labelled
     assert ">Staffordshire Police</a>" in text
     assert f'href="/doc/{FRAUD}"' in text and ">Fraud</a>" in text
@@ -106,7 +109,7 @@ def test_def_answers_directly_with_content_location(pages_live: Live) -> None:
     graph = Graph().parse(data=response.text, format="turtle")
     assert (URIRef(BASE + FRAUD), None, None) in graph
     page = requests.get(pages_live.url + "/doc/" + FRAUD, headers=HTML, timeout=10)
-    assert "<h1>Fraud</h1>" in page.text
+    assert '<h1 class="govuk-heading-l">Fraud</h1>' in page.text
 
 
 def test_concept_scheme_page(pages_live: Live) -> None:

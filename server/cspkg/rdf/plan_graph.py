@@ -167,21 +167,16 @@ class PlanGraphBuilder:
             g.add((node, CSPKG.targetText, Literal(target.text)))
             if target.ongoing:
                 g.add((node, CSPKG.ongoing, Literal(True)))
-            if target.month is not None:
-                year, month = target.month
-                g.add(
-                    (
-                        node,
-                        CSPKG.targetDate,
-                        Literal(f"{year:04d}-{month:02d}", datatype=XSD.gYearMonth),
-                    )
-                )
-            elif target.end is not None:
-                g.add((node, CSPKG.targetDate, Literal(target.end, datatype=XSD.date)))
-            if target.start is not None:
+            if target.end is not None:
+                end = target.end
+                if target.precision == "month":
+                    month = Literal(f"{end.year:04d}-{end.month:02d}", datatype=XSD.gYearMonth)
+                    g.add((node, CSPKG.targetDate, month))
+                else:
+                    g.add((node, CSPKG.targetDate, Literal(end, datatype=XSD.date)))
+                g.add((node, CSPKG.targetDue, Literal(end, datatype=XSD.date)))
+            if target.spans and target.start is not None:
                 g.add((node, CSPKG.periodStart, Literal(target.start, datatype=XSD.date)))
-            if target.due is not None:
-                g.add((node, CSPKG.targetDue, Literal(target.due, datatype=XSD.date)))
         g.add((node, PROV.wasDerivedFrom, self.doc))
         g.add((node, CSPKG.sourceFirstLine, Literal(action.first_line)))
         g.add((node, CSPKG.sourceLastLine, Literal(action.last_line)))

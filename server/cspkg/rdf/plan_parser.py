@@ -10,19 +10,15 @@ Anything the parser cannot place is an error naming the line, never a guess.
 
 from __future__ import annotations
 
-import calendar
 import itertools
 import re
 from dataclasses import dataclass
-from datetime import date
 
 from ..errors import PlanDocumentError
+from .dates import Context, DateError, TargetDate, parse_target_date, plan_year
 from .plan_document import Line, PlanDocument
 
 BULLETS = "·•●▪◦‣-*–"
-MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
-MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 SECTION_HEADINGS = {
     "action": "action",
@@ -63,27 +59,6 @@ class Named:
 
 
 @dataclass(frozen=True)
-class Target:
-    """An action's target date or period as written, and what it means."""
-
-    text: str
-    line: int
-    ongoing: bool = False
-    start: date | None = None
-    end: date | None = None
-    month: tuple[int, int] | None = None
-    """(year, month) when the target names a month rather than a day."""
-
-    @property
-    def due(self) -> date | None:
-        """The last day the target allows: a month's target is due at the month's end."""
-        if self.month is not None:
-            year, month = self.month
-            return date(year, month, calendar.monthrange(year, month)[1])
-        return self.end
-
-
-@dataclass(frozen=True)
 class ActionRecord:
     """One action of the plan, with its position in the source."""
 
@@ -94,7 +69,8 @@ class ActionRecord:
     responsible: tuple[Named, ...]
     supporting: tuple[Named, ...]
     priorities: tuple[Named, ...]
-    target: Target | None
+    target: TargetDate | None
+    target_line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -155,58 +131,12 @@ def priority_key(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
-def parse_target(text: str, line: int, source: str) -> Target:
-    """Read 'Ongoing', 'April 2025', '31 March 2025' or 'Project runs from X - Y'."""
-    clean = " ".join(text.split()).rstrip(". ")
-    lowered = clean.lower()
-    if lowered == "ongoing":
-        return Target(text=clean, line=line, ongoing=True)
-    period = re.match(r"^(?:project runs )?from (.+?)\s+(?:-|–|—|to|until)\s+(.+)$", lowered)
-    if period:
-        start = _read_day(period.group(1))
-        end = _read_day(period.group(2))
-        if start and end:
-            if end < start:
-                raise PlanDocumentError(
-                    source, line, f"target period '{clean}' ends before it starts"
-                )
-            return Target(text=clean, line=line, start=start, end=end)
-    day = _read_day(lowered)
-    if day:
-        return Target(text=clean, line=line, end=day)
-    month = _read_month(lowered)
-    if month:
-        return Target(text=clean, line=line, month=month)
-    raise PlanDocumentError(
-        source,
-        line,
-        f"cannot read the target date '{clean}': expected 'Ongoing', a month ('April 2025'), "
-        "a date ('31 March 2025') or a period ('1 April 2022 - 31 March 2025')",
-    )
-
-
-def _read_day(text: str) -> date | None:
-    text = text.strip().rstrip(".")
-    iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
-    match = re.fullmatch(rf"(\d{{1,2}})(?:st|nd|rd|th)? ({MONTH_NAMES}),? (\d{{4}})", text)
+def parse_target(text: str, line: int, source: str, context: Context = None) -> TargetDate:
+    """Read a target through the date grammar; an unreadable one names the line."""
     try:
-        if iso:
-            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
-        if match:
-            return date(int(match.group(3)), MONTHS[match.group(2)], int(match.group(1)))
-    except ValueError:
-        return None
-    return None
-
-
-def _read_month(text: str) -> tuple[int, int] | None:
-    match = re.fullmatch(rf"({MONTH_NAMES}) (\d{{4}})", text.strip())
-    if match:
-        return int(match.group(2)), MONTHS[match.group(1)]
-    iso = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
-    if iso and 1 <= int(iso.group(2)) <= 12:
-        return int(iso.group(1)), int(iso.group(2))
-    return None
+        return parse_target_date(text, context)
+    except DateError as exc:
+        raise PlanDocumentError(source, line, str(exc)) from None
 
 
 def parse_plan(document: PlanDocument) -> PlanRecord:
@@ -224,7 +154,9 @@ def parse_plan(document: PlanDocument) -> PlanRecord:
     actions = []
     bounds = [*starts, len(lines)]
     for ordinal, (begin, end) in enumerate(itertools.pairwise(bounds), start=1):
-        actions.append(_read_action(document.name, ordinal, lines[begin:end], known))
+        actions.append(
+            _read_action(document.name, ordinal, lines[begin:end], known, plan_year(year))
+        )
     intro = tuple(line.text for line in preamble if line.text and line.text != "Introduction")
     return PlanRecord(
         source=document.name,
@@ -318,7 +250,11 @@ def _read_commissioner(source: str, preamble: tuple[Line, ...]) -> CommissionerP
 
 
 def _read_action(
-    source: str, ordinal: int, block: tuple[Line, ...], known: dict[str, PriorityRecord]
+    source: str,
+    ordinal: int,
+    block: tuple[Line, ...],
+    known: dict[str, PriorityRecord],
+    context: Context,
 ) -> ActionRecord:
     heading = block[0]
     sections: dict[str, list[Line]] = {"action": []}
@@ -359,10 +295,11 @@ def _read_action(
     if not priorities:
         raise PlanDocumentError(source, heading.number, f"{where} meets no strategic priority")
     target_lines = sections.get("target", [])
-    target = None
+    target = target_line = None
     if target_lines:
         text = " ".join(line.text for line in target_lines)
-        target = parse_target(text, target_lines[0].number, source)
+        target_line = target_lines[0].number
+        target = parse_target(text, target_line, source, context)
     return ActionRecord(
         ordinal=ordinal,
         first_line=heading.number,
@@ -372,6 +309,7 @@ def _read_action(
         supporting=_agencies(sections.get("supporting", [])),
         priorities=priorities,
         target=target,
+        target_line=target_line,
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template
 
-from ..errors import NotFound
+from ..errors import PageNotFound
 from ..services.charts import (
     CHARTS,
     Bars,
@@ -35,7 +35,8 @@ def _build(name: str) -> Heatmap | Bars | Network | None:
 
 
 def _missing(name: str) -> Response:
-    raise NotFound(f"no chart named '{name}'; charts: {', '.join(CHARTS)}")
+    known = ", ".join(CHARTS)
+    raise PageNotFound(f"There is no chart named '{name}'. The charts are: {known}.")
 
 
 @bp.get("/charts")

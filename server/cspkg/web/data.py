@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from ..errors import NotFound
+from ..errors import PageNotFound
 from ..namespaces import PREFIXES
 from ..services.dataset import describe_dataset, download, stream
 from ..store.serialize import write_graph
@@ -23,7 +23,7 @@ def dataset(extension: str) -> Response:
     """The whole store in one file; unknown extensions are 404, not a guess."""
     offered = download(extension)
     if offered is None:
-        raise NotFound(f"no download named dataset.{extension}")
+        raise PageNotFound(f"There is no download named dataset.{extension}.")
     textual = offered.media_type.startswith("text/") or offered.extension == "jsonld"
     content_type = offered.media_type + ("; charset=utf-8" if textual else "")
     response = Response(stream(services().store, extension), content_type=content_type)

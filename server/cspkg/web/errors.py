@@ -1,25 +1,26 @@
 """The one place exceptions become HTTP answers, chosen by exception type.
 
 Bodies carry the exception's own message (written to be safe for users: no paths, no
-tracebacks) as plain text, as JSON when the client prefers it, or as a page
-(``error.html``) for browsers.  Views raise (``NotFound``...) rather than build errors.  Anything not a
-``CspkgError`` is left to Flask, which answers 500 without details.
+tracebacks) as plain text, as JSON when the client prefers it, or as a page of the site
+(``error.html``) when the client prefers HTML (a browser).  Werkzeug's own 404 (no such
+URL) goes through the same table as ``PageNotFound``; unexpected failures become the 500
+page in ``hardening``, which calls ``error_page``.
 """
 
 from __future__ import annotations
 
 from flask import Flask, Response, g, jsonify, render_template, request
+from werkzeug.exceptions import NotFound as NoSuchUrl
 
 from ..errors import (
     AuthenticationRequired,
     CspkgError,
-    GraphNotFound,
     MethodNotAllowed,
     NotAcceptable,
     NotFound,
+    PageNotFound,
     ParameterError,
     ProtocolError,
-    QueryNotFound,
     QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
@@ -38,8 +39,6 @@ STATUS: dict[type[CspkgError], int] = {
     QueryRefused: 403,
     QuerySyntaxError: 400,
     ParameterError: 400,
-    QueryNotFound: 404,
-    GraphNotFound: 404,
     NotFound: 404,
     MethodNotAllowed: 405,
     UnsupportedMediaType: 415,
@@ -64,14 +63,44 @@ def status_for(exc: CspkgError) -> int:
     return 400
 
 
-def _shape() -> str:
-    """``json`` for clients that prefer it to ``text/plain``, ``html`` for browsers."""
+TITLES = {
+    400: "There is a problem with the request",
+    401: "You need to sign in",
+    403: "This is not allowed",
+    404: "Page not found",
+    405: "This cannot be done here",
+    406: "That format is not available",
+    413: "The request is too large",
+    414: "The address is too long",
+    415: "That format is not accepted",
+    422: "The data did not pass its checks",
+    429: "Too many requests",
+    500: "Sorry, there is a problem with the service",
+    503: "Sorry, the service is busy",
+}
+"""What each status's page is called (its ``<h1>`` and ``<title>``)."""
+
+
+def wants_page() -> bool:
+    """A page only for clients that rank HTML above plain text (browsers do; curl,
+    ``requests`` and ``*/*`` do not)."""
     g.vary_accept = True
     ranges = parse_accept(request.headers.get("Accept"))
-    plain = quality(ranges, "text/plain")
-    if quality(ranges, "application/json") > plain:
-        return "json"
-    return "html" if quality(ranges, "text/html") > plain else "text"
+    return quality(ranges, "text/html") > quality(ranges, "text/plain")
+
+
+def error_page(status: int, message: str) -> Response:
+    """The site's styled error page for ``status``, carrying ``message``."""
+    title = TITLES.get(status, TITLES[400])
+    html = render_template("error.html", status=status, title=title, message=message)
+    return Response(html, status=status, mimetype="text/html")
+
+
+def _wants_json() -> bool:
+    """JSON only for clients that prefer ``application/json`` to ``text/plain``."""
+    g.vary_accept = True
+    ranges = parse_accept(request.headers.get("Accept"))
+    return quality(ranges, "application/json") > quality(ranges, "text/plain")
 
 
 def handle(exc: CspkgError, as_json: bool | None = None) -> Response:
@@ -82,18 +111,15 @@ def handle(exc: CspkgError, as_json: bool | None = None) -> Response:
     """
     status = status_for(exc)
     message = str(exc)
-    shape = _shape() if as_json is None else ("json" if as_json else "text")
-    if shape == "json":
+    if _wants_json() if as_json is None else as_json:
         body: dict[str, object] = {"error": type(exc).__name__, "message": message}
         if isinstance(exc, QuerySyntaxError) and exc.line is not None:
             body["line"], body["column"] = exc.line, exc.column
         if isinstance(exc, ParameterError):
             body["parameter"], body["expected"] = exc.name, exc.expected
         response = jsonify(body)
-    elif shape == "html":
-        response = Response(
-            render_template("error.html", status=status, message=message), mimetype="text/html"
-        )
+    elif as_json is None and wants_page():
+        response = error_page(status, message)
     else:
         response = Response(message + "\n", mimetype="text/plain")
     response.status_code = status
@@ -108,5 +134,10 @@ def handle(exc: CspkgError, as_json: bool | None = None) -> Response:
     return response
 
 
+def _no_such_url(_exc: NoSuchUrl) -> Response:
+    return handle(PageNotFound("There is no page at this address."))
+
+
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(CspkgError, handle)
+    app.register_error_handler(NoSuchUrl, _no_such_url)

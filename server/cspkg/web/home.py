@@ -31,6 +31,7 @@ def _links() -> list[dict[str, str]]:
         {"href": "/sparql", "title": "SPARQL editor", "about": "write your own query"},
         {"href": "/charts", "title": "Charts", "about": "coverage, alignment, partners"},
         {"href": "/validation", "title": "Validation", "about": "SHACL report; check a file"},
+        {"href": "/data", "title": "Data downloads", "about": "the whole graph as files"},
     ]
 
 
@@ -45,9 +46,14 @@ def index() -> Response:
         plans=plans,
         doc_href=lambda iri: local_href(iri, base) if iri else None,
         links=_links(),
-        downloads=DOWNLOADS,
-        charts=[(name, CHARTS[name][0]) for name in HOME_CHARTS],
+        charts=[{"name": name, "title": CHARTS[name][0]} for name in HOME_CHARTS],
     )
+
+
+@bp.get("/data")
+def downloads() -> Response:
+    """The whole-dataset downloads, described for people."""
+    return page("downloads.html", [], downloads=DOWNLOADS)
 
 
 @bp.get("/index.json")

@@ -15,11 +15,12 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, redirect, render_template
 
-from ..errors import NotFound
+from ..errors import PageNotFound
 from ..namespaces import PREFIXES
 from ..services.describe import describe, thing_view
 from ..store.serialize import write_graph
 from .context import services
+from .errors import handle
 from .negotiation import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE
 from .pagekit import Alternate, link_header
 from .respond import choose
@@ -63,7 +64,7 @@ def _answer(iri: str, doc_path: str, media_type: str | None) -> Response:
     media_type = choose("thing", fixed=media_type)
     description = describe(found.store, iri, found.settings)
     if not description.found:
-        raise NotFound(f"nothing is known about <{iri}>")
+        return _not_found(iri, media_type)
     alternates = [
         Alternate(doc + ext, kind, name)
         for ext, kind, name in (
@@ -83,3 +84,9 @@ def _answer(iri: str, doc_path: str, media_type: str | None) -> Response:
     extension = next(ext for ext, kind in EXTENSIONS.items() if kind == media_type)
     response.headers["Content-Location"] = doc + extension
     return response
+
+
+def _not_found(iri: str, media_type: str) -> Response:
+    """Through the one error table; a page for HTML, text for the RDF formats."""
+    error = PageNotFound(f"Nothing is known about <{iri}>.")
+    return handle(error, as_json=None if media_type == HTML else False)
