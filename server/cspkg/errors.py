@@ -14,15 +14,23 @@ class CspkgError(Exception):
 class PlanDocumentError(CspkgError):
     """A plan document could not be read as a delivery plan.
 
-    Carries the source name and 1-based line so the message can point at the fault.
+    Carries the source name and 1-based line so the message can point at the fault;
+    ``where`` replaces the line in the message when a table position says more
+    ("table 1, row 4, column 'Timescale'").
     """
 
-    def __init__(self, source: str, line: int | None, problem: str) -> None:
+    def __init__(
+        self, source: str, line: int | None, problem: str, where: str | None = None
+    ) -> None:
         self.source = source
         self.line = line
         self.problem = problem
-        where = f"{source}:{line}" if line is not None else source
-        super().__init__(f"{where}: {problem}")
+        self.where = where
+        if where:
+            place = f"{source}: {where}"
+        else:
+            place = f"{source}:{line}" if line is not None else source
+        super().__init__(f"{place}: {problem}")
 
 
 class RegisterError(CspkgError):
