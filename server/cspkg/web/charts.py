@@ -20,8 +20,8 @@ from ..services.charts import (
     network_layout,
     shorten,
 )
-from ..services.describe import local_href
 from .context import services
+from .links import link_for
 from .pagekit import Alternate, catalog, data, page
 
 bp = Blueprint("charts", __name__)
@@ -71,7 +71,7 @@ def chart_svg(name: str) -> Response:
     if chart is None:
         return _missing(name)
     base = services().settings.base
-    context = {"shorten": shorten, "href": lambda iri: local_href(iri, base)}
+    context = {"shorten": shorten, "href": lambda iri: link_for(iri, base)}
     if isinstance(chart, Heatmap):
         svg = render_template("charts/heatmap.svg", layout=heatmap_layout(chart), **context)
     elif isinstance(chart, Bars):

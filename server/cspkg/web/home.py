@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from ..services.charts import CHARTS
-from ..services.describe import local_href
 from ..services.overview import plan_overviews
 from .context import services
+from .links import link_for
 from .pagekit import Alternate, catalog, data, page
 
 bp = Blueprint("home", __name__)
@@ -44,7 +44,7 @@ def index() -> Response:
         "home.html",
         _TWINS,
         plans=plans,
-        doc_href=lambda iri: local_href(iri, base) if iri else None,
+        doc_href=lambda iri: link_for(iri, base),
         links=_links(),
         charts=[{"name": name, "title": CHARTS[name][0]} for name in HOME_CHARTS],
     )
