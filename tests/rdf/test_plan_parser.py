@@ -29,8 +29,10 @@ def parse_text(tmp_path: Path, text: str) -> PlanRecord:
 def broken(tmp_path: Path, old: str, new: str) -> PlanDocumentError:
     text = MINIMAL.read_text(encoding="utf-8")
     assert old in text, "the fixture no longer contains the text this test edits"
+    path = tmp_path / "plan.txt"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(PlanDocumentError) as caught:
-        parse_text(tmp_path, text.replace(old, new, 1))
+        parse_plan(read_plan_document(path), unlisted="refuse")
     return caught.value
 
 
@@ -154,6 +156,19 @@ def test_unknown_priority_names_the_line(tmp_path: Path) -> None:
     error = broken(tmp_path, old, new)
     assert error.line == line_of(old, new, "· Burglary")
     assert "'Burglary' is not one of the plan's strategic priorities" in error.problem
+
+
+def test_unknown_priority_is_added_with_a_warning_by_default(tmp_path: Path) -> None:
+    text = MINIMAL.read_text(encoding="utf-8").replace(
+        "· Fraud\nTarget Date\nMarch", "· Burglary\nTarget Date\nMarch"
+    )
+    record = parse_text(tmp_path, text)
+    assert [p.label for p in record.priorities][-1] == "Burglary"
+    line = line_of("· Fraud\nTarget Date\nMarch", "· Burglary\nTarget Date\nMarch", "· Burglary")
+    assert any(
+        w.where == f"line {line}" and "'Burglary' is not in the plan's list" in w.message
+        for w in record.warnings
+    )
 
 
 def test_action_without_priorities(tmp_path: Path) -> None:

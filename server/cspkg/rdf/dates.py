@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from .periods import PeriodError, Quarter, parse_period
+
 Precision = Literal["day", "month"]
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -115,11 +117,19 @@ def financial_year(first: int) -> Reading:
 
 
 def financial_quarter(first: int, quarter: int) -> Reading:
-    """Quarter 1-4 of the financial year starting in April of ``first``."""
-    start_month = 4 + 3 * (quarter - 1)
-    year = first + (start_month - 1) // 12
-    start_month = (start_month - 1) % 12 + 1
-    return Reading(date(year, start_month, 1), month_end(year, start_month + 2), "month")
+    """Quarter 1-4 of the financial year starting in April of ``first`` (rdf/periods.py
+    is the one definition of financial quarters; reporting periods use it too)."""
+    found = Quarter(first, quarter)
+    return Reading(found.start, found.end, "month")
+
+
+def _reporting_quarter(match: re.Match[str], _context: Context) -> Reading | None:
+    """'2025-Q3' or 'Q3 2025/26', read by rdf/periods.py."""
+    try:
+        found = parse_period(match.group(0))
+    except PeriodError:
+        return None
+    return Reading(found.start, found.end, "month")
 
 
 def _fy_first(first: str, second: str) -> int | None:
@@ -179,7 +189,8 @@ FORMS: tuple[tuple[str, str, Reader], ...] = (
     ("numeric date", r"(?P<d>\d{1,2})[/.](?P<m>\d{1,2})[/.](?P<y>\d{4}|\d{2})",
      lambda m, _: _day(m["d"], _month_number(m["m"]), m["y"])),
     ("month", rf"(?P<m>{MONTH}),? (?P<y>\d{{4}})", lambda m, _: _month(MONTHS[m["m"]], m["y"])),
-    ("quarter", rf"(?:q|quarter) ?(?P<q>[1-4]),? (?:of )?(?:fy ?)?{FY}",
+    ("quarter", rf"q[1-4],? (?:fy ?)?{FY}|\d{{4}} ?- ?q[1-4]", _reporting_quarter),
+    ("quarter", rf"quarter ?(?P<q>[1-4]),? (?:of )?(?:fy ?)?{FY}",
      lambda m, _: _fy(m, int(m["q"]))),
     ("quarter", r"(?:q|quarter) ?(?P<q>[1-4])", _quarter_alone),
     ("season", r"(?P<s>spring|summer|autumn|fall|winter) (?P<y>\d{4})",

@@ -21,9 +21,11 @@ from . import (
     hardening,
     health,
     home,
+    links,
     openapi,
     pages,
     queries,
+    respond,
     sparql,
     things,
     validation,
@@ -53,11 +55,12 @@ def create_app(settings: Settings, store: Store | None = None) -> Flask:
     )
     blueprints = (
         sparql.bp, pages.bp, health.bp, home.bp, things.bp, charts.bp, validation.bp,
-        queries.bp, openapi.bp, data.bp, graph_store.bp, delivery.bp,
+        queries.bp, openapi.bp, data.bp, graph_store.bp, links.bp, delivery.bp,
     )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     register_error_handlers(app)
+    respond.init_app(app)
     hardening.init_app(app, settings)
 
     @app.before_request
