@@ -16,7 +16,6 @@ from ..errors import DeliveryNotFound
 from ..reports.board import FORMATS, file_name, render
 from ..services import delivery
 from ..services.delivery_model import Delivery, Named, Period
-from ..services.describe import local_href
 from .context import services
 from .pagekit import Alternate, data, page, wants_html
 
@@ -77,14 +76,12 @@ def plan(partnership: str, year: str) -> Response:
         )
         for form in FORMATS
     ]
-    base = services().settings.base
     return page(
         "delivery/plan.html",
         twins,
         d=model,
         downloads=downloads,
         here=url_for("delivery.plan", **here),
-        href=lambda iri: local_href(iri, base),
         tag=lambda status: TAGS.get(status.rag or "", "govuk-tag--grey") if status else "",
     )
 
