@@ -460,3 +460,22 @@ def real_live() -> Iterator[Live]:
     yield Live(url, "embedded", store, settings)
     server.shutdown()
     store.close()
+
+
+PROGRESS_FIXTURES = FIXTURES / "progress"
+
+
+@pytest.fixture
+def progress_fixtures() -> Path:
+    """The FICTIONAL progress returns for the seed plan and what importing them makes."""
+    return PROGRESS_FIXTURES
+
+
+@pytest.fixture
+def delivery_settings(tmp_path: Path, settings: Settings) -> Settings:
+    """Settings over a copy of data/ (crime left out) holding the fictional progress file."""
+    data = tmp_path / "data"
+    shutil.copytree(settings.data_dir, data, ignore=shutil.ignore_patterns("crime"))
+    (data / "progress").mkdir()
+    shutil.copy(PROGRESS_FIXTURES / "cannock-chase-csp-2024-25.ttl", data / "progress")
+    return replace(settings, data_dir=data)

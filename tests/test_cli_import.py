@@ -44,3 +44,57 @@ def test_missing_file_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> Non
     result = runner.invoke(cli, ["import", str(tmp_path / "nope.txt")])
     assert result.exit_code == 1
     assert "nope.txt: cannot read file" in result.output
+
+
+def test_import_prints_layout_actions_and_each_warning(runner: CliRunner, tmp_path: Path) -> None:
+    from tests.fixtures.plans.layouts import write_table_docx
+
+    plan = write_table_docx(tmp_path / "exampleton.docx", headings=True)
+    result = runner.invoke(cli, ["import", str(plan), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "exampleton.docx: 5 actions -> " in result.output
+    assert "  layout: Word table (table 1, header row 1: Ref, Action, Lead, " in result.output
+    assert "priorities as row headings)" in result.output
+    assert (
+        "warning: table 1, row 6, column 'Lead': agency 'Staffs Police' is not in the "
+        "register; imported as https://cspkg.example.org/id/organisation/unregistered/"
+        "staffs-police; did you mean 'Staffordshire Police'?" in result.output
+    )
+    assert "warning: table 1, row 9, column 'By when': target 'TBC' gives no date yet" in (
+        result.output
+    )
+
+
+def test_refusing_unlisted_priorities_names_the_cell(runner: CliRunner, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from tests.fixtures.plans.layouts import write_xlsx
+
+    plan = write_xlsx(tmp_path / "exampleton.xlsx")
+    book = load_workbook(plan)
+    book.active["E11"] = "Burglary"
+    book.save(plan)
+    out = tmp_path / "out"
+    args = ["import", str(plan), "--out", str(out)]
+    result = runner.invoke(cli, [*args, "--unlisted-priorities", "refuse"])
+    assert result.exit_code == 1
+    assert (
+        "exampleton.xlsx: sheet 'Delivery plan', row 11, column E ('Priority'): 'Burglary' is "
+        "not one of the plan's strategic priorities" in result.output
+    )
+    assert not out.exists()
+    added = runner.invoke(cli, args)
+    assert added.exit_code == 0
+    assert "row 11, column E ('Priority'): priority 'Burglary' is not in the plan's list" in (
+        added.output
+    )
+
+
+def test_bad_layout_file_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:
+    layout = tmp_path / "layout.toml"
+    layout.write_text("[columns]\nwho = 'Lead'\n", encoding="utf-8")
+    plan = FIXTURES / "plans" / "minimal-plan.txt"
+    result = runner.invoke(cli, ["import", str(plan), "--layout", str(layout)])
+    assert result.exit_code == 1
+    assert "layout.toml: unknown column field(s) who" in result.output
+    assert "Nothing was written." in result.output

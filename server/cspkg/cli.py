@@ -81,29 +81,69 @@ def _nothing_written(ctx: click.Context, exc: CspkgError) -> None:
 @cli.command("import")
 @click.argument("documents", nargs=-1, required=True, type=click.Path(path_type=Path))
 @OUT_OPTION
+@click.option(
+    "--layout",
+    "layout_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A TOML layout file naming what recognition cannot (column titles, which table).",
+)
+@click.option(
+    "--unlisted-priorities",
+    type=click.Choice(["add", "refuse"]),
+    default="add",
+    show_default=True,
+    help="A priority an action names that the plan's list lacks: add it (with a warning) "
+    "or refuse the plan.",
+)
 @click.pass_context
-def import_command(ctx: click.Context, documents: tuple[Path, ...], out_dir: Path | None) -> None:
-    """Import plan documents (.txt or .docx) into Turtle under data/."""
+def import_command(
+    ctx: click.Context,
+    documents: tuple[Path, ...],
+    out_dir: Path | None,
+    layout_file: Path | None,
+    unlisted_priorities: str,
+) -> None:
+    """Import plan documents (.txt, .docx, .xlsx or .csv) into Turtle under data/."""
     from tqdm import tqdm
 
+    from .rdf.plan_layout import load_layout
     from .services.plan_import import import_plan
 
     settings = settings_of(ctx)
+    try:
+        layout = load_layout(layout_file) if layout_file else None
+    except CspkgError as exc:
+        _nothing_written(ctx, exc)
     for document in documents:
         with tqdm(total=4, desc=document.name, unit="step", disable=None, leave=False) as bar:
             try:
-                report = import_plan(document, settings, out_dir, on_step=lambda _s: bar.update())
+                report = import_plan(
+                    document,
+                    settings,
+                    out_dir,
+                    on_step=lambda _s: bar.update(),
+                    layout=layout,
+                    unlisted=unlisted_priorities,  # type: ignore[arg-type]
+                )
             except CspkgError as exc:
                 bar.close()
                 _nothing_written(ctx, exc)
         click.echo(f"{report.source}: {report.actions} actions -> {report.plan_iri}")
+        click.echo(f"  layout: {report.layout}")
         _written(report.written, report.unchanged)
         for agency in report.unregistered:
+            where = agency.where or f"line {agency.line}"
+            hint = ""
+            if agency.suggestions:
+                hint = "; did you mean " + " or ".join(f"'{s}'" for s in agency.suggestions)
+                hint += "? (add the spelling as an alias in the register)"
             click.echo(
-                f"  warning: line {agency.line}: agency '{agency.name}' is not in the register; "
-                f"imported as {agency.iri}",
+                f"  warning: {where}: agency '{agency.name}' is not in the register; "
+                f"imported as {agency.iri}{hint}",
                 err=True,
             )
+        for notice in report.warnings:
+            click.echo(f"  warning: {notice.where}: {notice.message}", err=True)
 
 
 @cli.command("import-crime")
@@ -128,6 +168,61 @@ def import_crime_command(ctx: click.Context, files: tuple[Path, ...], out_dir: P
             f"{report.source}: {report.records} records in {report.lsoas} LSOAs -> {report.dataset}"
         )
         _written(report.written, report.unchanged)
+
+
+@cli.command("tracker")
+@click.argument("plan")
+@click.option("--period", required=True, help="The quarter, e.g. 2024-Q3 or 'Q3 2024/25'.")
+@click.option(
+    "--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+    help="The workbook to write (.xlsx).",
+)  # fmt: skip
+@click.pass_context
+def tracker_command(ctx: click.Context, plan: str, period: str, out_file: Path) -> None:
+    """Write a plan's quarterly progress return (an Excel workbook) for partners to fill in.
+
+    PLAN is the plan's name as partnership/year (cannock-chase-csp/2024-25), its title or
+    its IRI.
+    """
+    from .rdf.periods import PeriodError
+    from .services.tracker import build_tracker
+
+    try:
+        tracker = build_tracker(settings_of(ctx), plan, period)
+    except (CspkgError, PeriodError) as exc:
+        _nothing_written(ctx, CspkgError(str(exc)))
+    out_file.write_bytes(tracker.content)
+    click.echo(
+        f"{out_file}: {tracker.actions} actions of {tracker.plan} for {tracker.quarter.label}"
+    )
+
+
+@cli.command("import-progress")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--plan", "plan", help="The plan (partnership/year, title or IRI).")
+@OUT_OPTION
+@click.pass_context
+def import_progress_command(
+    ctx: click.Context, file: Path, plan: str | None, out_dir: Path | None
+) -> None:
+    """Import a filled progress return (tracker .xlsx or .csv) as progress updates.
+
+    A CSV has the columns action, period, status, progress, commentary and optionally
+    reported_by, reported_on; action is the action's number in the plan (or its IRI).
+    """
+    from .services.progress_import import import_progress
+
+    try:
+        report = import_progress(file, settings_of(ctx), plan, out_dir)
+    except CspkgError as exc:
+        _nothing_written(ctx, exc)
+    click.echo(
+        f"{report.source}: {len(report.updates)} new update(s) for {report.plan}"
+        + (f", {report.unchanged} unchanged" if report.unchanged else "")
+    )
+    for warning in report.warnings:
+        click.echo(f"  warning: {warning}")
+    _written(report.written, [])
 
 
 @cli.command()

@@ -38,16 +38,38 @@ class Settings:
     backend_password: str | None = field(default=None, repr=False)
     """The backend's own account for writes (never logged, never in an error)."""
     admin_token: str | None = field(default=None, repr=False)
+    agency_tokens: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    """(agency, token) pairs: a token that may report progress for one agency only
+    (``services/access.py``).  The agency is its register slug or its IRI.  TOML: a table
+    ``[agency_tokens]`` of ``slug = "token"`` (or a list of tokens); environment:
+    ``CSPKG_AGENCY_TOKENS="slug=token,slug2=token2"``."""
     query_timeout: float = 30.0
     query_workers: int = 2
     """Worker processes running embedded-store queries (killed and replaced on timeout)."""
+    worker_memory_mb: int = 0
+    """Address-space cap of each worker process (queries, updates, uploads); 0: sized to
+    the machine, physical memory / (2 x (query_workers + 1)), so all the workers
+    together stay under half of it."""
+    max_result_bytes: int = 100_000_000
+    """Largest answer a worker may send back; bigger gets 413."""
+    worker_share_per_client: int = 0
+    """Query workers one client (address) may use at once; 0: half of them (at least 1)."""
+    query_queue_length: int = 0
+    """Requests that may wait for a query worker; 0: four per worker.  Past it: 503."""
     max_rows: int = 10_000
     max_query_length: int = 100_000
     max_upload_bytes: int = 5_000_000
     max_url_length: int = 8_000
     """Longest request target (path and query string) in bytes; longer gets 414."""
     max_query_depth: int = 200
-    """Deepest bracket nesting a query or update may have (the engine's parser recurses)."""
+    """Deepest expression nesting (brackets and prefix operators) a query or update may
+    have: the engine's parser recurses per level (``store/query_shape.py``)."""
+    max_operator_chain: int = 1000
+    """Most binary operators in a row in one expression (``1+1+...``)."""
+    max_triple_patterns: int = 500
+    """Most triple patterns in a query or an update's WHERE (data blocks do not count)."""
+    max_path_length: int = 100
+    """Most ``/`` or ``|`` steps in one property path."""
     rate_limit_per_minute: int = 0
     """Requests per client address per minute (token bucket); 0 turns limiting off."""
     result_cache_bytes: int = 64_000_000
@@ -57,10 +79,42 @@ class Settings:
     port: int = 5000
 
 
+def _agency_tokens(raw: Any) -> tuple[tuple[str, str], ...]:
+    """``{agency: token | [tokens]}`` (TOML) or ``"agency=token,..."`` (environment).
+
+    Messages name the agency, never a token."""
+    pairs: list[tuple[str, str]] = []
+    if isinstance(raw, str):
+        for item in (part.strip() for part in raw.split(",")):
+            agency, sep, token = item.partition("=")
+            if item and not sep:
+                raise CspkgError("agency_tokens: each entry is 'agency=token'")
+            if item:
+                pairs.append((agency.strip(), token.strip()))
+    elif isinstance(raw, dict):
+        for agency, tokens in raw.items():
+            for token in [tokens] if isinstance(tokens, str) else list(tokens):
+                if not isinstance(token, str):
+                    raise CspkgError(f"agency_tokens: the token for '{agency}' is not text")
+                pairs.append((str(agency).strip(), token.strip()))
+    else:
+        pairs = [(str(a), str(t)) for a, t in raw]
+    seen: set[str] = set()
+    for agency, token in pairs:
+        if not agency or not token:
+            raise CspkgError(f"agency_tokens: '{agency or '?'}' needs an agency and a token")
+        if token in seen:
+            raise CspkgError(f"agency_tokens: a token is given twice (once for '{agency}')")
+        seen.add(token)
+    return tuple(pairs)
+
+
 def _coerce(name: str, raw: Any, kind: Any) -> Any:
     text = str(kind)
     if raw is None:
         return None
+    if name == "agency_tokens":
+        return _agency_tokens(raw)
     if "Path" in text:
         return Path(raw)
     if "tuple" in text:
@@ -105,6 +159,8 @@ def load_settings(
     except ValueError as exc:
         raise CspkgError(f"bad setting value: {exc}") from None
     settings = replace(Settings(), **coerced)
+    if settings.admin_token and any(t == settings.admin_token for _, t in settings.agency_tokens):
+        raise CspkgError("agency_tokens: an agency token must differ from the admin token")
     if not settings.base.endswith("/"):
         settings = replace(settings, base=settings.base + "/")
     return settings

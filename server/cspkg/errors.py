@@ -14,15 +14,23 @@ class CspkgError(Exception):
 class PlanDocumentError(CspkgError):
     """A plan document could not be read as a delivery plan.
 
-    Carries the source name and 1-based line so the message can point at the fault.
+    Carries the source name and 1-based line so the message can point at the fault;
+    ``where`` replaces the line in the message when a table position says more
+    ("table 1, row 4, column 'Timescale'").
     """
 
-    def __init__(self, source: str, line: int | None, problem: str) -> None:
+    def __init__(
+        self, source: str, line: int | None, problem: str, where: str | None = None
+    ) -> None:
         self.source = source
         self.line = line
         self.problem = problem
-        where = f"{source}:{line}" if line is not None else source
-        super().__init__(f"{where}: {problem}")
+        self.where = where
+        if where:
+            place = f"{source}: {where}"
+        else:
+            place = f"{source}:{line}" if line is not None else source
+        super().__init__(f"{place}: {problem}")
 
 
 class RegisterError(CspkgError):
@@ -72,6 +80,10 @@ class MethodNotAllowed(ProtocolError):
         super().__init__(message)
 
 
+class QueryTooComplex(ProtocolError):
+    """A query or update is over one of the shape limits (``store/query_shape.py``)."""
+
+
 class NotAcceptable(CspkgError):
     """No result format the client accepts can carry this kind of result."""
 
@@ -85,7 +97,8 @@ class UriTooLong(RequestTooLarge):
 
 
 class RateLimited(CspkgError):
-    """A client sent more requests than the configured rate allows."""
+    """A client sent more requests than the configured rate allows (or holds more than its
+    fair share of the query workers)."""
 
     def __init__(self, message: str, retry_after: int) -> None:
         self.retry_after = retry_after
@@ -111,6 +124,25 @@ class QueryUnsupported(CspkgError):
 
 class StoreUnavailable(CspkgError):
     """The backing store (for example a remote SPARQL server) could not be reached."""
+
+    retry_after = 5
+
+
+class WorkerFailed(StoreUnavailable):
+    """A worker process died (a crash in the engine) or hit its memory cap; it has been
+    replaced, and the request can be sent again."""
+
+
+class ServiceBusy(StoreUnavailable):
+    """Every query worker is taken and the waiting queue is full (503, ``Retry-After``)."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class ResultTooLarge(RequestTooLarge):
+    """An answer is larger than ``max_result_bytes`` (413): ask for fewer rows."""
 
 
 class ParameterError(CspkgError):
@@ -143,3 +175,7 @@ class QueryNotFound(CspkgError):
 
 class GraphNotFound(CspkgError):
     """The Graph Store Protocol request names a graph that holds no triples."""
+
+
+class PageNotFound(CspkgError):
+    """No page at this URL (an unknown path, or a thing the graph knows nothing about)."""

@@ -24,12 +24,12 @@ def fits(page: Any) -> bool:
 def test_home_page(real_live: Live, page: Any, screenshots: Path) -> None:
     page.goto(real_live.url + "/")
     assert page.locator("h1").first.inner_text() == "Cannock Chase CSP Delivery Plan 2024/25"
-    assert "statutorily responsible" in page.locator("p.lead").inner_text()
-    assert page.locator('[data-count="actions"] .n').inner_text() == "17"
-    for name in ("Home", "Queries", "SPARQL editor", "Validation", "Downloads"):
+    assert "statutorily responsible" in page.locator("p.cspkg-lead").inner_text()
+    assert page.locator('[data-count="actions"] .cspkg-count').inner_text() == "17"
+    for name in ("Home", "Queries", "Charts", "Validation", "SPARQL", "Data"):
         assert page.get_by_role("link", name=name, exact=True).count() >= 1
     page.wait_for_load_state("networkidle")
-    widths = page.eval_on_selector_all("figure.chart img", "imgs => imgs.map(i => i.naturalWidth)")
+    widths = page.eval_on_selector_all("img.cspkg-chart", "imgs => imgs.map(i => i.naturalWidth)")
     assert widths and all(w > 0 for w in widths)  # the SVG charts rendered
     assert fits(page)
     page.screenshot(path=screenshots / "home.png", full_page=True)
@@ -42,7 +42,7 @@ def test_follow_the_plan_to_an_action_page(real_live: Live, page: Any, screensho
     page.wait_for_url(re.compile(r"/doc/action/"))
     provenance = page.locator("[data-provenance]").inner_text()
     assert re.search(r"lines \d+–\d+", provenance)
-    assert page.locator('table.props a[href^="/doc/organisation/"]').count() >= 1  # agencies
+    assert page.locator('main a[href^="/doc/organisation/"]').count() >= 1  # agencies
     assert fits(page)
     page.screenshot(path=screenshots / "action.png", full_page=True)
 
@@ -77,7 +77,7 @@ def test_canned_query_with_a_parameter_row_link_and_csv(
 def test_charts_page(real_live: Live, page: Any, screenshots: Path) -> None:
     page.goto(real_live.url + "/charts")
     page.wait_for_load_state("networkidle")
-    assert page.locator("figure.chart object").count() == 5
+    assert page.locator("img.cspkg-chart").count() == 5
     assert fits(page)
     page.screenshot(path=screenshots / "charts.png", full_page=True)
 
@@ -100,7 +100,7 @@ def test_validation_page_and_upload(
     page.get_by_role("button", name="Check the file").click()
     page.wait_for_load_state()
     assert "Report for broken-plan.ttl" in page.content()
-    assert page.locator(".status.bad").inner_text() == "Does not conform"
+    assert page.locator(".govuk-tag--red").inner_text() == "Does not conform"
     page.screenshot(path=screenshots / "validation-upload.png", full_page=True)
 
 

@@ -29,8 +29,10 @@ def parse_text(tmp_path: Path, text: str) -> PlanRecord:
 def broken(tmp_path: Path, old: str, new: str) -> PlanDocumentError:
     text = MINIMAL.read_text(encoding="utf-8")
     assert old in text, "the fixture no longer contains the text this test edits"
+    path = tmp_path / "plan.txt"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(PlanDocumentError) as caught:
-        parse_text(tmp_path, text.replace(old, new, 1))
+        parse_plan(read_plan_document(path), unlisted="refuse")
     return caught.value
 
 
@@ -100,37 +102,26 @@ def test_seed_grouped_agency_is_one_name(seed: PlanRecord) -> None:
 def test_seed_targets(seed: PlanRecord) -> None:
     targets = {a.ordinal: a.target for a in seed.actions}
     assert targets[1] is not None and targets[1].ongoing
-    assert targets[8] is not None and targets[8].month == (2025, 4)
-    assert targets[8].due == date(2025, 4, 30)
-    assert targets[10] is not None and targets[10].month == (2024, 12)
+    assert targets[8] is not None and targets[8].precision == "month"
+    assert (targets[8].start, targets[8].due) == (date(2025, 4, 1), date(2025, 4, 30))
+    assert targets[10] is not None and targets[10].end == date(2024, 12, 31)
     assert targets[2] is not None
     assert (targets[2].start, targets[2].end) == (date(2022, 4, 1), date(2025, 3, 31))
     assert all(t is not None for t in targets.values())
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("Ongoing.", (True, None, None, None)),
-        ("April 2025", (False, None, None, (2025, 4))),
-        ("31 March 2025.", (False, None, date(2025, 3, 31), None)),
-        (
-            "Project runs from 1 April 2022 – 31 March 2025.",
-            (False, date(2022, 4, 1), date(2025, 3, 31), None),
-        ),
-        ("From 1 April 2022 to 31 March 2025", (False, date(2022, 4, 1), date(2025, 3, 31), None)),
-    ],
-)
-def test_parse_target_forms(text: str, expected: tuple[object, ...]) -> None:
-    target = parse_target(text, 1, "plan.txt")
-    assert (target.ongoing, target.start, target.end, target.month) == expected
+def test_parse_target_names_the_line() -> None:
+    with pytest.raises(PlanDocumentError) as caught:
+        parse_target("whenever", 12, "plan.txt")
+    assert str(caught.value).startswith("plan.txt:12: cannot read the target date 'whenever'")
 
 
 def test_minimal_fixture_parses(tmp_path: Path) -> None:
     record = parse_plan(read_plan_document(MINIMAL))
     assert [a.ordinal for a in record.actions] == [1, 2, 3]
     assert record.partnership == "Exampleton"
-    assert record.actions[2].target is not None and record.actions[2].target.month == (2031, 3)
+    target = record.actions[2].target
+    assert target is not None and (target.end, target.precision) == (date(2031, 3, 31), "month")
 
 
 def test_no_actions(tmp_path: Path) -> None:
@@ -165,6 +156,19 @@ def test_unknown_priority_names_the_line(tmp_path: Path) -> None:
     error = broken(tmp_path, old, new)
     assert error.line == line_of(old, new, "· Burglary")
     assert "'Burglary' is not one of the plan's strategic priorities" in error.problem
+
+
+def test_unknown_priority_is_added_with_a_warning_by_default(tmp_path: Path) -> None:
+    text = MINIMAL.read_text(encoding="utf-8").replace(
+        "· Fraud\nTarget Date\nMarch", "· Burglary\nTarget Date\nMarch"
+    )
+    record = parse_text(tmp_path, text)
+    assert [p.label for p in record.priorities][-1] == "Burglary"
+    line = line_of("· Fraud\nTarget Date\nMarch", "· Burglary\nTarget Date\nMarch", "· Burglary")
+    assert any(
+        w.where == f"line {line}" and "'Burglary' is not in the plan's list" in w.message
+        for w in record.warnings
+    )
 
 
 def test_action_without_priorities(tmp_path: Path) -> None:

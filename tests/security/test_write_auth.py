@@ -10,7 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from cspkg.config import load_settings
-from cspkg.services import sparql_service
+from cspkg.services import access
 from cspkg.store import EmbeddedStore
 from cspkg.web import create_app
 
@@ -74,7 +74,7 @@ def test_token_compared_in_constant_time(
         calls.append((a, b))
         return original(a, b)
 
-    monkeypatch.setattr(sparql_service.hmac, "compare_digest", spy)
+    monkeypatch.setattr(access.hmac, "compare_digest", spy)
     assert _post(client, UPDATE, "Bearer wrong") == 403
     assert _post(client, UPDATE, "Bearer " + TOKEN) == 204
     assert calls == [(b"wrong", TOKEN.encode()), (TOKEN.encode(), TOKEN.encode())]

@@ -132,7 +132,7 @@ def test_agency_network(pages_live: Live) -> None:
 def test_charts_page_embeds_every_chart(pages_live: Live) -> None:
     page = requests.get(pages_live.url + "/charts", headers={"Accept": "text/html"}, timeout=10)
     for name in NAMES:
-        assert f'data="/charts/{name}.svg"' in page.text
+        assert f'src="/charts/{name}.svg"' in page.text
     listing = requests.get(pages_live.url + "/charts.json", timeout=10).json()
     assert [c["name"] for c in listing] == list(NAMES)
 

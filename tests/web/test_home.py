@@ -35,16 +35,47 @@ def test_home_page_shows_plan_counts_links_and_charts(pages_live: Live) -> None:
     page = requests.get(pages_live.url + "/", headers=HTML, timeout=10)
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
     text = page.text
-    assert "<h1>Cannock Chase CSP Delivery Plan 2024-25</h1>" in text
-    counts = dict(re.findall(r'data-count="(\w+)"><span class="n">(\d+)</span>', text))
+    assert re.search(r"<h1[^>]*>Cannock Chase CSP Delivery Plan 2024-25</h1>", text)
+    assert "<title>Cannock Chase CSP Delivery Plan 2024-25 – CSP Knowledge Graph</title>" in text
+    counts = dict(re.findall(r'data-count="(\w+)"><span class="cspkg-count">(\d+)</span>', text))
     assert counts["actions"] == "4" and counts["alignmentLinks"] == "4"
     assert "2024-12-31 – 2025-04-30" in text
-    for href in ("/queries", "/sparql", "/validation", "/data/dataset.ttl", "/.well-known/void"):
+    for href in ("/queries", "/sparql", "/validation", "/data", "/charts"):
         assert f'href="{href}"' in text
-    assert '<img src="/charts/actions-per-csp-priority.svg"' in text
+    assert 'href="/charts#actions-per-csp-priority"' in text  # the home charts are links
     assert '/doc/delivery-plan/cannock-chase-csp/2024-25"' in text
     assert 'rel="alternate"' in page.headers["Link"] and "/index.json" in page.headers["Link"]
     assert '<link rel="stylesheet" href="/static/site.css">' in text
+    assert '<link rel="stylesheet" href="/assets/govuk/govuk-frontend.min.css">' in text
+
+
+def test_downloads_page_lists_the_dataset_files(pages_live: Live) -> None:
+    text = requests.get(pages_live.url + "/data", headers=HTML, timeout=10).text
+    for href in ("/data/dataset.ttl", "/data/dataset.nq", "/.well-known/void"):
+        assert f'href="{href}"' in text
+    assert "<title>Data downloads – CSP Knowledge Graph</title>" in text
+
+
+def test_govuk_frontend_is_served_from_node_modules_and_nothing_else(pages_live: Live) -> None:
+    css = requests.get(pages_live.url + "/assets/govuk/govuk-frontend.min.css", timeout=10)
+    assert css.status_code == 200 and "govuk-template" in css.text
+    js = requests.get(pages_live.url + "/assets/govuk/govuk-frontend.min.js", timeout=10)
+    assert js.status_code == 200 and "javascript" in js.headers["Content-Type"]
+    for path in ("assets/fonts/bold-b542beb274-v2.woff2", "../package.json", "all.bundle.js"):
+        assert requests.get(f"{pages_live.url}/assets/govuk/{path}", timeout=10).status_code == 404
+    icon = requests.get(pages_live.url + "/favicon.ico", timeout=10)
+    assert icon.status_code == 200 and icon.content[:4] == b"\x00\x00\x01\x00"  # an ICO
+
+
+def test_unknown_urls_get_the_styled_404_page_and_plain_text_for_programs(
+    pages_live: Live,
+) -> None:
+    page = requests.get(pages_live.url + "/no/such/page", headers=HTML, timeout=10)
+    assert page.status_code == 404 and page.headers["Content-Type"].startswith("text/html")
+    assert "<title>Page not found – CSP Knowledge Graph</title>" in page.text
+    assert 'class="govuk-service-navigation' in page.text  # the site's layout, not werkzeug's
+    plain = requests.get(pages_live.url + "/no/such/page", timeout=10)
+    assert plain.status_code == 404 and plain.headers["Content-Type"].startswith("text/plain")
 
 
 def test_home_shows_the_introduction_from_the_graph(real_live: Live) -> None:
@@ -65,9 +96,10 @@ def test_stylesheet_is_served_locally_and_pages_load_nothing_external(pages_live
 def test_sparql_editor_moved_to_sparql_and_nav_links_it(pages_live: Live) -> None:
     editor = requests.get(pages_live.url + "/sparql", headers=HTML, timeout=10)
     assert editor.status_code == 200 and "SPARQL editor" in editor.text
-    assert '<a href="/sparql" aria-current="page">' in editor.text
+    current = r'<a class="govuk-service-navigation__link" href="{}" aria-current="page">'
+    assert re.search(current.format("/sparql"), editor.text)
     home = requests.get(pages_live.url + "/", headers=HTML, timeout=10).text
-    assert "Yasgui" not in home and '<a href="/" aria-current="page">Home</a>' in home
+    assert "Yasgui" not in home and re.search(current.format("/"), home)
 
 
 def test_home_escapes_hostile_labels(hostile_live: Live) -> None:

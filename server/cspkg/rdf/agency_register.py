@@ -91,6 +91,31 @@ class AgencyRegister:
         slug = self._names.get(normalise_name(name))
         return self.agencies[slug] if slug else None
 
+    def suggest(self, name: str, limit: int = 3, cutoff: float = 75) -> tuple[str, ...]:
+        """Registered agencies whose names a plan's unknown spelling resembles, best first.
+
+        Fuzzy matching (rapidfuzz) only suggests: nothing is merged until a person adds the
+        spelling as an alias.
+        """
+        from rapidfuzz import fuzz, process, utils
+
+        if not self._names:
+            return ()
+        found = process.extract(
+            normalise_name(name),
+            list(self._names),
+            scorer=fuzz.token_sort_ratio,
+            processor=utils.default_process,
+            limit=limit * 4,
+            score_cutoff=cutoff,
+        )
+        names: list[str] = []
+        for _spelling, _score, index in found:
+            agency = self.agencies[self._names[list(self._names)[index]]]
+            if agency.name not in names:
+                names.append(agency.name)
+        return tuple(names[:limit])
+
     def resolve_partnership(self, name: str) -> Partnership | None:
         """The registered partnership a plan's spelling names, or None."""
         slug = self._partnership_names.get(normalise_name(name))

@@ -1,4 +1,5 @@
-"""Read a plan document (a Word ``.docx`` or its ``.txt`` export) into clean, numbered lines.
+"""Read a plan document (``.txt``, ``.docx``, ``.xlsx``, ``.csv``) into clean, numbered lines
+and tables.
 
 Word's text export leaves artefacts in the text: ``[bookmark: _Hlk...]`` anchors, and
 footnotes written inline as ``[footnoteRef:1] [1:  the footnote text]``.  This module
@@ -12,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import PlanDocumentError
@@ -20,27 +21,71 @@ from ..errors import PlanDocumentError
 BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 FOOTNOTE_REF = re.compile(r"\[footnoteRef:(\d+)\]")
 FOOTNOTE_TEXT = re.compile(r"\[(\d+):\s+(.*?)\]\s*$")
-SUPPORTED_SUFFIXES = (".txt", ".docx")
+SUPPORTED_SUFFIXES = (".txt", ".docx", ".xlsx", ".csv")
+MEDIA_TYPES = {
+    ".txt": "text/plain",
+    ".csv": "text/csv",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+MAX_BYTES = 20_000_000
+"""A plan is a few hundred kilobytes; anything past this is refused before it is parsed."""
+MAX_UNZIPPED = 100_000_000
+MAX_ROWS = 5_000
 
 
 @dataclass(frozen=True)
 class Line:
-    """One line of the document, cleaned, with its 1-based number in the source."""
+    """One line of the document, cleaned, with its 1-based number in the source.
+
+    ``kind`` is what Word says the paragraph is ("heading", "bullet"), or "cell" for a
+    line inside a table; plain text has no kinds.
+    """
 
     number: int
     text: str
     footnotes: tuple[str, ...] = ()
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell's text (its paragraphs joined by new lines) and its source lines."""
+
+    text: str
+    line: int
+    last_line: int
+
+
+@dataclass(frozen=True)
+class Row:
+    """A table row; ``number`` counts from 1 within the table (the sheet's row number)."""
+
+    number: int
+    cells: tuple[Cell, ...]
+    spanning: bool = False
+    """One cell merged across the whole row: a heading over the rows below it."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A Word table or a spreadsheet's sheet; ``name`` is how messages refer to it."""
+
+    name: str
+    rows: tuple[Row, ...]
+    sheet: bool = False
 
 
 @dataclass(frozen=True)
 class PlanDocument:
-    """A plan document as lines, with what identifies the file it came from."""
+    """A plan document as lines (and tables), with what identifies the file it came from."""
 
     name: str
     lines: tuple[Line, ...]
     sha256: str
     media_type: str
     footnotes: dict[int, str] = field(default_factory=dict)
+    tables: tuple[Table, ...] = ()
 
 
 def clean_line(number: int, raw: str) -> tuple[Line, dict[int, str]]:
@@ -68,11 +113,33 @@ def _from_text(name: str, text: str) -> tuple[list[Line], dict[int, str]]:
     return lines, footnotes
 
 
-def _docx_paragraphs(path: Path) -> list[str]:
-    """Paragraph texts of a .docx in document order, table cells included."""
+def check_package(path: Path, raw: bytes) -> None:
+    """Refuse a Word or Excel package that would unpack to more than we will read."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            entries = package.infolist()
+    except (zipfile.BadZipFile, OSError):
+        raise PlanDocumentError(path.name, None, "not a Word or Excel package") from None
+    if len(entries) > 5_000 or sum(e.file_size for e in entries) > MAX_UNZIPPED:
+        raise PlanDocumentError(path.name, None, "the package unpacks to too much to read")
+
+
+def _paragraph_kind(paragraph: object) -> str:
+    style = getattr(getattr(paragraph, "style", None), "name", "") or ""
+    if style.startswith(("Heading", "Title")):
+        return "heading"
+    p_pr = paragraph._p.pPr  # type: ignore[attr-defined]
+    if style.startswith("List") or (p_pr is not None and p_pr.numPr is not None):
+        return "bullet"
+    return ""
+
+
+def _docx_blocks(path: Path) -> tuple[list[tuple[str, str]], list[Table]]:
+    """Paragraph texts (with kinds) of a .docx in document order, table cells included,
+    and the top-level tables with each cell's lines."""
     import docx  # python-docx; imported here so .txt imports do not pay for it
     from docx.opc.exceptions import PackageNotFoundError
-    from docx.table import Table
+    from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph
 
     try:
@@ -87,46 +154,81 @@ def _docx_paragraphs(path: Path) -> list[str]:
             path.name, None, f"not a readable Word document ({reason})"
         ) from None
 
-    texts: list[str] = []
+    texts: list[tuple[str, str]] = []
+    tables: list[Table] = []
 
-    def walk(container: object) -> None:
+    def walk(container: object, depth: int) -> None:
         for block in container.iter_inner_content():  # type: ignore[attr-defined]
             if isinstance(block, Paragraph):
-                texts.extend(block.text.splitlines() or [""])
-            elif isinstance(block, Table):
-                for row in block.rows:
-                    seen: set[int] = set()
+                kind = "cell" if depth else _paragraph_kind(block)
+                texts.extend((text, kind) for text in block.text.splitlines() or [""])
+            elif isinstance(block, DocxTable):
+                rows: list[Row] = []
+                for number, row in enumerate(block.rows, start=1):
+                    if len(rows) >= MAX_ROWS:
+                        raise PlanDocumentError(
+                            path.name, None, f"a table has more than {MAX_ROWS} rows"
+                        )
+                    seen: dict[int, Cell] = {}
+                    cells: list[Cell] = []
                     for cell in row.cells:
-                        if id(cell._tc) in seen:  # merged cells repeat
-                            continue
-                        seen.add(id(cell._tc))
-                        walk(cell)
+                        if id(cell._tc) not in seen:  # merged cells repeat
+                            first = len(texts) + 1
+                            walk(cell, depth + 1)
+                            lines = [text for text, _ in texts[first - 1 :]]
+                            seen[id(cell._tc)] = Cell(
+                                "\n".join(lines).strip(), first, max(first, len(texts))
+                            )
+                        cells.append(seen[id(cell._tc)])
+                    rows.append(Row(number, tuple(cells), len(seen) == 1 and len(cells) > 1))
+                if depth == 0:
+                    tables.append(Table(f"table {len(tables) + 1}", tuple(rows)))
 
-    walk(document)
-    return texts
+    walk(document, 0)
+    return texts, tables
 
 
 def read_plan_document(path: Path) -> PlanDocument:
-    """Read a ``.txt`` (UTF-8, as Word exports it) or ``.docx`` plan document."""
+    """Read a ``.txt`` (UTF-8, as Word exports it), ``.docx``, ``.xlsx`` or ``.csv`` plan."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise PlanDocumentError(
-            path.name, None, f"unsupported file type '{suffix}'; expected .txt or .docx"
+            path.name,
+            None,
+            f"unsupported file type '{suffix}'; expected .txt, .docx, .xlsx or .csv",
         )
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise PlanDocumentError(
+                path.name, None, f"the file is {size} bytes; a plan may be at most {MAX_BYTES}"
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise PlanDocumentError(path.name, None, f"cannot read file: {exc.strerror}") from None
     digest = hashlib.sha256(raw).hexdigest()
+    media_type = MEDIA_TYPES[suffix]
+    tables: list[Table] = []
+    kinds: list[str] = []
+    if suffix in (".xlsx", ".csv"):
+        from .plan_sheets import read_sheets
+
+        if suffix == ".xlsx":
+            check_package(path, raw)
+        tables = read_sheets(path, raw)
+        return PlanDocument(path.name, (), digest, media_type, {}, tuple(tables))
     if suffix == ".docx":
-        text = "\n".join(_docx_paragraphs(path))
-        media_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        check_package(path, raw)
+        blocks, tables = _docx_blocks(path)
+        text = "\n".join(text for text, _ in blocks)
+        kinds = [kind for _, kind in blocks]
     else:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
             raise PlanDocumentError(path.name, line, "text is not valid UTF-8") from None
-        media_type = "text/plain"
     lines, footnotes = _from_text(path.name, text)
-    return PlanDocument(path.name, tuple(lines), digest, media_type, footnotes)
+    if kinds:  # a trailing empty paragraph has no line; kinds line up from the start
+        lines = [replace(line, kind=kind) for line, kind in zip(lines, kinds, strict=False)]
+    return PlanDocument(path.name, tuple(lines), digest, media_type, footnotes, tuple(tables))

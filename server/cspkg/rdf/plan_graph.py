@@ -17,20 +17,39 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, XSD
 from ..namespaces import CSPKG, PPLAN, bind_prefixes
 from .agency_register import AgencyRegister, agency_iri, area_iri, partnership_iri
 from .plan_document import PlanDocument
-from .plan_parser import ActionRecord, CommissionerPlanRecord, PlanRecord, priority_key
+from .plan_record import (
+    ActionRecord,
+    CommissionerPlanRecord,
+    Named,
+    Notice,
+    PlanRecord,
+    priority_key,
+)
 from .slugs import action_slug, slugify, year_slug
 
 LABEL_LENGTH = 120
 PROJECT_AGENT = "id/organisation/cspkg-project"
 
 
+KNOWN_COMMISSIONER_PLANS = {
+    ("staffordshire", "2021-24"): "from the plan",
+    ("staffordshire", "2024-28"): "reference data",
+}
+"""Commissioner's plans the project knows by area and years.  "from the plan": the import
+writes the plan's own statement of it (as the seed does); "reference data": curated data
+(`data/reference/`) describes it and the import only links to its IRI."""
+
+
 @dataclass(frozen=True)
 class Unregistered:
-    """An agency name the register does not know, and where the plan uses it."""
+    """An agency name the register does not know, where the plan uses it, and the
+    registered agencies whose names it resembles."""
 
     name: str
     line: int
     iri: URIRef
+    where: str = ""
+    suggestions: tuple[str, ...] = ()
 
 
 @dataclass
@@ -41,6 +60,7 @@ class PlanGraphs:
     unregistered: list[Unregistered] = field(default_factory=list)
     plan_iri: URIRef | None = None
     action_count: int = 0
+    notices: list[Notice] = field(default_factory=list)
 
 
 def new_graph() -> Graph:
@@ -96,9 +116,20 @@ class PlanGraphBuilder:
         plan_path = f"plans/{self.partnership_slug}-{self.year}.ttl"
         self.result.graphs[plan_path] = self._plan_graph()
         self.result.graphs[f"priorities/{self.partnership_slug}.ttl"] = self._scheme_graph()
-        if self.record.commissioner:
-            path, graph = self._commissioner_graph(self.record.commissioner)
-            self.result.graphs[path] = graph
+        pcp = self.record.commissioner
+        if pcp is not None:
+            known = KNOWN_COMMISSIONER_PLANS.get((slugify(pcp.area), pcp.years))
+            if known is None:
+                self.result.notices.append(
+                    Notice(
+                        f"line {pcp.line}",
+                        f"the {pcp.area} {pcp.title} {pcp.years} is not a Commissioner's plan "
+                        "the project knows; imported as the plan states it",
+                    )
+                )
+            if known != "reference data":
+                path, graph = self._commissioner_graph(pcp)
+                self.result.graphs[path] = graph
         self.result.plan_iri = self.plan
         return self.result
 
@@ -157,42 +188,46 @@ class PlanGraphBuilder:
         g.add((node, DCTERMS.description, Literal("\n\n".join(action.paragraphs))))
         g.add((node, CSPKG.ordinal, Literal(action.ordinal)))
         for named in action.responsible:
-            g.add((node, CSPKG.responsibleAgency, self._agency(g, named.text, named.line)))
+            g.add((node, CSPKG.responsibleAgency, self._agency(g, named)))
         for named in action.supporting:
-            g.add((node, CSPKG.supportingAgency, self._agency(g, named.text, named.line)))
+            g.add((node, CSPKG.supportingAgency, self._agency(g, named)))
         for named in action.priorities:
             g.add((node, CSPKG.meetsPriority, self.priorities[priority_key(named.text)]))
+        if action.heading is not None:
+            g.add((node, CSPKG.listedUnder, self.priorities[priority_key(action.heading.text)]))
+        if action.reference:
+            g.add((node, CSPKG.actionReference, Literal(action.reference)))
+        if action.outcome:
+            g.add((node, CSPKG.measureOfSuccess, Literal(action.outcome)))
         target = action.target
         if target is not None:
             g.add((node, CSPKG.targetText, Literal(target.text)))
             if target.ongoing:
                 g.add((node, CSPKG.ongoing, Literal(True)))
-            if target.month is not None:
-                year, month = target.month
-                g.add(
-                    (
-                        node,
-                        CSPKG.targetDate,
-                        Literal(f"{year:04d}-{month:02d}", datatype=XSD.gYearMonth),
-                    )
-                )
-            elif target.end is not None:
-                g.add((node, CSPKG.targetDate, Literal(target.end, datatype=XSD.date)))
-            if target.start is not None:
+            if target.end is not None:
+                end = target.end
+                if target.precision == "month":
+                    month = Literal(f"{end.year:04d}-{end.month:02d}", datatype=XSD.gYearMonth)
+                    g.add((node, CSPKG.targetDate, month))
+                else:
+                    g.add((node, CSPKG.targetDate, Literal(end, datatype=XSD.date)))
+                g.add((node, CSPKG.targetDue, Literal(end, datatype=XSD.date)))
+            if target.spans and target.start is not None:
                 g.add((node, CSPKG.periodStart, Literal(target.start, datatype=XSD.date)))
-            if target.due is not None:
-                g.add((node, CSPKG.targetDue, Literal(target.due, datatype=XSD.date)))
         g.add((node, PROV.wasDerivedFrom, self.doc))
         g.add((node, CSPKG.sourceFirstLine, Literal(action.first_line)))
         g.add((node, CSPKG.sourceLastLine, Literal(action.last_line)))
 
-    def _agency(self, g: Graph, name: str, line: int) -> URIRef:
+    def _agency(self, g: Graph, named: Named) -> URIRef:
+        name = named.text
         agency = self.register.resolve(name)
         if agency is not None:
             return agency_iri(self.base, agency.slug)
         node = URIRef(f"{self.base}id/organisation/unregistered/{slugify(name)}")
         if not any(u.iri == node for u in self.result.unregistered):
-            self.result.unregistered.append(Unregistered(name, line, node))
+            self.result.unregistered.append(
+                Unregistered(name, named.line, node, named.where, self.register.suggest(name))
+            )
         g.add((node, RDF.type, ORG.Organization))
         g.add((node, RDF.type, CSPKG.UnregisteredAgency))
         g.add((node, RDFS.label, Literal(name)))

@@ -10,19 +10,28 @@ Anything the parser cannot place is an error naming the line, never a guess.
 
 from __future__ import annotations
 
-import calendar
 import itertools
 import re
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable
 
 from ..errors import PlanDocumentError
+from .dates import Context, DateError, TargetDate, parse_target_date, plan_year
 from .plan_document import Line, PlanDocument
+from .plan_front_matter import read_front_matter
+from .plan_record import (
+    ActionRecord,
+    Named,
+    PlanRecord,
+    PriorityBook,
+    Unlisted,
+    heading_key,
+    is_none,
+    priority_key,
+    strip_bullet,
+    target_notice,
+)
 
-BULLETS = "·•●▪◦‣-*–"
-MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
-MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+__all__ = ["PlanRecord", "parse_plan", "parse_target", "priority_key"]
 
 SECTION_HEADINGS = {
     "action": "action",
@@ -35,290 +44,95 @@ SECTION_HEADINGS = {
     "target dates": "target",
 }
 SUBHEADINGS = {"strategic priority/ies", "strategic priorities", "strategic priority"}
-NONE_WORDS = {"n/a", "na", "none", "-"}
 HEADING_LIKE = re.compile(
     r"^(responsible|additional|lead|supporting|priorit|target|status|progress|outcome|"
     r"timescale|deadline|date)\w*(\s+[\w/()]+){0,3}:?$",
     re.IGNORECASE,
 )
 SEPARATOR = re.compile(r"^\*{3,}\s*$")
-PARTNERSHIP_LINE = re.compile(
-    r"Strategic Priorities for (?P<name>.+?)(?:[’']s)? CSP for (?P<year>\d{4}/\d{2,4})",
-    re.IGNORECASE,
-)
-COMMISSIONER_LINE = re.compile(
-    r"(?P<area>[A-Z][\w-]*(?: [A-Z][\w-]*)*) Police, Fire and Crime Commissioner[’']s "
-    r"(?P<years>\d{4}-\d{2,4}) (?P<title>Police and Crime Plan)"
-)
-APPROACHES_LINE = re.compile(r"recommends that the approach.*?should be (?P<rest>.+)$", re.I)
-APPROACH_PHRASE = re.compile(r"[A-Z][a-z]+(?:\s+(?:(?:and|for|of)\s+)?[A-Z][a-z]+)*")
 
 
-@dataclass(frozen=True)
-class Named:
-    """A name as written in the plan, with the line it was read from."""
-
-    text: str
-    line: int
-
-
-@dataclass(frozen=True)
-class Target:
-    """An action's target date or period as written, and what it means."""
-
-    text: str
-    line: int
-    ongoing: bool = False
-    start: date | None = None
-    end: date | None = None
-    month: tuple[int, int] | None = None
-    """(year, month) when the target names a month rather than a day."""
-
-    @property
-    def due(self) -> date | None:
-        """The last day the target allows: a month's target is due at the month's end."""
-        if self.month is not None:
-            year, month = self.month
-            return date(year, month, calendar.monthrange(year, month)[1])
-        return self.end
-
-
-@dataclass(frozen=True)
-class ActionRecord:
-    """One action of the plan, with its position in the source."""
-
-    ordinal: int
-    first_line: int
-    last_line: int
-    paragraphs: tuple[str, ...]
-    responsible: tuple[Named, ...]
-    supporting: tuple[Named, ...]
-    priorities: tuple[Named, ...]
-    target: Target | None
-
-
-@dataclass(frozen=True)
-class PriorityRecord:
-    """A priority as the plan names it, with its description and footnotes if any."""
-
-    label: str
-    line: int
-    description: str = ""
-    notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class CommissionerPlanRecord:
-    """The Police and Crime Plan the CSP works under, as the delivery plan states it."""
-
-    area: str
-    years: str
-    title: str
-    line: int
-    priorities: tuple[PriorityRecord, ...]
-    approaches: tuple[Named, ...]
-
-
-@dataclass(frozen=True)
-class PlanRecord:
-    """Everything the parser read from one delivery plan."""
-
-    source: str
-    partnership: str
-    year: str
-    introduction: tuple[str, ...]
-    priorities: tuple[PriorityRecord, ...]
-    commissioner: CommissionerPlanRecord | None
-    actions: tuple[ActionRecord, ...]
-
-
-def strip_bullet(text: str) -> tuple[str, bool]:
-    """Remove a leading bullet character; say whether there was one."""
-    stripped = text.lstrip()
-    if stripped and stripped[0] in BULLETS and (len(stripped) == 1 or stripped[1] == " "):
-        return stripped[1:].strip(), True
-    return stripped, False
-
-
-def heading_key(text: str) -> str:
-    """Normalise a heading: case, spacing and a trailing colon do not matter."""
-    return " ".join(text.lower().rstrip(":").split())
-
-
-def priority_key(text: str) -> str:
-    """Normalise a priority name so that the plan's variants of one priority agree.
-
-    "Anti-social" and "Anti-Social", "&" and "and", and a parenthetical such as
-    "(incl. Alcohol, Drugs and Mental Health)" or "(ASB)" do not distinguish priorities.
-    """
-    text = re.sub(r"\([^)]*\)?", " ", text.lower()).replace("&", " and ")
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
-
-
-def parse_target(text: str, line: int, source: str) -> Target:
-    """Read 'Ongoing', 'April 2025', '31 March 2025' or 'Project runs from X - Y'."""
-    clean = " ".join(text.split()).rstrip(". ")
-    lowered = clean.lower()
-    if lowered == "ongoing":
-        return Target(text=clean, line=line, ongoing=True)
-    period = re.match(r"^(?:project runs )?from (.+?)\s+(?:-|–|—|to|until)\s+(.+)$", lowered)
-    if period:
-        start = _read_day(period.group(1))
-        end = _read_day(period.group(2))
-        if start and end:
-            if end < start:
-                raise PlanDocumentError(
-                    source, line, f"target period '{clean}' ends before it starts"
-                )
-            return Target(text=clean, line=line, start=start, end=end)
-    day = _read_day(lowered)
-    if day:
-        return Target(text=clean, line=line, end=day)
-    month = _read_month(lowered)
-    if month:
-        return Target(text=clean, line=line, month=month)
-    raise PlanDocumentError(
-        source,
-        line,
-        f"cannot read the target date '{clean}': expected 'Ongoing', a month ('April 2025'), "
-        "a date ('31 March 2025') or a period ('1 April 2022 - 31 March 2025')",
-    )
-
-
-def _read_day(text: str) -> date | None:
-    text = text.strip().rstrip(".")
-    iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
-    match = re.fullmatch(rf"(\d{{1,2}})(?:st|nd|rd|th)? ({MONTH_NAMES}),? (\d{{4}})", text)
+def parse_target(text: str, line: int, source: str, context: Context = None) -> TargetDate:
+    """Read a target through the date grammar; an unreadable one names the line."""
     try:
-        if iso:
-            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
-        if match:
-            return date(int(match.group(3)), MONTHS[match.group(2)], int(match.group(1)))
-    except ValueError:
-        return None
-    return None
+        return parse_target_date(text, context)
+    except DateError as exc:
+        raise PlanDocumentError(source, line, str(exc)) from None
 
 
-def _read_month(text: str) -> tuple[int, int] | None:
-    match = re.fullmatch(rf"({MONTH_NAMES}) (\d{{4}})", text.strip())
-    if match:
-        return int(match.group(2)), MONTHS[match.group(1)]
-    iso = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
-    if iso and 1 <= int(iso.group(2)) <= 12:
-        return int(iso.group(1)), int(iso.group(2))
-    return None
+def parse_plan(
+    document: PlanDocument,
+    layout: object | None = None,
+    unlisted: Unlisted = "add",
+    knows_agency: Callable[[str], bool] | None = None,
+) -> PlanRecord:
+    """Parse a whole plan document in whichever layout it is; errors name the position.
+
+    ``layout`` is a :class:`~cspkg.rdf.plan_layout.Layout` (from ``--layout FILE``) or
+    None to recognise the layout from the document.
+    """
+    from .plan_layout import Layout
+    from .plan_tables import find_action_table, parse_table_plan
+
+    chosen = layout if isinstance(layout, Layout) else Layout()
+    if chosen.kind != "narrative":
+        found = find_action_table(document, chosen)
+        if found is not None:
+            return parse_table_plan(document, found, chosen, unlisted, knows_agency)
+        if chosen.kind == "table" or not document.lines:
+            raise PlanDocumentError(
+                document.name,
+                None,
+                "no table of actions found: expected a header row naming at least an "
+                "Action column and a Lead, Priority or Timescale column",
+            )
+    return parse_narrative(document, chosen.partnership, chosen.year, unlisted)
 
 
-def parse_plan(document: PlanDocument) -> PlanRecord:
-    """Parse a whole plan document; raise PlanDocumentError naming the line at fault."""
+def parse_narrative(
+    document: PlanDocument,
+    partnership: str | None = None,
+    year: str | None = None,
+    unlisted: Unlisted = "add",
+) -> PlanRecord:
+    """The seed's template: blocks headed 'Action' with their sections."""
     lines = document.lines
     starts = [i for i, line in enumerate(lines) if heading_key(line.text) == "action"]
     if not starts:
         raise PlanDocumentError(
-            document.name, None, "no actions found: expected blocks headed 'Action'"
+            document.name,
+            None,
+            "no actions found: expected blocks headed 'Action' or a table with a header row",
         )
-    preamble = lines[: starts[0]]
-    partnership, year, priorities = _read_csp_priorities(document.name, preamble)
-    commissioner = _read_commissioner(document.name, preamble)
-    known = {priority_key(p.label): p for p in priorities}
+    front = read_front_matter(document.name, lines[: starts[0]], partnership, year)
+    book = PriorityBook(document.name, front.priorities, unlisted)
     actions = []
+    notices = list(front.notices)
     bounds = [*starts, len(lines)]
+    context = plan_year(front.year)
     for ordinal, (begin, end) in enumerate(itertools.pairwise(bounds), start=1):
-        actions.append(_read_action(document.name, ordinal, lines[begin:end], known))
-    intro = tuple(line.text for line in preamble if line.text and line.text != "Introduction")
+        action = _read_action(document.name, ordinal, lines[begin:end], book, context)
+        notices += target_notice(action.target, f"line {action.target_line}")
+        actions.append(action)
     return PlanRecord(
         source=document.name,
-        partnership=partnership,
-        year=year,
-        introduction=intro[:1],
-        priorities=priorities,
-        commissioner=commissioner,
+        partnership=front.partnership,
+        year=front.year,
+        introduction=front.introduction,
+        priorities=book.priorities,
+        commissioner=front.commissioner,
         actions=tuple(actions),
-    )
-
-
-def _find(lines: tuple[Line, ...], pattern: re.Pattern[str]) -> tuple[int, re.Match[str] | None]:
-    """The index of the first line matching ``pattern``, and the match."""
-    for index, line in enumerate(lines):
-        match = pattern.search(line.text)
-        if match:
-            return index, match
-    return -1, None
-
-
-def _read_csp_priorities(
-    source: str, preamble: tuple[Line, ...]
-) -> tuple[str, str, tuple[PriorityRecord, ...]]:
-    index, match = _find(preamble, PARTNERSHIP_LINE)
-    if match is None:
-        raise PlanDocumentError(
-            source,
-            None,
-            "cannot find the sentence naming the CSP's strategic priorities "
-            "('The specific Strategic Priorities for <area>'s CSP for <yyyy/yy> are:')",
-        )
-    priorities: list[PriorityRecord] = []
-    for line in preamble[index + 1 :]:
-        if not line.text:
-            continue
-        text, bulleted = strip_bullet(line.text)
-        if not bulleted and (len(text) > 100 or text.endswith(".")):
-            break
-        priorities.append(PriorityRecord(label=text, line=line.number, notes=line.footnotes))
-    if not priorities:
-        raise PlanDocumentError(
-            source, preamble[index].number, "the plan lists no strategic priorities"
-        )
-    seen: dict[str, PriorityRecord] = {}
-    for priority in priorities:
-        key = priority_key(priority.label)
-        if key in seen:
-            raise PlanDocumentError(
-                source,
-                priority.line,
-                f"priority '{priority.label}' is listed twice (also at line {seen[key].line})",
-            )
-        seen[key] = priority
-    return match.group("name").strip(), match.group("year"), tuple(priorities)
-
-
-def _read_commissioner(source: str, preamble: tuple[Line, ...]) -> CommissionerPlanRecord | None:
-    index, match = _find(preamble, COMMISSIONER_LINE)
-    if match is None:
-        return None
-    line = preamble[index]
-    priorities: list[PriorityRecord] = []
-    approaches: list[Named] = []
-    for later in preamble[index + 1 :]:
-        if not later.text:
-            continue
-        found = APPROACHES_LINE.search(later.text)
-        if found:
-            approaches = [
-                Named(phrase, later.number)
-                for phrase in APPROACH_PHRASE.findall(found.group("rest"))
-            ]
-            break
-        name, colon, description = later.text.partition(":")
-        if not colon or len(name) > 80:
-            raise PlanDocumentError(
-                source, later.number, "expected a Commissioner priority as 'Name: description'"
-            )
-        priorities.append(PriorityRecord(name.strip(), later.number, description.strip()))
-    if not priorities:
-        raise PlanDocumentError(source, line.number, "the Commissioner's plan lists no priorities")
-    return CommissionerPlanRecord(
-        area=match.group("area").strip(),
-        years=match.group("years"),
-        title=match.group("title"),
-        line=line.number,
-        priorities=tuple(priorities),
-        approaches=tuple(approaches),
+        layout="narrative (blocks headed 'Action')",
+        warnings=(*notices, *book.notices),
     )
 
 
 def _read_action(
-    source: str, ordinal: int, block: tuple[Line, ...], known: dict[str, PriorityRecord]
+    source: str,
+    ordinal: int,
+    block: tuple[Line, ...],
+    book: PriorityBook,
+    context: Context,
 ) -> ActionRecord:
     heading = block[0]
     sections: dict[str, list[Line]] = {"action": []}
@@ -355,14 +169,18 @@ def _read_action(
     responsible = _agencies(sections.get("responsible", []))
     if not responsible:
         raise PlanDocumentError(source, heading.number, f"{where} has no responsible agency")
-    priorities = _priorities(source, sections.get("priorities", []), known)
+    priorities = tuple(
+        book.match(Named(strip_bullet(line.text)[0], line.number))
+        for line in sections.get("priorities", [])
+    )
     if not priorities:
         raise PlanDocumentError(source, heading.number, f"{where} meets no strategic priority")
     target_lines = sections.get("target", [])
-    target = None
+    target = target_line = None
     if target_lines:
         text = " ".join(line.text for line in target_lines)
-        target = parse_target(text, target_lines[0].number, source)
+        target_line = target_lines[0].number
+        target = parse_target(text, target_line, source, context)
     return ActionRecord(
         ordinal=ordinal,
         first_line=heading.number,
@@ -372,6 +190,7 @@ def _read_action(
         supporting=_agencies(sections.get("supporting", [])),
         priorities=priorities,
         target=target,
+        target_line=target_line,
     )
 
 
@@ -380,24 +199,7 @@ def _agencies(lines: list[Line]) -> tuple[Named, ...]:
     for line in lines:
         text, _ = strip_bullet(line.text)
         text = text.rstrip(". ").strip()
-        if text.lower() in NONE_WORDS or not text:
+        if is_none(text):
             continue
         names.append(Named(text, line.number))
     return tuple(names)
-
-
-def _priorities(
-    source: str, lines: list[Line], known: dict[str, PriorityRecord]
-) -> tuple[Named, ...]:
-    found: list[Named] = []
-    for line in lines:
-        text, _ = strip_bullet(line.text)
-        if priority_key(text) not in known:
-            listed = "; ".join(p.label for p in known.values())
-            raise PlanDocumentError(
-                source,
-                line.number,
-                f"'{text}' is not one of the plan's strategic priorities ({listed})",
-            )
-        found.append(Named(text, line.number))
-    return tuple(found)

@@ -1,6 +1,7 @@
 """The audit trail of writes: one ``cspkg.audit`` log line per attempted write.
 
-Who: a fingerprint of the bearer token (never the token) and the client address.  What:
+Who: a fingerprint of the bearer token (never the token), whom it belongs to (``admin``
+or ``agency:<IRI>``, ``access.py``) and the client address.  What:
 the update's first line (cut short), its size and the graphs it names.  Outcome:
 ``committed``, or why it was refused.  Lines go through ``logging``, so the deployment
 decides where they are kept (``cspkg serve`` sends them to stderr with gunicorn's).
@@ -63,15 +64,21 @@ def first_line(text: str) -> str:
 
 
 def log_write(
-    outcome: str, text: str, authorization: str | None, client: str | None = None
+    outcome: str,
+    text: str,
+    authorization: str | None,
+    client: str | None = None,
+    who: str | None = None,
 ) -> None:
-    """One audit line: outcome, who, and what the update was."""
+    """One audit line: outcome, who (token fingerprint; ``admin`` or the agency once the
+    token is known), and what the update was."""
     level = logging.INFO if outcome == "committed" else logging.WARNING
     log.log(
         level,
-        "write %s by token=%s client=%s size=%dB graphs=%s first_line=%r",
+        "write %s by token=%s as=%s client=%s size=%dB graphs=%s first_line=%r",
         outcome,
         fingerprint(bearer_of(authorization)),
+        who or "-",
         client or "-",
         len(text.encode("utf-8", "surrogateescape")),
         ",".join(graphs_named(text)),

@@ -41,6 +41,7 @@ from ..namespaces import PREFIXES
 from ..store.base import AskResult, GraphResult, Store
 from ..store.serialize import GRAPH_FORMATS, write_graph
 from ..store.update_scope import UpdateScope
+from .access import Writer, check_progress_triples, is_progress_graph, require_admin
 from .audit import log_write
 from .dataset import stream
 from .sparql_service import SparqlService
@@ -183,13 +184,14 @@ class GraphStore:
         self, target: Target, payloads: Sequence[Payload], authorization: str | None
     ) -> WriteOutcome:
         """Replace the graph's content with the payload."""
-        iri = self._writable(target, "PUT", authorization)
-        data = self._ntriples(payloads, iri)
+        iri, writer = self._writable(target, "PUT", authorization)
+        data = _ntriples(self._triples_of(payloads, iri))
         existed = self._commit(
             iri,
             lambda store: store.load_graph(iri, data, "application/n-triples"),
             action=f"PUT GRAPH {_node(iri)} ({len(data)} bytes of N-Triples)",
             authorization=authorization,
+            writer=writer,
         )
         return WriteOutcome(iri, created=not existed and bool(data))
 
@@ -197,8 +199,9 @@ class GraphStore:
         self, target: Target, payloads: Sequence[Payload], authorization: str | None
     ) -> WriteOutcome:
         """Merge the payload into the graph; on the bare endpoint, into a new graph."""
-        iri = self._writable(target, "POST", authorization)
-        data = self._ntriples(payloads, iri)
+        iri, writer = self._writable(target, "POST", authorization)
+        triples = self._triples_of(payloads, iri)
+        data = _ntriples(triples)
         insert = f"INSERT DATA {{ GRAPH {_node(iri)} {{ {data.decode()} }} }}"
 
         def merge(store: Store) -> None:
@@ -210,23 +213,32 @@ class GraphStore:
             merge,
             action=f"POST GRAPH {_node(iri)} ({len(data)} bytes of N-Triples)",
             authorization=authorization,
+            writer=writer,
+            allowed=lambda: check_progress_triples(self.store, writer, triples, self.settings),
         )
         return WriteOutcome(iri, created=not existed and bool(data))
 
     def delete(self, target: Target, authorization: str | None) -> None:
         """Drop the graph; ``GraphNotFound`` (404) if it holds nothing."""
-        iri = self._writable(target, "DELETE", authorization)
+        iri, writer = self._writable(target, "DELETE", authorization)
         drop = f"DROP SILENT GRAPH {_node(iri)}"
         self._commit(
             iri,
             lambda store: store.update(drop),
             action=f"DELETE GRAPH {_node(iri)}",
             authorization=authorization,
+            writer=writer,
             must_exist=True,
         )
 
-    def _writable(self, target: Target, method: str, authorization: str | None) -> str:
-        """Method allowed on the target (405), then the bearer token (401/403)."""
+    def _writable(
+        self, target: Target, method: str, authorization: str | None
+    ) -> tuple[str, Writer]:
+        """Method allowed on the target (405), then the bearer token (401/403).
+
+        An agency token may only POST (merge) into a progress graph: replacing or
+        dropping one would lose other agencies' updates, and updates are never
+        overwritten (``access.py``)."""
         if method not in ALLOWED[target.kind]:
             what = (
                 "the default graph (the union of all graphs)"
@@ -238,17 +250,19 @@ class GraphStore:
                 ALLOWED[target.kind],
             )
         try:
-            self.sparql.authorize_write(authorization)
+            writer = self.sparql.authorize_write(authorization)
+            if method != "POST" or not is_progress_graph(self.settings, target.iri):
+                require_admin(writer, f"{method} on this graph")
         except CspkgError as exc:
             named = f"GRAPH {_node(target.iri)}" if target.iri is not None else "a new graph"
             log_write(f"refused ({type(exc).__name__})", f"{method} {named}", authorization)
             raise
         if target.iri is not None:
-            return target.iri
-        return self.settings.base + NEW_GRAPHS + uuid.uuid4().hex
+            return target.iri, writer
+        return self.settings.base + NEW_GRAPHS + uuid.uuid4().hex, writer
 
-    def _ntriples(self, payloads: Sequence[Payload], base_iri: str) -> bytes:
-        """Parse every payload (size limit first), blank nodes renamed apart, as N-Triples."""
+    def _triples_of(self, payloads: Sequence[Payload], base_iri: str) -> list[Triple]:
+        """Parse every payload (size limit first), blank nodes renamed apart."""
         if not payloads:
             raise ProtocolError("the request carries no RDF document")
         limit = self.settings.max_upload_bytes
@@ -268,7 +282,7 @@ class GraphStore:
                 triples += [quad.triple for quad in parsed]
             except SyntaxError as exc:
                 raise RdfInputError(f"the RDF data could not be parsed: {exc}") from None
-        return serialize(triples, format=RdfFormat.N_TRIPLES) or b""
+        return triples
 
     def _commit(
         self,
@@ -277,19 +291,25 @@ class GraphStore:
         *,
         action: str,
         authorization: str | None,
+        writer: Writer,
         must_exist: bool = False,
+        allowed: Callable[[], None] | None = None,
     ) -> bool:
         """Under the service's write lock, check then commit; leave one audit line.
 
-        Returns whether the graph held triples before.
+        ``allowed`` (what the writer may send) runs under the lock too, so what it
+        saw of the store is what is changed.  Returns whether the graph held triples.
         """
+        who = writer.describe()
         try:
             with self.sparql.write_lock:
+                if allowed is not None:
+                    allowed()
                 existed = self._check_then_apply(iri, change, must_exist)
         except CspkgError as exc:
-            log_write(f"refused ({type(exc).__name__})", action, authorization)
+            log_write(f"refused ({type(exc).__name__})", action, authorization, who=who)
             raise
-        log_write("committed", action, authorization)
+        log_write("committed", action, authorization, who=who)
         return existed
 
     def _check_then_apply(
@@ -301,6 +321,10 @@ class GraphStore:
             raise GraphNotFound(f"the store has no graph <{iri}>")
         self.sparql.apply_checked(change, UpdateScope(frozenset({iri}), frozenset()))
         return existed
+
+
+def _ntriples(triples: Sequence[Triple]) -> bytes:
+    return serialize(triples, format=RdfFormat.N_TRIPLES) or b""
 
 
 def _holds_triples(store: Store, iri: str) -> bool:

@@ -21,9 +21,12 @@ from ..errors import RdfInputError
 from ..rdf.agency_register import REGISTER_FILE, AgencyRegister, load_register
 from ..rdf.plan_document import read_plan_document
 from ..rdf.plan_graph import Unregistered, build_plan_graphs, new_graph
+from ..rdf.plan_layout import Layout
 from ..rdf.plan_parser import parse_plan
+from ..rdf.plan_record import Notice, Unlisted
 from ..rdf.turtle import to_turtle
 from .data_files import write_all
+from .source_lines import source_text, source_text_path
 
 AGENCIES_FILE = "agencies.ttl"
 MERGED_FOLDERS = ("priorities/", "commissioner/")
@@ -39,6 +42,8 @@ class ImportReport:
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     unregistered: list[Unregistered] = field(default_factory=list)
+    layout: str = ""
+    warnings: list[Notice] = field(default_factory=list)
 
 
 def register_turtle(register: AgencyRegister, base: str) -> str:
@@ -77,15 +82,22 @@ def import_plan(
     settings: Settings,
     out_dir: Path | None = None,
     on_step: Callable[[str], None] | None = None,
+    layout: Layout | None = None,
+    unlisted: Unlisted = "add",
 ) -> ImportReport:
-    """Import ``source`` into ``out_dir`` (default: the data folder)."""
+    """Import ``source`` into ``out_dir`` (default: the data folder).
+
+    ``layout`` (from a layout file) says what recognition cannot; ``unlisted`` whether a
+    priority the plan's list lacks is added with a warning or refused.
+    """
     out_dir = out_dir or settings.data_dir
     step = on_step or (lambda _name: None)
+    register = load_register(settings.data_dir / REGISTER_FILE)
     document = read_plan_document(source)
     step("read")
-    record = parse_plan(document)
+    knows = lambda name: register.resolve(name) is not None  # noqa: E731
+    record = parse_plan(document, layout, unlisted, knows)
     step("parsed")
-    register = load_register(settings.data_dir / REGISTER_FILE)
     built = build_plan_graphs(record, document, register, settings.base)
     step("built")
     header = (
@@ -104,8 +116,14 @@ def import_plan(
             text = to_turtle(graph, header)
         rendered[target] = text
     rendered[out_dir / AGENCIES_FILE] = register_turtle(register, settings.base)
+    rendered[out_dir / source_text_path(document.name)] = source_text(document)
     report = ImportReport(
-        document.name, built.plan_iri, built.action_count, unregistered=built.unregistered
+        document.name,
+        built.plan_iri,
+        built.action_count,
+        unregistered=built.unregistered,
+        layout=record.layout,
+        warnings=[*record.warnings, *built.notices],
     )
     written = write_all(rendered)
     report.written, report.unchanged = written.written, written.unchanged

@@ -6,7 +6,6 @@ same for both stores, which is what lets the endpoint behave identically on each
 
 from __future__ import annotations
 
-import hmac
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -14,16 +13,13 @@ from dataclasses import dataclass, field
 from pyoxigraph import NamedNode
 
 from ..config import Settings
-from ..errors import (
-    AuthenticationRequired,
-    CspkgError,
-    ProtocolError,
-    QueryRefused,
-    RequestTooLarge,
-)
+from ..errors import CspkgError, ProtocolError, QueryTooComplex, RequestTooLarge
 from ..store.base import Formats, QueryResult, SerializedResult, Store
-from ..store.sparql_text import has_dataset_clause, nesting_depth
+from ..store.embedded import EmbeddedStore
+from ..store.query_shape import ShapeLimits, measure
+from ..store.sparql_text import has_dataset_clause
 from ..store.update_scope import UpdateScope, update_scope
+from .access import Writer, identify, require_admin, writes_enabled
 from .audit import log_write
 from .federation_policy import check_remote_iris
 from .write_check import check_write
@@ -44,18 +40,27 @@ class SparqlService:
         return self._write_lock
 
     @property
+    def shape_limits(self) -> ShapeLimits:
+        settings = self.settings
+        return ShapeLimits(
+            settings.max_query_depth,
+            settings.max_operator_chain,
+            settings.max_triple_patterns,
+            settings.max_path_length,
+        )
+
+    @property
     def writes_enabled(self) -> bool:
-        return bool(self.settings.admin_token)
+        return writes_enabled(self.settings)
 
     def _check_text(self, text: str, base_iri: str | None) -> None:
         if len(text.encode("utf-8")) > self.settings.max_query_length:
             raise RequestTooLarge(
                 f"the request is longer than {self.settings.max_query_length} bytes"
             )
-        if nesting_depth(text) > self.settings.max_query_depth:
-            raise QueryRefused(
-                f"the query nests brackets deeper than {self.settings.max_query_depth} levels"
-            )
+        problem = self.shape_limits.problem(measure(text))
+        if problem is not None:
+            raise QueryTooComplex(problem)
         check_remote_iris(text, self.settings.service_allow_list, base_iri)
 
     @staticmethod
@@ -90,16 +95,9 @@ class SparqlService:
             formats=formats,
         )
 
-    def authorize_write(self, authorization: str | None) -> None:
-        """Writes need the admin token the service was started with, as a bearer token."""
-        token = self.settings.admin_token
-        if not token:
-            raise QueryRefused("this service is read-only: SPARQL Update and graph writes are off")
-        scheme, _, given = (authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not given.strip():
-            raise AuthenticationRequired("writes need an 'Authorization: Bearer <token>' header")
-        if not hmac.compare_digest(given.strip().encode(), token.encode()):
-            raise QueryRefused("the bearer token does not allow writes")
+    def authorize_write(self, authorization: str | None) -> Writer:
+        """Who the bearer token names (``access.py``): 401/403 as there."""
+        return identify(self.settings, authorization)
 
     def update(
         self,
@@ -121,13 +119,13 @@ class SparqlService:
         """
         try:
             with self._write_lock:
-                self._update(
+                writer = self._update(
                     text, authorization, using_graph_uris, using_named_graph_uris, base_iri
                 )
         except CspkgError as exc:
             log_write(f"refused ({type(exc).__name__})", text, authorization, client)
             raise
-        log_write("committed", text, authorization, client)
+        log_write("committed", text, authorization, client, writer.describe())
 
     def _update(
         self,
@@ -136,8 +134,9 @@ class SparqlService:
         using_graph_uris: Sequence[str],
         using_named_graph_uris: Sequence[str],
         base_iri: str | None,
-    ) -> None:
-        self.authorize_write(authorization)
+    ) -> Writer:
+        writer = self.authorize_write(authorization)
+        require_admin(writer, "SPARQL Update")
         self._check_text(text, base_iri)
         self._check_iris(using_graph_uris, using_named_graph_uris)
         if (using_graph_uris or using_named_graph_uris) and has_dataset_clause(text):
@@ -150,7 +149,17 @@ class SparqlService:
             "base_iri": base_iri,
         }
         scope = update_scope(text, using_graph_uris, using_named_graph_uris, base_iri)
-        self.apply_checked(lambda store: store.update(text, **options), scope)  # type: ignore[arg-type]
+        store = self.store
+        if isinstance(store, EmbeddedStore) and store.pool is not None:
+            # Evaluated in a worker; only the resulting data is applied here.
+            graphs = None if scope is None else sorted(scope.changes | scope.reads)
+            found = store.try_update(
+                text, graphs=graphs, timeout=self.settings.query_timeout, **options
+            )  # type: ignore[arg-type]
+            self.apply_checked(lambda target: target.apply_change(found), scope)  # type: ignore[attr-defined]
+            return writer
+        self.apply_checked(lambda target: target.update(text, **options), scope)  # type: ignore[arg-type]
+        return writer
 
     def apply_checked(self, change: Callable[[Store], None], scope: UpdateScope | None) -> None:
         """Try ``change`` on a scratch copy and validate the result (``write_check.py``),

@@ -19,7 +19,7 @@ from rdflib import Graph
 from ..config import Settings
 from ..errors import RdfInputError, RequestTooLarge
 from ..rdf.agency_register import REGISTER_FILE, load_register
-from ..rdf.plan_document import read_plan_document
+from ..rdf.plan_document import SUPPORTED_SUFFIXES, read_plan_document
 from ..rdf.plan_graph import build_plan_graphs
 from ..rdf.plan_parser import parse_plan
 from ..rdf.safe_rdf import check_untrusted
@@ -34,7 +34,7 @@ RDF_SUFFIXES: dict[str, ox.RdfFormat] = {
     ".xml": ox.RdfFormat.RDF_XML,
     ".owl": ox.RdfFormat.RDF_XML,
 }
-PLAN_SUFFIXES = (".txt", ".docx")
+PLAN_SUFFIXES = SUPPORTED_SUFFIXES
 UPLOAD_BASE = "urn:cspkg:upload:"
 
 
@@ -89,8 +89,8 @@ def _plan_graph(name: str, data: bytes, settings: Settings) -> Graph:
         path = Path(folder) / name
         path.write_bytes(data)
         document = read_plan_document(path)
-        record = parse_plan(document)
         register = load_register(settings.data_dir / REGISTER_FILE)
+        record = parse_plan(document, knows_agency=lambda name: register.resolve(name) is not None)
         built = build_plan_graphs(record, document, register, settings.base)
     graph = Graph()
     for part in built.graphs.values():

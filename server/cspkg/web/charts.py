@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template
 
+from ..errors import PageNotFound
 from ..services.charts import (
     CHARTS,
     Bars,
@@ -19,8 +20,8 @@ from ..services.charts import (
     network_layout,
     shorten,
 )
-from ..services.describe import local_href
 from .context import services
+from .links import link_for
 from .pagekit import Alternate, catalog, data, page
 
 bp = Blueprint("charts", __name__)
@@ -35,7 +36,7 @@ def _build(name: str) -> Heatmap | Bars | Network | None:
 
 def _missing(name: str) -> Response:
     known = ", ".join(CHARTS)
-    return Response(f"no chart named '{name}'; charts: {known}\n", 404, mimetype="text/plain")
+    raise PageNotFound(f"There is no chart named '{name}'. The charts are: {known}.")
 
 
 @bp.get("/charts")
@@ -70,7 +71,7 @@ def chart_svg(name: str) -> Response:
     if chart is None:
         return _missing(name)
     base = services().settings.base
-    context = {"shorten": shorten, "href": lambda iri: local_href(iri, base)}
+    context = {"shorten": shorten, "href": lambda iri: link_for(iri, base)}
     if isinstance(chart, Heatmap):
         svg = render_template("charts/heatmap.svg", layout=heatmap_layout(chart), **context)
     elif isinstance(chart, Bars):

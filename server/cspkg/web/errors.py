@@ -1,13 +1,16 @@
 """The one place exceptions become HTTP answers, chosen by exception type.
 
 Bodies carry the exception's own message (written to be safe for users: no paths, no
-tracebacks) as plain text, or as JSON when the client prefers it.  Anything not a
-``CspkgError`` is left to Flask, which answers 500 without details.
+tracebacks) as plain text, as JSON when the client prefers it, or as a page of the site
+(``error.html``) when the client prefers HTML (a browser).  Werkzeug's own 404 (no such
+URL) goes through the same table as ``PageNotFound``; unexpected failures become the 500
+page in ``hardening``, which calls ``error_page``.
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import NotFound
 
 from ..errors import (
     AuthenticationRequired,
@@ -15,6 +18,7 @@ from ..errors import (
     GraphNotFound,
     MethodNotAllowed,
     NotAcceptable,
+    PageNotFound,
     ParameterError,
     ProtocolError,
     QueryNotFound,
@@ -39,6 +43,7 @@ STATUS: dict[type[CspkgError], int] = {
     ParameterError: 400,
     QueryNotFound: 404,
     GraphNotFound: 404,
+    PageNotFound: 404,
     MethodNotAllowed: 405,
     UnsupportedMediaType: 415,
     ProtocolError: 400,
@@ -63,6 +68,38 @@ def status_for(exc: CspkgError) -> int:
     return 400
 
 
+TITLES = {
+    400: "There is a problem with the request",
+    401: "You need to sign in",
+    403: "This is not allowed",
+    404: "Page not found",
+    405: "This cannot be done here",
+    406: "That format is not available",
+    413: "The request is too large",
+    414: "The address is too long",
+    415: "That format is not accepted",
+    422: "The data did not pass its checks",
+    429: "Too many requests",
+    500: "Sorry, there is a problem with the service",
+    503: "Sorry, the service is busy",
+}
+"""What each status's page is called (its ``<h1>`` and ``<title>``)."""
+
+
+def wants_page() -> bool:
+    """A page only for clients that rank HTML above plain text (browsers do; curl,
+    ``requests`` and ``*/*`` do not)."""
+    ranges = parse_accept(request.headers.get("Accept"))
+    return quality(ranges, "text/html") > quality(ranges, "text/plain")
+
+
+def error_page(status: int, message: str) -> Response:
+    """The site's styled error page for ``status``, carrying ``message``."""
+    title = TITLES.get(status, TITLES[400])
+    html = render_template("error.html", status=status, title=title, message=message)
+    return Response(html, status=status, mimetype="text/html")
+
+
 def _wants_json() -> bool:
     """JSON only for clients that prefer ``application/json`` to ``text/plain``."""
     ranges = parse_accept(request.headers.get("Accept"))
@@ -84,6 +121,8 @@ def handle(exc: CspkgError, as_json: bool | None = None) -> Response:
         if isinstance(exc, ParameterError):
             body["parameter"], body["expected"] = exc.name, exc.expected
         response = jsonify(body)
+    elif as_json is None and wants_page():
+        response = error_page(status, message)
     else:
         response = Response(message + "\n", mimetype="text/plain")
     response.status_code = status
@@ -91,12 +130,15 @@ def handle(exc: CspkgError, as_json: bool | None = None) -> Response:
         response.headers["WWW-Authenticate"] = 'Bearer realm="cspkg"'
     if isinstance(exc, MethodNotAllowed):
         response.headers["Allow"] = ", ".join(exc.allowed)
-    if status == 503:
-        response.headers["Retry-After"] = "5"
-    if isinstance(exc, RateLimited):
-        response.headers["Retry-After"] = str(exc.retry_after)
+    if status == 503 or isinstance(exc, RateLimited):
+        response.headers["Retry-After"] = str(getattr(exc, "retry_after", 5))
     return response
+
+
+def _no_such_url(_exc: NotFound) -> Response:
+    return handle(PageNotFound("There is no page at this address."))
 
 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(CspkgError, handle)
+    app.register_error_handler(NotFound, _no_such_url)

@@ -24,7 +24,7 @@ from werkzeug.exceptions import InternalServerError, RequestEntityTooLarge
 
 from ..config import Settings
 from ..errors import RateLimited, RequestTooLarge, UriTooLong
-from .errors import handle
+from .errors import error_page, handle, wants_page
 
 log = logging.getLogger("cspkg.web")
 
@@ -153,4 +153,6 @@ def init_app(app: Flask, settings: Settings) -> None:
             request.path,
             exc_info=original,
         )
+        if wants_page():
+            return error_page(500, "The problem has been logged. Try again later.")
         return Response("internal error; it has been logged\n", 500, mimetype="text/plain")

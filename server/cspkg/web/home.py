@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from ..services.charts import CHARTS
-from ..services.describe import local_href
 from ..services.overview import plan_overviews
 from .context import services
+from .links import link_for
 from .pagekit import Alternate, catalog, data, page
 
 bp = Blueprint("home", __name__)
@@ -31,6 +31,7 @@ def _links() -> list[dict[str, str]]:
         {"href": "/sparql", "title": "SPARQL editor", "about": "write your own query"},
         {"href": "/charts", "title": "Charts", "about": "coverage, alignment, partners"},
         {"href": "/validation", "title": "Validation", "about": "SHACL report; check a file"},
+        {"href": "/data", "title": "Data downloads", "about": "the whole graph as files"},
     ]
 
 
@@ -43,11 +44,16 @@ def index() -> Response:
         "home.html",
         _TWINS,
         plans=plans,
-        doc_href=lambda iri: local_href(iri, base) if iri else None,
+        doc_href=lambda iri: link_for(iri, base),
         links=_links(),
-        downloads=DOWNLOADS,
-        charts=[(name, CHARTS[name][0]) for name in HOME_CHARTS],
+        charts=[{"name": name, "title": CHARTS[name][0]} for name in HOME_CHARTS],
     )
+
+
+@bp.get("/data")
+def downloads() -> Response:
+    """The whole-dataset downloads, described for people."""
+    return page("downloads.html", [], downloads=DOWNLOADS)
 
 
 @bp.get("/index.json")

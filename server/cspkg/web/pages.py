@@ -11,17 +11,30 @@ from pathlib import Path
 from flask import Blueprint, Response, render_template, request, send_from_directory
 
 from ..config import PROJECT_ROOT
+from ..errors import PageNotFound
 from ..namespaces import PREFIXES
 from .context import services
 
 bp = Blueprint("pages", __name__)
 
+STATIC_DIR = Path(__file__).parent / "static"
+
 EDITOR_DIR = PROJECT_ROOT / "node_modules" / "@zazuko" / "yasgui" / "build"
 EDITOR_FILES = ("yasgui.min.js", "yasgui.min.css")
+GOVUK_DIR = PROJECT_ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"
+GOVUK_FILES = ("govuk-frontend.min.css", "govuk-frontend.min.js")
+"""The GOV.UK Frontend files every page uses (its fonts and crown images are not served:
+this is not a GOV.UK service)."""
 
 
 def editor_available(directory: Path = EDITOR_DIR) -> bool:
     return all((directory / name).is_file() for name in EDITOR_FILES)
+
+
+@bp.app_template_global()
+def govuk_assets(directory: Path = GOVUK_DIR) -> bool:
+    """Whether ``npm ci`` installed govuk-frontend (without it pages are plain HTML)."""
+    return all((directory / name).is_file() for name in GOVUK_FILES)
 
 
 def query_page() -> Response:
@@ -50,3 +63,16 @@ def editor_asset(name: str) -> Response:
         return Response("not found\n", status=404, mimetype="text/plain")
     response = send_from_directory(EDITOR_DIR, name, max_age=3600)
     return response
+
+
+@bp.get("/assets/govuk/<path:name>")
+def govuk_asset(name: str) -> Response:
+    """Only govuk-frontend's stylesheet and script (and their source maps)."""
+    if name.removesuffix(".map") not in GOVUK_FILES:
+        raise PageNotFound("There is no such file.")
+    return send_from_directory(GOVUK_DIR, name, max_age=3600)
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    return send_from_directory(STATIC_DIR, "favicon.ico", max_age=86400)

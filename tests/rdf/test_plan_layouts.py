@@ -1,0 +1,154 @@
+"""One FICTIONAL plan in five layouts: each imports to the same expected graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+from cspkg.config import Settings
+from cspkg.namespaces import CSPKG
+from cspkg.services.plan_import import ImportReport, import_plan
+from tests.fixtures.plans.layouts import BUILDERS, build_all
+
+B = "https://cspkg.example.org/"
+PLAN = URIRef(B + "id/delivery-plan/exampleton-csp/2026-27")
+PRIORITY = B + "def/exampleton-csp/priorities/"
+ORG = B + "id/organisation/"
+POLICE, COUNCIL = ORG + "staffordshire-police", ORG + "cannock-chase-district-council"
+D, M = XSD.date, XSD.gYearMonth
+# label: (responsible, supporting, priority, targetText, targetDate, due, periodStart,
+#         reference, outcome)
+EXPECTED = {
+    "Run a fictional patrol scheme in the town centre.": (
+        {POLICE}, {COUNCIL, ORG + "vysions-youth-service"}, "anti-social-behaviour",
+        "Q3 2026/27", Literal("2026-12", datatype=M), "2026-12-31", "2026-10-01",
+        "1.1", "Fewer reports of anti-social behaviour"),
+    "Fictional youth diversion sessions on Friday evenings.": (
+        {ORG + "unregistered/exampleton-friends-of-the-park"}, set(), "anti-social-behaviour",
+        "April - June 2026", Literal("2026-06", datatype=M), "2026-06-30", "2026-04-01",
+        "1.2", None),
+    "Fictional domestic abuse awareness week.": (
+        {ORG + "unregistered/staffs-police"}, {POLICE, ORG + "probation-service"},
+        "domestic-abuse", "by end of March 2027", Literal("2027-03", datatype=M),
+        "2027-03-31", None, "2.1", "Awareness week held"),
+    "Fictional fraud prevention talks for older residents.": (
+        {POLICE}, set(), "fraud", "Spring 2027", Literal("2027-05", datatype=M), "2027-05-31",
+        "2027-03-01", "3.1", "Ten talks given"),
+    "Fictional scam mail interception pilot.": (
+        {POLICE}, {COUNCIL}, "fraud", "TBC", None, None, None, "3.2", None),
+}  # fmt: skip
+TABLES = {name for name in BUILDERS if "narrative" not in name}
+
+
+@pytest.fixture(scope="module")
+def imported(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, tuple[ImportReport, Graph]]:
+    from cspkg.config import load_settings
+
+    settings = load_settings(environ={})
+    folder = tmp_path_factory.mktemp("layouts")
+    results = {}
+    for name, path in build_all(folder / "plans").items():
+        out = folder / name
+        report = import_plan(path, settings, out)
+        results[name] = report, Graph().parse(out / "plans" / "exampleton-csp-2026-27.ttl")
+    return results
+
+
+def _value(graph: Graph, node: URIRef, prop: URIRef) -> str | None:
+    found = graph.value(node, prop)
+    return None if found is None else str(found)
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_each_layout_gives_the_expected_graph(
+    imported: dict[str, tuple[ImportReport, Graph]], name: str
+) -> None:
+    report, graph = imported[name]
+    assert report.actions == 5
+    actions = {str(graph.value(a, RDFS.label)): a for a in graph.subjects(RDF.type, CSPKG.Action)}
+    assert set(actions) == set(EXPECTED)
+    for label, node in actions.items():
+        lead, partners, priority, text, date, due, start, ref, outcome = EXPECTED[label]
+        assert {str(o) for o in graph.objects(node, CSPKG.responsibleAgency)} == lead
+        assert {str(o) for o in graph.objects(node, CSPKG.supportingAgency)} == partners
+        assert {str(o) for o in graph.objects(node, CSPKG.meetsPriority)} == {PRIORITY + priority}
+        assert _value(graph, node, CSPKG.targetText) == text
+        assert graph.value(node, CSPKG.targetDate) == date
+        assert _value(graph, node, CSPKG.targetDue) == due
+        assert _value(graph, node, CSPKG.periodStart) == start
+        table = name in TABLES
+        assert _value(graph, node, CSPKG.actionReference) == (ref if table else None)
+        assert _value(graph, node, CSPKG.measureOfSuccess) == (outcome if table else None)
+        heading = graph.value(node, CSPKG.listedUnder)
+        assert heading == (URIRef(PRIORITY + priority) if "headings" in name else None)
+    assert graph.value(PLAN, CSPKG.operatesUnder) == URIRef(
+        B + "id/police-and-crime-plan/staffordshire/2024-28"
+    )
+    priorities = {str(p) for p in graph.objects(PLAN, CSPKG.strategicPriority)}
+    assert priorities == {
+        PRIORITY + p for p in ("anti-social-behaviour", "domestic-abuse", "fraud")
+    }
+
+
+def test_multi_line_action_cell_is_kept_whole(
+    imported: dict[str, tuple[ImportReport, Graph]],
+) -> None:
+    for _report, graph in imported.values():
+        node = next(graph.subjects(CSPKG.actionReference, Literal("1.1")), None) or next(
+            graph.subjects(CSPKG.ordinal, Literal(1))
+        )
+        assert str(graph.value(node, URIRef("http://purl.org/dc/terms/description"))) == (
+            "Run a fictional patrol scheme in the town centre.\n\nReview it after six months."
+        )
+
+
+@pytest.mark.parametrize(
+    ("name", "layout"),
+    [
+        ("exampleton-narrative.txt", "narrative (blocks headed 'Action')"),
+        ("exampleton-table-priority-column.docx", "Word table (table 1, header row 1: Ref, "
+         "Action, Lead, Supporting partners, Priority, By when, Outcome; priorities as a column)"),
+        ("exampleton-table-priority-headings.docx", "Word table (table 1, header row 1: Ref, "
+         "Action, Lead, Supporting partners, By when, Outcome; priorities as row headings)"),
+        ("exampleton-sheet.xlsx", "spreadsheet (sheet 'Delivery plan', header row 9: Ref, "
+         "Action, Lead, Supporting partners, Priority, By when, Outcome; priorities as a column)"),
+    ],
+)  # fmt: skip
+def test_the_recognised_layout_is_reported(
+    imported: dict[str, tuple[ImportReport, Graph]], name: str, layout: str
+) -> None:
+    assert imported[name][0].layout == layout
+
+
+def test_warnings_name_the_cell(imported: dict[str, tuple[ImportReport, Graph]]) -> None:
+    report = imported["exampleton-table-priority-column.docx"][0]
+    staffs = next(u for u in report.unregistered if u.name == "Staffs Police")
+    assert staffs.where == "table 1, row 4, column 'Lead'"
+    assert staffs.suggestions[0] == "Staffordshire Police"
+    assert [(w.where, w.message) for w in report.warnings] == [
+        ("table 1, row 6, column 'By when'", "target 'TBC' gives no date yet")
+    ]
+
+
+def test_csv_reads_like_the_sheet(settings: Settings, tmp_path: Path) -> None:
+    import csv
+
+    from tests.fixtures.plans.layouts import ACTIONS, HEADER, TITLE
+
+    path = tmp_path / "exampleton.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([TITLE])
+        writer.writerow(list(HEADER))
+        for ref, text, lead, partners, priority, target, outcome in ACTIONS:
+            writer.writerow(
+                [ref, "\n".join(text), lead, "; ".join(partners), priority, target, outcome]
+            )
+    report = import_plan(path, settings, tmp_path / "out")
+    assert report.actions == 5 and report.layout.startswith("spreadsheet (the table, header row 2")
+    assert any("lists no strategic priorities" in w.message for w in report.warnings)

@@ -1,0 +1,229 @@
+"""Per-agency tokens: an agency reports progress only on actions it leads or supports.
+
+Over the real seed plan: Staffordshire Police supports action 1 and leads action 3
+through its Early Intervention and Prevention Unit; it has no part in action 4.  The
+updates sent here are fictional.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from cspkg.config import load_settings
+from cspkg.errors import CspkgError
+from cspkg.store import EmbeddedStore
+from cspkg.store.sources import find_sources
+from cspkg.web import create_app
+
+BASE = "https://cspkg.example.org/"
+ADMIN = "admin-token-for-agency-tests"
+POLICE = "police-token-0123"
+UNIT = "unit-token-4567"
+COUNCIL = "council-token-89ab"
+GRAPH = BASE + "graph/progress/cannock-chase-csp/2024-25"
+PLAN_ACTIONS = BASE + "id/action/cannock-chase-csp/2024-25/"
+ACTION_1 = PLAN_ACTIONS + "01-chair-manage-multi-agency-community"
+POLICE_IRI = BASE + "id/organisation/staffordshire-police"
+
+
+@pytest.fixture(scope="module")
+def store() -> Iterator[EmbeddedStore]:
+    made = EmbeddedStore()
+    settings = load_settings(environ={})
+    made.load_sources(find_sources(settings.base, [settings.ontology_dir, settings.data_dir]))
+    yield made
+    made.close()
+
+
+@pytest.fixture(scope="module")
+def client(store: EmbeddedStore) -> FlaskClient:
+    settings = replace(
+        load_settings(environ={}),
+        admin_token=ADMIN,
+        agency_tokens=(
+            ("staffordshire-police", POLICE),
+            ("staffordshire-police/early-intervention-and-prevention-unit", UNIT),
+            (BASE + "id/organisation/cannock-chase-district-council", COUNCIL),
+        ),
+    )
+    return create_app(settings, store).test_client()
+
+
+def _action(store: EmbeddedStore, ordinal: int) -> str:
+    result = store.query(
+        "SELECT ?a WHERE { ?a <https://cspkg.example.org/def/cspkg#ordinal> "
+        f"{ordinal} ; <http://purl.org/net/p-plan#isStepOfPlan> "
+        "<https://cspkg.example.org/id/delivery-plan/cannock-chase-csp/2024-25> }"
+    )
+    (row,) = result.rows  # type: ignore[union-attr]
+    return str(row[0].value)
+
+
+def _update(name: str, action: str, agency: str = POLICE_IRI) -> str:
+    """A fictional progress update in Turtle."""
+    return f"""
+        @prefix cspkg: <https://cspkg.example.org/def/cspkg#> .
+        @prefix prov: <http://www.w3.org/ns/prov#> .
+        @prefix dcterms: <http://purl.org/dc/terms/> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <{BASE}id/progress/test/{name}> a cspkg:ProgressUpdate ;
+            cspkg:aboutAction <{action}> ;
+            cspkg:reportingPeriod <{BASE}id/period/2024-25/q3> ;
+            cspkg:progressStatus <{BASE}def/progress-status/on-track> ;
+            cspkg:percentComplete 40 ;
+            cspkg:commentary "Fictional: sessions running as planned." ;
+            prov:wasAttributedTo <{agency}> ;
+            dcterms:date "2025-01-10"^^xsd:date .
+    """
+
+
+def _post(
+    client: FlaskClient, body: str, token: str | None, graph: str = GRAPH, method: str = "POST"
+) -> int:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    response = client.open(
+        "/store",
+        method=method,
+        query_string={"graph": graph},
+        data=body,
+        content_type="text/turtle",
+        headers=headers,
+    )
+    return response.status_code
+
+
+def _exists(store: EmbeddedStore, name: str) -> bool:
+    answer = store.query(f"ASK {{ GRAPH <{GRAPH}> {{ <{BASE}id/progress/test/{name}> ?p ?o }} }}")
+    return bool(answer.value)  # type: ignore[union-attr]
+
+
+def test_agency_reports_on_an_action_it_supports(client: FlaskClient, store: EmbeddedStore) -> None:
+    assert _post(client, _update("supports", ACTION_1), POLICE) in (201, 204)
+    assert _exists(store, "supports")
+
+
+def test_agency_reports_through_its_unit(client: FlaskClient, store: EmbeddedStore) -> None:
+    """Action 3 is led by a unit of the police: the police token covers it."""
+    body = _update("through-unit", _action(store, 3))
+    assert _post(client, body, POLICE) in (201, 204)
+    council = _update("council", _action(store, 6), BASE + "id/organisation/cannock-chase-"
+                      "district-council/community-safety-team")  # fmt: skip
+    assert _post(client, council, COUNCIL) in (201, 204)
+
+
+def test_refused_403_for_an_action_the_agency_has_no_part_in(
+    client: FlaskClient, store: EmbeddedStore
+) -> None:
+    assert _post(client, _update("not-mine", _action(store, 4)), POLICE) == 403
+    assert not _exists(store, "not-mine")
+
+
+def test_unit_token_does_not_cover_its_parents_actions(
+    client: FlaskClient, store: EmbeddedStore
+) -> None:
+    unit = POLICE_IRI + "/early-intervention-and-prevention-unit"
+    assert _post(client, _update("parent", ACTION_1, unit), UNIT) == 403
+    assert _post(client, _update("own", _action(store, 3), unit), UNIT) in (201, 204)
+    assert not _exists(store, "parent") and _exists(store, "own")
+
+
+def test_missing_token_401_unknown_token_403(client: FlaskClient, store: EmbeddedStore) -> None:
+    assert _post(client, _update("anon", ACTION_1), None) == 401
+    assert _post(client, _update("anon", ACTION_1), "not-a-token") == 403
+    assert not _exists(store, "anon")
+
+
+def test_agency_may_only_add_new_updates_to_progress_graphs(
+    client: FlaskClient, store: EmbeddedStore
+) -> None:
+    body = _update("elsewhere", ACTION_1)
+    assert _post(client, body, POLICE, graph=BASE + "graph/data/plans/x") == 403
+    assert _post(client, body, POLICE, method="PUT") == 403
+    assert client.delete("/store", query_string={"graph": GRAPH}).status_code == 401
+    headers = {"Authorization": f"Bearer {POLICE}"}
+    assert (
+        client.delete("/store", query_string={"graph": GRAPH}, headers=headers).status_code == 403
+    )
+    update = f"INSERT DATA {{ GRAPH <{GRAPH}> {{ <urn:x> <urn:y> 1 }} }}"
+    sparql = client.post(
+        "/sparql", data=update, content_type="application/sparql-update", headers=headers
+    )
+    assert sparql.status_code == 403
+
+
+def test_agency_cannot_edit_or_misattribute(client: FlaskClient, store: EmbeddedStore) -> None:
+    assert _post(client, _update("first", ACTION_1), POLICE) in (201, 204)
+    # The same update again (or more statements about it) would edit it: refused.
+    assert _post(client, _update("first", ACTION_1), POLICE) == 403
+    council = BASE + "id/organisation/cannock-chase-district-council"
+    assert _post(client, _update("as-council", ACTION_1, council), POLICE) == 403
+    stray = f"<{ACTION_1}> <{BASE}def/cspkg#ordinal> 99 ."
+    assert _post(client, stray, POLICE) == 403
+    assert not _exists(store, "as-council")
+
+
+def test_admin_may_report_on_anything(client: FlaskClient, store: EmbeddedStore) -> None:
+    council = BASE + "id/organisation/cannock-chase-district-council"
+    assert _post(client, _update("admin", _action(store, 4), council), ADMIN) in (201, 204)
+    assert _exists(store, "admin")
+
+
+def test_writes_are_audited_with_the_agency_not_the_token(
+    client: FlaskClient, store: EmbeddedStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="cspkg.audit")
+    assert _post(client, _update("audited", ACTION_1), POLICE) in (201, 204)
+    assert _post(client, _update("refused", _action(store, 4)), POLICE) == 403
+    ok, refused = (r.getMessage() for r in caplog.records if r.name == "cspkg.audit")
+    assert ok.startswith("write committed by token=sha256:")
+    assert f"as=agency:<{POLICE_IRI}>" in ok and "refused (QueryRefused)" in refused
+    assert all(POLICE not in r.getMessage() for r in caplog.records)
+
+
+# --- settings ------------------------------------------------------------------------
+
+
+def test_agency_tokens_from_toml_table_and_environment(tmp_path: Path) -> None:
+    config = tmp_path / "cspkg.toml"
+    config.write_text(
+        '[agency_tokens]\n"staffordshire-police" = "tok-a"\n'
+        '"cannock-chase-district-council" = ["tok-b", "tok-c"]\n'
+    )
+    assert load_settings(config, environ={}).agency_tokens == (
+        ("staffordshire-police", "tok-a"),
+        ("cannock-chase-district-council", "tok-b"),
+        ("cannock-chase-district-council", "tok-c"),
+    )
+    env = {"CSPKG_AGENCY_TOKENS": "staffordshire-police=tok=x, probation-service=tok-y"}
+    assert load_settings(config, environ=env).agency_tokens == (
+        ("staffordshire-police", "tok=x"),
+        ("probation-service", "tok-y"),
+    )
+
+
+def test_agency_tokens_never_shown() -> None:
+    settings = load_settings(environ={"CSPKG_AGENCY_TOKENS": "staffordshire-police=hidden-1"})
+    assert "hidden-1" not in repr(settings)
+    for bad in ("a=dup-tok,b=dup-tok", "no-token-here", "a="):
+        with pytest.raises(CspkgError) as caught:
+            load_settings(environ={"CSPKG_AGENCY_TOKENS": bad})
+        assert "dup-tok" not in str(caught.value)
+    with pytest.raises(CspkgError):
+        load_settings(environ={"CSPKG_ADMIN_TOKEN": "same", "CSPKG_AGENCY_TOKENS": "a=same"})
+
+
+def test_agency_token_alone_turns_writes_on_for_progress_only() -> None:
+    settings = replace(load_settings(environ={}), agency_tokens=(("staffordshire-police", POLICE),))
+    client = create_app(settings, EmbeddedStore()).test_client()
+    update = "INSERT DATA { GRAPH <urn:g> { <urn:x> <urn:y> 1 } }"
+    headers = {"Authorization": f"Bearer {POLICE}"}
+    answer = client.post(
+        "/sparql", data=update, content_type="application/sparql-update", headers=headers
+    )
+    assert answer.status_code == 403
