@@ -31,7 +31,14 @@ from flask import Response, request
 
 from .context import services
 
-KEPT_HEADERS = ("Content-Type", "Cspkg-Results-Truncated", "Warning", "Vary")
+KEPT_HEADERS = (
+    "Content-Type",
+    "Content-Disposition",
+    "Cspkg-Results-Truncated",
+    "Warning",
+    "Vary",
+    "Link",
+)
 
 
 @dataclass(frozen=True)
