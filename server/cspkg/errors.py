@@ -164,13 +164,18 @@ class CatalogError(CspkgError):
         super().__init__(f"{where}: {problem}")
 
 
-class QueryNotFound(CspkgError):
+class NotFound(CspkgError):
+    """Nothing answers at this address: raised, never built as a response by hand, so
+    every 404 (query, graph, page) goes through the one status table."""
+
+
+class QueryNotFound(NotFound):
     """No canned query has the requested name."""
 
 
-class GraphNotFound(CspkgError):
+class GraphNotFound(NotFound):
     """The Graph Store Protocol request names a graph that holds no triples."""
 
 
-class PageNotFound(CspkgError):
+class PageNotFound(NotFound):
     """No page at this URL (an unknown path, or a thing the graph knows nothing about)."""

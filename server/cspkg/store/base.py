@@ -27,6 +27,20 @@ class SelectResult:
     rows: list[tuple[Term | None, ...]]
     truncated: bool = False
 
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.variables
+
+    def records(self) -> list[dict[str, str | None]]:
+        """Rows as dicts of lexical values: easy to compare in tests and templates."""
+        return [
+            {
+                name: None if term is None else term.value
+                for name, term in zip(self.variables, row, strict=True)
+            }
+            for row in self.rows
+        ]
+
 
 @dataclass(frozen=True)
 class AskResult:

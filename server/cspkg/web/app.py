@@ -24,6 +24,7 @@ from . import (
     openapi,
     pages,
     queries,
+    respond,
     sparql,
     things,
     validation,
@@ -58,6 +59,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Flask:
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     register_error_handlers(app)
+    respond.init_app(app)
     hardening.init_app(app, settings)
 
     @app.before_request

@@ -29,7 +29,14 @@ from flask import Response, request
 
 from .context import services
 
-KEPT_HEADERS = ("Content-Type", "Cspkg-Results-Truncated", "Warning", "Vary")
+KEPT_HEADERS = (
+    "Content-Type",
+    "Content-Disposition",
+    "Cspkg-Results-Truncated",
+    "Warning",
+    "Vary",
+    "Link",
+)
 
 
 @dataclass(frozen=True)
