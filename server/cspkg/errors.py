@@ -117,6 +117,11 @@ class AuthenticationRequired(QueryRefused):
     """A write came without the ``Authorization: Bearer`` token the service was started with."""
 
 
+class QueryUnsupported(CspkgError):
+    """The backend would answer this query wrongly or cannot run it (its profile says so):
+    refused rather than answered differently from the other stores."""
+
+
 class StoreUnavailable(CspkgError):
     """The backing store (for example a remote SPARQL server) could not be reached."""
 

@@ -24,6 +24,7 @@ from ..errors import (
     QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
+    QueryUnsupported,
     RateLimited,
     RdfInputError,
     RequestTooLarge,
@@ -50,6 +51,7 @@ STATUS: dict[type[CspkgError], int] = {
     ValidationFailed: 422,
     RdfInputError: 400,
     QueryTimeout: 503,
+    QueryUnsupported: 501,
     StoreUnavailable: 503,
     CspkgError: 400,
 }
