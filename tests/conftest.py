@@ -419,3 +419,17 @@ def delivery_settings(tmp_path: Path, settings: Settings) -> Settings:
     (data / "progress").mkdir()
     shutil.copy(PROGRESS_FIXTURES / "cannock-chase-csp-2024-25.ttl", data / "progress")
     return replace(settings, data_dir=data)
+
+
+@pytest.fixture(scope="session")
+def delivery_store() -> Iterator[EmbeddedStore]:
+    """The real ontology and data with the FICTIONAL progress fixture, read-only."""
+    settings = load_settings(environ={})
+    store = EmbeddedStore()
+    for source in find_sources(settings.base, source_dirs(settings)):
+        store.load_graph(source.graph_iri, source.path.read_bytes(), source.media_type)
+    progress = PROGRESS_FIXTURES / "cannock-chase-csp-2024-25.ttl"
+    graph = settings.base + "graph/data/progress/cannock-chase-csp-2024-25"
+    store.load_graph(graph, progress.read_bytes(), "text/turtle")
+    yield store
+    store.close()
