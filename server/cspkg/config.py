@@ -41,13 +41,30 @@ class Settings:
     query_timeout: float = 30.0
     query_workers: int = 2
     """Worker processes running embedded-store queries (killed and replaced on timeout)."""
+    worker_memory_mb: int = 0
+    """Address-space cap of each worker process (queries, updates, uploads); 0: sized to
+    the machine, physical memory / (2 x (query_workers + 1)), so all the workers
+    together stay under half of it."""
+    max_result_bytes: int = 100_000_000
+    """Largest answer a worker may send back; bigger gets 413."""
+    worker_share_per_client: int = 0
+    """Query workers one client (address) may use at once; 0: half of them (at least 1)."""
+    query_queue_length: int = 0
+    """Requests that may wait for a query worker; 0: four per worker.  Past it: 503."""
     max_rows: int = 10_000
     max_query_length: int = 100_000
     max_upload_bytes: int = 5_000_000
     max_url_length: int = 8_000
     """Longest request target (path and query string) in bytes; longer gets 414."""
     max_query_depth: int = 200
-    """Deepest bracket nesting a query or update may have (the engine's parser recurses)."""
+    """Deepest expression nesting (brackets and prefix operators) a query or update may
+    have: the engine's parser recurses per level (``store/query_shape.py``)."""
+    max_operator_chain: int = 1000
+    """Most binary operators in a row in one expression (``1+1+...``)."""
+    max_triple_patterns: int = 500
+    """Most triple patterns in a query or an update's WHERE (data blocks do not count)."""
+    max_path_length: int = 100
+    """Most ``/`` or ``|`` steps in one property path."""
     rate_limit_per_minute: int = 0
     """Requests per client address per minute (token bucket); 0 turns limiting off."""
     result_cache_bytes: int = 64_000_000

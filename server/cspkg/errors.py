@@ -80,6 +80,10 @@ class MethodNotAllowed(ProtocolError):
         super().__init__(message)
 
 
+class QueryTooComplex(ProtocolError):
+    """A query or update is over one of the shape limits (``store/query_shape.py``)."""
+
+
 class NotAcceptable(CspkgError):
     """No result format the client accepts can carry this kind of result."""
 
@@ -93,7 +97,8 @@ class UriTooLong(RequestTooLarge):
 
 
 class RateLimited(CspkgError):
-    """A client sent more requests than the configured rate allows."""
+    """A client sent more requests than the configured rate allows (or holds more than its
+    fair share of the query workers)."""
 
     def __init__(self, message: str, retry_after: int) -> None:
         self.retry_after = retry_after
@@ -114,6 +119,25 @@ class AuthenticationRequired(QueryRefused):
 
 class StoreUnavailable(CspkgError):
     """The backing store (for example a remote SPARQL server) could not be reached."""
+
+    retry_after = 5
+
+
+class WorkerFailed(StoreUnavailable):
+    """A worker process died (a crash in the engine) or hit its memory cap; it has been
+    replaced, and the request can be sent again."""
+
+
+class ServiceBusy(StoreUnavailable):
+    """Every query worker is taken and the waiting queue is full (503, ``Retry-After``)."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class ResultTooLarge(RequestTooLarge):
+    """An answer is larger than ``max_result_bytes`` (413): ask for fewer rows."""
 
 
 class ParameterError(CspkgError):

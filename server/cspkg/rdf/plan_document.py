@@ -147,8 +147,16 @@ def _docx_blocks(path: Path) -> tuple[list[tuple[str, str]], list[Table]]:
     except PackageNotFoundError:
         # Its message holds the server path; found by fuzzing (a .docx that is not a zip).
         raise PlanDocumentError(path.name, None, "not a Word (.docx) package") from None
-    except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
-        # SyntaxError: lxml's XMLSyntaxError (malformed XML, entity amplification).
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        SyntaxError,
+        TypeError,
+        AttributeError,
+    ) as exc:
+        # SyntaxError: lxml's XMLSyntaxError (malformed XML, entity amplification);
+        # TypeError, AttributeError: broken relationship parts (found by mutating a .docx).
         reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         raise PlanDocumentError(
             path.name, None, f"not a readable Word document ({reason})"

@@ -26,6 +26,7 @@ from ..rdf.plan_parser import parse_plan
 from ..rdf.plan_record import Notice, Unlisted
 from ..rdf.turtle import to_turtle
 from .data_files import write_all
+from .source_lines import source_text, source_text_path
 
 AGENCIES_FILE = "agencies.ttl"
 MERGED_FOLDERS = ("priorities/", "commissioner/")
@@ -115,6 +116,7 @@ def import_plan(
             text = to_turtle(graph, header)
         rendered[target] = text
     rendered[out_dir / AGENCIES_FILE] = register_turtle(register, settings.base)
+    rendered[out_dir / source_text_path(document.name)] = source_text(document)
     report = ImportReport(
         document.name,
         built.plan_iri,

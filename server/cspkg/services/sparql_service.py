@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from pyoxigraph import NamedNode
 
 from ..config import Settings
-from ..errors import CspkgError, ProtocolError, QueryRefused, RequestTooLarge
+from ..errors import CspkgError, ProtocolError, QueryTooComplex, RequestTooLarge
 from ..store.base import Formats, QueryResult, SerializedResult, Store
-from ..store.sparql_text import has_dataset_clause, nesting_depth
+from ..store.embedded import EmbeddedStore
+from ..store.query_shape import ShapeLimits, measure
+from ..store.sparql_text import has_dataset_clause
 from ..store.update_scope import UpdateScope, update_scope
 from .access import Writer, identify, require_admin, writes_enabled
 from .audit import log_write
@@ -38,6 +40,16 @@ class SparqlService:
         return self._write_lock
 
     @property
+    def shape_limits(self) -> ShapeLimits:
+        settings = self.settings
+        return ShapeLimits(
+            settings.max_query_depth,
+            settings.max_operator_chain,
+            settings.max_triple_patterns,
+            settings.max_path_length,
+        )
+
+    @property
     def writes_enabled(self) -> bool:
         return writes_enabled(self.settings)
 
@@ -46,10 +58,9 @@ class SparqlService:
             raise RequestTooLarge(
                 f"the request is longer than {self.settings.max_query_length} bytes"
             )
-        if nesting_depth(text) > self.settings.max_query_depth:
-            raise QueryRefused(
-                f"the query nests brackets deeper than {self.settings.max_query_depth} levels"
-            )
+        problem = self.shape_limits.problem(measure(text))
+        if problem is not None:
+            raise QueryTooComplex(problem)
         check_remote_iris(text, self.settings.service_allow_list, base_iri)
 
     @staticmethod
@@ -138,7 +149,16 @@ class SparqlService:
             "base_iri": base_iri,
         }
         scope = update_scope(text, using_graph_uris, using_named_graph_uris, base_iri)
-        self.apply_checked(lambda store: store.update(text, **options), scope)  # type: ignore[arg-type]
+        store = self.store
+        if isinstance(store, EmbeddedStore) and store.pool is not None:
+            # Evaluated in a worker; only the resulting data is applied here.
+            graphs = None if scope is None else sorted(scope.changes | scope.reads)
+            found = store.try_update(
+                text, graphs=graphs, timeout=self.settings.query_timeout, **options
+            )  # type: ignore[arg-type]
+            self.apply_checked(lambda target: target.apply_change(found), scope)  # type: ignore[attr-defined]
+            return writer
+        self.apply_checked(lambda target: target.update(text, **options), scope)  # type: ignore[arg-type]
         return writer
 
     def apply_checked(self, change: Callable[[Store], None], scope: UpdateScope | None) -> None:

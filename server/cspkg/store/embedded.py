@@ -3,7 +3,12 @@
 Writes go to the parent's store under a lock and bump the generation.  Queries run in
 worker processes (``pool.py``) that read a snapshot of the current generation, so a
 query can be killed at its deadline; with ``workers=0`` (CLI tools, unit tests) queries
-run inline and the timeout is not enforced.
+run inline and the timeout is not enforced.  A client's SPARQL Update is evaluated in a
+worker too (``try_update``): the worker applies it to a copy of the graphs it touches
+and sends back the quads it removed and added (a ``Change``); the caller validates that
+and applies it here (``apply_change``: data only, no query evaluation in this
+process).  The caller holds the write lock throughout, so the snapshot the worker
+changed is the state the change is applied to: the two stay one store.
 
 Snapshots: in memory, an N-Quads dump that each worker loads into its own replica; on
 disk, a RocksDB checkpoint (``Store.backup``: hard links, milliseconds) that workers
@@ -24,14 +29,14 @@ import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse, serialize
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, RdfFormat, Store, parse, serialize
 from tqdm import tqdm
 
 from ..errors import CspkgError, RdfInputError, StoreUnavailable
 from .base import Formats, QueryResult, SerializedResult
 from .engine import execute, syntax_error
 from .manifest import SourceManifest
-from .pool import QueryPool
+from .pool import Change, PoolLimits, QueryPool
 from .sources import Source
 from .sparql_text import inject_using
 
@@ -58,7 +63,9 @@ class EmbeddedStore:
 
     kind = "embedded"
 
-    def __init__(self, path: Path | None = None, workers: int = 0) -> None:
+    def __init__(
+        self, path: Path | None = None, workers: int = 0, limits: PoolLimits | None = None
+    ) -> None:
         try:
             self._store = Store(str(path)) if path is not None else Store()
         except OSError:
@@ -74,7 +81,12 @@ class EmbeddedStore:
         self._snapshot_dir = Path(tempfile.mkdtemp(prefix=".cspkg-snapshots-", dir=parent))
         self._snapshots: dict[int, Path] = {}
         self._workers = workers
-        self._pool = QueryPool(workers, self._snapshot) if workers > 0 else None
+        self._pool = QueryPool(workers, self._snapshot, limits) if workers > 0 else None
+
+    @property
+    def pool(self) -> QueryPool | None:
+        """The worker processes (``None`` when queries run inline)."""
+        return self._pool
 
     @property
     def generation(self) -> int:
@@ -142,8 +154,8 @@ class EmbeddedStore:
     def load_graph_dataset(self, nquads: bytes) -> None:
         """Add a whole N-Quads dataset (e.g. another store's dump), graphs preserved."""
         with self._lock:
-            try:
-                self._store.bulk_load(nquads, format=RdfFormat.N_QUADS)
+            try:  # parse + bulk_extend keeps blank node labels (bulk_load renames them)
+                self._store.bulk_extend(parse(nquads, format=RdfFormat.N_QUADS))
             except SyntaxError as exc:
                 raise RdfInputError(f"the dataset could not be parsed: {exc}") from None
             self._written()
@@ -260,6 +272,44 @@ class EmbeddedStore:
             finally:
                 self._written()
 
+    def try_update(
+        self,
+        sparql: str,
+        *,
+        using_graph_uris: Sequence[str] = (),
+        using_named_graph_uris: Sequence[str] = (),
+        base_iri: str | None = None,
+        graphs: Sequence[str] | None = None,
+        timeout: float | None = None,
+    ) -> Change:
+        """Run the update in a worker on a copy of ``graphs`` (``None``: every graph) and
+        return what it would change; this store is not touched.  Needs workers."""
+        if self._pool is None:
+            raise StoreUnavailable("updates in a worker need worker processes")
+        text = inject_using(sparql, using_graph_uris, using_named_graph_uris)
+        return self._pool.update(text, base_iri, graphs, timeout)
+
+    def apply_change(self, change: Change) -> None:
+        """Apply a change found by ``try_update``: ground quads in one update (one
+        transaction), then quads with blank nodes (which SPARQL DATA blocks cannot name)
+        one by one.  Only data is parsed here, never a client's query text."""
+        ground = [q for q in change.removed if not _has_blank(q)]
+        ground_added = [q for q in change.added if not _has_blank(q)]
+        parts = [_data_block("DELETE DATA", ground), _data_block("INSERT DATA", ground_added)]
+        text = " ;\n".join(part for part in parts if part)
+        with self._lock:
+            try:
+                if text:
+                    self._store.update(text)
+                for quad in change.removed:
+                    if _has_blank(quad):
+                        self._store.remove(quad)
+                self._store.extend(q for q in change.added if _has_blank(q))
+            except OSError:
+                raise StoreUnavailable("the update could not be applied") from None
+            finally:
+                self._written()
+
     def load_graph(self, graph_iri: str, data: bytes, media_type: str) -> None:
         """Parse first, then drop and insert in one update, so readers never see half."""
         fmt = rdf_format(media_type)
@@ -312,3 +362,21 @@ def _remove(snapshot: Path) -> None:
         shutil.rmtree(snapshot, ignore_errors=True)
     else:
         snapshot.unlink(missing_ok=True)
+
+
+def _has_blank(quad: Quad) -> bool:
+    return isinstance(quad.subject, BlankNode) or isinstance(quad.object, BlankNode)
+
+
+def _data_block(keyword: str, quads: Sequence[Quad]) -> str:
+    """``INSERT DATA { GRAPH <g> { ... } }`` for ground quads, grouped by graph."""
+    if not quads:
+        return ""
+    by_graph: dict[object, list[Quad]] = {}
+    for quad in quads:
+        by_graph.setdefault(quad.graph_name, []).append(quad)
+    blocks = []
+    for graph, members in by_graph.items():
+        body = (serialize([q.triple for q in members], format=RdfFormat.N_TRIPLES) or b"").decode()
+        blocks.append(body if isinstance(graph, DefaultGraph) else f"GRAPH {graph} {{ {body} }}")
+    return f"{keyword} {{ {' '.join(blocks)} }}"

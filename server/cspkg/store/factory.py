@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 from ..config import Settings
 from .base import Store
 from .embedded import EmbeddedStore
+from .pool import PoolLimits
 from .remote import RemoteStore
 from .sources import find_sources
 
@@ -23,7 +26,9 @@ def open_store(settings: Settings, *, load: bool = True) -> Store:
     """
     if settings.backend:
         return RemoteStore(settings.backend, write_timeout=max(settings.query_timeout * 10, 60))
-    store = EmbeddedStore(settings.store, workers=settings.query_workers)
+    store = EmbeddedStore(
+        settings.store, workers=settings.query_workers, limits=pool_limits(settings)
+    )
     try:
         if settings.store is not None:
             drop_staging_leftovers(store)
@@ -34,6 +39,24 @@ def open_store(settings: Settings, *, load: bool = True) -> Store:
         raise
     store.warm()
     return store
+
+
+def worker_memory_bytes(settings: Settings) -> int:
+    """The per-worker memory cap: the setting, or physical memory / (2 x (workers + 1))."""
+    if settings.worker_memory_mb > 0:
+        return settings.worker_memory_mb * 2**20
+    physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return max(physical // (2 * (settings.query_workers + 1)), 512 * 2**20)
+
+
+def pool_limits(settings: Settings) -> PoolLimits:
+    workers = max(settings.query_workers, 1)
+    return PoolLimits(
+        memory_bytes=worker_memory_bytes(settings),
+        max_result_bytes=settings.max_result_bytes,
+        per_client=settings.worker_share_per_client or max(1, workers // 2),
+        queue_length=settings.query_queue_length or 4 * workers,
+    )
 
 
 def drop_staging_leftovers(store: EmbeddedStore) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import signal
 import socket
 import subprocess
 import sys
@@ -28,12 +29,41 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from ..errors import QuerySyntaxError, QueryTimeout, StoreUnavailable
+from pyoxigraph import Quad, RdfFormat, parse
+
+from ..errors import (
+    QuerySyntaxError,
+    QueryTimeout,
+    ResultTooLarge,
+    StoreUnavailable,
+    WorkerFailed,
+)
+from .admission import Admission
 from .base import QueryResult, SerializedResult
-from .worker import Task
+from .worker import Task, UpdateTask
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
-_BOOT = "import sys; from cspkg.store.worker import main; main(int(sys.argv[1]))"
+_BOOT = "import sys; from cspkg.store.worker import main; main(*(int(a) for a in sys.argv[1:]))"
+
+
+@dataclass(frozen=True)
+class PoolLimits:
+    """What each worker may use, and how the workers are shared (see ``admission.py``)."""
+
+    memory_bytes: int = 0
+    """Address-space cap per worker (``RLIMIT_AS``); 0: none."""
+    max_result_bytes: int = 0
+    """Largest answer a worker sends back; bigger is ``ResultTooLarge`` (413)."""
+    per_client: int = 1
+    queue_length: int = 8
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an update run in a worker changed: quads to remove, then quads to add."""
+
+    removed: list[Quad]
+    added: list[Quad]
 
 
 @dataclass
@@ -43,22 +73,33 @@ class _Worker:
 
 
 class QueryPool:
-    """A fixed number of query worker processes; ``run`` blocks until a result or timeout."""
+    """A fixed number of worker processes; ``run`` and ``update`` block until an answer
+    or the deadline, which counts the wait for a worker too."""
 
-    def __init__(self, size: int, snapshot: Callable[[], Path]) -> None:
+    def __init__(
+        self, size: int, snapshot: Callable[[], Path], limits: PoolLimits | None = None
+    ) -> None:
         self._snapshot = snapshot
+        self.limits = limits or PoolLimits()
+        self.admission = Admission(size, self.limits.per_client, self.limits.queue_length)
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
         for _ in range(size):
             self._idle.put(self._spawn())
 
-    @staticmethod
-    def _spawn() -> _Worker:
+    def _spawn(self) -> _Worker:
         parent, child = socket.socketpair()
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_ROOT, env.get("PYTHONPATH")]))
         process = subprocess.Popen(
-            [sys.executable, "-c", _BOOT, str(child.fileno())],
+            [
+                sys.executable,
+                "-c",
+                _BOOT,
+                str(child.fileno()),
+                str(self.limits.memory_bytes),
+                str(self.limits.max_result_bytes),
+            ],
             pass_fds=(child.fileno(),),
             stdin=subprocess.DEVNULL,
             env=env,
@@ -66,12 +107,72 @@ class QueryPool:
         child.close()
         return _Worker(process, Connection(parent.detach()))
 
-    def _replace(self, worker: _Worker) -> None:
+    def _replace(self, worker: _Worker) -> int | None:
+        """Kill ``worker`` (if still running) and start another; its exit status."""
         worker.process.kill()
-        worker.process.wait(timeout=5)
+        code = worker.process.wait(timeout=5)
         worker.conn.close()
         if not self._closed:
             self._idle.put(self._spawn())
+        return code
+
+    def _died(self, code: int | None) -> WorkerFailed:
+        if code == -signal.SIGABRT:  # the engine aborts when an allocation fails
+            mb = self.limits.memory_bytes // 2**20
+            return WorkerFailed(
+                f"the request needed more memory than a worker may use ({mb} MB) and was "
+                "stopped; ask for less (add LIMIT, narrow the patterns)"
+            )
+        return WorkerFailed(
+            "the request crashed its worker process; the service is unaffected and "
+            "the worker has been replaced"
+        )
+
+    def _call(self, kind: str, fields: tuple[object, ...], timeout: float | None) -> object:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        client = self.admission.acquire(deadline, timeout)
+        try:
+            return self._call_admitted(kind, fields, timeout, deadline)
+        finally:
+            self.admission.release(client)
+
+    def _call_admitted(
+        self, kind: str, fields: tuple[object, ...], timeout: float | None, deadline: float | None
+    ) -> object:
+        remaining = None if deadline is None else max(deadline - time.monotonic(), 0)
+        try:
+            worker = self._idle.get(timeout=remaining)
+        except queue.Empty:
+            raise QueryTimeout(
+                f"all query workers stayed busy for {timeout:g} s; try again later"
+            ) from None
+        try:
+            worker.conn.send((kind, (str(self._snapshot()), *fields)))
+            remaining = None if deadline is None else max(deadline - time.monotonic(), 0)
+            if not worker.conn.poll(remaining):
+                self._replace(worker)
+                raise QueryTimeout(
+                    f"the request ran longer than the {timeout:g} s limit and was stopped"
+                )
+            status, payload = worker.conn.recv()
+        except (EOFError, OSError):
+            raise self._died(self._replace(worker)) from None
+        if status == "memory":
+            self._replace(worker)  # a worker that ran out may hold on to what it took
+            raise self._died(-signal.SIGABRT)
+        self._idle.put(worker)
+        if status == "syntax":
+            message, line, column = payload
+            raise QuerySyntaxError(message, line, column)
+        if status == "too_big":
+            limit = self.limits.max_result_bytes
+            raise ResultTooLarge(
+                f"the answer is larger than the {limit // 2**20} MB limit; "
+                "ask for fewer rows or columns"
+            )
+        if status == "error":
+            raise StoreUnavailable("the store could not answer the request")
+        return status, payload
 
     def run(
         self,
@@ -84,15 +185,8 @@ class QueryPool:
         formats: tuple[tuple[str, str], ...] = (),
     ) -> QueryResult | SerializedResult:
         """Run one query in a free worker; kill the worker if ``timeout`` passes first."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise QueryTimeout(
-                f"all query workers stayed busy for {timeout:g} s; try again later"
-            ) from None
         task = Task(
-            str(self._snapshot()),
+            "",
             sparql,
             tuple(default_graph_uris),
             tuple(named_graph_uris),
@@ -100,27 +194,24 @@ class QueryPool:
             base_iri,
             formats,
         )
-        try:
-            worker.conn.send(tuple(task))
-            remaining = None if deadline is None else max(deadline - time.monotonic(), 0)
-            if not worker.conn.poll(remaining):
-                self._replace(worker)
-                raise QueryTimeout(
-                    f"the query ran longer than the {timeout:g} s limit and was stopped"
-                )
-            status, payload = worker.conn.recv()
-        except (EOFError, OSError):
-            self._replace(worker)
-            raise StoreUnavailable("a query worker stopped unexpectedly") from None
-        self._idle.put(worker)
+        status, payload = self._call("query", tuple(task)[1:], timeout)  # type: ignore[misc]
         if status == "written":
             return SerializedResult(*payload)
-        if status == "ok":
-            return payload  # type: ignore[no-any-return]
-        if status == "syntax":
-            message, line, column = payload
-            raise QuerySyntaxError(message, line, column)
-        raise StoreUnavailable("the store could not answer the query")
+        return payload  # type: ignore[no-any-return]
+
+    def update(
+        self,
+        sparql: str,
+        base_iri: str | None,
+        graphs: Sequence[str] | None,
+        timeout: float | None,
+    ) -> Change:
+        """Try an update in a worker on a copy of ``graphs`` (all when ``None``) of the
+        current snapshot; what it would change.  The caller holds the write lock, so the
+        snapshot is the state the change will be applied to."""
+        task = UpdateTask("", sparql, base_iri, None if graphs is None else tuple(graphs))
+        _status, (removed, added) = self._call("update", tuple(task)[1:], timeout)  # type: ignore[misc]
+        return Change(_quads(removed), _quads(added))
 
     def close(self) -> None:
         """Stop every worker; busy ones are killed."""
@@ -138,3 +229,7 @@ class QueryPool:
                 worker.process.kill()
                 worker.process.wait()
             worker.conn.close()
+
+
+def _quads(nquads: bytes) -> list[Quad]:
+    return list(parse(nquads, format=RdfFormat.N_QUADS)) if nquads else []

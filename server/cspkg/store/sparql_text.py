@@ -53,6 +53,8 @@ _TOKEN = re.compile(
   | (?P<bnode>_:[%(c)s.]*)
   | (?P<pname>(?:[%(s)s][%(c)s.]*)?:(?:[%(c)s:%%]|\\[^\s]|\.(?=[%(c)s:%%\\]))*)
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<number>[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
+  | (?P<op>\|\||&&|!=|<=|>=|\^\^)
   | (?P<other>.)
     """  # noqa: UP031  (the pattern is full of braces)
     % {"s": _NAME_START, "c": _NAME_CHAR},

@@ -1,30 +1,47 @@
-"""The body of a query worker process (see ``pool.py``): open a snapshot, answer tasks.
+"""The body of a worker process (see ``pool.py``): open a snapshot, answer tasks.
 
-Tasks travel as plain tuples (the fields of ``Task``) and replies as ``("ok", result)``,
-``("written", (kind, media type, body, truncated, rows))``, ``("syntax", (message, line,
-column))`` or ``("error", None)``: plain tuples pickle several times faster than
-dataclasses, and this round trip is paid by every query.  Exception text from the
-engine may hold paths, so it stays here.
+Two kinds of task, sent as ``(kind, fields)``:
+
+* ``"query"``: run a query on the snapshot; the answer comes back as it is or already
+  written in the negotiated format.
+* ``"update"``: run a SPARQL Update on a scratch copy of the graphs it touches (all of
+  them when that is not known) and send back what it changed, as two N-Quads documents
+  (removed, added).  The parent checks that change against the shapes and applies it to
+  its store: the engine never evaluates a client's update in the serving process, so a
+  crash or a runaway costs this worker only.
+
+Replies are ``("ok", result)``, ``("written", (kind, media type, body, truncated,
+rows))``, ``("changed", (removed, added))``, ``("syntax", (message, line, column))``,
+``("too_big", bytes)``, ``("memory", None)`` or ``("error", None)``: plain tuples pickle
+several times faster than dataclasses, and this round trip is paid by every query.
+Exception text from the engine may hold paths, so it stays here.
+
+Limits: the worker caps its own address space (``RLIMIT_AS``, set before it opens
+anything), so a query that would take the machine's memory fails here first (the
+engine aborts, or Python raises ``MemoryError``); the parent then answers 503 and
+starts a new worker.  An answer bigger than the result limit is not sent (413).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import pickle
+import resource
+from collections.abc import Iterable, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import NamedTuple
 
-from pyoxigraph import RdfFormat, Store
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse, serialize
 
 from ..errors import QuerySyntaxError
 from ..namespaces import PREFIXES
 from .base import GraphResult, QueryResult, SelectResult, SerializedResult
-from .engine import execute
+from .engine import execute, syntax_error
 from .serialize import GRAPH_FORMATS, TABULAR_WRITERS, write_graph
 
 
 class Task(NamedTuple):
-    """What a worker needs to run one query (sent as ``tuple(task)``)."""
+    """What a worker needs to run one query (sent as ``("query", tuple(task))``)."""
 
     snapshot: str
     sparql: str
@@ -34,6 +51,16 @@ class Task(NamedTuple):
     base_iri: str | None
     formats: tuple[tuple[str, str], ...] = ()
     """(kind, media type): write the result here in that type, ship bytes."""
+
+
+class UpdateTask(NamedTuple):
+    """One update to try (sent as ``("update", tuple(task))``)."""
+
+    snapshot: str
+    sparql: str
+    base_iri: str | None
+    graphs: tuple[str, ...] | None
+    """The named graphs the update changes or reads; ``None``: copy the whole dataset."""
 
 
 def written(result: QueryResult, formats: dict[str, str]) -> QueryResult | SerializedResult:
@@ -53,15 +80,61 @@ def written(result: QueryResult, formats: dict[str, str]) -> QueryResult | Seria
 
 
 def open_snapshot(snapshot: str) -> Store:
-    """A checkpoint directory opens read-only (no copy); an N-Quads file loads a replica."""
+    """A checkpoint directory opens read-only (no copy); an N-Quads file loads a replica.
+
+    The replica keeps the parent's blank node labels (``parse`` then ``bulk_extend``;
+    ``bulk_load`` would rename them), so a change computed here names the same nodes
+    in the parent's store."""
     if Path(snapshot).is_dir():
         return Store.read_only(snapshot)
     store = Store()
-    store.bulk_load(path=snapshot, format=RdfFormat.N_QUADS)
+    store.bulk_extend(parse(path=snapshot, format=RdfFormat.N_QUADS))
     return store
 
 
-def serve(conn: Connection) -> None:
+def nquads(quads: Iterable[Quad]) -> bytes:
+    return serialize(list(quads), format=RdfFormat.N_QUADS) or b""
+
+
+def try_update(store: Store, task: UpdateTask) -> tuple[bytes, bytes]:
+    """Apply the update to a scratch copy; the quads it removed and added, as N-Quads."""
+    scratch = Store()
+    if task.graphs is None:
+        scratch.extend(store)
+    else:
+        for graph in task.graphs:
+            scratch.extend(store.quads_for_pattern(None, None, None, NamedNode(graph)))
+    before = set(scratch)
+    try:
+        scratch.update(task.sparql, base_iri=task.base_iri)
+    except SyntaxError as exc:
+        raise syntax_error(str(exc)) from None
+    after = set(scratch)
+    return nquads(before - after), nquads(after - before)
+
+
+def answer(store: Store, kind: str, fields: tuple[object, ...]) -> tuple[str, object]:
+    if kind == "update":
+        return ("changed", try_update(store, UpdateTask(*fields)))  # type: ignore[arg-type]
+    task = Task(*fields)  # type: ignore[arg-type]
+    result = execute(
+        store,
+        task.sparql,
+        task.default_graph_uris,
+        task.named_graph_uris,
+        task.max_rows,
+        task.base_iri,
+    )
+    found = written(result, dict(task.formats))
+    if isinstance(found, SerializedResult):
+        return (
+            "written",
+            (found.kind, found.media_type, found.body, found.truncated, found.rows),
+        )
+    return ("ok", found)
+
+
+def serve(conn: Connection, max_result_bytes: int = 0) -> None:
     """Answer tasks until the parent sends ``None`` or goes away."""
     store = Store()
     loaded: str | None = None
@@ -72,35 +145,28 @@ def serve(conn: Connection) -> None:
             return
         if message is None:
             return
-        task = Task(*message)
+        kind, fields = message
+        reply: tuple[str, object]
         try:
-            if task.snapshot != loaded:
-                store = open_snapshot(task.snapshot)
-                loaded = task.snapshot
-            result = execute(
-                store,
-                task.sparql,
-                task.default_graph_uris,
-                task.named_graph_uris,
-                task.max_rows,
-                task.base_iri,
-            )
-            answer = written(result, dict(task.formats))
-            reply: tuple[str, object] = (
-                (
-                    "written",
-                    (answer.kind, answer.media_type, answer.body, answer.truncated, answer.rows),
-                )
-                if isinstance(answer, SerializedResult)
-                else ("ok", answer)
-            )
+            if fields[0] != loaded:
+                store = Store()  # let the old replica go before the new one loads
+                store = open_snapshot(fields[0])
+                loaded = fields[0]
+            reply = answer(store, kind, fields)
+            data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+            if max_result_bytes and len(data) > max_result_bytes:
+                data = pickle.dumps(("too_big", len(data)))
         except QuerySyntaxError as exc:
-            reply = ("syntax", (str(exc), exc.line, exc.column))
+            data = pickle.dumps(("syntax", (str(exc), exc.line, exc.column)))
+        except MemoryError:
+            data = pickle.dumps(("memory", None))
         except (OSError, ValueError):
-            reply = ("error", None)
-        conn.send(reply)
+            data = pickle.dumps(("error", None))
+        conn.send_bytes(data)
 
 
-def main(fd: int) -> None:
+def main(fd: int, memory_bytes: int = 0, max_result_bytes: int = 0) -> None:
     """Entry point of a worker process: ``fd`` is its end of the socket pair."""
-    serve(Connection(fd))
+    if memory_bytes > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    serve(Connection(fd), max_result_bytes)

@@ -20,6 +20,7 @@ from . import (
     hardening,
     health,
     home,
+    links,
     openapi,
     pages,
     queries,
@@ -52,7 +53,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Flask:
     )
     blueprints = (
         sparql.bp, pages.bp, health.bp, home.bp, things.bp, charts.bp, validation.bp,
-        queries.bp, openapi.bp, data.bp, graph_store.bp,
+        queries.bp, openapi.bp, data.bp, graph_store.bp, links.bp,
     )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

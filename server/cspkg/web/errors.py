@@ -128,10 +128,8 @@ def handle(exc: CspkgError, as_json: bool | None = None) -> Response:
         response.headers["WWW-Authenticate"] = 'Bearer realm="cspkg"'
     if isinstance(exc, MethodNotAllowed):
         response.headers["Allow"] = ", ".join(exc.allowed)
-    if status == 503:
-        response.headers["Retry-After"] = "5"
-    if isinstance(exc, RateLimited):
-        response.headers["Retry-After"] = str(exc.retry_after)
+    if status == 503 or isinstance(exc, RateLimited):
+        response.headers["Retry-After"] = str(getattr(exc, "retry_after", 5))
     return response
 
 

@@ -12,11 +12,11 @@ from flask import Blueprint, Response, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..errors import CspkgError, PlanDocumentError, RdfInputError, RequestTooLarge
-from ..services.describe import local_href
 from ..services.uploads import accepted_suffixes, read_upload, safe_name
 from ..services.validation_report import ReportView, validate
 from .context import services
 from .errors import status_for
+from .links import link_for
 from .pagekit import Alternate, data, page, wants_html
 
 bp = Blueprint("validation", __name__)
@@ -42,7 +42,7 @@ def _render(
         subject=subject,
         accepted=accepted_suffixes(),
         max_bytes=services().settings.max_upload_bytes,
-        doc_href=lambda iri: local_href(iri, base) if linked else None,
+        doc_href=lambda iri: link_for(iri, base) if linked else None,
         **extra,
     )
 
