@@ -481,6 +481,20 @@ def delivery_settings(tmp_path: Path, settings: Settings) -> Settings:
     return replace(settings, data_dir=data)
 
 
+@pytest.fixture(scope="session")
+def delivery_store() -> Iterator[EmbeddedStore]:
+    """The real ontology and data with the FICTIONAL progress fixture, read-only."""
+    settings = load_settings(environ={})
+    store = EmbeddedStore()
+    for source in find_sources(settings.base, source_dirs(settings)):
+        store.load_graph(source.graph_iri, source.path.read_bytes(), source.media_type)
+    progress = PROGRESS_FIXTURES / "cannock-chase-csp-2024-25.ttl"
+    graph = settings.base + "graph/data/progress/cannock-chase-csp-2024-25"
+    store.load_graph(graph, progress.read_bytes(), "text/turtle")
+    yield store
+    store.close()
+
+
 # --- Delivery (progress updates, the delivery page, the board report) ------------------
 
 FICTIONAL_PROGRESS = FIXTURES / "delivery" / "fictional-progress-2024-25.ttl"
@@ -496,8 +510,8 @@ def delivery_data(store: Store) -> None:
 
 
 @pytest.fixture(scope="session")
-def delivery_store() -> Iterator[EmbeddedStore]:
-    """The seed plan with a fictional quarter of updates, read-only."""
+def board_store() -> Iterator[EmbeddedStore]:
+    """The seed plan with the board report's fictional quarter of updates, read-only."""
     store = EmbeddedStore()
     delivery_data(store)
     yield store

@@ -37,13 +37,13 @@ TITLE = "Quarterly performance report, Q3 2024/25"
 
 
 @pytest.fixture(scope="module")
-def model(delivery_store: EmbeddedStore) -> Delivery:
+def model(board_store: EmbeddedStore) -> Delivery:
     from cspkg.config import load_settings
 
     settings: Settings = load_settings(environ={})
-    plan = delivery.resolve_plan(delivery_store, settings, "cannock-chase-csp/2024-25")
-    period = delivery.resolve_period(delivery_store, settings, "2024-Q3")
-    return delivery.build(delivery_store, settings, plan, period)
+    plan = delivery.resolve_plan(board_store, settings, "cannock-chase-csp/2024-25")
+    period = delivery.resolve_period(board_store, settings, "2024-Q3")
+    return delivery.build(board_store, settings, plan, period)
 
 
 class _Outline(HTMLParser):

@@ -26,23 +26,21 @@ def _build(store: EmbeddedStore, settings: Settings, period: str, **kw: object) 
     "given", ["cannock-chase-csp/2024-25", "Cannock Chase CSP Delivery Plan 2024/25", PLAN]
 )
 def test_plan_by_key_title_or_iri(
-    delivery_store: EmbeddedStore, settings: Settings, given: str
+    board_store: EmbeddedStore, settings: Settings, given: str
 ) -> None:
-    assert delivery.resolve_plan(delivery_store, settings, given.upper()).iri == PLAN
+    assert delivery.resolve_plan(board_store, settings, given.upper()).iri == PLAN
 
 
-def test_unknown_plan_names_the_known_ones(
-    delivery_store: EmbeddedStore, settings: Settings
-) -> None:
+def test_unknown_plan_names_the_known_ones(board_store: EmbeddedStore, settings: Settings) -> None:
     with pytest.raises(DeliveryNotFound, match="known plans are cannock-chase-csp/2024-25"):
-        delivery.resolve_plan(delivery_store, settings, "cannock-chase-csp/1999-00")
+        delivery.resolve_plan(board_store, settings, "cannock-chase-csp/1999-00")
 
 
 @pytest.mark.parametrize(
     "given", ["2024-Q3", "q3 2024/25", "https://cspkg.example.org/id/period/2024-25/q3"]
 )
-def test_quarter_either_way(delivery_store: EmbeddedStore, settings: Settings, given: str) -> None:
-    period = delivery.resolve_period(delivery_store, settings, given)
+def test_quarter_either_way(board_store: EmbeddedStore, settings: Settings, given: str) -> None:
+    period = delivery.resolve_period(board_store, settings, given)
     assert (period.notation, period.start, period.end) == (
         "2024-Q3",
         date(2024, 10, 1),
@@ -50,15 +48,13 @@ def test_quarter_either_way(delivery_store: EmbeddedStore, settings: Settings, g
     )
 
 
-def test_bad_quarter_says_what_is_accepted(
-    delivery_store: EmbeddedStore, settings: Settings
-) -> None:
+def test_bad_quarter_says_what_is_accepted(board_store: EmbeddedStore, settings: Settings) -> None:
     with pytest.raises(DeliveryNotFound, match="2024-Q3 or Q3 2024/25"):
-        delivery.resolve_period(delivery_store, settings, "2024-Q5")
+        delivery.resolve_period(board_store, settings, "2024-Q5")
 
 
-def test_quarter_three_counts(delivery_store: EmbeddedStore, settings: Settings) -> None:
-    d = _build(delivery_store, settings, "2024-Q3")
+def test_quarter_three_counts(board_store: EmbeddedStore, settings: Settings) -> None:
+    d = _build(board_store, settings, "2024-Q3")
     assert (d.actions, d.reported) == (17, 12)
     by_key = dict(zip((c.key for c in d.columns), d.totals, strict=True))
     assert by_key == {
@@ -76,9 +72,9 @@ def test_quarter_three_counts(delivery_store: EmbeddedStore, settings: Settings)
 
 
 def test_exceptions_worst_first_with_the_superseding_update(
-    delivery_store: EmbeddedStore, settings: Settings
+    board_store: EmbeddedStore, settings: Settings
 ) -> None:
-    d = _build(delivery_store, settings, "2024-Q3")
+    d = _build(board_store, settings, "2024-Q3")
     assert [(a.number, a.status.key if a.status else None) for a in d.exceptions] == [
         (7, "off-track"),
         (5, "at-risk"),
@@ -91,16 +87,16 @@ def test_exceptions_worst_first_with_the_superseding_update(
     assert eight.lead == "Cannock Chase District Council - Community Safety Team"
 
 
-def test_overdue_uses_the_latest_status(delivery_store: EmbeddedStore, settings: Settings) -> None:
-    d = _build(delivery_store, settings, "2024-Q3")
+def test_overdue_uses_the_latest_status(board_store: EmbeddedStore, settings: Settings) -> None:
+    d = _build(board_store, settings, "2024-Q3")
     assert [a.number for a in d.overdue] == [10]  # due 31 December 2024, at risk
-    later = _build(delivery_store, settings, "2024-Q3", as_of=date(2025, 5, 1))
+    later = _build(board_store, settings, "2024-Q3", as_of=date(2025, 5, 1))
     # Complete (3, 12) and Withdrawn (14) are never overdue; no update counts as not done.
     assert [a.number for a in later.overdue] == [2, 4, 6, 7, 8, 9, 10, 11, 13, 15, 16]
 
 
-def test_by_csp_priority(delivery_store: EmbeddedStore, settings: Settings) -> None:
-    d = _build(delivery_store, settings, "2024-Q3")
+def test_by_csp_priority(board_store: EmbeddedStore, settings: Settings) -> None:
+    d = _build(board_store, settings, "2024-Q3")
     assert len(d.by_priority) == 7
     fraud = next(r for r in d.by_priority if r.priority.iri == FRAUD)
     counts = dict(zip((c.key for c in d.columns), fraud.counts, strict=True))
@@ -115,9 +111,9 @@ def test_by_csp_priority(delivery_store: EmbeddedStore, settings: Settings) -> N
 
 
 def test_commissioner_plans_through_the_alignment(
-    delivery_store: EmbeddedStore, settings: Settings
+    board_store: EmbeddedStore, settings: Settings
 ) -> None:
-    d = _build(delivery_store, settings, "2024-Q3")
+    d = _build(board_store, settings, "2024-Q3")
     cited = [v for v in d.commissioner if v.cited]
     assert [v.plan.label for v in cited] == ["Staffordshire Police and Crime Plan 2021-24"]
     rows = {r.priority.label: r for r in cited[0].rows}
@@ -125,8 +121,8 @@ def test_commissioner_plans_through_the_alignment(
     assert rows["Prevent Harm and Protect People"].actions > 0
 
 
-def test_an_earlier_quarter(delivery_store: EmbeddedStore, settings: Settings) -> None:
-    d = _build(delivery_store, settings, "Q2 2024/25")
+def test_an_earlier_quarter(board_store: EmbeddedStore, settings: Settings) -> None:
+    d = _build(board_store, settings, "Q2 2024/25")
     assert d.reported == 7 and [a.number for a in d.exceptions] == []
     assert d.total("not-started") == 1
     notations = [p.notation for p in d.periods]
@@ -134,17 +130,15 @@ def test_an_earlier_quarter(delivery_store: EmbeddedStore, settings: Settings) -
 
 
 def test_default_quarter_is_the_latest_with_updates(
-    delivery_store: EmbeddedStore, settings: Settings
+    board_store: EmbeddedStore, settings: Settings
 ) -> None:
-    plan = delivery.resolve_plan(delivery_store, settings, "cannock-chase-csp/2024-25")
-    found = delivery.default_period(delivery_store, settings, plan, date(2026, 1, 1))
+    plan = delivery.resolve_plan(board_store, settings, "cannock-chase-csp/2024-25")
+    found = delivery.default_period(board_store, settings, plan, date(2026, 1, 1))
     assert found.notation == "2024-Q3"
 
 
-def test_json_twin_carries_the_same_numbers(
-    delivery_store: EmbeddedStore, settings: Settings
-) -> None:
-    body = _build(delivery_store, settings, "2024-Q3").as_json()
+def test_json_twin_carries_the_same_numbers(board_store: EmbeddedStore, settings: Settings) -> None:
+    body = _build(board_store, settings, "2024-Q3").as_json()
     assert body["period"] == "2024-Q3" and body["reported"] == 12
     assert body["rag"] == {"Green": 4, "Amber": 4, "Red": 1}
     assert [e["number"] for e in body["exceptions"]] == [7, 5, 8, 10]  # type: ignore[union-attr,index]

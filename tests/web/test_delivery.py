@@ -18,8 +18,8 @@ HTML = {"Accept": "text/html"}
 
 
 @pytest.fixture(scope="module")
-def client(delivery_store: EmbeddedStore) -> FlaskClient:
-    return create_app(load_settings(environ={}), delivery_store).test_client()
+def client(board_store: EmbeddedStore) -> FlaskClient:
+    return create_app(load_settings(environ={}), board_store).test_client()
 
 
 def _text(html: str) -> str:
