@@ -9,6 +9,7 @@ table gives.  0 success, 1 data problems found, 2 usage or input error.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from .errors import CspkgError, ValidationFailed
 from .rdf import report_format, validation
 from .services.canned_queries import CannedQueries, request_values
 from .services.results import FORMATS, render
+from .store.base import Store
 
 EXIT_OK = 0
 EXIT_DATA_PROBLEMS = 1
@@ -72,6 +74,23 @@ def settings_of(ctx: click.Context) -> Settings:
     settings = ctx.find_root().obj
     assert isinstance(settings, Settings)
     return settings
+
+
+PROFILE_OPTION = click.option(
+    "--backend-profile",
+    help="Which kind of server --backend is: oxigraph (default), virtuoso, generic "
+    "(sets CSPKG_BACKEND_PROFILE; write credentials from CSPKG_BACKEND_USER/_PASSWORD).",
+)
+
+
+def _check_profile(settings: Settings) -> None:
+    """An unknown profile stops the command before anything starts."""
+    from .store.profiles import get_profile
+
+    try:
+        get_profile(settings.backend_profile)
+    except CspkgError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 OUT_OPTION = click.option(
@@ -261,6 +280,18 @@ def harvest(
     )
 
 
+def _query_store(settings: Settings) -> Store:
+    """The store a read-only command answers from: what ``cspkg load`` put in ``--store``
+    or ``--backend``, as it is; else a throwaway in-memory store of the files (read by
+    the one loading path, not validated: nothing is served from it)."""
+    from .services.loading import open_loaded_store
+    from .store.factory import open_store
+
+    if settings.store is None and not settings.backend:
+        return open_loaded_store(replace(settings, validate_on_load=False))
+    return open_store(settings)
+
+
 def _catalog(settings: Settings) -> Catalog:
     return load_catalog(settings.queries_dir, settings.base)
 
@@ -284,6 +315,7 @@ def list_queries(ctx: click.Context) -> None:
 @click.option("--format", "form", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--store", "store_dir", type=click.Path(file_okay=False), help="On-disk store.")
 @click.option("--backend", help="Base URL of a remote SPARQL server instead of the store.")
+@PROFILE_OPTION
 @click.pass_context
 def run_query(
     ctx: click.Context,
@@ -292,18 +324,17 @@ def run_query(
     form: str,
     store_dir: str | None,
     backend: str | None,
+    backend_profile: str | None,
 ) -> None:
     """Run the canned query NAME: on ontology/ and data/ in memory by default, or on
     the store `cspkg load --store DIR` / `--backend URL` filled (read as it is)."""
     from dataclasses import replace
 
-    from .services.loading import open_loaded_store
-    from .store.factory import open_store
-
     settings = settings_of(ctx)
     settings = replace(
         settings,
         backend=backend or settings.backend,
+        backend_profile=backend_profile or settings.backend_profile,
         store=Path(store_dir) if store_dir else settings.store,
         query_workers=0,
     )
@@ -316,11 +347,7 @@ def run_query(
     catalog = _catalog(settings)
     query = catalog.get(name)
     query.bind(request_values(query, pairs))  # refuse bad values before loading data
-    if settings.store is None and not settings.backend:
-        # A throwaway in-memory store for one answer: the files are read, not validated.
-        store = open_loaded_store(replace(settings, validate_on_load=False))
-    else:
-        store = open_store(settings)  # what `cspkg load` put there, as it is
+    store = _query_store(settings)
     try:
         if store.triple_count() == 0:
             click.echo("warning: the store is empty (fill it with cspkg load)", err=True)
@@ -337,6 +364,7 @@ def run_query(
 @click.option("--port", type=int, help="Port to listen on (default 5000).")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False), help="On-disk store.")
 @click.option("--backend", help="Base URL of a remote SPARQL server instead of the store.")
+@PROFILE_OPTION
 @click.option("--threads", default=8, show_default=True, help="Request threads.")
 @click.option("--check-port", is_flag=True, help="Only check that the port is free, then exit.")
 @click.pass_context
@@ -346,6 +374,7 @@ def serve(
     port: int | None,
     store_dir: str | None,
     backend: str | None,
+    backend_profile: str | None,
     threads: int,
     check_port: bool,
 ) -> None:
@@ -362,7 +391,9 @@ def serve(
         port=port or settings.port,
         store=Path(store_dir) if store_dir else settings.store,
         backend=backend or settings.backend,
+        backend_profile=backend_profile or settings.backend_profile,
     )
+    _check_profile(settings)
     ensure_port_free(settings.host, settings.port)  # before gunicorn: one line, not ten
     if check_port:
         return
@@ -401,8 +432,11 @@ def ensure_port_free(host: str, port: int) -> None:
 @cli.command()
 @click.option("--backend", help="Base URL of the SPARQL server to load into.")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False), help="On-disk store.")
+@PROFILE_OPTION
 @click.pass_context
-def load(ctx: click.Context, backend: str | None, store_dir: str | None) -> None:
+def load(
+    ctx: click.Context, backend: str | None, store_dir: str | None, backend_profile: str | None
+) -> None:
     """Validate ontology/ and data/, then load them graph by graph, all or nothing.
 
     The same path as the service's start-up (services/loading.py): only files that
@@ -417,6 +451,7 @@ def load(ctx: click.Context, backend: str | None, store_dir: str | None) -> None
     settings = replace(
         settings,
         backend=backend or settings.backend,
+        backend_profile=backend_profile or settings.backend_profile,
         store=Path(store_dir) if store_dir else settings.store,
         query_workers=0,
     )
@@ -517,6 +552,61 @@ def validate(
     else:
         click.echo(text, nl=False)
     ctx.exit(EXIT_OK if report.conforms else EXIT_DATA_PROBLEMS)
+
+
+@cli.command()
+@click.argument("plan")
+@click.option("--period", required=True, help="The quarter: 2024-Q3 or 'Q3 2024/25'.")
+@click.option(
+    "--format", "form", type=click.Choice(("html", "docx", "pdf")), default="html",
+    show_default=True,
+)  # fmt: skip
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: a name from the plan and quarter).")  # fmt: skip
+@click.option("--as-at", "as_at", type=click.DateTime(["%Y-%m-%d"]),
+              help="Judge overdue on this day (default: the day after the quarter).")  # fmt: skip
+@click.option("--store", "store_dir", type=click.Path(file_okay=False), help="On-disk store.")
+@click.option("--backend", help="Base URL of a remote SPARQL server instead of the store.")
+@click.pass_context
+def report(
+    ctx: click.Context,
+    plan: str,
+    period: str,
+    form: str,
+    out_file: Path | None,
+    as_at: datetime | None,
+    store_dir: str | None,
+    backend: str | None,
+) -> None:
+    """The quarterly board report for PLAN (its key, e.g. cannock-chase-csp/2024-25, its
+    title or IRI): summary, RAG by priority, exceptions, missing updates, overdue actions
+    and the alignment with the Commissioner's priorities, as HTML, Word or PDF."""
+    from dataclasses import replace
+
+    from .reports.board import file_name, render
+    from .services import delivery
+
+    settings = settings_of(ctx)
+    settings = replace(
+        settings,
+        backend=backend or settings.backend,
+        store=Path(store_dir) if store_dir else settings.store,
+        query_workers=0,
+    )
+    store = _query_store(settings)
+    try:
+        found = delivery.resolve_plan(store, settings, plan)
+        quarter = delivery.resolve_period(store, settings, period)
+        model = delivery.build(store, settings, found, quarter, as_at.date() if as_at else None)
+    finally:
+        store.close()
+    body = render(model, form)
+    target = out_file or Path(file_name(model, form))
+    try:
+        target.write_bytes(body)
+    except OSError as exc:
+        raise CspkgError(f"cannot write {target}: {exc.strerror}") from None
+    click.echo(f"{model.plan.label}, {quarter.label}: {model.actions} actions -> {target}")
 
 
 def main() -> None:

@@ -18,7 +18,19 @@ def open_store(settings: Settings) -> Store:
     """The remote store if ``settings.backend`` is set, else the embedded one (empty, or
     on disk as it was left).  Filling it is ``services/loading.py``'s job."""
     if settings.backend:
-        return RemoteStore(settings.backend, write_timeout=max(settings.query_timeout * 10, 60))
+        remote = RemoteStore(
+            settings.backend,
+            write_timeout=max(settings.query_timeout * 10, 60),
+            profile=settings.backend_profile,
+            user=settings.backend_user,
+            password=settings.backend_password,
+        )
+        try:
+            remote.check_setup()
+        except BaseException:
+            remote.close()
+            raise
+        return remote
     store = EmbeddedStore(
         settings.store, workers=settings.query_workers, limits=pool_limits(settings)
     )
