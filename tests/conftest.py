@@ -505,7 +505,7 @@ PROGRESS_GRAPH = "https://cspkg.example.org/graph/progress/cannock-chase-csp/202
 def delivery_data(store: Store) -> None:
     """The real ontology and data folders, and the fictional updates in a progress graph."""
     settings = load_settings(environ={})
-    store.load_sources(find_sources(settings.base, source_dirs(settings)))
+    store.replace_sources(find_sources(settings.base, source_dirs(settings)))
     store.load_graph(PROGRESS_GRAPH, FICTIONAL_PROGRESS.read_bytes(), "text/turtle")
 
 
