@@ -52,7 +52,7 @@ def test_import_prints_layout_actions_and_each_warning(runner: CliRunner, tmp_pa
     plan = write_table_docx(tmp_path / "exampleton.docx", headings=True)
     result = runner.invoke(cli, ["import", str(plan), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    assert "exampleton.docx: 5 actions -> " in result.output
+    assert "exampleton.docx: 5 actions, " in result.output
     assert "  layout: Word table (table 1, header row 1: Ref, Action, Lead, " in result.output
     assert "priorities as row headings)" in result.output
     assert (
