@@ -10,7 +10,7 @@ from rdflib import Graph, Literal, URIRef
 
 from cspkg.services.describe import curie, readable
 from cspkg.web.links import link_for
-from cspkg.web.things import choose
+from cspkg.web.negotiation import negotiate
 from tests.conftest import Live
 
 HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
@@ -152,6 +152,10 @@ def test_hostile_labels_are_escaped_in_pages_and_valid_in_rdf(hostile_live: Live
     assert "&lt;img src=x onerror=alert(2)&gt; Police" in page.text
     as_jsonld = requests.get(hostile_live.url + "/doc/" + ACTION + ".jsonld", timeout=10)
     json.loads(as_jsonld.content)
+
+
+def choose(accept: str | None) -> str:
+    return negotiate("thing", accept)
 
 
 def test_choose_prefers_pages_on_ties_and_honours_q() -> None:

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, redirect, render_template, request
 
-from ..errors import NotAcceptable, PageNotFound
+from ..errors import PageNotFound
 from ..namespaces import PREFIXES
 from ..services.describe import ThingView, describe, thing_view
 from ..services.explain import (
@@ -31,34 +31,14 @@ from ..services.source_lines import source_lines
 from ..store.serialize import write_graph
 from .context import services
 from .errors import handle
-from .negotiation import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, parse_accept, quality
+from .negotiation import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE
 from .pagekit import Alternate, link_header
+from .respond import choose
 
 bp = Blueprint("things", __name__)
 
 EXTENSIONS = {".ttl": TURTLE, ".jsonld": JSONLD, ".nt": NTRIPLES, ".rdf": RDFXML, ".html": HTML}
-OFFERS = (HTML, TURTLE, JSONLD, NTRIPLES, RDFXML)
-"""What a description is offered as, in our order of preference (pages first)."""
-_ACCEPTS = {
-    "application/xhtml+xml": HTML,
-    "application/x-turtle": TURTLE,
-    "application/json": JSONLD,
-}
 _SAFE = "/:@!$&'()*+,;=-._~"
-
-
-def choose(accept: str | None) -> str:
-    """The best offer for an Accept header; ties go to HTML.  ``NotAcceptable`` if none."""
-    ranges = parse_accept(accept)
-    if not ranges:
-        return HTML
-    scores = {offer: quality(ranges, offer) for offer in OFFERS}
-    for asked, offer in _ACCEPTS.items():
-        scores[offer] = max(scores[offer], quality(ranges, asked))
-    best = max(OFFERS, key=lambda offer: scores[offer])
-    if scores[best] <= 0:
-        raise NotAcceptable("available: " + ", ".join(OFFERS))
-    return best
 
 
 def _split_extension(rest: str) -> tuple[str, str | None]:
@@ -97,8 +77,7 @@ def document(rest: str) -> Response:
 def _answer(iri: str, doc_path: str, media_type: str | None) -> Response:
     found = services()
     doc = "/doc/" + quote(doc_path, safe=_SAFE)
-    negotiated = media_type is None
-    media_type = media_type or choose(request.headers.get("Accept"))
+    media_type = choose("thing", fixed=media_type)
     description = describe(found.store, iri, found.settings)
     if not description.found:
         return _not_found(iri, media_type)
@@ -124,8 +103,6 @@ def _answer(iri: str, doc_path: str, media_type: str | None) -> Response:
     response.headers["Link"] = link_header(alternates)
     extension = next(ext for ext, kind in EXTENSIONS.items() if kind == media_type)
     response.headers["Content-Location"] = doc + extension + query
-    if negotiated:
-        response.headers["Vary"] = "Accept"
     return response
 
 
