@@ -531,3 +531,40 @@ def delivery_settings(tmp_path: Path, settings: Settings) -> Settings:
     (data / "progress").mkdir()
     shutil.copy(PROGRESS_FIXTURES / "cannock-chase-csp-2024-25.ttl", data / "progress")
     return replace(settings, data_dir=data)
+
+
+@pytest.fixture(scope="session")
+def delivery_store() -> Iterator[EmbeddedStore]:
+    """The real ontology and data with the FICTIONAL progress fixture, read-only."""
+    settings = load_settings(environ={})
+    store = EmbeddedStore()
+    for source in find_sources(settings.base, source_dirs(settings)):
+        store.load_graph(source.graph_iri, source.path.read_bytes(), source.media_type)
+    progress = PROGRESS_FIXTURES / "cannock-chase-csp-2024-25.ttl"
+    graph = settings.base + "graph/data/progress/cannock-chase-csp-2024-25"
+    store.load_graph(graph, progress.read_bytes(), "text/turtle")
+    yield store
+    store.close()
+
+
+# --- Delivery (progress updates, the delivery page, the board report) ------------------
+
+FICTIONAL_PROGRESS = FIXTURES / "delivery" / "fictional-progress-2024-25.ttl"
+"""A made-up Q3 2024/25 (and part of Q2) of updates for the seed plan: see its header."""
+PROGRESS_GRAPH = "https://cspkg.example.org/graph/progress/cannock-chase-csp/2024-25"
+
+
+def delivery_data(store: Store) -> None:
+    """The real ontology and data folders, and the fictional updates in a progress graph."""
+    settings = load_settings(environ={})
+    store.load_sources(find_sources(settings.base, source_dirs(settings)))
+    store.load_graph(PROGRESS_GRAPH, FICTIONAL_PROGRESS.read_bytes(), "text/turtle")
+
+
+@pytest.fixture(scope="session")
+def board_store() -> Iterator[EmbeddedStore]:
+    """The seed plan with the board report's fictional quarter of updates, read-only."""
+    store = EmbeddedStore()
+    delivery_data(store)
+    yield store
+    store.close()

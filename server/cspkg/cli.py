@@ -485,6 +485,64 @@ def validate(
     ctx.exit(0 if report.conforms else 1)
 
 
+@cli.command()
+@click.argument("plan")
+@click.option("--period", required=True, help="The quarter: 2024-Q3 or 'Q3 2024/25'.")
+@click.option(
+    "--format", "form", type=click.Choice(("html", "docx", "pdf")), default="html",
+    show_default=True,
+)  # fmt: skip
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: a name from the plan and quarter).")  # fmt: skip
+@click.option("--as-at", "as_at", type=click.DateTime(["%Y-%m-%d"]),
+              help="Judge overdue on this day (default: the day after the quarter).")  # fmt: skip
+@click.option("--store", "store_dir", type=click.Path(file_okay=False), help="On-disk store.")
+@click.option("--backend", help="Base URL of a remote SPARQL server instead of the store.")
+@click.pass_context
+def report(
+    ctx: click.Context,
+    plan: str,
+    period: str,
+    form: str,
+    out_file: Path | None,
+    as_at: datetime | None,
+    store_dir: str | None,
+    backend: str | None,
+) -> None:
+    """The quarterly board report for PLAN (its key, e.g. cannock-chase-csp/2024-25, its
+    title or IRI): summary, RAG by priority, exceptions, missing updates, overdue actions
+    and the alignment with the Commissioner's priorities, as HTML, Word or PDF."""
+    from dataclasses import replace
+
+    from .reports.board import file_name, render
+    from .services import delivery
+    from .store.factory import open_store
+
+    settings = settings_of(ctx)
+    settings = replace(
+        settings,
+        backend=backend or settings.backend,
+        store=Path(store_dir) if store_dir else settings.store,
+        query_workers=0,
+    )
+    try:
+        store = open_store(settings, load=settings.store is None and not settings.backend)
+        try:
+            found = delivery.resolve_plan(store, settings, plan)
+            quarter = delivery.resolve_period(store, settings, period)
+            model = delivery.build(store, settings, found, quarter, as_at.date() if as_at else None)
+        finally:
+            store.close()
+        body = render(model, form)
+        target = out_file or Path(file_name(model, form))
+        target.write_bytes(body)
+    except CspkgError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out_file}: {exc.strerror}") from None
+    click.echo(f"{model.plan.label}, {quarter.label}: {model.actions} actions -> {target}")
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="cspkg")

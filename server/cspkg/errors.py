@@ -184,3 +184,12 @@ class GraphNotFound(NotFound):
 
 class PageNotFound(NotFound):
     """No page at this URL (an unknown path, or a thing the graph knows nothing about)."""
+
+
+class DeliveryNotFound(PageNotFound):
+    """No delivery plan or reporting quarter answers to what was given (404); the
+    message says what is accepted."""
+
+
+class ReportUnavailable(CspkgError):
+    """A report format cannot be made on this machine (a system library is missing)."""

@@ -262,9 +262,17 @@ def test_external_identifiers(mini_store: EmbeddedStore, catalog: Catalog) -> No
     columns = ("thing", "thingLabel", "propertyLabel", "identifier")
     area = (B + "id/area/cannock-chase-district", "Cannock Chase (district)")
     assert rows(mini_store, catalog, "external-identifiers", *columns) == [
+        (B + "def/progress-status/at-risk", "At risk", "notation", "at-risk"),
         (*area, "notation", "E07000192"),
         (*area, "same as", "http://data.ordnancesurvey.co.uk/id/7000000000014869"),
         (*area, "same as", "http://statistics.data.gov.uk/id/statistical-geography/E07000192"),
+        (B + "def/progress-status/on-track", "On track", "notation", "on-track"),
+        (
+            B + "id/period/2024-25/q3",
+            "Q3 2024/25 (October to December 2024)",
+            "notation",
+            "2024-Q3",
+        ),
     ]  # the council's owl:sameAs another cspkg IRI is not an outside identifier
 
 

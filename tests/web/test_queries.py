@@ -82,13 +82,18 @@ def csv_rows(response: requests.Response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
 
 
+NEEDS_PROGRESS = {"exceptions", "status-history"}
+"""Empty on the seed graph, which holds no progress updates (tests/services covers them)."""
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_every_query_answers_on_the_seed_plan_and_its_twins_agree(
     live_data: Live, name: str
 ) -> None:
     document = get(live_data, f"/queries/{name}.json").json()
     count = document["rowCount"]
-    assert count > 0 and len(document["rows"]) == count and not document["truncated"]
+    assert (count > 0) != (name in NEEDS_PROGRESS)
+    assert len(document["rows"]) == count and not document["truncated"]
     table = csv_rows(get(live_data, f"/queries/{name}.csv"))
     assert table[0] == document["columns"] and len(table) == count + 1
     page = Page(get(live_data, f"/queries/{name}", headers={"Accept": "text/html"}).text)
@@ -203,7 +208,7 @@ def test_unacceptable_format_is_406(live_data: Live) -> None:
 def test_html_table_labels_iris_and_links_local_things_here(live_data: Live) -> None:
     page = Page(get(live_data, "/queries/agency-partners", params={"agency": POLICE}).text)
     first = page.links[0]
-    assert first["href"] == "/id/organisation/cannock-chase-district-council/community-safety-team"
+    assert first["href"] == "/doc/organisation/cannock-chase-district-council/community-safety-team"
     assert first["title"] == CST and first.get("rel") is None
     assert page.rows[0][0] == "Cannock Chase District Council - Community Safety Team"
     external = Page(get(live_data, "/queries/external-identifiers").text)

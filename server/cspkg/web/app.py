@@ -16,6 +16,7 @@ from ..store.factory import open_store
 from . import (
     charts,
     data,
+    delivery,
     graph_store,
     hardening,
     health,
@@ -54,7 +55,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Flask:
     )
     blueprints = (
         sparql.bp, pages.bp, health.bp, home.bp, things.bp, charts.bp, validation.bp,
-        queries.bp, openapi.bp, data.bp, graph_store.bp, links.bp,
+        queries.bp, openapi.bp, data.bp, graph_store.bp, links.bp, delivery.bp,
     )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

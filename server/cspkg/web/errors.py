@@ -27,6 +27,7 @@ from ..errors import (
     QueryUnsupported,
     RateLimited,
     RdfInputError,
+    ReportUnavailable,
     RequestTooLarge,
     StoreUnavailable,
     UnsupportedMediaType,
@@ -53,6 +54,7 @@ STATUS: dict[type[CspkgError], int] = {
     QueryTimeout: 503,
     QueryUnsupported: 501,
     StoreUnavailable: 503,
+    ReportUnavailable: 503,
     CspkgError: 400,
 }
 """Exception type -> status; the most specific class in the exception's MRO wins."""
