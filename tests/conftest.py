@@ -399,6 +399,8 @@ def served_virtuoso(virtuoso: Callable[[], str]) -> Iterator[Live]:
     process.terminate()
     process.communicate(timeout=30)
     store.close()
+
+
 SHAPES_FIXTURES = FIXTURES / "shapes"
 
 
