@@ -117,6 +117,11 @@ class AuthenticationRequired(QueryRefused):
     """A write came without the ``Authorization: Bearer`` token the service was started with."""
 
 
+class QueryUnsupported(CspkgError):
+    """The backend would answer this query wrongly or cannot run it (its profile says so):
+    refused rather than answered differently from the other stores."""
+
+
 class StoreUnavailable(CspkgError):
     """The backing store (for example a remote SPARQL server) could not be reached."""
 
@@ -189,3 +194,12 @@ class GraphNotFound(NotFound):
 
 class PageNotFound(NotFound):
     """No page at this URL (an unknown path, or a thing the graph knows nothing about)."""
+
+
+class DeliveryNotFound(PageNotFound):
+    """No delivery plan or reporting quarter answers to what was given (404); the
+    message says what is accepted."""
+
+
+class ReportUnavailable(CspkgError):
+    """A report format cannot be made on this machine (a system library is missing)."""

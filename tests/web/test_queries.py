@@ -84,13 +84,18 @@ def csv_rows(response: requests.Response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
 
 
+NEEDS_PROGRESS = {"exceptions", "status-history"}
+"""Empty on the seed graph, which holds no progress updates (tests/services covers them)."""
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_every_query_answers_on_the_seed_plan_and_its_twins_agree(
     live_data: Live, name: str
 ) -> None:
     document = get(live_data, f"/queries/{name}.json").json()
     count = document["rowCount"]
-    assert count > 0 and len(document["rows"]) == count and not document["truncated"]
+    assert (count > 0) != (name in NEEDS_PROGRESS)
+    assert len(document["rows"]) == count and not document["truncated"]
     table = csv_rows(get(live_data, f"/queries/{name}.csv"))
     assert table[0] == document["columns"] and len(table) == count + 1
     page = Page(get(live_data, f"/queries/{name}", headers={"Accept": "text/html"}).text)

@@ -91,7 +91,13 @@ class Store(Protocol):
 
     @property
     def generation(self) -> int:
-        """A counter bumped by every write made through this object (cache keys, replicas)."""
+        """The store's version: changes with every write (cache keys, replicas)."""
+        ...
+
+    @property
+    def shared_version(self) -> bool:
+        """Whether ``generation`` also changes with writes made by others (another front
+        end over the same server): only then may answers be cached."""
         ...
 
     def query(

@@ -24,8 +24,10 @@ from ..errors import (
     QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
+    QueryUnsupported,
     RateLimited,
     RdfInputError,
+    ReportUnavailable,
     RequestTooLarge,
     StoreUnavailable,
     UnsupportedMediaType,
@@ -50,7 +52,9 @@ STATUS: dict[type[CspkgError], int] = {
     ValidationFailed: 422,
     RdfInputError: 400,
     QueryTimeout: 503,
+    QueryUnsupported: 501,
     StoreUnavailable: 503,
+    ReportUnavailable: 503,
     CspkgError: 400,
 }
 """Exception type -> status; the most specific class in the exception's MRO wins."""
