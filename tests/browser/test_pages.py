@@ -57,7 +57,7 @@ def test_canned_query_with_a_parameter_row_link_and_csv(
     form = page.locator("form").first
     chooser = form.locator("#param-agency")  # accessible-autocomplete over the select
     chooser.fill("Staffordshire Pol")
-    page.locator(".autocomplete__option", has_text="Staffordshire Police").first.click()
+    page.get_by_role("option", name="Staffordshire Police", exact=True).click()
     form.locator('[type="submit"]').first.click()
     page.wait_for_load_state("networkidle")
     assert "staffordshire-police" in page.url
