@@ -23,6 +23,7 @@ B = "https://cspkg.example.org/"
 CST = B + "id/organisation/cannock-chase-district-council/community-safety-team"
 POLICE = B + "id/organisation/staffordshire-police"
 JSON_RESULTS = "application/sparql-results+json"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SPARQL_FORMATS = {
     "application/sparql-results+json": "json",
     "application/sparql-results+xml": "xml",
@@ -162,7 +163,7 @@ def test_pages_link_their_twins(live_data: Live, suffix: str, own: str) -> None:
             r'<([^>]+)>; rel="alternate"; type="([^"]+)"', response.headers["Link"]
         )
     )
-    expected = {"text/html", "application/json", "text/csv", *SPARQL_FORMATS} - {own}
+    expected = {"text/html", "application/json", "text/csv", XLSX, *SPARQL_FORMATS} - {own}
     assert set(links) == expected
     for media_type, url in links.items():
         assert "agency=" in url
