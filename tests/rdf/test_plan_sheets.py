@@ -89,3 +89,43 @@ def test_a_date_typed_into_excel_is_a_target(tmp_path: Path) -> None:
     book.save(path)
     target = parse_plan(read_plan_document(path)).actions[3].target
     assert target is not None and (target.end, target.form) == (date(2027, 1, 15), "iso date")
+
+
+def _with_doctype(source: Path, target: Path, part: str, dtd: str, value: str) -> Path:
+    with zipfile.ZipFile(source) as package, zipfile.ZipFile(target, "w") as out:
+        for item in package.infolist():
+            data = package.read(item.filename)
+            if item.filename == part:
+                head, _, rest = data.decode().partition("?>")
+                data = f"{head}?><!DOCTYPE x [{dtd}]>{rest}".replace("Fraud", value, 1).encode()
+            out.writestr(item, data)
+    return target
+
+
+@pytest.mark.parametrize(
+    ("dtd", "value"),
+    [
+        ('<!ENTITY f SYSTEM "file:///etc/hostname">', "&f;"),
+        ('<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">', "&b;"),
+    ],
+)
+def test_an_xlsx_declaring_entities_is_refused(tmp_path: Path, dtd: str, value: str) -> None:
+    plan = write_xlsx(tmp_path / "plan.xlsx")
+    with zipfile.ZipFile(plan) as package:
+        part = next(n for n in package.namelist() if n.startswith("xl/worksheets/"))
+    bad = _with_doctype(plan, tmp_path / "bad.xlsx", part, dtd, value)
+    with pytest.raises(PlanDocumentError, match="declares a DTD"):
+        read_plan_document(bad)
+
+
+def test_a_corrupt_deflate_stream_is_a_plan_error(tmp_path: Path) -> None:
+    plan = write_xlsx(tmp_path / "plan.xlsx")
+    raw = bytearray(plan.read_bytes())
+    with zipfile.ZipFile(plan) as package:
+        entry = next(e for e in package.infolist() if e.filename.endswith("sheet1.xml"))
+    start = entry.header_offset + 30 + len(entry.filename) + len(entry.extra)
+    raw[start : start + 8] = b"\xff" * 8
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(bytes(raw))
+    with pytest.raises(PlanDocumentError):
+        read_plan_document(bad)
