@@ -532,7 +532,7 @@ def validate(
 ) -> None:
     """Check FILEs (default: the built graph) against the SHACL shapes.
 
-    FILEs are RDF or plan documents (.txt/.docx, imported in memory).  They are checked
+    FILEs are RDF or plan documents (.txt, .docx, .xlsx, .csv: imported in memory).  They are checked
     with the project's graph (ontology/ and data/) as context, as they will be served,
     and the report covers their own nodes; --alone checks them by themselves.  Exits 0
     when nothing breaks the model (warnings allowed), 1 when there are violations, 2

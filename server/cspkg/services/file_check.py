@@ -9,7 +9,8 @@ given files describe is left out of the context: the given files stand in for it
 re-imported plan replaces its old version, it is not checked against it).  ``alone``
 checks the files by themselves.
 
-Plan documents (``.txt``/``.docx``) are imported in memory first, as the web upload does.
+Plan documents (``uploads.PLAN_SUFFIXES``) are imported in memory first, as the web
+upload does.
 Files are named in messages as the user gave them.
 """
 
