@@ -10,8 +10,10 @@ Every field has a default, so a query written without them still reads well:
 - ``rows: action`` -- the page shows one row per distinct value of that column;
 - ``total: total LSOAs`` -- a column holding how many rows there are in all, and what
   they are, so a limited answer says "top 20 of 185 LSOAs";
-- ``matrix: rows=row columns=column value=covered [by=rowKind]`` -- downloads pivot the
-  long answer into a wide grid (one sheet per ``by`` value).
+- ``matrix: rows=row columns=column value=covered [by=rowKind]
+  [sheets="action=Actions x priorities; csp-priority=CSP x Commissioner"]`` -- the
+  workbook pivots the long answer into a wide grid (one sheet per ``by`` value, named
+  by ``sheets``).
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class Matrix:
     columns: str
     value: str
     by: str | None = None
+    sheets: dict[str, str] = field(default_factory=dict)
+    """``by`` value -> sheet name."""
 
 
 @dataclass(frozen=True)
@@ -104,17 +108,23 @@ def parse_presentation(
         presentation["total"] = (known("total", column), noun.strip() or "rows")
     if "matrix" in fields:
         given = pairs("matrix")
-        if not {"rows", "columns", "value"} <= given.keys() or given.keys() - {
-            "rows",
-            "columns",
-            "value",
-            "by",
-        }:
-            raise CatalogError(source, line("matrix"), "matrix: rows= columns= value= [by=]")
+        allowed = {"rows", "columns", "value", "by", "sheets"}
+        if not {"rows", "columns", "value"} <= given.keys() or given.keys() - allowed:
+            raise CatalogError(
+                source, line("matrix"), "matrix: rows= columns= value= [by=] [sheets=]"
+            )
+        sheets = {}
+        for part in given.get("sheets", "").split(";"):
+            key, equals, sheet = part.partition("=")
+            if part.strip() and not (equals and key.strip() and sheet.strip()):
+                raise CatalogError(source, line("matrix"), f"matrix: sheets: bad '{part}'")
+            if equals:
+                sheets[key.strip()] = sheet.strip()
         presentation["matrix"] = Matrix(
             known("matrix", given["rows"]),
             known("matrix", given["columns"]),
             known("matrix", given["value"]),
             known("matrix", given["by"]) if "by" in given else None,
+            sheets,
         )
     return Presentation(**presentation)  # type: ignore[arg-type]

@@ -23,6 +23,7 @@ B = "https://cspkg.example.org/"
 CST = B + "id/organisation/cannock-chase-district-council/community-safety-team"
 POLICE = B + "id/organisation/staffordshire-police"
 JSON_RESULTS = "application/sparql-results+json"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SPARQL_FORMATS = {
     "application/sparql-results+json": "json",
     "application/sparql-results+xml": "xml",
@@ -162,7 +163,7 @@ def test_pages_link_their_twins(live_data: Live, suffix: str, own: str) -> None:
             r'<([^>]+)>; rel="alternate"; type="([^"]+)"', response.headers["Link"]
         )
     )
-    expected = {"text/html", "application/json", "text/csv", *SPARQL_FORMATS} - {own}
+    expected = {"text/html", "application/json", "text/csv", XLSX, *SPARQL_FORMATS} - {own}
     assert set(links) == expected
     for media_type, url in links.items():
         assert "agency=" in url
@@ -462,3 +463,20 @@ def test_the_chooser_script_is_served_locally(live_data: Live) -> None:
     script = get(live_data, "/assets/autocomplete/accessible-autocomplete.min.js")
     assert script.status_code == 200 and b"accessibleAutocomplete" in script.content
     assert get(live_data, "/assets/autocomplete/../package.json").status_code == 404
+
+
+def test_the_catalogue_is_grouped_by_question_with_contents(live_data: Live) -> None:
+    page = get(live_data, "/queries").text
+    contents = page.index('id="contents-title"')
+    for group in ("Alignment", "Coverage and gaps", "Agencies", "Delivery and dates"):
+        anchor = "#" + group.lower().replace(" ", "-")
+        assert page.index(f'href="{anchor}"') > contents
+        assert f'id="{anchor[1:]}"' in page
+    assert "Crime and place" in page and "Comparing plans" in page
+    # Parameters in words: the default agency by its name, never its IRI.
+    partners = page[page.index('id="agency-partners"') :]
+    partners = partners[: partners.index("</div>")]
+    assert "Cannock Chase District Council - Community Safety Team" in html.unescape(partners)
+    assert "https://" not in partners.split("Download:")[0]
+    listed = get(live_data, "/queries.json").json()["queries"]
+    assert {q["group"] for q in listed} >= {"Alignment", "Agencies", "Crime and place"}

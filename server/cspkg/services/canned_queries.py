@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from pyoxigraph import NamedNode
+from pyoxigraph import Literal, NamedNode
 
 from ..catalog import CannedQuery, Catalog, Parameter
 from ..config import Settings
@@ -19,7 +19,10 @@ from ..errors import ParameterError
 from ..store.base import Formats, SelectResult, SerializedResult, Store
 from .federation_policy import check_remote_iris
 from .parameters import Choice, group_choices, resolve
+from .results import label_columns
 
+CUT_MARKS = ("…", "...")
+"""How the data marks a label cut short (the importer cuts long action texts)."""
 CANDIDATE_LIMIT = 500
 """At most this many suggestions per IRI parameter: a datalist, not a data dump."""
 _ORG = "http://www.w3.org/ns/org#"
@@ -252,6 +255,42 @@ SELECT ?thing ?label ?name WHERE {{
             self._choices.clear()
         self._choices[key] = found
         return found
+
+    def full_labels(self, table: SelectResult) -> SelectResult:
+        """``table`` with every label the data cut short ("...…") replaced by the thing's
+        full text (the first paragraph of its ``dcterms:description``): downloads carry
+        whole labels.  One query for all the cut labels of the answer."""
+        labels = label_columns(table.columns)
+        at = {name: i for i, name in enumerate(table.columns)}
+        cut: set[str] = set()
+        for row in table.rows:
+            for iri_column, label_column in labels.items():
+                thing, label = row[at[iri_column]], row[at[label_column]]
+                cut_short = label is not None and label.value.rstrip().endswith(CUT_MARKS)
+                if isinstance(thing, NamedNode) and cut_short:
+                    cut.add(thing.value)
+        if not cut:
+            return table
+        things = " ".join(str(NamedNode(iri)) for iri in sorted(cut))
+        sparql = (
+            "SELECT ?thing ?text WHERE { VALUES ?thing { " + things + " } "
+            "?thing <http://purl.org/dc/terms/description> ?text }"
+        )
+        found = _select(self.store, sparql, self.settings.query_timeout, len(cut) * 4)
+        whole = {
+            thing.value: Literal(text.value.strip().split("\n\n")[0].strip())
+            for thing, text in found.rows
+            if thing is not None and text is not None
+        }
+        rows = []
+        for row in table.rows:
+            cells = list(row)
+            for iri_column, label_column in labels.items():
+                thing = row[at[iri_column]]
+                if thing is not None and thing.value in whole:
+                    cells[at[label_column]] = whole[thing.value]
+            rows.append(tuple(cells))
+        return SelectResult(table.variables, rows, table.truncated)
 
     def candidates(self, parameter: Parameter) -> list[tuple[str, str]]:
         """``(iri, label)`` of things of the parameter's ``class``, for form suggestions."""

@@ -10,7 +10,7 @@ only allows ``[a-z]...``).  Errors keep the twin's shape: HTML for the page, JSO
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -29,19 +29,20 @@ from ..catalog import CannedQuery
 from ..errors import CspkgError, PageNotFound, ParameterError
 from ..services.canned_queries import Answer, request_values
 from ..services.results import json_rows, label_columns, spreadsheet_csv
+from ..services.workbook import About, workbook
 from ..store.base import SerializedResult
 from .caching import cached_get
 from .context import services
 from .errors import handle, status_for
-from .negotiation import CSV, HTML, JSON
-from .query_page import AUTOCOMPLETE_DIR, AUTOCOMPLETE_FILES, render_page
+from .negotiation import CSV, HTML, JSON, XLSX
+from .query_page import AUTOCOMPLETE_DIR, AUTOCOMPLETE_FILES, catalogue_groups, render_page
 from .respond import choose, wants_html
 from .sparql import render as render_results
 
 bp = Blueprint("queries", __name__)
 
-EXTENSIONS = {"json": JSON, "csv": CSV}
-"""``/queries/NAME.EXT`` twins: the developer JSON and the spreadsheet CSV."""
+EXTENSIONS = {"json": JSON, "csv": CSV, "xlsx": XLSX}
+"""``/queries/NAME.EXT`` twins: the developer JSON, the spreadsheet CSV, the workbook."""
 SPARQL_TWINS = {
     "application/sparql-results+json": "json",
     "application/sparql-results+xml": "xml",
@@ -55,7 +56,7 @@ def _error(exc: CspkgError) -> Response:
     """Same status as everywhere (``errors.STATUS``); the body in the twin's shape."""
     shape = g.get("shape")
     if shape != "html":
-        return handle(exc, as_json={"json": True, "csv": False}.get(shape))
+        return handle(exc, as_json={"json": True, "csv": False, "xlsx": False}.get(shape))
     if isinstance(exc, ParameterError) and g.get("query") is not None:
         return _refused(g.query, _typed(g.query), [exc])
     response = Response(
@@ -92,6 +93,7 @@ def _twins(name: str, values: dict[str, str]) -> list[tuple[str, str, str]]:
         (_url(page, given), HTML, "Web page"),
         (_url(url_for("queries.show", name=name + ".json"), given), JSON, "JSON"),
         (_url(url_for("queries.show", name=name + ".csv"), given), CSV, "CSV for spreadsheets"),
+        (_url(url_for("queries.show", name=name + ".xlsx"), given), XLSX, "Excel workbook"),
     ]
     twins += [
         (_url(page, given, urlencode({"_format": short})), media_type, f"SPARQL results ({short})")
@@ -154,6 +156,7 @@ def _catalogue_entry(query: CannedQuery) -> dict[str, Any]:
         "title": query.title,
         "description": query.description,
         "question": query.question,
+        "group": query.group,
         "parameters": parameter_info(query),
         "columns": list(query.columns),
         "links": {
@@ -192,9 +195,8 @@ def _catalogue(as_json: bool) -> Response:
         )
         return response
     json_url = url_for("queries.catalogue_json")
-    entries = [(q, _catalogue_entry(q)) for q in queries]
     response = Response(
-        render_template("queries/index.html", entries=entries, json_url=json_url),
+        render_template("queries/index.html", groups=catalogue_groups(queries), json_url=json_url),
         mimetype="text/html",
     )
     response.headers["Link"] = f'<{json_url}>; rel="alternate"; type="{JSON}"'
@@ -244,11 +246,17 @@ def _answer(name: str, media_type: str) -> Response:
     formats = {"results": media_type} if g.shape is None else None
     answer = found.queries.run(name, request.args.items(multi=True), formats)
     twins = _twins(name, answer.values)
-    own = twins[{"json": 1, "csv": 2}.get(g.shape, 0)][0]  # the page, .json or .csv
+    own = twins[{"json": 1, "csv": 2, "xlsx": 3}.get(g.shape, 0)][0]  # page or a download
     if g.shape == "json":
         response = jsonify(_json_document(answer, twins))
+    elif g.shape == "xlsx":
+        table = found.queries.full_labels(answer.table)
+        response = Response(workbook(table, _about(answer)), content_type=XLSX)
+        filename = f"{answer.query.name}.xlsx"
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     elif g.shape == "csv":
-        response = Response(spreadsheet_csv(answer.table), content_type="text/csv; charset=utf-8")
+        table = found.queries.full_labels(answer.table)
+        response = Response(spreadsheet_csv(table), content_type="text/csv; charset=utf-8")
         filename = f"{answer.query.name}.csv"
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     elif g.shape == "html":
@@ -263,6 +271,20 @@ def _answer(name: str, media_type: str) -> Response:
     for rel, url in pages.items():
         response.headers["Link"] += f', <{url}>; rel="{rel}"'
     return response
+
+
+def _about(answer: Answer) -> About:
+    """What the download is: the query, its values, the data's version, when, where from."""
+    store = services().store
+    version = f"store version {store.generation}, {store.triple_count():,} statements"
+    return About(
+        answer.query,
+        answer.bound,
+        answer.values,
+        version,
+        datetime.now(UTC),
+        request.url,
+    )
 
 
 def _json_document(answer: Answer, twins: list[tuple[str, str, str]]) -> dict[str, Any]:

@@ -146,6 +146,46 @@ def render_page(
     )
 
 
+GROUP_ORDER = (
+    "Alignment",
+    "Coverage and gaps",
+    "Agencies",
+    "Delivery and dates",
+    "Crime and place",
+    "Comparing plans",
+)
+"""The questions analysts ask, in the catalogue's order; other groups follow."""
+
+
+def catalogue_groups(queries: tuple[CannedQuery, ...]) -> list[dict[str, Any]]:
+    """The catalogue by question: ``[{"name", "id", "queries": [{...}]}]``, each query
+    with its parameters described in words (defaults by label, never an IRI)."""
+    found = services()
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for query in queries:
+        described = []
+        for parameter in query.parameters:
+            default = parameter.default
+            if default and by_name(parameter):
+                names = {c.iri: c.label for c in found.queries.choices(parameter)}
+                default = names.get(default, default.rstrip("/").rsplit("/", 1)[-1])
+            described.append(
+                {
+                    "label": parameter.label,
+                    "hint": hint_for(parameter),
+                    "default": default if default != "today" else "today's date",
+                    "required": parameter.default is None and not parameter.optional,
+                }
+            )
+        entry = {"query": query, "parameters": described}
+        grouped.setdefault(query.group, []).append(entry)
+    order = [g for g in GROUP_ORDER if g in grouped] + sorted(grouped.keys() - set(GROUP_ORDER))
+    return [
+        {"name": name, "id": name.lower().replace(" ", "-"), "queries": grouped[name]}
+        for name in order
+    ]
+
+
 def shape(answer: Answer) -> dict[str, Any]:
     """The answer as a table for people (see :mod:`cspkg.web.answer_table`)."""
     from .answer_table import people_table
