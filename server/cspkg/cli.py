@@ -13,7 +13,7 @@ from .catalog import Catalog, load_catalog
 from .config import Settings, load_settings
 from .errors import CspkgError, ParameterError, QueryNotFound
 from .rdf import report_format, validation
-from .services.canned_queries import CannedQueries, request_values
+from .services.canned_queries import CannedQueries, precheck, request_values
 from .services.results import FORMATS, render
 
 
@@ -321,7 +321,7 @@ def run_query(
     catalog = _catalog(settings)
     try:
         query = catalog.get(name)
-        query.bind(request_values(query, pairs))  # refuse bad values before loading data
+        precheck(query, request_values(query, pairs))  # refuse bad values before loading
         store = open_store(settings, load=settings.store is None and not settings.backend)
         try:
             if store.triple_count() == 0:
