@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from ..errors import (
@@ -119,8 +119,6 @@ class BackendProfile:
     update_rewrite: Callable[[str], str] | None = None
     """Brings an update into a form the server accepts with the same effect."""
     refusals: tuple[Refusal, ...] = ()
-    notes: tuple[str, ...] = field(default=())
-    """What this server cannot do, for ``docs/`` and the refused tests."""
 
     def prepare(self, sparql: str) -> str:
         """The text to send: rewritten where the engine needs it, or refused."""
