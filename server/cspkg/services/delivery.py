@@ -17,7 +17,7 @@ Crime Plan with a priority aligned to the plan's, and the one the plan cites.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -233,7 +233,7 @@ def build(
         exceptions=tuple(line(a, current) for a in exceptions),
         missing=tuple(line(a, last) for a in ordered if a not in current),
         overdue=tuple(line(a, last) for a in overdue),
-        periods=tuple(_plan_periods(store, settings, info, updates)),
+        periods=tuple(plan_quarters(store, settings, plan)),
     )
 
 
@@ -411,12 +411,32 @@ def _commissioner(
     ]
 
 
-def _plan_periods(
-    store: Store, settings: Settings, info: dict[str, str | None], updates: Sequence[_Update]
-) -> list[Period]:
-    """Quarters of the plan's year, and any earlier or later quarter with updates."""
+def default_period(store: Store, settings: Settings, plan: Named, today: date) -> Period:
+    """The quarter a delivery page opens on: the latest with an update for the plan,
+    else the plan's quarter holding ``today``, else its first quarter."""
+    quarters = plan_quarters(store, settings, plan)
+    used = _used_quarters(store, settings, plan)
+    with_updates = [p for p in quarters if p.iri in used]
+    if with_updates:
+        return with_updates[-1]
+    for period in quarters:
+        if period.start <= today <= period.end:
+            return period
+    if quarters:
+        return quarters[0]
+    raise DeliveryNotFound(f"the graph knows no reporting quarter for {plan.label}")
+
+
+def statuses(store: Store, settings: Settings) -> list[Status]:
+    """The progress-status scheme's concepts in reading order (for forms and keys)."""
+    return list(_statuses(store, settings).values())
+
+
+def plan_quarters(store: Store, settings: Settings, plan: Named) -> list[Period]:
+    """The quarters of the plan's year and any other quarter it has updates for."""
+    info = _plan_info(store, settings, plan.iri)
+    used = _used_quarters(store, settings, plan)
     start, end = info.get("start") or "", info.get("end") or ""
-    used = {u.period for u in updates}
     return [
         p
         for p in periods(store, settings)
@@ -424,28 +444,13 @@ def _plan_periods(
     ]
 
 
-def default_period(store: Store, settings: Settings, plan: Named, today: date) -> Period:
-    """The quarter a delivery page opens on: the latest with an update for the plan,
-    else the plan's quarter holding ``today``, else its first quarter."""
-    node = NamedNode(plan.iri)
+def _used_quarters(store: Store, settings: Settings, plan: Named) -> set[str | None]:
+    """The quarters the plan has updates for."""
     rows = _rows(
         store,
         settings,
         "SELECT DISTINCT ?period WHERE { "
-        f"?action p-plan:isStepOfPlan {node} . "
+        f"?action p-plan:isStepOfPlan {NamedNode(plan.iri)} . "
         "?update cspkg:aboutAction ?action ; cspkg:reportingPeriod ?period }",
     )
-    used = {r["period"] for r in rows}
-    info = _plan_info(store, settings, plan.iri)
-    known = periods(store, settings)
-    with_updates = [p for p in known if p.iri in used]
-    if with_updates:
-        return with_updates[-1]
-    start, end = info.get("start") or "", info.get("end") or ""
-    own = [p for p in known if start <= p.start.isoformat() and p.end.isoformat() <= end]
-    for period in own:
-        if period.start <= today <= period.end:
-            return period
-    if own:
-        return own[0]
-    raise DeliveryNotFound(f"the graph knows no reporting quarter for {plan.label}")
+    return {r["period"] for r in rows}

@@ -14,8 +14,9 @@ from flask import Blueprint, Response, request, url_for
 
 from ..errors import DeliveryNotFound
 from ..reports.board import FORMATS, file_name, render
-from ..services import delivery
+from ..services import delivery, progress_entry
 from ..services.delivery_model import Delivery, Named, Period
+from ..services.graph_store import GraphStore
 from .context import services
 from .pagekit import Alternate, data, page, wants_html
 
@@ -81,7 +82,49 @@ def plan(partnership: str, year: str) -> Response:
         twins,
         d=model,
         downloads=downloads,
+        report_href=url_for("delivery.report_progress", **here),
         here=url_for("delivery.plan", **here),
+        tag=lambda status: TAGS.get(status.rag or "", "govuk-tag--grey") if status else "",
+    )
+
+
+@bp.route("/delivery/<partnership>/<year>/progress", methods=["GET", "POST"])
+def report_progress(partnership: str, year: str) -> Response:
+    """The form a lead agency reports an action's progress with (its token in the form:
+    browsers cannot send a bearer header; the token is never written back to the page)."""
+    found = services()
+    plan = delivery.resolve_plan(found.store, found.settings, f"{partnership}/{year}")
+    here = {"partnership": partnership, "year": year}
+    quarters = delivery.plan_quarters(found.store, found.settings, plan)
+    outcome = progress_entry.Outcome()
+    answers: dict[str, str] = {}
+    if request.method == "POST":
+        answers = {key: request.form.get(key, "")[:4000] for key in progress_entry.FIELDS}
+        outcome = progress_entry.submit(
+            GraphStore(found.sparql), plan.iri, answers, request.form.get("token", ""), date.today()
+        )
+    else:
+        today = date.today()
+        answers["period"] = delivery.default_period(
+            found.store, found.settings, plan, today
+        ).notation
+        answers["action"] = request.args.get("action", "")
+    progress = progress_entry.plan_from_store(GraphStore(found.sparql), plan.iri)
+    done = outcome.update is not None or outcome.unchanged
+    return page(
+        "delivery/progress.html",
+        [],
+        status=outcome.status,
+        plan=plan,
+        outcome=outcome,
+        done=done,
+        answers=answers,
+        errors={e.field: e.message for e in outcome.errors},
+        actions=sorted(progress.actions.values(), key=lambda a: a.ordinal),
+        quarters=quarters,
+        statuses=delivery.statuses(found.store, found.settings),
+        fields=progress_entry.FIELDS,
+        delivery_href=url_for("delivery.plan", **here, period=answers.get("period") or None),
         tag=lambda status: TAGS.get(status.rag or "", "govuk-tag--grey") if status else "",
     )
 
