@@ -182,6 +182,11 @@ def test_the_2024_28_plan_is_linked_and_its_reference_data_looked_for(
     )
     found = import_plan(plan, local, tmp_path / "two")
     assert not [w for w in found.warnings if "Commissioner" in w.message]
+    from cspkg.services.uploads import read_upload
+
+    uploaded = read_upload("plan.txt", plan.read_bytes(), local)  # what /validation checks
+    pcp = URIRef(B + "id/police-and-crime-plan/staffordshire/2024-28")
+    assert (pcp, RDF.type, CSPKG.PoliceAndCrimePlan) in uploaded
 
 
 def test_table_plans_break_no_shape_but_the_missing_reference_data(
