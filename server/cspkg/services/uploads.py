@@ -21,6 +21,7 @@ from ..rdf.plan_document import SUPPORTED_SUFFIXES, read_plan_document
 from ..rdf.plan_graph import build_plan_graphs
 from ..rdf.plan_parser import parse_plan
 from ..rdf.safe_rdf import SUFFIXES, UPLOAD_BASE, parse_rdf, to_graph
+from .plan_import import reference_graph
 
 PLAN_SUFFIXES = SUPPORTED_SUFFIXES
 
@@ -69,4 +70,6 @@ def plan_graph(path: Path, settings: Settings) -> Graph:
     for part in built.graphs.values():
         graph += part
     graph += register.to_graph(settings.base)
+    if built.reference_plan is not None:  # the Commissioner's plan it links to, if curated
+        graph += reference_graph(settings.data_dir, built.reference_plan) or Graph()
     return graph
