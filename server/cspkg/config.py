@@ -70,6 +70,22 @@ class Settings:
     result_cache_bytes: int = 64_000_000
     """Memory for rendered query answers per store version (embedded store); 0 turns it off."""
     service_allow_list: tuple[str, ...] = ()
+    http_threads: int = 16
+    """Request threads of ``cspkg serve`` (they only ever hold whole requests)."""
+    header_timeout: float = 10.0
+    """Seconds a client has to send a request's head (from connecting or its last answer)."""
+    body_timeout: float = 30.0
+    """Seconds a client has to send a body once the head is in (also the socket send and
+    receive timeouts of a request thread)."""
+    keepalive_timeout: int = 5
+    """Seconds an idle kept-alive connection stays open."""
+    max_connections_per_client: int = 32
+    """Open connections one address may hold; more are answered 429 and closed."""
+    max_connections: int = 1000
+    """Open connections in all; past it new ones wait in the kernel's backlog."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Peer addresses whose ``X-Forwarded-For`` / ``-Proto`` / ``-Host`` / ``-Prefix``
+    headers are believed (a reverse proxy in front); empty: none are."""
     host: str = "127.0.0.1"
     port: int = 5000
 
