@@ -19,7 +19,7 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 from cspkg.cli import cli
 from cspkg.config import PROJECT_ROOT
 from cspkg.store.embedded import EmbeddedStore
-from cspkg.web.wsgi import KEEPALIVE_LINGER_MS
+from cspkg.web.front import KEEPALIVE_LINGER_MS
 
 from .conftest import FIXTURES, free_port, wait_until_up
 
