@@ -58,7 +58,7 @@ def test_serve_runs_on_gunicorn_and_logs_each_request() -> None:
         process.terminate()
         output, _ = process.communicate(timeout=30)
     log = output.decode()
-    assert "LingeringThreadWorker" in log and f"open {url}/" in log
+    assert "GuardedThreadWorker" in log and f"open {url}/" in log
     assert any('"GET /health' in line and line.endswith("ms") for line in log.splitlines())
 
 

@@ -49,8 +49,13 @@ class Settings:
     """Largest answer a worker may send back; bigger gets 413."""
     worker_share_per_client: int = 0
     """Query workers one client (address) may use at once; 0: half of them (at least 1)."""
-    query_queue_length: int = 0
-    """Requests that may wait for a query worker; 0: four per worker.  Past it: 503."""
+    query_queue_length: int = 32
+    """Requests that may wait for a query worker (each holds a request thread while it
+    waits, so keep it under ``http_threads``).  Past it: 503."""
+    upload_workers: int = 1
+    """``/validation`` uploads checked at once, each in its own process (more: 503)."""
+    upload_timeout: float = 60.0
+    """Seconds an upload's check may take before its process is killed (503)."""
     max_rows: int = 10_000
     max_query_length: int = 100_000
     max_upload_bytes: int = 5_000_000
@@ -70,7 +75,7 @@ class Settings:
     result_cache_bytes: int = 64_000_000
     """Memory for rendered query answers per store version (embedded store); 0 turns it off."""
     service_allow_list: tuple[str, ...] = ()
-    http_threads: int = 16
+    http_threads: int = 64
     """Request threads of ``cspkg serve`` (they only ever hold whole requests)."""
     header_timeout: float = 10.0
     """Seconds a client has to send a request's head (from connecting or its last answer)."""

@@ -56,7 +56,7 @@ class PoolLimits:
     max_result_bytes: int = 0
     """Largest answer a worker sends back; bigger is ``ResultTooLarge`` (413)."""
     per_client: int = 1
-    queue_length: int = 8
+    queue_length: int = 32
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ class QueryPool:
         child.close()
         return _Worker(process, Connection(parent.detach()))
 
-    def _replace(self, worker: _Worker, slot: list[str]) -> int | None:
+    def _replace(self, worker: _Worker, slot: list[tuple[str, float]]) -> int | None:
         """Kill ``worker`` (if still running) and start another; its exit status.
 
         The new worker opens the current snapshot in the background before it joins the
@@ -123,7 +123,7 @@ class QueryPool:
             threading.Thread(target=self._respawn, args=(client,), daemon=True).start()
         return code
 
-    def _respawn(self, client: str) -> None:
+    def _respawn(self, client: tuple[str, float]) -> None:
         fresh = self._spawn()
         with contextlib.suppress(EOFError, OSError):
             fresh.conn.send(("query", (str(self._snapshot()), "ASK {}", (), (), None, None)))
@@ -159,7 +159,7 @@ class QueryPool:
         fields: tuple[object, ...],
         timeout: float | None,
         deadline: float | None,
-        slot: list[str],
+        slot: list[tuple[str, float]],
     ) -> object:
         remaining = None if deadline is None else max(deadline - time.monotonic(), 0)
         try:
