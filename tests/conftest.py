@@ -1,7 +1,9 @@
 """Shared fixtures: paths, settings, CLI runner, catalogue, stores, live servers, shapes.
 
-The remote store is a real ``oxigraph serve`` on a free loopback port; live servers are
-the real app on werkzeug's threaded server, so tests speak HTTP to a running service.
+The remote stores are a real ``oxigraph serve`` and a real Virtuoso (Debian's
+``virtuoso-opensource``, a throwaway database from ``bench/virtuoso.py``) on free
+loopback ports; live servers are the real app on werkzeug's threaded server, so tests
+speak HTTP to a running service.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from click.testing import CliRunner
 from rdflib import Graph, Namespace
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from bench import virtuoso as virtuoso_server
 from cspkg.catalog import Catalog, load_catalog
 from cspkg.config import PROJECT_ROOT, Settings, load_settings
 from cspkg.store import EmbeddedStore, RemoteStore, Store
@@ -123,6 +126,56 @@ def remote_url(oxigraph: Callable[[], str]) -> str:
     return oxigraph()
 
 
+@pytest.fixture(scope="session")
+def virtuoso(
+    tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config
+) -> Iterator[Callable[[], str]]:
+    """Start throwaway Virtuoso instances on demand (never the system service); all
+    killed at session end.  The template database is cached under .pytest_cache."""
+    started: list[virtuoso_server.Virtuoso] = []
+
+    def start() -> str:
+        assert pytestconfig.cache is not None
+        template = virtuoso_server.template(pytestconfig.cache.mkdir("cspkg-virtuoso"))
+        server = virtuoso_server.Virtuoso(tmp_path_factory.mktemp("virtuoso"), template)
+        started.append(server)
+        return server.url
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_url(virtuoso: Callable[[], str]) -> str:
+    """A Virtuoso for store-level tests (cleared before each)."""
+    return virtuoso()
+
+
+def virtuoso_store(url: str) -> RemoteStore:
+    """The remote store on a test Virtuoso, with the write account the template holds."""
+    return RemoteStore(
+        url,
+        profile="virtuoso",
+        user=virtuoso_server.USER,
+        password=virtuoso_server.PASSWORD,
+    )
+
+
+def remote_store(request: pytest.FixtureRequest, kind: str) -> RemoteStore:
+    """A fresh server of ``kind`` (``remote`` = oxigraph, ``virtuoso``) for one fixture."""
+    if kind == "virtuoso":
+        return virtuoso_store(request.getfixturevalue("virtuoso")())
+    return RemoteStore(request.getfixturevalue("oxigraph")())
+
+
+def clear(store: Store) -> None:
+    """Drop every data graph (on Virtuoso, not its own system graphs)."""
+    graphs = store.graphs()
+    if graphs:
+        store.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
+
+
 class CountingProxy:
     """A TCP relay in front of a server that counts the connections clients open, and
     can cut them all (as a server closing idle keep-alive connections does)."""
@@ -184,11 +237,18 @@ def counting_proxy(remote_url: str) -> Iterator[CountingProxy]:
     proxy.close()
 
 
-@pytest.fixture(params=["embedded", "remote"])
+STORE_KINDS = ["embedded", "remote", "virtuoso"]
+"""Every store the shared store tests run on: ``remote`` is ``oxigraph serve``."""
+
+
+@pytest.fixture(params=STORE_KINDS)
 def store(request: pytest.FixtureRequest) -> Iterator[Store]:
     """An empty store of each kind (embedded runs queries inline)."""
     if request.param == "embedded":
         made: Store = EmbeddedStore()
+    elif request.param == "virtuoso":
+        made = virtuoso_store(request.getfixturevalue("virtuoso_url"))
+        clear(made)
     else:
         made = RemoteStore(request.getfixturevalue("remote_url"))
         made.update("DROP ALL")
@@ -419,3 +479,40 @@ def delivery_settings(tmp_path: Path, settings: Settings) -> Settings:
     (data / "progress").mkdir()
     shutil.copy(PROGRESS_FIXTURES / "cannock-chase-csp-2024-25.ttl", data / "progress")
     return replace(settings, data_dir=data)
+
+
+@pytest.fixture(scope="session")
+def delivery_store() -> Iterator[EmbeddedStore]:
+    """The real ontology and data with the FICTIONAL progress fixture, read-only."""
+    settings = load_settings(environ={})
+    store = EmbeddedStore()
+    for source in find_sources(settings.base, source_dirs(settings)):
+        store.load_graph(source.graph_iri, source.path.read_bytes(), source.media_type)
+    progress = PROGRESS_FIXTURES / "cannock-chase-csp-2024-25.ttl"
+    graph = settings.base + "graph/data/progress/cannock-chase-csp-2024-25"
+    store.load_graph(graph, progress.read_bytes(), "text/turtle")
+    yield store
+    store.close()
+
+
+# --- Delivery (progress updates, the delivery page, the board report) ------------------
+
+FICTIONAL_PROGRESS = FIXTURES / "delivery" / "fictional-progress-2024-25.ttl"
+"""A made-up Q3 2024/25 (and part of Q2) of updates for the seed plan: see its header."""
+PROGRESS_GRAPH = "https://cspkg.example.org/graph/progress/cannock-chase-csp/2024-25"
+
+
+def delivery_data(store: Store) -> None:
+    """The real ontology and data folders, and the fictional updates in a progress graph."""
+    settings = load_settings(environ={})
+    store.load_sources(find_sources(settings.base, source_dirs(settings)))
+    store.load_graph(PROGRESS_GRAPH, FICTIONAL_PROGRESS.read_bytes(), "text/turtle")
+
+
+@pytest.fixture(scope="session")
+def board_store() -> Iterator[EmbeddedStore]:
+    """The seed plan with the board report's fictional quarter of updates, read-only."""
+    store = EmbeddedStore()
+    delivery_data(store)
+    yield store
+    store.close()

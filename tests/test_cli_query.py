@@ -73,9 +73,12 @@ def test_query_as_table(runner: CliRunner, env: dict[str, str]) -> None:
     result = runner.invoke(cli, ["query", "overdue-actions", "-p", "date=2025-05-01"], env=env)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].split() == ["action", "actionLabel", "targetText", "targetDue"]
+    assert lines[0].split() == [
+        "action", "actionLabel", "targetText", "targetDue", "status", "statusLabel", "period",
+        "periodLabel",
+    ]  # fmt: skip
     assert set(lines[1]) == {"-", " "}
-    assert "Fraud campaign" in lines[2] and lines[2].endswith("2024-12-31")
+    assert "Fraud campaign" in lines[2] and lines[2].rstrip().endswith("2024-12-31")
     assert lines[-1] == "(2 rows)"
 
 

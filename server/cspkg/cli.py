@@ -39,6 +39,23 @@ def settings_of(ctx: click.Context) -> Settings:
     return settings
 
 
+PROFILE_OPTION = click.option(
+    "--backend-profile",
+    help="Which kind of server --backend is: oxigraph (default), virtuoso, generic "
+    "(sets CSPKG_BACKEND_PROFILE; write credentials from CSPKG_BACKEND_USER/_PASSWORD).",
+)
+
+
+def _check_profile(settings: Settings) -> None:
+    """An unknown profile stops the command before anything starts."""
+    from .store.profiles import get_profile
+
+    try:
+        get_profile(settings.backend_profile)
+    except CspkgError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
 OUT_OPTION = click.option(
     "--out",
     "out_dir",
@@ -270,6 +287,7 @@ def list_queries(ctx: click.Context) -> None:
 @click.option("--format", "form", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--store", "store_dir", type=click.Path(file_okay=False), help="On-disk store.")
 @click.option("--backend", help="Base URL of a remote SPARQL server instead of the store.")
+@PROFILE_OPTION
 @click.pass_context
 def run_query(
     ctx: click.Context,
@@ -278,6 +296,7 @@ def run_query(
     form: str,
     store_dir: str | None,
     backend: str | None,
+    backend_profile: str | None,
 ) -> None:
     """Run the canned query NAME: on ontology/ and data/ in memory by default, or on
     the store `cspkg load --store DIR` / `--backend URL` filled (read as it is)."""
@@ -289,6 +308,7 @@ def run_query(
     settings = replace(
         settings,
         backend=backend or settings.backend,
+        backend_profile=backend_profile or settings.backend_profile,
         store=Path(store_dir) if store_dir else settings.store,
         query_workers=0,
     )
@@ -323,6 +343,7 @@ def run_query(
 @click.option("--port", type=int, help="Port to listen on (default 5000).")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False), help="On-disk store.")
 @click.option("--backend", help="Base URL of a remote SPARQL server instead of the store.")
+@PROFILE_OPTION
 @click.option("--threads", type=int, help="Request threads (default: the http_threads setting).")
 @click.pass_context
 def serve(
@@ -331,6 +352,7 @@ def serve(
     port: int | None,
     store_dir: str | None,
     backend: str | None,
+    backend_profile: str | None,
     threads: int | None,
 ) -> None:
     """Serve the SPARQL endpoint and query page on gunicorn."""
@@ -346,7 +368,9 @@ def serve(
         port=port or settings.port,
         store=Path(store_dir) if store_dir else settings.store,
         backend=backend or settings.backend,
+        backend_profile=backend_profile or settings.backend_profile,
     )
+    _check_profile(settings)
     url = f"http://{settings.host}:{settings.port}/"
     click.echo(f"cspkg: open {url} (query page); SPARQL endpoint {url}sparql", err=True)
     GunicornServer(settings, threads=threads).run()
@@ -355,8 +379,11 @@ def serve(
 @cli.command()
 @click.option("--backend", help="Base URL of the SPARQL server to load into.")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False), help="On-disk store.")
+@PROFILE_OPTION
 @click.pass_context
-def load(ctx: click.Context, backend: str | None, store_dir: str | None) -> None:
+def load(
+    ctx: click.Context, backend: str | None, store_dir: str | None, backend_profile: str | None
+) -> None:
     """Validate ontology/ and data/, then load them graph by graph, all or nothing."""
     from dataclasses import replace
     from pathlib import Path
@@ -370,6 +397,7 @@ def load(ctx: click.Context, backend: str | None, store_dir: str | None) -> None
     settings = replace(
         settings,
         backend=backend or settings.backend,
+        backend_profile=backend_profile or settings.backend_profile,
         store=Path(store_dir) if store_dir else settings.store,
         query_workers=0,
     )
@@ -448,6 +476,64 @@ def validate(
         click.echo(f"Error: {exc}", err=True)
         ctx.exit(2)
     ctx.exit(0 if report.conforms else 1)
+
+
+@cli.command()
+@click.argument("plan")
+@click.option("--period", required=True, help="The quarter: 2024-Q3 or 'Q3 2024/25'.")
+@click.option(
+    "--format", "form", type=click.Choice(("html", "docx", "pdf")), default="html",
+    show_default=True,
+)  # fmt: skip
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: a name from the plan and quarter).")  # fmt: skip
+@click.option("--as-at", "as_at", type=click.DateTime(["%Y-%m-%d"]),
+              help="Judge overdue on this day (default: the day after the quarter).")  # fmt: skip
+@click.option("--store", "store_dir", type=click.Path(file_okay=False), help="On-disk store.")
+@click.option("--backend", help="Base URL of a remote SPARQL server instead of the store.")
+@click.pass_context
+def report(
+    ctx: click.Context,
+    plan: str,
+    period: str,
+    form: str,
+    out_file: Path | None,
+    as_at: datetime | None,
+    store_dir: str | None,
+    backend: str | None,
+) -> None:
+    """The quarterly board report for PLAN (its key, e.g. cannock-chase-csp/2024-25, its
+    title or IRI): summary, RAG by priority, exceptions, missing updates, overdue actions
+    and the alignment with the Commissioner's priorities, as HTML, Word or PDF."""
+    from dataclasses import replace
+
+    from .reports.board import file_name, render
+    from .services import delivery
+    from .store.factory import open_store
+
+    settings = settings_of(ctx)
+    settings = replace(
+        settings,
+        backend=backend or settings.backend,
+        store=Path(store_dir) if store_dir else settings.store,
+        query_workers=0,
+    )
+    try:
+        store = open_store(settings, load=settings.store is None and not settings.backend)
+        try:
+            found = delivery.resolve_plan(store, settings, plan)
+            quarter = delivery.resolve_period(store, settings, period)
+            model = delivery.build(store, settings, found, quarter, as_at.date() if as_at else None)
+        finally:
+            store.close()
+        body = render(model, form)
+        target = out_file or Path(file_name(model, form))
+        target.write_bytes(body)
+    except CspkgError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out_file}: {exc.strerror}") from None
+    click.echo(f"{model.plan.label}, {quarter.label}: {model.actions} actions -> {target}")
 
 
 def main() -> None:

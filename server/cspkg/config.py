@@ -32,6 +32,11 @@ class Settings:
     """Directory of an on-disk pyoxigraph store; ``None`` keeps the store in memory."""
     backend: str | None = None
     """URL of a remote SPARQL 1.1 server; ``None`` uses the embedded store."""
+    backend_profile: str = "oxigraph"
+    """Which kind of server ``backend`` is (``store/profiles.py``): oxigraph, virtuoso, generic."""
+    backend_user: str | None = field(default=None, repr=False)
+    backend_password: str | None = field(default=None, repr=False)
+    """The backend's own account for writes (never logged, never in an error)."""
     admin_token: str | None = field(default=None, repr=False)
     agency_tokens: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     """(agency, token) pairs: a token that may report progress for one agency only

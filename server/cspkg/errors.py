@@ -117,6 +117,11 @@ class AuthenticationRequired(QueryRefused):
     """A write came without the ``Authorization: Bearer`` token the service was started with."""
 
 
+class QueryUnsupported(CspkgError):
+    """The backend would answer this query wrongly or cannot run it (its profile says so):
+    refused rather than answered differently from the other stores."""
+
+
 class StoreUnavailable(CspkgError):
     """The backing store (for example a remote SPARQL server) could not be reached."""
 
@@ -164,13 +169,27 @@ class CatalogError(CspkgError):
         super().__init__(f"{where}: {problem}")
 
 
-class QueryNotFound(CspkgError):
+class NotFound(CspkgError):
+    """Nothing answers at this address: raised, never built as a response by hand, so
+    every 404 (query, graph, page) goes through the one status table."""
+
+
+class QueryNotFound(NotFound):
     """No canned query has the requested name."""
 
 
-class GraphNotFound(CspkgError):
+class GraphNotFound(NotFound):
     """The Graph Store Protocol request names a graph that holds no triples."""
 
 
-class PageNotFound(CspkgError):
+class PageNotFound(NotFound):
     """No page at this URL (an unknown path, or a thing the graph knows nothing about)."""
+
+
+class DeliveryNotFound(PageNotFound):
+    """No delivery plan or reporting quarter answers to what was given (404); the
+    message says what is accepted."""
+
+
+class ReportUnavailable(CspkgError):
+    """A report format cannot be made on this machine (a system library is missing)."""

@@ -29,8 +29,9 @@ def test_home_page(real_live: Live, page: Any, screenshots: Path) -> None:
     for name in ("Home", "Queries", "Charts", "Validation", "SPARQL", "Data"):
         assert page.get_by_role("link", name=name, exact=True).count() >= 1
     page.wait_for_load_state("networkidle")
-    widths = page.eval_on_selector_all("img.cspkg-chart", "imgs => imgs.map(i => i.naturalWidth)")
-    assert widths and all(w > 0 for w in widths)  # the SVG charts rendered
+    bars = page.locator('[data-chart="actions-per-csp-priority"] svg a')
+    assert bars.count() == 7  # every bar is a link
+    assert page.locator("[data-chart-table]").count() == 2  # and has its data as a table
     assert fits(page)
     page.screenshot(path=screenshots / "home.png", full_page=True)
 
@@ -77,7 +78,10 @@ def test_canned_query_with_a_parameter_row_link_and_csv(
 def test_charts_page(real_live: Live, page: Any, screenshots: Path) -> None:
     page.goto(real_live.url + "/charts")
     page.wait_for_load_state("networkidle")
-    assert page.locator("img.cspkg-chart").count() == 5
+    assert page.locator("[data-chart]").count() == 5
+    assert page.locator("[data-chart-table]").count() == 5
+    # the agency x priority matrix replaced the network; its cells are links
+    assert page.locator('[data-chart="agency-priority"] td a').count() > 20
     assert fits(page)
     page.screenshot(path=screenshots / "charts.png", full_page=True)
 

@@ -39,6 +39,8 @@ D = date
         ("Q3 2025/26", "quarter", D(2025, 10, 1), D(2025, 12, 31), "month"),
         ("Quarter 3 2025/26", "quarter", D(2025, 10, 1), D(2025, 12, 31), "month"),
         ("Q4 2025-26", "quarter", D(2026, 1, 1), D(2026, 3, 31), "month"),
+        ("2025-Q3", "quarter", D(2025, 10, 1), D(2025, 12, 31), "month"),
+        ("quarter 4 of 2025/26", "quarter", D(2026, 1, 1), D(2026, 3, 31), "month"),
         ("Q3", "quarter", D(2025, 10, 1), D(2025, 12, 31), "month"),
         ("Quarter 2", "quarter", D(2025, 7, 1), D(2025, 9, 30), "month"),
         ("by end of March 2026", "deadline", None, D(2026, 3, 31), "month"),

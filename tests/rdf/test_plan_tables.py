@@ -296,3 +296,31 @@ def test_unknown_commissioner_plan_is_imported_as_stated_with_a_warning(
         for w in report.warnings
     )
     assert (tmp_path / "out/commissioner/westmere-police-and-crime-plan-2019-22.ttl").is_file()
+
+
+def test_a_sheet_with_priority_rows_over_its_actions(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["FICTIONAL: Exampleton CSP action plan 2026-27"])
+    sheet.append(["No.", "What we will do", "Owner", "Deadline"])
+    sheet.append(["Priority 1: Fraud"])
+    sheet.append(["1", "Fictional scam talks.", "Staffordshire Police", "Q2"])
+    sheet.append(["Priority 2: Rural Crime"])
+    sheet.append(["2", "Fictional farm watch.", "Staffordshire Police", "31/01/2027"])
+    book.save(tmp_path / "plan.xlsx")
+    record = parse_plan(read_plan_document(tmp_path / "plan.xlsx"))
+    assert record.layout.endswith("priorities as row headings)")
+    assert [(a.reference, a.heading.text if a.heading else None) for a in record.actions] == [
+        ("1", "Fraud"),
+        ("2", "Rural Crime"),
+    ]
+    assert [a.target.end if a.target else None for a in record.actions] == [
+        date(2026, 9, 30),
+        date(2027, 1, 31),
+    ]
+    assert [w.where for w in record.warnings if "not in the plan's list" in w.message] == [
+        "sheet 'Sheet', row 3",
+        "sheet 'Sheet', row 5",
+    ]

@@ -79,6 +79,7 @@ def _update(name: str, action: str, agency: str = POLICE_IRI) -> str:
             cspkg:percentComplete 40 ;
             cspkg:commentary "Fictional: sessions running as planned." ;
             prov:wasAttributedTo <{agency}> ;
+            prov:wasDerivedFrom <{BASE}id/document/progress/fictional-request> ;
             dcterms:date "2025-01-10"^^xsd:date .
     """
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from cspkg.services.results import Table, defuse, json_cell, json_rows, spreadsheet_csv
+from cspkg.services.results import defuse, json_cell, json_rows, spreadsheet_csv
+from cspkg.store.base import SelectResult
+from cspkg.store.serialize import write_csv
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -33,8 +35,8 @@ def test_defuse(text: str, expected: str) -> None:
 
 
 def test_spreadsheet_csv_has_bom_crlf_and_defused_cells() -> None:
-    rows = tuple((ox.Literal(f"=x{i}"), ox.NamedNode(f"urn:x:{i}")) for i in range(1200))
-    data = b"".join(spreadsheet_csv(Table(("a", "b"), rows)))
+    rows = [(ox.Literal(f"=x{i}"), ox.NamedNode(f"urn:x:{i}")) for i in range(1200)]
+    data = b"".join(spreadsheet_csv(SelectResult(("a", "b"), rows)))
     assert data.startswith(b"\xef\xbb\xbfa,b\r\n'=x0,urn:x:0\r\n")
     assert data.count(b"\r\n") == 1201 and data.endswith(b"'=x1199,urn:x:1199\r\n")
 
@@ -73,9 +75,21 @@ def test_json_cell_types(term: ox.Literal | ox.BlankNode | None, cell: object) -
 
 
 def test_json_rows_put_labels_on_iri_cells() -> None:
-    table = Table(
-        ("x", "xLabel", "y"), ((ox.NamedNode("urn:a"), ox.Literal("A"), ox.NamedNode("urn:b")),)
+    table = SelectResult(
+        ("x", "xLabel", "y"), [(ox.NamedNode("urn:a"), ox.Literal("A"), ox.NamedNode("urn:b"))]
     )
     (row,) = json_rows(table)
     assert row["x"] == {"type": "iri", "value": "urn:a", "label": "A"}
     assert row["y"] == {"type": "iri", "value": "urn:b"}
+
+
+def test_one_csv_writer_defuses_strings_but_not_numbers() -> None:
+    """The SPARQL CSV results and the spreadsheet CSV come from one writer: a string
+    that a spreadsheet would run is quoted, a negative number stays a number."""
+    rows = [(ox.Literal('=HYPERLINK("x")'), typed("-3", "integer"), ox.Literal("-3"))]
+    table = SelectResult(("a", "b", "c"), rows)
+    sparql_csv = b"".join(write_csv(table)).decode()
+    assert sparql_csv == 'a,b,c\r\n"\'=HYPERLINK(""x"")",-3,\'-3\r\n'
+    spreadsheet = b"".join(spreadsheet_csv(table, ["=A", "B", "C"])).decode("utf-8-sig")
+    assert spreadsheet.splitlines()[0] == "'=A,B,C"
+    assert spreadsheet.splitlines()[1] == sparql_csv.splitlines()[1]

@@ -10,16 +10,8 @@ import xml.etree.ElementTree as ET
 import pytest
 import requests
 
-from cspkg.services.charts import (
-    Bars,
-    Item,
-    Network,
-    bars_layout,
-    heatmap,
-    heatmap_layout,
-    network_layout,
-    shorten,
-)
+from cspkg.services.charts import Bars, Item, heatmap
+from cspkg.web.chart_layout import bars_layout, matrix_layout, shade, wrap
 from tests.conftest import Live
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -28,7 +20,7 @@ NAMES = (
     "priority-alignment",
     "actions-per-csp-priority",
     "actions-per-commissioner-priority",
-    "agency-network",
+    "agency-priority",
 )
 
 
@@ -75,7 +67,7 @@ def test_action_priority_heatmap(pages_live: Live) -> None:
     assert "Serious Violence & Violence Against Women and Girls" in titles(root)
     on = [r for r in root.iter(SVG + "rect") if r.get("class") == "on"]
     assert len(on) == 7
-    assert "Fraud campaign × Fraud: yes" in titles(root)
+    assert "Fraud campaign × Fraud: 1" in titles(root)
 
 
 def test_priority_alignment_heatmap(pages_live: Live) -> None:
@@ -107,32 +99,23 @@ def test_bar_charts_show_counts(pages_live: Live) -> None:
     }
 
 
-def test_agency_network(pages_live: Live) -> None:
-    data = requests.get(pages_live.url + "/charts/agency-network.json", timeout=10).json()
-    nodes = {n["label"]: n["actions"] for n in data["nodes"]}
-    assert nodes == {
-        "Community Safety Team": 4,
-        "Loudmouth Theatre Productions": 1,
-        "Staffordshire Police": 2,
-    }
-    label = {n["iri"]: n["label"] for n in data["nodes"]}
-    edges = {
-        frozenset((label[e["source"]], label[e["target"]])): e["shared"] for e in data["edges"]
-    }
-    assert edges == {
-        frozenset(("Community Safety Team", "Staffordshire Police")): 2,
-        frozenset(("Community Safety Team", "Loudmouth Theatre Productions")): 1,
-    }
-    root = svg(pages_live, "agency-network")
-    assert "Community Safety Team — Staffordshire Police: 2 shared actions" in titles(root)
-    assert len(list(root.iter(SVG + "circle"))) == 3
-    assert svg(pages_live, "agency-network").get("width") == root.get("width")  # deterministic
+def test_agency_priority_matrix_rolls_units_into_their_parent(pages_live: Live) -> None:
+    data = requests.get(pages_live.url + "/charts/agency-priority.json", timeout=10).json()
+    rows = {r["iri"]: r["label"] for r in data["rows"]}
+    columns = {c["iri"]: c["label"] for c in data["columns"]}
+    cells = {(rows[c["row"]], columns[c["column"]]): c["value"] for c in data["cells"]}
+    assert "Community Safety Team" not in rows.values()  # counted with its council
+    assert all(v >= 1 for v in cells.values())
+    assert cells[("Staffordshire Police", "Domestic Abuse")] >= 1
 
 
 def test_charts_page_embeds_every_chart(pages_live: Live) -> None:
     page = requests.get(pages_live.url + "/charts", headers={"Accept": "text/html"}, timeout=10)
     for name in NAMES:
-        assert f'src="/charts/{name}.svg"' in page.text
+        assert f'data-chart="{name}"' in page.text
+        assert f'href="/charts/{name}.svg"' in page.text
+    assert page.text.count("data-chart-table") == len(NAMES)  # each has its data as a table
+    assert "<svg" in page.text and 'aria-label="Domestic Abuse: 3 actions"' in page.text
     listing = requests.get(pages_live.url + "/charts.json", timeout=10).json()
     assert [c["name"] for c in listing] == list(NAMES)
 
@@ -157,13 +140,11 @@ def test_hostile_labels_survive_as_text(hostile_live: Live) -> None:
     )
 
 
-def test_shorten_keeps_units_apart() -> None:
-    assert shorten("Short", 10) == "Short"
+def test_labels_wrap_and_are_never_cut() -> None:
     unit = "Cannock Chase District Council - Community Safety Team"
-    assert shorten(unit, 30, units=True) == "CCDC - Community Safety Team"
-    assert shorten(unit, 30) == "Cannock Chase District…"
-    cut = shorten("one two three four five six seven", 15)
-    assert len(cut) <= 15 and cut.endswith("…")
+    lines = wrap(unit, 120)
+    assert len(lines) > 1 and " ".join(lines) == unit
+    assert wrap("Short", 120) == ["Short"]
 
 
 def test_layouts_are_plain_and_fit_a_laptop() -> None:
@@ -171,7 +152,7 @@ def test_layouts_are_plain_and_fit_a_laptop() -> None:
         {
             "rowKind": "action",
             "row": f"urn:r{i}",
-            "rowLabel": "x" * 90,
+            "rowLabel": "x " * 45,
             "column": f"urn:c{j}",
             "columnLabel": "y" * 60,
             "covered": "true" if i == j else "false",
@@ -179,14 +160,9 @@ def test_layouts_are_plain_and_fit_a_laptop() -> None:
         for i in range(30)
         for j in range(8)
     ]
-    grid = heatmap_layout(heatmap("h", "H", rows, "action"))
-    assert grid.width < 1366 and grid.chart.covered == frozenset((i, i) for i in range(8))
-    bars = bars_layout(Bars("b", "B", "actions", ((Item("urn:a", "a" * 200), 5),)))
-    assert bars.width < 1366 and bars.scale > 0
-    nodes = tuple((Item(f"urn:{k}", f"Agency {k}"), k + 1) for k in range(40))
-    network = network_layout(Network("n", "N", nodes, ((0, 1, 3),)))
-    assert network.width < 1366
-    assert (
-        network_layout(Network("n", "N", nodes, ())).nodes
-        == network_layout(Network("n", "N", nodes, ())).nodes
-    )
+    grid = matrix_layout(heatmap("h", "H", rows, "action"))
+    assert grid.width < 1366 and [r.cells for r in grid.rows[:2]] == [((0, 1),), ((1, 1),)]
+    bars = bars_layout(Bars("b", "B", "actions", ((Item("urn:a", "a " * 100), 5),)))
+    assert bars.width < 1366 and bars.rows[0].length > 0 and len(bars.rows[0].lines) > 3
+    assert " ".join(" ".join(bars.rows[0].lines).split()) == " ".join(("a " * 100).split())
+    assert [shade(v, 12) for v in (0, 1, 5, 12)] == [0, 1, 2, 3]

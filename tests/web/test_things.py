@@ -8,8 +8,9 @@ import pytest
 import requests
 from rdflib import Graph, Literal, URIRef
 
-from cspkg.services.describe import curie, local_href
-from cspkg.web.things import choose
+from cspkg.services.describe import curie, readable
+from cspkg.web.links import link_for
+from cspkg.web.negotiation import negotiate
 from tests.conftest import Live
 
 HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
@@ -47,6 +48,7 @@ def test_doc_page_for_an_action(pages_live: Live) -> None:
     assert ">Staffordshire Police</a>" in text
     assert f'href="/doc/{FRAUD}"' in text and ">Fraud</a>" in text
     assert "data-provenance" in text and "lines 37–85" in text
+    assert "<title>CSP to chair" in text and " – action – CSP Knowledge Graph</title>" in text
     assert "Cannock Chase CSP Delivery Plan 2024-25 (text)" in text  # the document's label
     assert "Vary" in page.headers and "/doc/" + ACTION + ".ttl" in page.headers["Link"]
 
@@ -152,6 +154,10 @@ def test_hostile_labels_are_escaped_in_pages_and_valid_in_rdf(hostile_live: Live
     json.loads(as_jsonld.content)
 
 
+def choose(accept: str | None) -> str:
+    return negotiate("thing", accept)
+
+
 def test_choose_prefers_pages_on_ties_and_honours_q() -> None:
     assert choose(None) == "text/html"
     assert choose("*/*") == "text/html"
@@ -159,8 +165,14 @@ def test_choose_prefers_pages_on_ties_and_honours_q() -> None:
     assert choose("application/json") == "application/ld+json"
 
 
-def test_local_links_and_curies() -> None:
-    assert local_href(BASE + "id/" + ACTION, BASE) == "/doc/" + ACTION
-    assert local_href(BASE + FRAUD, BASE) == "/doc/" + FRAUD
-    assert local_href("http://example.org/x", BASE) is None
+def test_links_go_to_this_service_or_safely_out() -> None:
+    assert link_for(BASE + "id/" + ACTION, BASE) == "/doc/" + ACTION
+    assert link_for(BASE + FRAUD, BASE) == "/doc/" + FRAUD
+    assert link_for(BASE + "def/cspkg#meetsPriority", BASE) == "/doc/def/cspkg?term=meetsPriority"
+    assert link_for("http://example.org/x", BASE) == "http://example.org/x"
+    assert link_for("mailto:team@example.org", BASE) == "mailto:team@example.org"
+    assert link_for(BASE + "graph/data/plan", BASE) is None  # the base host, not a page
+    for hostile in ("javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,x", "urn:x:y"):
+        assert link_for(hostile, BASE) is None, hostile
+    assert readable(BASE + "def/cspkg#responsibleAgency") == "responsible agency"
     assert curie("http://www.w3.org/2000/01/rdf-schema#label") == "rdfs:label"

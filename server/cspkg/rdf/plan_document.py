@@ -11,8 +11,10 @@ number so errors and provenance point at the source.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -31,6 +33,8 @@ MEDIA_TYPES = {
 MAX_BYTES = 20_000_000
 """A plan is a few hundred kilobytes; anything past this is refused before it is parsed."""
 MAX_UNZIPPED = 100_000_000
+MAX_XML_PART = 40_000_000
+DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 MAX_ROWS = 5_000
 
 
@@ -114,14 +118,26 @@ def _from_text(name: str, text: str) -> tuple[list[Line], dict[int, str]]:
 
 
 def check_package(path: Path, raw: bytes) -> None:
-    """Refuse a Word or Excel package that would unpack to more than we will read."""
+    """Refuse a Word or Excel package that would unpack to more than we will read, or
+    whose XML declares a DTD (Office never writes one; entities are how XML attacks)."""
     try:
-        with zipfile.ZipFile(path) as package:
+        with zipfile.ZipFile(io.BytesIO(raw)) as package:
             entries = package.infolist()
-    except (zipfile.BadZipFile, OSError):
+            if len(entries) > 5_000 or sum(e.file_size for e in entries) > MAX_UNZIPPED:
+                raise PlanDocumentError(path.name, None, "the package unpacks to too much to read")
+            for entry in entries:
+                if not entry.filename.endswith((".xml", ".rels")):
+                    continue
+                if entry.file_size > MAX_XML_PART:
+                    raise PlanDocumentError(
+                        path.name, None, f"the package part {entry.filename} is too large"
+                    )
+                if DOCTYPE.search(package.read(entry)):
+                    raise PlanDocumentError(
+                        path.name, None, "the package declares a DTD, which Office never does"
+                    )
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError):
         raise PlanDocumentError(path.name, None, "not a Word or Excel package") from None
-    if len(entries) > 5_000 or sum(e.file_size for e in entries) > MAX_UNZIPPED:
-        raise PlanDocumentError(path.name, None, "the package unpacks to too much to read")
 
 
 def _paragraph_kind(paragraph: object) -> str:
@@ -147,8 +163,16 @@ def _docx_blocks(path: Path) -> tuple[list[tuple[str, str]], list[Table]]:
     except PackageNotFoundError:
         # Its message holds the server path; found by fuzzing (a .docx that is not a zip).
         raise PlanDocumentError(path.name, None, "not a Word (.docx) package") from None
-    except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
-        # SyntaxError: lxml's XMLSyntaxError (malformed XML, entity amplification).
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        SyntaxError,
+        TypeError,
+        AttributeError,
+    ) as exc:
+        # SyntaxError: lxml's XMLSyntaxError (malformed XML, entity amplification);
+        # TypeError, AttributeError: broken relationship parts (found by mutating a .docx).
         reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         raise PlanDocumentError(
             path.name, None, f"not a readable Word document ({reason})"

@@ -61,6 +61,8 @@ class PlanGraphs:
     plan_iri: URIRef | None = None
     action_count: int = 0
     notices: list[Notice] = field(default_factory=list)
+    reference_plan: URIRef | None = None
+    """A Commissioner's plan linked to reference data (not written by this import)."""
 
 
 def new_graph() -> Graph:
@@ -127,7 +129,9 @@ class PlanGraphBuilder:
                         "the project knows; imported as the plan states it",
                     )
                 )
-            if known != "reference data":
+            if known == "reference data":
+                self.result.reference_plan = self._pcp_iri(pcp)
+            else:
                 path, graph = self._commissioner_graph(pcp)
                 self.result.graphs[path] = graph
         self.result.plan_iri = self.plan

@@ -18,6 +18,7 @@ from ..errors import PlanDocumentError
 from .dates import Context, DateError, TargetDate, parse_target_date, plan_year
 from .plan_document import Line, PlanDocument
 from .plan_front_matter import read_front_matter
+from .plan_layout import Layout
 from .plan_record import (
     ActionRecord,
     Named,
@@ -62,19 +63,17 @@ def parse_target(text: str, line: int, source: str, context: Context = None) -> 
 
 def parse_plan(
     document: PlanDocument,
-    layout: object | None = None,
+    layout: Layout | None = None,
     unlisted: Unlisted = "add",
     knows_agency: Callable[[str], bool] | None = None,
 ) -> PlanRecord:
     """Parse a whole plan document in whichever layout it is; errors name the position.
 
-    ``layout`` is a :class:`~cspkg.rdf.plan_layout.Layout` (from ``--layout FILE``) or
-    None to recognise the layout from the document.
+    ``layout`` comes from a layout file (``--layout FILE``); None recognises the layout.
     """
-    from .plan_layout import Layout
     from .plan_tables import find_action_table, parse_table_plan
 
-    chosen = layout if isinstance(layout, Layout) else Layout()
+    chosen = layout or Layout()
     if chosen.kind != "narrative":
         found = find_action_table(document, chosen)
         if found is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import warnings
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -46,6 +47,12 @@ def read_sheets(path: Path, raw: bytes) -> list[Table]:
     """Every sheet of an ``.xlsx`` (or the one table of a ``.csv``), rows numbered as shown."""
     if path.suffix.lower() == ".csv":
         return [_read_csv(path.name, raw)]
+    with warnings.catch_warnings():  # openpyxl warns about parts it drops; we read values
+        warnings.simplefilter("ignore")
+        return _read_workbook(path, raw)
+
+
+def _read_workbook(path: Path, raw: bytes) -> list[Table]:
     from openpyxl import load_workbook
 
     try:

@@ -171,7 +171,7 @@ def parse_table_plan(
         texts = [cell.text for cell in row.cells]
         if not any(t.strip() for t in texts) or _repeats_header(row, found):
             continue
-        if _is_heading(row, found, layout):
+        if _is_heading(row, layout):
             cell = next(c for c in row.cells if c.text.strip())
             where = f"{found.table.name}, row {row.number}"
             heading = book.match(Named(" ".join(cell.text.split()), cell.line, where))
@@ -199,16 +199,18 @@ def _repeats_header(row: Row, found: ActionTable) -> bool:
     return tuple(cell.text for cell in row.cells) == found.titles
 
 
-def _is_heading(row: Row, found: ActionTable, layout: Layout) -> bool:
-    """A row merged across the table, or (in a sheet) one short cell and nothing else."""
+def _is_heading(row: Row, layout: Layout) -> bool:
+    """A row merged across the table, or one short line in its first cell and nothing else
+    (a sheet cannot say it merged cells when read as values)."""
     if layout.priorities == "column":
         return False
     if row.spanning:
         return True
-    filled = [cell for cell in row.cells if cell.text.strip()]
-    if len(filled) != 1 or len(filled[0].text) > 120 or "\n" in filled[0].text.strip():
+    filled = [index for index, cell in enumerate(row.cells) if cell.text.strip()]
+    if filled != [0]:
         return False
-    return layout.priorities == "headings" or found.table.sheet
+    text = row.cells[0].text.strip()
+    return len(text) <= 120 and "\n" not in text
 
 
 class _RowReader:

@@ -18,7 +18,6 @@ from ..config import Settings
 from ..errors import ParameterError
 from ..store.base import Formats, SelectResult, SerializedResult, Store
 from .federation_policy import check_remote_iris
-from .results import Table
 
 CANDIDATE_LIMIT = 500
 """At most this many suggestions per IRI parameter: a datalist, not a data dump."""
@@ -43,10 +42,10 @@ class Answer:
     """Rows, or the rows already written when ``run`` was given ``formats``."""
 
     @property
-    def table(self) -> Table:
+    def table(self) -> SelectResult:
         if not isinstance(self.result, SelectResult):
             raise TypeError("this answer was written by the store; it has no rows")
-        return Table(self.result.variables, tuple(self.result.rows), self.result.truncated)
+        return self.result
 
 
 def run_canned(
@@ -58,11 +57,10 @@ def run_canned(
     timeout: float | None = None,
     max_rows: int | None = None,
     allow_list: Sequence[str] = (),
-) -> Table:
-    """Bind ``values`` (raising ``ParameterError`` for bad ones), run, and tabulate."""
+) -> SelectResult:
+    """Bind ``values`` (raising ``ParameterError`` for bad ones) and run."""
     sparql = query.bind(dict(values or {}), today=today)
-    result = _select(store, sparql, timeout, max_rows, allow_list)
-    return Table(result.variables, tuple(result.rows), result.truncated)
+    return _select(store, sparql, timeout, max_rows, allow_list)
 
 
 def select(store: Store, sparql: str, settings: Settings) -> SelectResult:

@@ -9,6 +9,7 @@ N-Triples, and turned into a plain view model for the HTML page.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -51,6 +52,50 @@ FRIENDLY = {
     PREFIXES["owl"] + "sameAs": "same as",
 }
 """Readable names for common outside properties the ontology does not label."""
+
+_C, _P = PREFIXES["cspkg"], PREFIXES
+READING_ORDER = (
+    *LABELS,
+    _P["dcterms"] + "description",
+    _P["skos"] + "definition",
+    _P["rdfs"] + "comment",
+    _P["skos"] + "notation",
+    _P["skos"] + "altLabel",
+    _P["skos"] + "inScheme",
+    _P["skos"] + "hasTopConcept",
+    _P["p-plan"] + "isStepOfPlan",
+    _C + "ordinal",
+    _C + "responsibleAgency",
+    _C + "supportingAgency",
+    _C + "partnership",
+    _P["org"] + "unitOf",
+    _P["org"] + "hasUnit",
+    _P["org"] + "classification",
+    _C + "meetsPriority",
+    _C + "strategicPriority",
+    _C + "priorityScheme",
+    _C + "operatesUnder",
+    _C + "fromPriority",
+    _C + "toPriority",
+    _C + "toCategory",
+    _P["skos"] + "relatedMatch",
+    _C + "targetText",
+    _C + "targetDate",
+    _C + "targetDue",
+    _C + "ongoing",
+    _C + "periodStart",
+    _C + "periodEnd",
+    _P["dcterms"] + "spatial",
+    _P["prov"] + "wasDerivedFrom",
+    _C + "sourceFirstLine",
+    _C + "sourceLastLine",
+    _C + "fileName",
+    _C + "sha256",
+    _P["prov"] + "wasGeneratedBy",
+    _P["prov"] + "wasAttributedTo",
+    _P["skos"] + "editorialNote",
+)
+"""What a person reads first: what it is, who, what for, when, where, where from."""
 
 _LABEL_LIST = ", ".join(f"<{iri}>" for iri in LABELS)
 
@@ -123,7 +168,6 @@ class Value:
     text: str
     iri: str | None = None
     label: str | None = None
-    href: str | None = None
     datatype: str | None = None
     language: str | None = None
 
@@ -161,15 +205,6 @@ class ThingView:
     notes: list[str] = field(default_factory=list)
 
 
-def local_href(iri: str, base: str) -> str | None:
-    """The ``/doc/`` page for an IRI under the base's ``id/`` or ``def/``, else ``None``."""
-    if iri.startswith(base + "id/"):
-        return "/doc/" + iri[len(base) + 3 :]
-    if iri.startswith(base + "def/"):
-        return "/doc/" + iri[len(base) :]
-    return None
-
-
 def curie(iri: str) -> str:
     """``prefix:local`` for a known namespace, else the IRI itself."""
     for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
@@ -198,6 +233,14 @@ def _key(term: object) -> str:
     return getattr(term, "value", str(term))
 
 
+def readable(iri: str) -> str:
+    """A name for an IRI nobody labelled: its last segment in words ("hasUnit" ->
+    "has unit"), never a prefixed name."""
+    local = re.split(r"[#/]", iri.rstrip("/#"))[-1] or iri
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", local).replace("-", " ").replace("_", " ")
+    return " ".join(w.lower() if w[1:].islower() or len(w) == 1 else w for w in words.split())
+
+
 def _value(term: object, labels: dict[str, str], base: str) -> Value:
     if isinstance(term, Literal):
         datatype = term.datatype.value
@@ -209,7 +252,7 @@ def _value(term: object, labels: dict[str, str], base: str) -> Value:
     if isinstance(term, BlankNode):
         return Value(labels.get(key, key), label=labels.get(key))
     label = labels.get(key)
-    return Value(key, iri=key, label=label or curie(key), href=local_href(key, base) or key)
+    return Value(key, iri=key, label=label or readable(key))
 
 
 def thing_view(description: Description, base: str) -> ThingView:
@@ -228,16 +271,16 @@ def thing_view(description: Description, base: str) -> ThingView:
                 outgoing.setdefault(t.predicate.value, []).append(value)
         elif t.object == node:
             subject = _value(t.subject, labels, base)
-            label = labels.get(t.predicate.value, curie(t.predicate.value))
+            label = labels.get(t.predicate.value, readable(t.predicate.value))
             incoming.append(Incoming(subject, label, t.predicate.value))
     properties = [
-        Property(p, labels.get(p, curie(p)), sorted(values, key=lambda v: v.label or v.text))
+        Property(p, labels.get(p, readable(p)), sorted(values, key=lambda v: v.label or v.text))
         for p, values in sorted(outgoing.items(), key=lambda item: _order(item[0], labels))
     ]
     incoming.sort(key=lambda i: (i.property_label, i.subject.label or i.subject.text))
     return ThingView(
         iri=description.iri,
-        label=labels.get(description.iri, curie(description.iri)),
+        label=labels.get(description.iri, readable(description.iri)),
         types=sorted(types, key=lambda v: v.label or v.text),
         properties=properties,
         incoming=incoming,
@@ -247,10 +290,10 @@ def thing_view(description: Description, base: str) -> ThingView:
 
 
 def _order(predicate: str, labels: dict[str, str]) -> tuple[int, str]:
-    """Labels and descriptions first, then properties alphabetically by label."""
-    first = (*LABELS, PREFIXES["dcterms"] + "description", PREFIXES["skos"] + "definition")
-    rank = first.index(predicate) if predicate in first else len(first)
-    return rank, labels.get(predicate, curie(predicate)).lower()
+    """Reading order: what it is, who, what for, when, where, where from; then the rest
+    alphabetically by label."""
+    rank = READING_ORDER.index(predicate) if predicate in READING_ORDER else len(READING_ORDER)
+    return rank, labels.get(predicate, readable(predicate)).lower()
 
 
 def _provenance(outgoing: dict[str, list[Value]], labels: dict[str, str]) -> Provenance | None:

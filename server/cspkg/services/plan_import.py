@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import SKOS
+from rdflib.namespace import RDF, SKOS
 
 from ..config import Settings
 from ..errors import RdfInputError
+from ..namespaces import CSPKG
 from ..rdf.agency_register import REGISTER_FILE, AgencyRegister, load_register
 from ..rdf.plan_document import read_plan_document
 from ..rdf.plan_graph import Unregistered, build_plan_graphs, new_graph
@@ -26,6 +27,7 @@ from ..rdf.plan_parser import parse_plan
 from ..rdf.plan_record import Notice, Unlisted
 from ..rdf.turtle import to_turtle
 from .data_files import write_all
+from .source_lines import source_text, source_text_path
 
 AGENCIES_FILE = "agencies.ttl"
 MERGED_FOLDERS = ("priorities/", "commissioner/")
@@ -76,6 +78,21 @@ def merge_with_existing(path: Path, graph: Graph) -> Graph:
     return merged
 
 
+def reference_describes(data_dir: Path, plan: URIRef) -> bool:
+    """Whether the curated data (``reference/``, ``commissioner/``) describes a
+    Commissioner's plan, so a delivery plan may link to it and still validate."""
+    for folder in ("reference", "commissioner"):
+        for path in sorted((data_dir / folder).glob("*.ttl")):
+            graph = Graph()
+            try:
+                graph.parse(path, format="turtle")
+            except (SyntaxError, ValueError):
+                continue  # a broken data file is `cspkg validate`'s to report
+            if (plan, RDF.type, CSPKG.PoliceAndCrimePlan) in graph:
+                return True
+    return False
+
+
 def import_plan(
     source: Path,
     settings: Settings,
@@ -115,13 +132,26 @@ def import_plan(
             text = to_turtle(graph, header)
         rendered[target] = text
     rendered[out_dir / AGENCIES_FILE] = register_turtle(register, settings.base)
+    rendered[out_dir / source_text_path(document.name)] = source_text(document)
+    notices = [*record.warnings, *built.notices]
+    if built.reference_plan is not None and not reference_describes(
+        settings.data_dir, built.reference_plan
+    ):
+        notices.append(
+            Notice(
+                "front matter",
+                f"the Commissioner's plan is linked as {built.reference_plan}, but the data "
+                "folder has no reference data for it yet: the plan will not validate until "
+                "it does",
+            )
+        )
     report = ImportReport(
         document.name,
         built.plan_iri,
         built.action_count,
         unregistered=built.unregistered,
         layout=record.layout,
-        warnings=[*record.warnings, *built.notices],
+        warnings=notices,
     )
     written = write_all(rendered)
     report.written, report.unchanged = written.written, written.unchanged

@@ -1,81 +1,38 @@
-"""A query's answer as a plain table, and its CSV, JSON and text renderings.
+"""Renderings of the one table type (the store's ``SelectResult``) for people.
 
-Kept apart from any store so the CLI and (later) the web layer render the same way.  CSV
-and JSON follow the W3C SPARQL 1.1 results formats, so other tools can read them.
+The SPARQL results writers live in ``store/serialize.py`` (one CSV writer, one JSON
+writer, used by the endpoint, the query workers, the CLI and the downloads); here are
+the terminal table, the spreadsheet CSV's options and the developer JSON's cells.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pyoxigraph as ox
 
+from ..store.base import SelectResult
+from ..store.serialize import XSD_STRING, defuse, write_csv, write_json
+
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 FORMATS = ("table", "csv", "json")
+__all__ = ["FORMATS", "defuse", "json_rows", "render", "spreadsheet_csv"]
 
 
-@dataclass(frozen=True)
-class Table:
-    """Column names and rows of RDF terms (``None`` where a variable is unbound).
-
-    ``truncated`` says the store stopped at the row limit, so more rows exist.
-    """
-
-    columns: tuple[str, ...]
-    rows: tuple[tuple[Term | None, ...], ...]
-    truncated: bool = False
-
-    def records(self) -> list[dict[str, str | None]]:
-        """Rows as dicts of lexical values: easy to compare in tests and templates."""
-        return [
-            {
-                name: None if term is None else term.value
-                for name, term in zip(self.columns, row, strict=True)
-            }
-            for row in self.rows
-        ]
-
-
-def render(table: Table, form: str) -> str:
-    """``table`` as ``table`` (aligned text), ``csv`` or ``json`` text."""
+def render(table: SelectResult, form: str) -> str:
+    """``table`` as ``table`` (aligned text), ``csv`` or ``json`` text (SPARQL results)."""
     if form == "csv":
-        return to_csv(table)
+        return b"".join(write_csv(table)).decode("utf-8")
     if form == "json":
-        return to_json(table)
+        document = json.loads(b"".join(write_json(table)))
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     return to_text(table)
 
 
-def to_csv(table: Table) -> str:
-    """SPARQL 1.1 CSV results: a header of names, then plain values."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(table.columns)
-    writer.writerows([_plain(term) for term in row] for row in table.rows)
-    return out.getvalue()
-
-
-def to_json(table: Table) -> str:
-    """SPARQL 1.1 JSON results (``application/sparql-results+json``)."""
-    bindings = [
-        {
-            name: _json_term(term)
-            for name, term in zip(table.columns, row, strict=True)
-            if term is not None
-        }
-        for row in table.rows
-    ]
-    document = {"head": {"vars": list(table.columns)}, "results": {"bindings": bindings}}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
-def to_text(table: Table, width: int = 60) -> str:
+def to_text(table: SelectResult, width: int = 60) -> str:
     """Aligned columns for a terminal; long cells are cut at ``width`` characters."""
     cells = [list(table.columns)] + [[_cut(_plain(t), width) for t in row] for row in table.rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(table.columns))]
@@ -100,23 +57,8 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _json_term(term: Term) -> dict[str, str]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    result = {"type": "literal", "value": term.value}
-    if term.language:
-        result["xml:lang"] = term.language
-    elif term.datatype.value != XSD_STRING:
-        result["datatype"] = term.datatype.value
-    return result
-
-
 # --- Web twins: a CSV for spreadsheets and a JSON shape for developers -----------------
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""A cell starting with one of these is run as a formula by spreadsheet programs."""
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGER_TYPES = {
     _XSD + name
@@ -125,34 +67,18 @@ _INTEGER_TYPES = {
         "nonPositiveInteger negativeInteger unsignedLong unsignedInt unsignedShort unsignedByte"
     ).split()
 }
-_ROWS_PER_CHUNK = 500
 
 
-def label_columns(columns: tuple[str, ...]) -> dict[str, str]:
+def label_columns(columns: Iterable[str]) -> dict[str, str]:
     """``{x: xLabel}`` for every column whose label column the query also selects."""
+    columns = tuple(columns)
     return {name: name + "Label" for name in columns if name + "Label" in columns}
 
 
-def defuse(text: str) -> str:
-    """Prefix a quote so a spreadsheet shows the text instead of running it (CWE-1236)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def spreadsheet_csv(table: Table) -> Iterator[bytes]:
-    """CSV for people's spreadsheets: UTF-8 with BOM (Excel), CRLF, formulas defused.
-
-    Columns are the query's own, so each IRI column is followed by its label column.
-    """
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(table.columns)
-    yield ("\ufeff" + out.getvalue()).encode("utf-8")
-    for start in range(0, len(table.rows), _ROWS_PER_CHUNK):
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        chunk = table.rows[start : start + _ROWS_PER_CHUNK]
-        writer.writerows([defuse(_plain(term)) for term in row] for row in chunk)
-        yield out.getvalue().encode("utf-8")
+def spreadsheet_csv(table: SelectResult, titles: Iterable[str] | None = None) -> Iterator[bytes]:
+    """CSV for people's spreadsheets: the one CSV writer with a header in words and a
+    byte-order mark (Excel), formulas defused like every CSV the service sends."""
+    return write_csv(table, titles, bom=True)
 
 
 def json_cell(term: Term | None, label: Term | None = None) -> dict[str, Any] | None:
@@ -191,7 +117,7 @@ def json_cell(term: Term | None, label: Term | None = None) -> dict[str, Any] | 
     return cell
 
 
-def json_rows(table: Table) -> list[dict[str, dict[str, Any] | None]]:
+def json_rows(table: SelectResult) -> list[dict[str, dict[str, Any] | None]]:
     """Rows as ``{column: cell}``; an IRI cell carries the label from ``columnLabel``."""
     index = {name: i for i, name in enumerate(table.columns)}
     labels = label_columns(table.columns)

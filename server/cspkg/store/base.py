@@ -27,6 +27,20 @@ class SelectResult:
     rows: list[tuple[Term | None, ...]]
     truncated: bool = False
 
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.variables
+
+    def records(self) -> list[dict[str, str | None]]:
+        """Rows as dicts of lexical values: easy to compare in tests and templates."""
+        return [
+            {
+                name: None if term is None else term.value
+                for name, term in zip(self.variables, row, strict=True)
+            }
+            for row in self.rows
+        ]
+
 
 @dataclass(frozen=True)
 class AskResult:
@@ -77,7 +91,13 @@ class Store(Protocol):
 
     @property
     def generation(self) -> int:
-        """A counter bumped by every write made through this object (cache keys, replicas)."""
+        """The store's version: changes with every write (cache keys, replicas)."""
+        ...
+
+    @property
+    def shared_version(self) -> bool:
+        """Whether ``generation`` also changes with writes made by others (another front
+        end over the same server): only then may answers be cached."""
         ...
 
     def query(

@@ -62,6 +62,8 @@ class EmbeddedStore:
     """A pyoxigraph store; the default graph for queries is the union of named graphs."""
 
     kind = "embedded"
+    shared_version = True
+    """Every write goes through this object, so its generation is the store's version."""
 
     def __init__(
         self, path: Path | None = None, workers: int = 0, limits: PoolLimits | None = None

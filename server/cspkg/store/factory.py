@@ -25,7 +25,19 @@ def open_store(settings: Settings, *, load: bool = True) -> Store:
     A remote store is filled with ``cspkg load --backend URL``.
     """
     if settings.backend:
-        return RemoteStore(settings.backend, write_timeout=max(settings.query_timeout * 10, 60))
+        remote = RemoteStore(
+            settings.backend,
+            write_timeout=max(settings.query_timeout * 10, 60),
+            profile=settings.backend_profile,
+            user=settings.backend_user,
+            password=settings.backend_password,
+        )
+        try:
+            remote.check_setup()
+        except BaseException:
+            remote.close()
+            raise
+        return remote
     store = EmbeddedStore(
         settings.store, workers=settings.query_workers, limits=pool_limits(settings)
     )

@@ -1,9 +1,14 @@
 """The remote store: any SPARQL 1.1 Protocol + Graph Store Protocol server.
 
-``backend`` is the server's base URL; queries go to ``{backend}/query``, updates to
-``{backend}/update`` and graph writes to ``{backend}/store``, which is Oxigraph's layout.
-The server must make its default graph the union of the named graphs (``oxigraph serve
---union-default-graph``).
+``backend`` is the server's base URL; its profile (``store/profiles.py``) says where
+queries, updates and Graph Store writes go under it (Oxigraph's ``/query``, ``/update``,
+``/store``; Virtuoso's ``/sparql``, ``/sparql-auth``, ``/sparql-graph-crud-auth``), how
+writes authenticate, how the engine's own graphs are hidden from the union default graph,
+and how errors, timeouts and partial answers look.  Nothing outside ``store/`` knows which
+server it talks to.
+
+Credentials for writes (``CSPKG_BACKEND_USER`` / ``CSPKG_BACKEND_PASSWORD``) live only in
+the HTTP session's auth object: never in a URL, a log line or an error message.
 
 Queries travel over a small pool of keep-alive connections (urllib3): a new TCP
 connection per query (as SPARQLWrapper opens) cost more than a small query itself.
@@ -11,34 +16,70 @@ They are always sent as the protocol's ``query`` form field, so no keyword in th
 can turn one into an update.
 
 Timeouts: the HTTP request is abandoned at the deadline and the client gets 503; the
-server's own limit (``oxigraph serve --timeout-s``) is what stops the work there.
+server's own limit (``oxigraph serve --timeout-s``, or Virtuoso's ``timeout`` field sent
+with each query) is what stops the work there.  An answer the server marks as cut short
+(Virtuoso's anytime queries: ``X-SQL-State: S1TAT``) is a timeout, never a result.
+
+Store version: on a profile with a version graph, every write through this class records
+a new random version there, and ``generation`` reads it from the server, so several front
+ends over one server key their caches on the same number.
 """
 
 from __future__ import annotations
 
+import re
+import time
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
 import requests
 import urllib3
-from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
+from pyoxigraph import (
+    NamedNode,
+    Quad,
+    QueryResultsFormat,
+    RdfFormat,
+    parse,
+    parse_query_results,
+    serialize,
+)
+from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 from urllib3.exceptions import HTTPError, NewConnectionError, ProtocolError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
-from ..errors import QuerySyntaxError, QueryTimeout, RdfInputError, StoreUnavailable
-from .base import Formats, QueryResult, SelectResult
-from .engine import collect, syntax_error
-from .sparql_text import dataset_clauses
+from ..errors import QueryTimeout, RdfInputError, StoreUnavailable
+from .base import AskResult, Formats, QueryResult, SelectResult
+from .engine import collect
+from .profiles import VERSION_GRAPH, BackendProfile, get_profile
+from .sparql_text import dataset_clauses, query_form
 
 _ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
-_QUERY_HEADERS = {"Accept": _ACCEPT, "Content-Type": "application/x-www-form-urlencoded"}
+_GRAPH_ACCEPT = "application/n-triples, application/sparql-results+json;q=0.9"
+_FORM = "application/x-www-form-urlencoded"
+_QUERY_HEADERS = {"Accept": _ACCEPT, "Content-Type": _FORM}
+_GRAPH_HEADERS = {"Accept": _GRAPH_ACCEPT, "Content-Type": _FORM}
+"""CONSTRUCT and DESCRIBE ask for N-Triples first: a server that ignores ``q`` (Virtuoso)
+takes the first type it can write, and its SPARQL JSON cannot carry a graph."""
 POOL_CONNECTIONS = 16
 """Idle keep-alive connections kept to the server: at least the request threads (8)."""
 
 
+VERSION_PREDICATE = "urn:cspkg:version"
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_BOOLEAN_ONE = re.compile(rb'"datatype": "' + _XSD_BOOLEAN.encode() + rb'", "value": "([01])"')
+
+
 class _BadRequest(Exception):
     """The server rejected a write as malformed; callers say whether data or update."""
+
+
+def _auth(profile: BackendProfile, user: str | None, password: str | None) -> AuthBase | None:
+    if not user:
+        return None
+    if profile.auth == "digest":
+        return HTTPDigestAuth(user, password or "")
+    return HTTPBasicAuth(user, password or "")
 
 
 class RemoteStore:
@@ -46,18 +87,82 @@ class RemoteStore:
 
     kind = "remote"
 
-    def __init__(self, backend: str, write_timeout: float = 300.0) -> None:
+    def __init__(
+        self,
+        backend: str,
+        write_timeout: float = 300.0,
+        *,
+        profile: BackendProfile | str = "oxigraph",
+        user: str | None = None,
+        password: str | None = None,
+    ) -> None:
         self.backend = backend.rstrip("/")
+        self.profile = get_profile(profile) if isinstance(profile, str) else profile
         self._write_timeout = write_timeout
         self._generation = 0
         self._http = requests.Session()
+        self._http.auth = _auth(self.profile, user, password)
         self._queries = urllib3.PoolManager(
             num_pools=2, maxsize=POOL_CONNECTIONS, block=False, retries=False
         )
 
     @property
+    def shared_version(self) -> bool:
+        """Whether ``generation`` is the server's version, the same for every front end
+        (the version graph is private: reading it takes the write account)."""
+        return self.profile.version_graph and self._http.auth is not None
+
+    @property
     def generation(self) -> int:
-        return self._generation
+        """The server's store version (one small query), or the writes made through here."""
+        if not self.shared_version:
+            return self._generation
+        query = (
+            f"SELECT ?v WHERE {{ GRAPH <{VERSION_GRAPH}> {{ <{VERSION_GRAPH}> "
+            f"<{VERSION_PREDICATE}> ?v }} }}"
+        )
+        response = self._post(
+            self.profile.update_path,
+            method="POST",
+            data=[("query", query)],
+            headers={"Accept": "application/sparql-results+json"},
+        )
+        result = self._parse(response.content, "application/sparql-results+json", None)
+        assert isinstance(result, SelectResult)
+        values = [int(row[0].value) for row in result.rows if row[0] is not None]
+        return max(values, default=0)
+
+    def check_setup(self) -> None:
+        """Refuse to serve a server whose union default graph shows its own graphs: every
+        answer would differ from the other stores' (``BackendProfile.setup`` fixes it)."""
+        for graph in self.profile.hidden_graphs:
+            try:
+                shown = self.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", timeout=10)
+            except StoreUnavailable:
+                return  # not up yet: every request will say so
+            if shown == AskResult(True):
+                raise StoreUnavailable(
+                    f"the {self.profile.name} server shows its own graph <{graph}> to "
+                    "queries: run the set-up for this profile (docs/deploy.md) first"
+                )
+
+    def _record_version(self) -> None:
+        """The next version after a write, sent after it, so a reader never sees the new
+        version with the old data.  Microseconds since the epoch, or one more than the
+        version there if that is larger (a slow clock): it only grows.  Two front ends
+        writing at once may leave both their triples; readers take the largest.
+        (Virtuoso 7.2 cannot compute the increment in the update itself: an aggregate
+        subquery there fails, an OPTIONAL-only WHERE inserts nothing.)"""
+        self._generation += 1
+        if not self.shared_version:
+            return
+        new = max(time.time_ns() // 1000, self.generation + 1)
+        node, version = f"<{VERSION_GRAPH}>", f"<{VERSION_PREDICATE}>"
+        increment = (
+            f"DELETE WHERE {{ GRAPH {node} {{ {node} {version} ?old }} }} ;\n"
+            f"INSERT DATA {{ GRAPH {node} {{ {node} {version} {new} }} }}"
+        )
+        self._post(self.profile.update_path, method="POST", data=[("update", increment)])
 
     def query(
         self,
@@ -70,55 +175,94 @@ class RemoteStore:
         base_iri: str | None = None,
         formats: Formats | None = None,
     ) -> QueryResult:
+        return self._run(sparql, default_graph_uris, named_graph_uris, timeout, max_rows)
+
+    def _select(self, sparql: str) -> SelectResult:
+        result = self._run(sparql, (), (), self._write_timeout, None)
+        assert isinstance(result, SelectResult)
+        return result
+
+    def _run(
+        self,
+        sparql: str,
+        default_graph_uris: Sequence[str],
+        named_graph_uris: Sequence[str],
+        timeout: float | None,
+        max_rows: int | None,
+    ) -> QueryResult:
+        profile = self.profile
         if not default_graph_uris and not named_graph_uris:
             # The server's union default graph would override the query's own FROM
             # clauses; the same dataset sent as protocol parameters takes precedence.
             default_graph_uris, named_graph_uris = dataset_clauses(sparql)
-        form = [("query", sparql)]
+        form = [("query", profile.prepare(sparql))]
         form += [("default-graph-uri", iri) for iri in default_graph_uris]
         form += [("named-graph-uri", iri) for iri in named_graph_uris]
+        if profile.timeout_param and timeout:
+            form.append((profile.timeout_param, str(max(int(timeout * 1000), 1))))
         body = urlencode(form).encode()
+        graph = query_form(sparql) in ("construct", "describe")
         try:
-            response = self._send(body, timeout)
+            response = self._send(body, timeout, _GRAPH_HEADERS if graph else _QUERY_HEADERS)
         except NewConnectionError:  # a subclass of urllib3's TimeoutError, but refused
             raise StoreUnavailable("the SPARQL server could not be reached") from None
         except Urllib3Timeout:
             raise self._timeout(timeout) from None
         except (HTTPError, OSError):
             raise StoreUnavailable("the SPARQL server could not be reached") from None
-        if response.status == 400:
-            text = response.data.decode("utf-8", "replace")
-            raise syntax_error(text) if text.strip() else QuerySyntaxError("SPARQL syntax error")
         if response.status >= 300:
-            raise StoreUnavailable("the SPARQL server reported an error")
+            raise profile.error(response.status, response.data.decode("utf-8", "replace"))
+        if profile.partial_header is not None:
+            header, value = profile.partial_header
+            if (response.headers.get(header) or "").strip() == value:
+                raise self._timeout(timeout)
         media_type = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         try:
-            return self._parse(response.data, media_type, max_rows)
+            return self._parse(self._clean(response.data, media_type), media_type, max_rows)
         except (SyntaxError, OSError):
             raise StoreUnavailable("the SPARQL server sent an unreadable answer") from None
 
-    def _send(self, body: bytes, timeout: float | None) -> urllib3.BaseHTTPResponse:
+    def _clean(self, data: bytes, media_type: str) -> bytes:
+        """Bring the server's spelling to the standard's: blank node ids, booleans."""
+        if media_type != "application/sparql-results+json":
+            return data
+        if self.profile.bnode_prefix:
+            data = data.replace(b'"value": "' + self.profile.bnode_prefix, b'"value": "')
+        if self.profile.canonical_booleans:
+            data = _BOOLEAN_ONE.sub(
+                lambda m: m.group(0)[:-3] + (b'"true"' if m.group(1) == b"1" else b'"false"'),
+                data,
+            )
+        return data
+
+    def _send(
+        self, body: bytes, timeout: float | None, headers: dict[str, str]
+    ) -> urllib3.BaseHTTPResponse:
         """POST a query form on a pooled connection, read in full within ``timeout``.
 
         A kept-alive connection the server has closed meanwhile fails before any answer
         (``ProtocolError``); a query is read-only, so it is sent once more on a new one.
         """
         try:
-            return self._post_query(body, timeout)
+            return self._post_query(body, timeout, headers)
         except ProtocolError:
-            return self._post_query(body, timeout)
+            return self._post_query(body, timeout, headers)
 
-    def _post_query(self, body: bytes, timeout: float | None) -> urllib3.BaseHTTPResponse:
+    def _post_query(
+        self, body: bytes, timeout: float | None, headers: dict[str, str]
+    ) -> urllib3.BaseHTTPResponse:
         return self._queries.request(
             "POST",
-            self.backend + "/query",
+            self.backend + self.profile.query_path,
             body=body,
-            headers=_QUERY_HEADERS,
+            headers=headers,
             timeout=urllib3.Timeout(connect=timeout, read=timeout),
         )
 
     @staticmethod
     def _timeout(timeout: float | None) -> QueryTimeout:
+        if timeout is None:
+            return QueryTimeout("the query ran longer than the SPARQL server allows")
         return QueryTimeout(f"the query ran longer than the {timeout:g} s limit and was stopped")
 
     @staticmethod
@@ -141,6 +285,11 @@ class RemoteStore:
             raise StoreUnavailable("the SPARQL server could not be reached") from None
         if response.status_code == 400:
             raise _BadRequest(response.text)
+        if response.status_code == 401:
+            raise StoreUnavailable(
+                "the SPARQL server refused the backend credentials "
+                "(CSPKG_BACKEND_USER / CSPKG_BACKEND_PASSWORD)"
+            )
         if response.status_code >= 300:
             raise StoreUnavailable(f"the SPARQL server refused the write ({response.status_code})")
         return response
@@ -153,15 +302,17 @@ class RemoteStore:
         using_named_graph_uris: Sequence[str] = (),
         base_iri: str | None = None,
     ) -> None:
+        if self.profile.update_rewrite is not None:
+            sparql = self.profile.update_rewrite(sparql)
         form: list[tuple[str, str]] = [("update", sparql)]
         form += [("using-graph-uri", iri) for iri in using_graph_uris]
         form += [("using-named-graph-uri", iri) for iri in using_named_graph_uris]
         try:
-            self._post("/update", method="POST", data=form)
+            self._post(self.profile.update_path, method="POST", data=form)
         except _BadRequest as exc:
-            raise syntax_error(str(exc)) from None
+            raise self.profile.error(400, str(exc)) from None
         finally:
-            self._generation += 1
+            self._record_version()
 
     def load_graph(self, graph_iri: str, data: bytes, media_type: str) -> None:
         """Graph Store Protocol PUT: the server replaces the graph in one transaction."""
@@ -169,9 +320,12 @@ class RemoteStore:
             from ..rdf.safe_rdf import refuse_dtd  # Oxigraph expands entities unbounded
 
             refuse_dtd(data, "the RDF/XML data")
+        formats = self.profile.graph_formats
+        if formats is not None and media_type.split(";")[0].strip() not in formats:
+            data, media_type = _as_n_triples(data, media_type, graph_iri), "application/n-triples"
         try:
             self._post(
-                "/store",
+                self.profile.graph_store_path,
                 method="PUT",
                 params={"graph": graph_iri},
                 data=data,
@@ -180,22 +334,57 @@ class RemoteStore:
         except _BadRequest as exc:
             raise RdfInputError(f"the RDF data could not be parsed: {exc}") from None
         finally:
-            self._generation += 1
+            self._record_version()
 
     def graphs(self) -> list[str]:
-        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
-        assert isinstance(result, SelectResult)
-        return sorted(row[0].value for row in result.rows if row[0] is not None)
+        result = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        hidden = set(self.profile.hidden_graphs)
+        return sorted(
+            row[0].value for row in result.rows if row[0] is not None and row[0].value not in hidden
+        )
 
     def triple_count(self) -> int:
-        result = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-        assert isinstance(result, SelectResult) and result.rows[0][0] is not None
+        result = self._select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        assert result.rows[0][0] is not None
         return int(result.rows[0][0].value)
 
     def dump(self) -> bytes:
-        response = self._post("/store", method="GET", headers={"Accept": "application/n-quads"})
-        return response.content
+        if self.profile.dataset_dump:
+            path = self.profile.graph_read_path or self.profile.graph_store_path
+            response = self._post(path, method="GET", headers={"Accept": "application/n-quads"})
+            return response.content
+        return b"".join(self._dump_graph(graph) for graph in self.graphs())
+
+    def _dump_graph(self, graph_iri: str) -> bytes:
+        """One graph through the Graph Store Protocol, as N-Quads naming it."""
+        path = self.profile.graph_read_path or self.profile.graph_store_path
+        response = self._post(
+            path,
+            method="GET",
+            params={"graph": graph_iri},
+            headers={"Accept": "application/n-triples"},
+        )
+        graph = NamedNode(graph_iri)
+        quads = (
+            Quad(q.subject, q.predicate, q.object, graph)
+            for q in parse(response.content, RdfFormat.N_TRIPLES)
+        )
+        return serialize(quads, format=RdfFormat.N_QUADS) or b""
 
     def close(self) -> None:
         self._http.close()
         self._queries.clear()
+
+
+def _as_n_triples(data: bytes, media_type: str, base_iri: str) -> bytes:
+    """Data in a format the server's Graph Store cannot read, parsed here (our parser,
+    so the same document is accepted or refused on every backend) and re-written."""
+    rdf_format = RdfFormat.from_media_type(media_type.split(";")[0].strip())
+    if rdf_format is None:
+        raise RdfInputError(f"the RDF data's media type {media_type} is not supported")
+    try:
+        quads = list(parse(data, rdf_format, base_iri=base_iri))
+    except SyntaxError as exc:
+        raise RdfInputError(f"the RDF data could not be parsed: {exc}") from None
+    triples = (q.triple for q in quads)
+    return serialize(triples, format=RdfFormat.N_TRIPLES) or b""

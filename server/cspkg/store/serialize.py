@@ -16,7 +16,17 @@ from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, seriali
 
 from .base import AskResult, GraphResult, SelectResult, Term
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD + "string"
+NUMERIC_TYPES = frozenset(
+    XSD + name
+    for name in (
+        "integer int long short byte nonNegativeInteger positiveInteger nonPositiveInteger "
+        "negativeInteger unsignedLong unsignedInt unsignedShort unsignedByte decimal double float"
+    ).split()
+)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with one of these is run as a formula by spreadsheet programs."""
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _CHUNK_ROWS = 500
 
@@ -143,18 +153,31 @@ def write_xml(result: SelectResult | AskResult) -> Iterator[bytes]:
     yield b"</results></sparql>\n"
 
 
-def _csv_field(term: Term | None) -> str:
+def defuse(text: str) -> str:
+    """Prefix a quote so a spreadsheet shows the text instead of running it (CWE-1236)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def cell_text(term: Term | None) -> str:
+    """A term as one spreadsheet-safe value: its lexical form, formulas defused (a
+    number such as ``-3`` stays a number), blank nodes as ``_:id``."""
     if term is None:
         return ""
     if isinstance(term, BlankNode):
-        text = "_:" + term.value
-    elif isinstance(term, NamedNode | Literal):
-        text = term.value
-    else:
-        text = str(term)
+        return "_:" + term.value
+    if isinstance(term, Literal):
+        return term.value if term.datatype.value in NUMERIC_TYPES else defuse(term.value)
+    return defuse(term.value if isinstance(term, NamedNode) else str(term))
+
+
+def _csv_quote(text: str) -> str:
     if any(c in text for c in ',"\r\n'):
-        text = '"' + text.replace('"', '""') + '"'
+        return '"' + text.replace('"', '""') + '"'
     return text
+
+
+def _csv_field(term: Term | None) -> str:
+    return _csv_quote(cell_text(term))
 
 
 def _tsv_field(term: Term | None) -> str:
@@ -179,10 +202,20 @@ def _delimited(
         yield "".join(sep.join(cell(t) for t in row) + eol for row in chunk).encode()
 
 
-def write_csv(result: SelectResult | AskResult) -> Iterator[bytes]:
-    """SPARQL 1.1 CSV results: lexical forms only, CRLF line ends (RFC 4180)."""
+def write_csv(
+    result: SelectResult | AskResult, titles: Iterable[str] | None = None, bom: bool = False
+) -> Iterator[bytes]:
+    """The one CSV writer: SPARQL 1.1 CSV results (lexical forms only, CRLF line ends,
+    RFC 4180) with formulas defused, so every CSV this service sends is safe to open.
+
+    Spreadsheet downloads pass ``titles`` (the header in words) and ``bom`` (Excel reads
+    UTF-8 only after a byte-order mark)."""
     header = list(result.variables) if isinstance(result, SelectResult) else []
-    return _delimited(result, header, _csv_field, ",", "\r\n")
+    if titles is not None:
+        header = [_csv_quote(defuse(title)) for title in titles]
+    if bom:
+        yield "\ufeff".encode()
+    yield from _delimited(result, header, _csv_field, ",", "\r\n")
 
 
 def write_tsv(result: SelectResult | AskResult) -> Iterator[bytes]:

@@ -16,13 +16,16 @@ from ..store.factory import open_store
 from . import (
     charts,
     data,
+    delivery,
     graph_store,
     hardening,
     health,
     home,
+    links,
     openapi,
     pages,
     queries,
+    respond,
     sparql,
     things,
     validation,
@@ -40,7 +43,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Flask:
     catalog = load_catalog(settings.queries_dir, settings.base)  # a broken .rq stops start-up
     store = store if store is not None else open_store(settings)
     cache = None
-    if settings.result_cache_bytes > 0 and store.kind == "embedded":
+    if settings.result_cache_bytes > 0 and store.shared_version:
         cache = ResultCache(settings.result_cache_bytes)
     app.extensions[EXTENSION] = Services(
         settings,
@@ -52,11 +55,12 @@ def create_app(settings: Settings, store: Store | None = None) -> Flask:
     )
     blueprints = (
         sparql.bp, pages.bp, health.bp, home.bp, things.bp, charts.bp, validation.bp,
-        queries.bp, openapi.bp, data.bp, graph_store.bp,
+        queries.bp, openapi.bp, data.bp, graph_store.bp, links.bp, delivery.bp,
     )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     register_error_handlers(app)
+    respond.init_app(app)
     hardening.init_app(app, settings)
 
     @app.before_request

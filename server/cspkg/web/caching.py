@@ -7,8 +7,10 @@ also carries a per-process token, so a restart (possibly on other data) never
 revalidates an old copy.  A client's ``If-None-Match`` (or ``If-Modified-Since``) is
 checked before anything runs, so a 304 costs no query at all.
 
-Only the embedded store is cached: a remote server can be written by other clients,
-whose writes this process cannot see.  ``Cache-Control: no-cache`` on a request skips
+Only a store whose version every writer changes is cached (``Store.shared_version``):
+the embedded store, and a remote server whose profile keeps a version graph (Virtuoso),
+read from the server per request so several front ends agree.  Over a server without
+one (Oxigraph), writes by other clients would go unseen, so nothing is cached.  ``Cache-Control: no-cache`` on a request skips
 the lookup (the fresh answer still replaces the cached one).
 
 Reusable by any GET endpoint: ``cached_get(key, produce)``.
@@ -29,7 +31,14 @@ from flask import Response, request
 
 from .context import services
 
-KEPT_HEADERS = ("Content-Type", "Cspkg-Results-Truncated", "Warning", "Vary")
+KEPT_HEADERS = (
+    "Content-Type",
+    "Content-Disposition",
+    "Cspkg-Results-Truncated",
+    "Warning",
+    "Vary",
+    "Link",
+)
 
 
 @dataclass(frozen=True)

@@ -1,49 +1,93 @@
-"""``/charts``: server-rendered SVG pictures of the plan, each with a JSON data twin.
+"""``/charts``: the plan in pictures, each with a legend, links on every mark and its data
+as a table; ``/charts/NAME.svg`` (a download) and ``/charts/NAME.json`` (the data).
 
-``/charts/NAME.svg`` (``image/svg+xml``), ``/charts/NAME.json`` (the plain data) and a
-``/charts`` page showing them all.  The SVG is a Jinja2 template with autoescape on
-(``.svg``), so no label can become markup.
+Bar charts are inline SVG whose bars are links; grids (actions x priorities, CSP x
+Commissioner priorities, agencies x priorities) are HTML tables with shaded cells, so
+their headings wrap and every cell is reachable by keyboard.  SVG templates are Jinja2
+with autoescape on (``.svg``), so no label can become markup.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, render_template
 
 from ..errors import PageNotFound
-from ..services.charts import (
-    CHARTS,
-    Bars,
-    Heatmap,
-    Network,
-    bars_layout,
-    heatmap_layout,
-    network_layout,
-    shorten,
-)
-from ..services.describe import local_href
+from ..services.charts import CHARTS, Bars, Chart, Counts, Heatmap
+from .chart_layout import bars_layout, matrix_layout, shade
 from .context import services
 from .pagekit import Alternate, catalog, data, page
 
 bp = Blueprint("charts", __name__)
 
+ABOUT = {
+    "action-priority": "Which CSP priorities each action meets. A marked cell links to the action.",
+    "priority-alignment": (
+        "Which Commissioner priorities each CSP priority serves, by the project's alignment "
+        "(a judgement, not the plan's). A marked cell links to the CSP priority, which gives "
+        "the reasons."
+    ),
+    "actions-per-csp-priority": "How many actions meet each CSP priority.",
+    "actions-per-commissioner-priority": (
+        "How many actions serve each Commissioner priority through the project's alignment. "
+        "A priority with no bar is served by no action."
+    ),
+    "agency-priority": (
+        "How many of each agency's actions (led or supported, its units' included) meet "
+        "each CSP priority; darker cells mean more. A cell links to the agency."
+    ),
+}
+"""What each chart shows, in a sentence under its heading."""
 
-def _build(name: str) -> Heatmap | Bars | Network | None:
+MARKED = {
+    "action-priority": "meets the priority",
+    "priority-alignment": "aligned (the project's judgement)",
+}
+"""The legend of a yes/no grid: what a marked cell means."""
+
+
+def _build(name: str) -> Chart:
     if name not in CHARTS:
-        return None
+        known = ", ".join(CHARTS)
+        raise PageNotFound(f"There is no chart named '{name}'. The charts are: {known}.")
     found = services()
     return CHARTS[name][1](found.store, catalog(), found.settings)
 
 
-def _missing(name: str) -> Response:
-    known = ", ".join(CHARTS)
-    raise PageNotFound(f"There is no chart named '{name}'. The charts are: {known}.")
+def figure(name: str, width: int = 760) -> dict[str, Any]:
+    """What ``charts/_chart.html`` needs to show one chart in a page."""
+    chart = _build(name)
+    shown: dict[str, Any] = {
+        "name": name,
+        "title": CHARTS[name][0],
+        "about": ABOUT.get(name, ""),
+        "chart": chart,
+    }
+    if isinstance(chart, Bars):
+        shown["kind"] = "bars"
+        shown["layout"] = bars_layout(chart, width=width, label_width=min(290, width // 2 - 40))
+    else:
+        shown["kind"] = "matrix"
+        values = dict.fromkeys(chart.covered, 1) if isinstance(chart, Heatmap) else chart.values
+        shown["values"] = values
+        shown["counts"] = isinstance(chart, Counts)
+        shown["biggest"] = max(values.values(), default=0)
+        shown["marked"] = MARKED.get(name, "")
+    return shown
+
+
+@bp.app_template_global("chart_shade")
+def chart_shade(value: int, biggest: int) -> int:
+    return shade(value, biggest)
 
 
 @bp.get("/charts")
 def index() -> Response:
-    listed = [(name, title) for name, (title, _) in CHARTS.items()]
     return page(
-        "charts.html", [Alternate("/charts.json", "application/json", "JSON")], charts=listed
+        "charts.html",
+        [Alternate("/charts.json", "application/json", "JSON")],
+        charts=[figure(name) for name in CHARTS],
     )
 
 
@@ -60,24 +104,16 @@ def index_json() -> Response:
 @bp.get("/charts/<name>.json")
 def chart_json(name: str) -> Response:
     chart = _build(name)
-    if chart is None:
-        return _missing(name)
     return data(chart.as_json(), [Alternate(f"/charts/{name}.svg", "image/svg+xml", "SVG")])
 
 
 @bp.get("/charts/<name>.svg")
 def chart_svg(name: str) -> Response:
     chart = _build(name)
-    if chart is None:
-        return _missing(name)
-    base = services().settings.base
-    context = {"shorten": shorten, "href": lambda iri: local_href(iri, base)}
-    if isinstance(chart, Heatmap):
-        svg = render_template("charts/heatmap.svg", layout=heatmap_layout(chart), **context)
-    elif isinstance(chart, Bars):
-        svg = render_template("charts/bars.svg", layout=bars_layout(chart), **context)
+    if isinstance(chart, Bars):
+        svg = render_template("charts/bars.svg", layout=bars_layout(chart))
     else:
-        svg = render_template("charts/network.svg", layout=network_layout(chart), **context)
+        svg = render_template("charts/matrix.svg", layout=matrix_layout(chart), shade=shade)
     response = Response(svg, content_type="image/svg+xml; charset=utf-8")
     response.headers["Link"] = f'</charts/{name}.json>; rel="alternate"; type="application/json"'
     return response

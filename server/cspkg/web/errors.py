@@ -9,24 +9,25 @@ page in ``hardening``, which calls ``error_page``.
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import NotFound
+from flask import Flask, Response, g, jsonify, render_template, request
+from werkzeug.exceptions import NotFound as NoSuchUrl
 
 from ..errors import (
     AuthenticationRequired,
     CspkgError,
-    GraphNotFound,
     MethodNotAllowed,
     NotAcceptable,
+    NotFound,
     PageNotFound,
     ParameterError,
     ProtocolError,
-    QueryNotFound,
     QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
+    QueryUnsupported,
     RateLimited,
     RdfInputError,
+    ReportUnavailable,
     RequestTooLarge,
     StoreUnavailable,
     UnsupportedMediaType,
@@ -40,9 +41,7 @@ STATUS: dict[type[CspkgError], int] = {
     QueryRefused: 403,
     QuerySyntaxError: 400,
     ParameterError: 400,
-    QueryNotFound: 404,
-    GraphNotFound: 404,
-    PageNotFound: 404,
+    NotFound: 404,
     MethodNotAllowed: 405,
     UnsupportedMediaType: 415,
     ProtocolError: 400,
@@ -53,7 +52,9 @@ STATUS: dict[type[CspkgError], int] = {
     ValidationFailed: 422,
     RdfInputError: 400,
     QueryTimeout: 503,
+    QueryUnsupported: 501,
     StoreUnavailable: 503,
+    ReportUnavailable: 503,
     CspkgError: 400,
 }
 """Exception type -> status; the most specific class in the exception's MRO wins."""
@@ -87,6 +88,7 @@ TITLES = {
 def wants_page() -> bool:
     """A page only for clients that rank HTML above plain text (browsers do; curl,
     ``requests`` and ``*/*`` do not)."""
+    g.vary_accept = True
     ranges = parse_accept(request.headers.get("Accept"))
     return quality(ranges, "text/html") > quality(ranges, "text/plain")
 
@@ -100,6 +102,7 @@ def error_page(status: int, message: str) -> Response:
 
 def _wants_json() -> bool:
     """JSON only for clients that prefer ``application/json`` to ``text/plain``."""
+    g.vary_accept = True
     ranges = parse_accept(request.headers.get("Accept"))
     return quality(ranges, "application/json") > quality(ranges, "text/plain")
 
@@ -133,10 +136,10 @@ def handle(exc: CspkgError, as_json: bool | None = None) -> Response:
     return response
 
 
-def _no_such_url(_exc: NotFound) -> Response:
+def _no_such_url(_exc: NoSuchUrl) -> Response:
     return handle(PageNotFound("There is no page at this address."))
 
 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(CspkgError, handle)
-    app.register_error_handler(NotFound, _no_such_url)
+    app.register_error_handler(NoSuchUrl, _no_such_url)

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, request
 from ..errors import ProtocolError
 from ..services.graph_store import GraphStore, Payload, target_of
 from .context import services
-from .negotiation import negotiate
+from .respond import choose
 
 bp = Blueprint("graph_store", __name__)
 
@@ -38,10 +38,9 @@ def endpoint() -> Response:
     authorization = request.headers.get("Authorization")
     if request.method in ("GET", "HEAD"):
         kind = "dataset" if target.kind == "store" else "stored_graph"
-        media_type = negotiate(kind, request.headers.get("Accept"))
+        media_type = choose(kind)
         response = Response(graph_store.read(target, media_type))
         response.headers["Content-Type"] = f"{media_type}; charset=utf-8"
-        response.headers["Vary"] = "Accept"
         return response
     if request.method == "DELETE":
         graph_store.delete(target, authorization)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from ..services.charts import CHARTS
-from ..services.describe import local_href
 from ..services.overview import plan_overviews
+from .charts import figure
 from .context import services
+from .links import link_for
 from .pagekit import Alternate, catalog, data, page
 
 bp = Blueprint("home", __name__)
@@ -20,7 +21,7 @@ DOWNLOADS = (
 )
 """Whole-dataset downloads (served by the API blueprint)."""
 
-HOME_CHARTS = ("actions-per-csp-priority", "priority-alignment")
+HOME_CHARTS = ("actions-per-csp-priority", "actions-per-commissioner-priority")
 
 _TWINS = [Alternate("/index.json", "application/json", "JSON")]
 
@@ -44,9 +45,9 @@ def index() -> Response:
         "home.html",
         _TWINS,
         plans=plans,
-        doc_href=lambda iri: local_href(iri, base) if iri else None,
+        doc_href=lambda iri: link_for(iri, base),
         links=_links(),
-        charts=[{"name": name, "title": CHARTS[name][0]} for name in HOME_CHARTS],
+        charts=[figure(name, width=560) for name in HOME_CHARTS],
     )
 
 

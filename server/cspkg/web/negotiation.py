@@ -11,7 +11,9 @@ from typing import Literal
 
 from ..errors import NotAcceptable
 
-Kind = Literal["results", "graph", "description", "table", "stored_graph", "dataset"]
+Kind = Literal[
+    "results", "graph", "description", "table", "stored_graph", "dataset", "page", "thing"
+]
 
 JSON_RESULTS = "application/sparql-results+json"
 XML_RESULTS = "application/sparql-results+xml"
@@ -24,6 +26,8 @@ RDFXML = "application/rdf+xml"
 NQUADS = "application/n-quads"
 TRIG = "application/trig"
 HTML = "text/html"
+JSON = "application/json"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # (what a client may ask for, what we send), in our order of preference.
 _OFFERS: dict[Kind, tuple[tuple[str, str], ...]] = {
@@ -58,6 +62,10 @@ _OFFERS["dataset"] = (
 _OFFERS["description"] = (*_OFFERS["graph"], (HTML, HTML), ("application/xhtml+xml", HTML))
 # A canned query's page: HTML for browsers (and */*), SPARQL results for clients that ask.
 _OFFERS["table"] = ((HTML, HTML), ("application/xhtml+xml", HTML), *_OFFERS["results"])
+# A page with a JSON twin (catalogue, validation report): ties go to the page.
+_OFFERS["page"] = ((HTML, HTML), ("application/xhtml+xml", HTML), (JSON, JSON))
+# A thing's description: the page first, then its RDF.
+_OFFERS["thing"] = ((HTML, HTML), ("application/xhtml+xml", HTML), *_OFFERS["graph"])
 
 _FORMAT_NAMES: dict[str, dict[Kind, str]] = {
     "json": {"results": JSON_RESULTS, "graph": JSONLD, "table": JSON_RESULTS},
@@ -74,7 +82,7 @@ _FORMAT_NAMES: dict[str, dict[Kind, str]] = {
     "rdfxml": {"graph": RDFXML},
     "rdf+xml": {"graph": RDFXML},
     "rdf": {"graph": RDFXML},
-    "html": {"description": HTML, "table": HTML},
+    "html": {"description": HTML, "table": HTML, "page": HTML, "thing": HTML},
 }
 
 

@@ -14,6 +14,4 @@ bp = Blueprint("openapi", __name__)
 def document() -> Response:
     """OpenAPI 3.1, with this server's own URL so "try it" tools call the right host."""
     body = openapi_document(services().queries.catalog, request.url_root)
-    response = jsonify(body)
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    return jsonify(body)

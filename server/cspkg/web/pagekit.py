@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Response, jsonify, render_template, request
+from flask import Response, jsonify, render_template
 
 from ..catalog import Catalog
 from .context import services
-from .negotiation import parse_accept, quality
+from .respond import wants_html as _wants_html
 
 
 def catalog() -> Catalog:
@@ -27,12 +27,7 @@ class Alternate:
 
 def wants_html() -> bool:
     """Browsers (HTML preferred over JSON) get pages; everything else gets data."""
-    ranges = parse_accept(request.headers.get("Accept"))
-    if not ranges:
-        return True
-    return quality(ranges, "text/html") >= quality(ranges, "application/json") and (
-        quality(ranges, "text/html") > 0
-    )
+    return _wants_html("page")
 
 
 def link_header(alternates: list[Alternate]) -> str:
@@ -50,7 +45,6 @@ def page(
     )
     if alternates:
         response.headers["Link"] = link_header(alternates)
-    response.headers["Vary"] = "Accept"
     return response
 
 

@@ -60,7 +60,7 @@ def query_page() -> Response:
 def editor_asset(name: str) -> Response:
     """Only the two bundle files (and their source maps) are served."""
     if name not in EDITOR_FILES and name.removesuffix(".map") not in EDITOR_FILES:
-        return Response("not found\n", status=404, mimetype="text/plain")
+        raise PageNotFound("There is no such file.")
     response = send_from_directory(EDITOR_DIR, name, max_age=3600)
     return response
 

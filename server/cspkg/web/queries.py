@@ -10,6 +10,7 @@ only allows ``[a-z]...``).  Errors keep the twin's shape: HTML for the page, JSO
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,24 +23,25 @@ from ..namespaces import PREFIXES
 from ..services.canned_queries import Answer
 from ..services.results import json_rows, label_columns, spreadsheet_csv
 from ..store.base import SerializedResult
+from .caching import cached_get
 from .context import services
 from .errors import handle, status_for
-from .negotiation import HTML, negotiate, parse_accept, quality
+from .negotiation import CSV, HTML, JSON
+from .respond import choose, wants_html
 from .sparql import render as render_results
 
 bp = Blueprint("queries", __name__)
 
 LOCAL_PATHS = ("id/",)
 """IRIs under ``{base}`` + one of these link to this service's own page for the thing."""
-JSON = "application/json"
-CSV = "text/csv"
+EXTENSIONS = {"json": JSON, "csv": CSV}
+"""``/queries/NAME.EXT`` twins: the developer JSON and the spreadsheet CSV."""
 SPARQL_TWINS = {
     "application/sparql-results+json": "json",
     "application/sparql-results+xml": "xml",
     "text/csv": "csv",
     "text/tab-separated-values": "tsv",
 }
-_CORS = {"Access-Control-Allow-Origin": "*"}
 
 
 @bp.errorhandler(CspkgError)
@@ -157,11 +159,7 @@ def _catalogue_entry(query: CannedQuery) -> dict[str, Any]:
 @bp.get("/queries")
 def catalogue() -> Response:
     """Every canned query with its question, parameters and links (HTML, or JSON by Accept)."""
-    ranges = parse_accept(request.headers.get("Accept"))
-    as_json = bool(ranges) and quality(ranges, JSON) > quality(ranges, HTML)
-    response = _catalogue(as_json)
-    response.headers["Vary"] = "Accept"
-    return response
+    return _catalogue(not wants_html("page"))
 
 
 @bp.get("/queries.json")
@@ -176,7 +174,6 @@ def _catalogue(as_json: bool) -> Response:
         response.headers["Link"] = (
             f'<{url_for("queries.catalogue")}>; rel="alternate"; type="{HTML}"'
         )
-        response.headers.update(_CORS)
         return response
     json_url = url_for("queries.catalogue_json")
     entries = [(q, _catalogue_entry(q)) for q in queries]
@@ -190,15 +187,23 @@ def _catalogue(as_json: bool) -> Response:
 
 @bp.get("/queries/<name>")
 def show(name: str) -> Response:
-    """One canned query, run with the query string's values, in the asked-for twin."""
+    """One canned query, run with the query string's values, in the asked-for twin.
+
+    Every twin goes through the one response path: ``choose`` (extension, ``_format``
+    or Accept) and ``cached_get`` (ETag, Last-Modified, 304, the answer cache)."""
     stem, dot, suffix = name.rpartition(".")
-    if dot and suffix in ("json", "csv"):
-        g.shape = suffix
-        name = stem
-    else:
-        g.shape = None  # a 406 goes to a client that takes no HTML: text or JSON
-        media_type = negotiate("table", request.headers.get("Accept"), request.args.get("_format"))
-        g.shape = "html" if media_type == HTML else None
+    fixed = EXTENSIONS.get(suffix) if dot else None
+    g.shape = None  # a 406 goes to a client that takes no HTML: text or JSON
+    if fixed is not None:
+        name, g.shape = stem, suffix
+    media_type = choose("table", request.args.get("_format"), fixed=fixed)
+    if fixed is None and media_type == HTML:
+        g.shape = "html"
+    key = ("queries", request.full_path, request.host_url, media_type, date.today())
+    return cached_get(key, lambda: _answer(name, media_type))
+
+
+def _answer(name: str, media_type: str) -> Response:
     found = services()
     # The SPARQL results twin needs no terms here: let the store write it.
     formats = {"results": media_type} if g.shape is None else None
@@ -215,10 +220,6 @@ def show(name: str) -> Response:
         response = Response(_page(answer, twins), mimetype="text/html")
     else:
         response = render_results(answer.result, media_type, found.settings.max_rows)
-    if g.shape != "html":
-        response.headers.update(_CORS)
-    else:
-        response.headers["Vary"] = "Accept"
     if answer.result.truncated:
         response.headers["Cspkg-Results-Truncated"] = f"true; max-rows={found.settings.max_rows}"
     response.headers["Link"] = _link_header(twins, own)

@@ -16,28 +16,11 @@ from .context import services
 from .negotiation import HTML, Kind, acceptable, negotiate
 from .pages import query_page
 from .protocol import parse_operation
+from .respond import choose
 
 bp = Blueprint("sparql", __name__)
 
 TRUNCATED_HEADER = "Cspkg-Results-Truncated"
-_CORS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": f"{TRUNCATED_HEADER}, Content-Type",
-}
-_PREFLIGHT = {
-    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Accept, Authorization, Content-Type",
-    "Access-Control-Max-Age": "86400",
-}
-
-
-@bp.after_request
-def add_cors(response: Response) -> Response:
-    """Any origin may query: the data is public and writes need a bearer token anyway."""
-    response.headers.update(_CORS)
-    if request.method == "OPTIONS":
-        response.headers.update(_PREFLIGHT)
-    return response
 
 
 def _content_type(media_type: str) -> str:
@@ -91,7 +74,7 @@ def endpoint() -> Response:
         return Response(status=204)
     expected = _kind_of(None, op.text)
     accept = request.headers.get("Accept")
-    media_type = negotiate(expected, accept, op.format)
+    media_type = choose(expected, op.format)
     formats = {expected: media_type}
     other: Kind = "graph" if expected == "results" else "results"
     other_type = acceptable(other, accept, op.format)
@@ -114,9 +97,7 @@ def endpoint() -> Response:
             chosen = result.media_type
         elif actual != expected:
             chosen = negotiate(actual, accept, op.format)
-        response = render(result, chosen, found.settings.max_rows)
-        response.headers["Vary"] = "Accept"
-        return response
+        return render(result, chosen, found.settings.max_rows)
 
     return cached_get(key, produce)
 
@@ -125,7 +106,7 @@ def describe(format_param: str | None) -> Response:
     """No query: the service description for machines, the query page for browsers."""
     from ..services.description import describe_service
 
-    media_type = negotiate("description", request.headers.get("Accept"), format_param)
+    media_type = choose("description", format_param)
     if media_type == HTML:
         return query_page()
     found = services()
@@ -138,5 +119,4 @@ def describe(format_param: str | None) -> Response:
     )
     response = Response(write_graph(triples, media_type, PREFIXES))
     response.headers["Content-Type"] = _content_type(media_type)
-    response.headers["Vary"] = "Accept"
     return response

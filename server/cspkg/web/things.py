@@ -15,40 +15,30 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, redirect, render_template, request
 
-from ..errors import NotAcceptable, PageNotFound
+from ..errors import PageNotFound
 from ..namespaces import PREFIXES
-from ..services.describe import describe, thing_view
+from ..services.describe import ThingView, describe, thing_view
+from ..services.explain import (
+    explain_action,
+    explain_agency,
+    explain_commissioner_priority,
+    explain_csp_priority,
+    explain_plan,
+    kind_of,
+)
+from ..services.overview import plan_overviews
+from ..services.source_lines import source_lines
 from ..store.serialize import write_graph
 from .context import services
 from .errors import handle
-from .negotiation import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, parse_accept, quality
+from .negotiation import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE
 from .pagekit import Alternate, link_header
+from .respond import choose
 
 bp = Blueprint("things", __name__)
 
 EXTENSIONS = {".ttl": TURTLE, ".jsonld": JSONLD, ".nt": NTRIPLES, ".rdf": RDFXML, ".html": HTML}
-OFFERS = (HTML, TURTLE, JSONLD, NTRIPLES, RDFXML)
-"""What a description is offered as, in our order of preference (pages first)."""
-_ACCEPTS = {
-    "application/xhtml+xml": HTML,
-    "application/x-turtle": TURTLE,
-    "application/json": JSONLD,
-}
 _SAFE = "/:@!$&'()*+,;=-._~"
-
-
-def choose(accept: str | None) -> str:
-    """The best offer for an Accept header; ties go to HTML.  ``NotAcceptable`` if none."""
-    ranges = parse_accept(accept)
-    if not ranges:
-        return HTML
-    scores = {offer: quality(ranges, offer) for offer in OFFERS}
-    for asked, offer in _ACCEPTS.items():
-        scores[offer] = max(scores[offer], quality(ranges, asked))
-    best = max(OFFERS, key=lambda offer: scores[offer])
-    if scores[best] <= 0:
-        raise NotAcceptable("available: " + ", ".join(OFFERS))
-    return best
 
 
 def _split_extension(rest: str) -> tuple[str, str | None]:
@@ -65,29 +55,36 @@ def identifier(rest: str) -> Response:
     return response  # type: ignore[return-value]
 
 
+def _term() -> str:
+    """``?term=X`` names ``...#X`` in a hash vocabulary (browsers never send fragments)."""
+    term = request.args.get("term", "")
+    return "#" + term if term else ""
+
+
 @bp.get("/def/<path:rest>")
 def definition(rest: str) -> Response:
     path, media_type = _split_extension(rest)
-    return _answer(services().settings.base + "def/" + path, "def/" + path, media_type)
+    return _answer(services().settings.base + "def/" + path + _term(), "def/" + path, media_type)
 
 
 @bp.get("/doc/<path:rest>")
 def document(rest: str) -> Response:
     path, media_type = _split_extension(rest)
     relative = path if path.startswith("def/") else "id/" + path
-    return _answer(services().settings.base + relative, path, media_type)
+    return _answer(services().settings.base + relative + _term(), path, media_type)
 
 
 def _answer(iri: str, doc_path: str, media_type: str | None) -> Response:
     found = services()
     doc = "/doc/" + quote(doc_path, safe=_SAFE)
-    negotiated = media_type is None
-    media_type = media_type or choose(request.headers.get("Accept"))
+    media_type = choose("thing", fixed=media_type)
     description = describe(found.store, iri, found.settings)
     if not description.found:
         return _not_found(iri, media_type)
+    term = request.args.get("term")
+    query = "?term=" + quote(term, safe="") if term else ""
     alternates = [
-        Alternate(doc + ext, kind, name)
+        Alternate(doc + ext + query, kind, name)
         for ext, kind, name in (
             (".ttl", TURTLE, "Turtle"),
             (".jsonld", JSONLD, "JSON-LD"),
@@ -96,17 +93,55 @@ def _answer(iri: str, doc_path: str, media_type: str | None) -> Response:
     ]
     if media_type == HTML:
         view = thing_view(description, found.settings.base)
-        html = render_template("thing.html", thing=view, alternates=alternates, prefixes=PREFIXES)
+        html = render_template(
+            "thing.html", thing=view, alternates=alternates, **_explained(iri, view)
+        )
         response = Response(html, mimetype="text/html")
     else:
         body = write_graph(description.as_graph(), media_type, PREFIXES)
         response = Response(body, content_type=f"{media_type}; charset=utf-8")
     response.headers["Link"] = link_header(alternates)
     extension = next(ext for ext, kind in EXTENSIONS.items() if kind == media_type)
-    response.headers["Content-Location"] = doc + extension
-    if negotiated:
-        response.headers["Vary"] = "Accept"
+    response.headers["Content-Location"] = doc + extension + query
     return response
+
+
+KIND_NAMES = {
+    "action": "action",
+    "agency": "agency",
+    "csp-priority": "CSP priority",
+    "commissioner-priority": "Commissioner priority",
+    "plan": "delivery plan",
+}
+"""What each kind of thing is called in a page's caption and title."""
+
+
+def _explained(iri: str, view: ThingView) -> dict[str, object]:
+    """The kind-specific sections of a thing's page (``things/_KIND.html``)."""
+    found = services()
+    store, settings, catalog = found.store, found.settings, found.queries.catalog
+    kind = kind_of(t.iri for t in view.types if t.iri)
+    context: dict[str, object] = {"kind": kind, "kind_name": KIND_NAMES.get(kind or "")}
+    if kind == "action":
+        action = explain_action(store, iri, settings)
+        context["x"] = action
+        context["source"] = source_lines(
+            settings.data_dir, action.file_name, action.first_line, action.last_line
+        )
+        report = found.reports.get(store, settings)
+        context["findings"] = [f for f in report.findings if f.focus == iri]
+    elif kind == "agency":
+        context["x"] = explain_agency(store, catalog, iri, settings)
+    elif kind == "csp-priority":
+        context["x"] = explain_csp_priority(store, catalog, iri, settings)
+    elif kind == "commissioner-priority":
+        context["x"] = explain_commissioner_priority(store, iri, settings)
+    elif kind == "plan":
+        context["x"] = explain_plan(store, iri, settings)
+        context["overview"] = next(
+            (p for p in plan_overviews(store, catalog, settings) if p.iri == iri), None
+        )
+    return context
 
 
 def _not_found(iri: str, media_type: str) -> Response:

@@ -18,12 +18,12 @@ from ..errors import (
     RequestTooLarge,
     StoreUnavailable,
 )
-from ..services.describe import local_href
 from ..services.upload_check import check_upload
 from ..services.uploads import accepted_suffixes, safe_name
 from ..services.validation_report import ReportView
 from .context import services
 from .errors import status_for
+from .links import link_for
 from .pagekit import Alternate, data, page, wants_html
 
 bp = Blueprint("validation", __name__)
@@ -49,7 +49,7 @@ def _render(
         subject=subject,
         accepted=accepted_suffixes(),
         max_bytes=services().settings.max_upload_bytes,
-        doc_href=lambda iri: local_href(iri, base) if linked else None,
+        doc_href=lambda iri: link_for(iri, base) if linked else None,
         **extra,
     )
 

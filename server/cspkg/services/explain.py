@@ -1,0 +1,517 @@
+"""What a thing page explains beyond its triples: an action's agencies and alignment, an
+agency's work (its units' included), a priority's actions, crime and gaps, a plan's tables.
+
+Each ``explain_*`` returns plain data (IRIs and labels, never URLs or wording); the page
+templates in ``web/templates/things/`` say it in words.  ``kind_of`` picks which applies
+from the thing's types.  The queries are the project's own (small, keyed by one IRI);
+where a canned query already answers the question (partners, hot spots, the plan's
+counts) it is run, so page and catalogue cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pyoxigraph import NamedNode
+
+from ..catalog import Catalog
+from ..config import Settings
+from ..namespaces import PREFIXES
+from ..store.base import Store
+from .canned_queries import run_canned, select
+
+_PREFIXES = "\n".join(
+    f"PREFIX {p}: <{PREFIXES[p]}>"
+    for p in ("cspkg", "dcterms", "org", "p-plan", "prov", "rdfs", "skos", "schema", "xsd")
+)
+_PREFIXES += "\nPREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>"
+
+KINDS = {
+    PREFIXES["cspkg"] + "Action": "action",
+    PREFIXES["cspkg"] + "DeliveryPlan": "plan",
+    PREFIXES["cspkg"] + "StrategicPriority": "csp-priority",
+    PREFIXES["cspkg"] + "CommissionerPriority": "commissioner-priority",
+    PREFIXES["org"] + "Organization": "agency",
+    PREFIXES["org"] + "OrganizationalUnit": "agency",
+}
+"""rdf:type -> the kind of page that explains it."""
+
+
+def kind_of(types: Iterable[str]) -> str | None:
+    for t in types:
+        if t in KINDS:
+            return KINDS[t]
+    return None
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A thing named on a page: its IRI and its label."""
+
+    iri: str
+    label: str
+
+
+@dataclass(frozen=True)
+class AgencyRef:
+    """An agency, with its parent organisation when it is a unit of one."""
+
+    agency: Ref
+    parent: Ref | None = None
+
+
+@dataclass
+class ActionRow:
+    """One action, once, with everything a list of actions shows."""
+
+    action: Ref
+    ordinal: int | None = None
+    leads: list[AgencyRef] = field(default_factory=list)
+    supporters: list[AgencyRef] = field(default_factory=list)
+    target: str | None = None
+    csp_priorities: list[Ref] = field(default_factory=list)
+    commissioner_priorities: list[Ref] = field(default_factory=list)
+    roles: list[tuple[str, Ref | None]] = field(default_factory=list)
+    """On an agency's page: ("lead"|"support", the unit through which, or None)."""
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """A link between two priorities, the project's judgement, with its rationale."""
+
+    other: Ref
+    via: Ref | None
+    rationale: str | None
+
+
+def _str(term: object) -> str | None:
+    return None if term is None else str(getattr(term, "value", term))
+
+
+def _rows(store: Store, text: str, settings: Settings) -> list[dict[str, str | None]]:
+    result = select(store, _PREFIXES + "\n" + text, settings)
+    return [dict(zip(result.variables, map(_str, row), strict=True)) for row in result.rows]
+
+
+def _ref(row: dict[str, str | None], key: str) -> Ref | None:
+    iri = row.get(key)
+    return Ref(iri, row.get(key + "Label") or iri) if iri else None
+
+
+_LABEL = (
+    "OPTIONAL {{ {0} skos:prefLabel {0}_p }} OPTIONAL {{ {0} rdfs:label {0}_r }} "
+    "BIND(COALESCE({0}_p, {0}_r) AS {0}Label)"
+)
+"""The one label a page shows: the preferred label, else rdfs:label."""
+
+
+def _label(var: str) -> str:
+    return _LABEL.format(var)
+
+
+# --- Lists of actions, one row per action --------------------------------------------
+
+_ACTION_DETAILS = """SELECT ?action ?actionLabel ?ordinal ?target ?role ?agency ?agencyLabel
+       ?parent ?parentLabel ?priority ?priorityLabel ?pcc ?pccLabel WHERE {{
+  VALUES ?action {{ {actions} }}
+  OPTIONAL {{ ?action rdfs:label ?actionLabel }}
+  OPTIONAL {{ ?action cspkg:ordinal ?ordinal }}
+  OPTIONAL {{ ?action cspkg:targetText ?target }}
+  {{
+    {{ ?action cspkg:responsibleAgency ?agency BIND("lead" AS ?role) }}
+    UNION {{ ?action cspkg:supportingAgency ?agency BIND("support" AS ?role) }}
+    {agency_label}
+    OPTIONAL {{ ?agency org:unitOf ?parent {parent_label} }}
+  }} UNION {{
+    ?action cspkg:meetsPriority ?priority {priority_label}
+    OPTIONAL {{ ?priority skos:relatedMatch ?pcc . ?pcc a cspkg:CommissionerPriority {pcc_label} }}
+  }}
+}}"""
+
+
+def action_rows(store: Store, actions: list[str], settings: Settings) -> list[ActionRow]:
+    """The actions named, in plan order, each with its lead, supporters, target and
+    priorities (CSP, and the Commissioner's through the project's alignment)."""
+    if not actions:
+        return []
+    text = _ACTION_DETAILS.format(
+        actions=" ".join(str(NamedNode(a)) for a in actions),
+        agency_label=_label("?agency"),
+        parent_label=_label("?parent"),
+        priority_label=_label("?priority"),
+        pcc_label=_label("?pcc"),
+    )
+    rows: dict[str, ActionRow] = {a: ActionRow(Ref(a, a)) for a in actions}
+    for r in _rows(store, text, settings):
+        row = rows[r["action"] or ""]
+        if r["actionLabel"]:
+            row.action = Ref(row.action.iri, r["actionLabel"])
+        row.ordinal = int(r["ordinal"]) if r["ordinal"] else row.ordinal
+        row.target = r["target"] or row.target
+        agency = _ref(r, "agency")
+        if agency is not None:
+            named = AgencyRef(agency, _ref(r, "parent"))
+            into = row.leads if r["role"] == "lead" else row.supporters
+            if named not in into:
+                into.append(named)
+        for key, into_list in (
+            ("priority", row.csp_priorities),
+            ("pcc", row.commissioner_priorities),
+        ):
+            ref = _ref(r, key)
+            if ref is not None and ref not in into_list:
+                into_list.append(ref)
+    for row in rows.values():
+        for items in (row.csp_priorities, row.commissioner_priorities):
+            items.sort(key=lambda ref: ref.label.lower())
+        for agencies in (row.leads, row.supporters):
+            agencies.sort(key=lambda a: a.agency.label.lower())
+    return sorted(rows.values(), key=lambda r: (r.ordinal or 0, r.action.label.lower()))
+
+
+# --- An action ------------------------------------------------------------------------
+
+_ACTION = """SELECT ?description ?plan ?planLabel ?targetDue ?document ?documentLabel ?fileName
+       ?first ?last WHERE {{
+  OPTIONAL {{ {iri} dcterms:description ?description }}
+  OPTIONAL {{ {iri} p-plan:isStepOfPlan ?plan {plan_label} }}
+  OPTIONAL {{ {iri} cspkg:targetDue ?targetDue }}
+  OPTIONAL {{ {iri} prov:wasDerivedFrom ?document {document_label}
+             OPTIONAL {{ ?document cspkg:fileName ?fileName }} }}
+  OPTIONAL {{ {iri} cspkg:sourceFirstLine ?first }}
+  OPTIONAL {{ {iri} cspkg:sourceLastLine ?last }}
+}} LIMIT 1"""
+
+_COMMISSIONER_VIA = """SELECT ?other ?otherLabel ?via ?viaLabel ?rationale WHERE {{
+  {iri} cspkg:meetsPriority ?via . {via_label}
+  ?via skos:relatedMatch ?other . ?other a cspkg:CommissionerPriority . {other_label}
+  OPTIONAL {{ ?link cspkg:fromPriority ?via ; cspkg:toPriority ?other ; rdfs:comment ?rationale }}
+}} ORDER BY ?otherLabel ?viaLabel"""
+
+
+@dataclass(frozen=True)
+class ActionExplained:
+    row: ActionRow
+    description: str | None
+    plan: Ref | None
+    target_due: str | None
+    document: Ref | None
+    file_name: str | None
+    first_line: int | None
+    last_line: int | None
+    commissioner: list[Alignment]
+
+
+def explain_action(store: Store, iri: str, settings: Settings) -> ActionExplained:
+    node = str(NamedNode(iri))
+    (row,) = action_rows(store, [iri], settings)
+    found = _rows(
+        store,
+        _ACTION.format(iri=node, plan_label=_label("?plan"), document_label=_label("?document")),
+        settings,
+    )
+    r = found[0] if found else {}
+    via = [
+        Alignment(_ref(a, "other") or Ref("", ""), _ref(a, "via"), a["rationale"])
+        for a in _rows(
+            store,
+            _COMMISSIONER_VIA.format(
+                iri=node, via_label=_label("?via"), other_label=_label("?other")
+            ),
+            settings,
+        )
+    ]
+    return ActionExplained(
+        row=row,
+        description=r.get("description"),
+        plan=_ref(r, "plan"),
+        target_due=r.get("targetDue"),
+        document=_ref(r, "document"),
+        file_name=r.get("fileName"),
+        first_line=int(r["first"]) if r.get("first") else None,
+        last_line=int(r["last"]) if r.get("last") else None,
+        commissioner=via,
+    )
+
+
+# --- An agency ------------------------------------------------------------------------
+
+_AGENCY_ACTIONS = """SELECT DISTINCT ?action ?role ?unit ?unitLabel WHERE {{
+  {{ ?action cspkg:responsibleAgency ?named BIND("lead" AS ?role) }}
+  UNION {{ ?action cspkg:supportingAgency ?named BIND("support" AS ?role) }}
+  ?named org:unitOf* {iri} .
+  OPTIONAL {{ ?named org:unitOf+ {iri} . BIND(?named AS ?unit) {unit_label} }}
+}}"""
+
+_AGENCY = """SELECT ?parent ?parentLabel ?unit ?unitLabel WHERE {{
+  {{ {iri} org:unitOf ?parent {parent_label} }}
+  UNION {{ {{ ?unit org:unitOf {iri} }} UNION {{ {iri} org:hasUnit ?unit }} {unit_label} }}
+}} ORDER BY ?unitLabel"""
+
+
+@dataclass(frozen=True)
+class AgencyExplained:
+    parent: Ref | None
+    units: list[Ref]
+    actions: list[ActionRow]
+    partners: list[tuple[Ref, int]]
+    priorities: list[tuple[Ref, int]]
+    """CSP priorities its actions meet, with how many of its actions meet each."""
+
+
+def explain_agency(store: Store, catalog: Catalog, iri: str, settings: Settings) -> AgencyExplained:
+    node = str(NamedNode(iri))
+    parent: Ref | None = None
+    units: list[Ref] = []
+    for r in _rows(
+        store,
+        _AGENCY.format(iri=node, parent_label=_label("?parent"), unit_label=_label("?unit")),
+        settings,
+    ):
+        parent = parent or _ref(r, "parent")
+        unit = _ref(r, "unit")
+        if unit is not None and unit not in units:
+            units.append(unit)
+    roles: dict[str, list[tuple[str, Ref | None]]] = {}
+    for r in _rows(store, _AGENCY_ACTIONS.format(iri=node, unit_label=_label("?unit")), settings):
+        role = (r["role"] or "", _ref(r, "unit"))
+        roles.setdefault(r["action"] or "", [])
+        if role not in roles[r["action"] or ""]:
+            roles[r["action"] or ""].append(role)
+    actions = action_rows(store, list(roles), settings)
+    counts: dict[Ref, int] = {}
+    for row in actions:
+        row.roles = sorted(roles[row.action.iri], key=lambda x: (x[0], x[1] is not None))
+        for priority in row.csp_priorities:
+            counts[priority] = counts.get(priority, 0) + 1
+    partners = [
+        (
+            Ref(r["partner"] or "", r["partnerLabel"] or r["partner"] or ""),
+            int(r["sharedActions"] or 0),
+        )
+        for r in run_canned(
+            store,
+            catalog.get("agency-partners"),
+            {"agency": iri},
+            timeout=settings.query_timeout,
+            max_rows=settings.max_rows,
+        ).records()
+        if r["partner"]
+    ]
+    priorities = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].label.lower()))
+    return AgencyExplained(parent, units, actions, partners, priorities)
+
+
+# --- A CSP priority -------------------------------------------------------------------
+
+_PRIORITY_ACTIONS = """SELECT DISTINCT ?action WHERE {{ ?action cspkg:meetsPriority {iri} }}"""
+
+_SERVES = """SELECT ?other ?otherLabel ?rationale WHERE {{
+  {iri} skos:relatedMatch ?other . ?other a cspkg:CommissionerPriority . {other_label}
+  OPTIONAL {{ ?link cspkg:fromPriority {iri} ; cspkg:toPriority ?other ; rdfs:comment ?rationale }}
+}} ORDER BY ?otherLabel"""
+
+_CATEGORIES = """SELECT ?category ?categoryLabel ?rationale ?crimes ?shared ?sharedLabel WHERE {{
+  {iri} skos:relatedMatch ?category . ?category skos:inScheme ?scheme .
+  FILTER NOT EXISTS {{ ?category a cspkg:CommissionerPriority }}
+  {category_label}
+  OPTIONAL {{ ?link cspkg:fromPriority {iri} ; cspkg:toCategory ?category ; rdfs:comment ?rationale }}
+  OPTIONAL {{
+    SELECT ?category (SUM(?count) AS ?crimes) WHERE {{
+      {{ SELECT DISTINCT ?district WHERE {{
+          ?plan cspkg:strategicPriority {iri} ; cspkg:partnership/dcterms:spatial ?district }} }}
+      ?lsoa schema:containedInPlace ?district .
+      ?observation sdmx-dimension:refArea ?lsoa ; cspkg:crimeCategory ?category ;
+                   cspkg:crimeCount ?count .
+    }} GROUP BY ?category
+  }}
+  OPTIONAL {{
+    ?shared skos:relatedMatch ?category ; a cspkg:StrategicPriority .
+    FILTER (?shared != {iri}) {shared_label}
+  }}
+}} ORDER BY ?categoryLabel"""
+
+_PERIODS = """SELECT (MIN(?month) AS ?first) (MAX(?month) AS ?last) ?start ?end WHERE {{
+  ?plan cspkg:strategicPriority {iri} .
+  OPTIONAL {{ ?plan cspkg:periodStart ?start }} OPTIONAL {{ ?plan cspkg:periodEnd ?end }}
+  OPTIONAL {{
+    {iri} skos:relatedMatch ?category .
+    ?observation cspkg:crimeCategory ?category ; sdmx-dimension:refPeriod ?period .
+    BIND(STR(?period) AS ?month)
+  }}
+}} GROUP BY ?start ?end ORDER BY DESC(?end) LIMIT 1"""
+
+
+@dataclass(frozen=True)
+class Category:
+    category: Ref
+    rationale: str | None
+    crimes: int | None
+    also_under: list[Ref]
+    """Other CSP priorities that count the same category (so totals double-count)."""
+
+
+@dataclass(frozen=True)
+class CspPriorityExplained:
+    actions: list[ActionRow]
+    serves: list[Alignment]
+    categories: list[Category]
+    hot_spots: list[tuple[Ref, int, str]]
+    """(LSOA, crimes, categories) as the crime-hotspots canned query gives them."""
+    hot_spots_limited: bool
+    crime_months: tuple[str | None, str | None]
+    plan_period: tuple[str | None, str | None]
+
+    @property
+    def period_differs(self) -> bool:
+        """True when crime months fall outside the plan's period (or it is unknown)."""
+        first, last = self.crime_months
+        start, end = self.plan_period
+        if first is None:
+            return False
+        if start is None or end is None:
+            return True
+        return first[:7] < start[:7] or (last or first)[:7] > end[:7]
+
+
+def explain_csp_priority(
+    store: Store, catalog: Catalog, iri: str, settings: Settings
+) -> CspPriorityExplained:
+    node = str(NamedNode(iri))
+    actions = [
+        r["action"] or "" for r in _rows(store, _PRIORITY_ACTIONS.format(iri=node), settings)
+    ]
+    serves = [
+        Alignment(_ref(r, "other") or Ref("", ""), None, r["rationale"])
+        for r in _rows(store, _SERVES.format(iri=node, other_label=_label("?other")), settings)
+    ]
+    categories: dict[str, Category] = {}
+    for r in _rows(
+        store,
+        _CATEGORIES.format(
+            iri=node, category_label=_label("?category"), shared_label=_label("?shared")
+        ),
+        settings,
+    ):
+        ref = _ref(r, "category") or Ref("", "")
+        found = categories.setdefault(
+            ref.iri,
+            Category(ref, r["rationale"], int(float(r["crimes"])) if r["crimes"] else None, []),
+        )
+        shared = _ref(r, "shared")
+        if shared is not None and shared not in found.also_under:
+            found.also_under.append(shared)
+    hot = run_canned(
+        store,
+        catalog.get("crime-hotspots"),
+        {"priority": iri},
+        timeout=settings.query_timeout,
+        max_rows=settings.max_rows,
+    ).records()
+    hot_spots = [
+        (
+            Ref(r["lsoa"] or "", r["lsoaLabel"] or r["lsoa"] or ""),
+            int(float(r["crimes"] or 0)),
+            r["categories"] or "",
+        )
+        for r in hot
+        if r["lsoa"]
+    ]
+    periods = _rows(store, _PERIODS.format(iri=node), settings)
+    p = periods[0] if periods else {}
+    return CspPriorityExplained(
+        actions=action_rows(store, actions, settings),
+        serves=serves,
+        categories=sorted(categories.values(), key=lambda c: c.category.label.lower()),
+        hot_spots=hot_spots,
+        hot_spots_limited=len(hot_spots) >= 20,
+        crime_months=(p.get("first"), p.get("last")),
+        plan_period=(p.get("start"), p.get("end")),
+    )
+
+
+# --- A Commissioner priority ----------------------------------------------------------
+
+_THROUGH = """SELECT ?action ?via ?viaLabel ?rationale WHERE {{
+  ?via skos:relatedMatch {iri} ; a cspkg:StrategicPriority . {via_label}
+  OPTIONAL {{ ?link cspkg:fromPriority ?via ; cspkg:toPriority {iri} ; rdfs:comment ?rationale }}
+  OPTIONAL {{ ?action cspkg:meetsPriority ?via }}
+}} ORDER BY ?viaLabel"""
+
+
+@dataclass(frozen=True)
+class CommissionerPriorityExplained:
+    served_by: list[Alignment]
+    """The CSP priorities aligned to it (``other``), with the project's rationale."""
+    actions: list[ActionRow]
+    through: dict[str, list[Ref]]
+    """Action IRI -> the CSP priorities through which it serves this priority."""
+
+
+def explain_commissioner_priority(
+    store: Store, iri: str, settings: Settings
+) -> CommissionerPriorityExplained:
+    node = str(NamedNode(iri))
+    served: list[Alignment] = []
+    through: dict[str, list[Ref]] = {}
+    for r in _rows(store, _THROUGH.format(iri=node, via_label=_label("?via")), settings):
+        via = _ref(r, "via") or Ref("", "")
+        if all(a.other != via for a in served):
+            served.append(Alignment(via, None, r["rationale"]))
+        if r["action"]:
+            into = through.setdefault(r["action"], [])
+            if via not in into:
+                into.append(via)
+    return CommissionerPriorityExplained(
+        served, action_rows(store, list(through), settings), through
+    )
+
+
+# --- A delivery plan ------------------------------------------------------------------
+
+_PLAN = """SELECT ?action ?priority ?priorityLabel ?start ?end ?under ?underLabel ?partnership
+       ?partnershipLabel WHERE {{
+  OPTIONAL {{ ?action p-plan:isStepOfPlan {iri} }}
+  OPTIONAL {{ {iri} cspkg:periodStart ?start }} OPTIONAL {{ {iri} cspkg:periodEnd ?end }}
+  OPTIONAL {{ {iri} cspkg:operatesUnder ?under {under_label} }}
+  OPTIONAL {{ {iri} cspkg:partnership ?partnership {partnership_label} }}
+}}"""
+
+
+@dataclass(frozen=True)
+class PlanExplained:
+    period: tuple[str | None, str | None]
+    partnership: Ref | None
+    operates_under: Ref | None
+    actions: list[ActionRow]
+    priorities: list[tuple[Ref, int]]
+    """Its CSP priorities with how many actions meet each, most first."""
+
+
+def explain_plan(store: Store, iri: str, settings: Settings) -> PlanExplained:
+    node = str(NamedNode(iri))
+    found = _rows(
+        store,
+        _PLAN.format(
+            iri=node,
+            under_label=_label("?under"),
+            partnership_label=_label("?partnership"),
+        ),
+        settings,
+    )
+    first = found[0] if found else {}
+    actions = action_rows(
+        store, list(dict.fromkeys(r["action"] for r in found if r["action"])), settings
+    )
+    counts: dict[Ref, int] = {}
+    for row in actions:
+        for priority in row.csp_priorities:
+            counts[priority] = counts.get(priority, 0) + 1
+    return PlanExplained(
+        period=(first.get("start"), first.get("end")),
+        partnership=_ref(first, "partnership"),
+        operates_under=_ref(first, "under"),
+        actions=actions,
+        priorities=sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].label.lower())),
+    )

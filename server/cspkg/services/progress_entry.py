@@ -1,0 +1,170 @@
+"""One progress update reported through the service's form.
+
+The form is a second door to the same rooms: its answers become one row, checked by the
+progress service (``progress.read_entries``: the same messages as ``cspkg
+import-progress``), turned into a new update that revises the current one
+(``progress.updates_graph``), and written as the reporting agency's Graph Store POST
+into the plan's progress graph (``GraphStore.post``), which checks the token and the
+agency's scope (``access.py``), validates with the shapes and leaves the audit line.
+Nothing here writes to the store any other way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from pyoxigraph import NamedNode, RdfFormat, serialize
+from rdflib import Graph, URIRef
+
+from ..errors import AuthenticationRequired, CspkgError, QueryRefused
+from ..namespaces import bind_prefixes
+from ..rdf.progress_table import ProgressRow, ProgressTable
+from ..store.base import GraphResult
+from .access import PROGRESS_GRAPHS, actions_in_scope, identify, writes_enabled
+from .audit import log_write
+from .graph_store import GraphStore, Payload, Target
+from .progress import (
+    PlanProgress,
+    ProgressRejected,
+    plan_progress,
+    read_entries,
+    status_scheme,
+    updates_graph,
+)
+
+FIELDS: dict[str, str] = {
+    "action": "Action",
+    "period": "Quarter",
+    "status": "Status",
+    "progress": "Percentage complete",
+    "commentary": "Commentary",
+    "reported_by": "Your name",
+}
+"""Form field -> the name its errors use (the progress service's column keys)."""
+
+SOURCE = "the progress form"
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """A problem with one field, for the form's error summary and the field itself."""
+
+    field: str
+    message: str
+
+
+@dataclass
+class Outcome:
+    """What a submission did: the update written, or the problems found."""
+
+    update: str | None = None
+    unchanged: bool = False
+    errors: list[FieldError] = field(default_factory=list)
+    status: int = 200
+    """HTTP status for the page: 201 written, 400/401/403/422 refused."""
+
+
+def progress_graph(base: str, plan: str) -> str:
+    """``{base}graph/progress/{partnership}/{year}``: where the service keeps a plan's
+    reported updates (not a file's graph, so reloading data/ never replaces them)."""
+    key = plan.rstrip("/").split("/delivery-plan/", 1)[-1]
+    return base + PROGRESS_GRAPHS + key
+
+
+def plan_from_store(graph_store: GraphStore, plan: str) -> PlanProgress:
+    """The plan's actions and every update reported so far, in whichever graph."""
+    node = NamedNode(plan)
+    result = graph_store.store.query(
+        "PREFIX cspkg: <https://cspkg.example.org/def/cspkg#> "
+        "PREFIX p-plan: <http://purl.org/net/p-plan#> "
+        "CONSTRUCT { ?s ?p ?o } WHERE { "
+        f"{{ BIND ({node} AS ?s) ?s ?p ?o }} UNION "
+        f"{{ ?s p-plan:isStepOfPlan {node} ; ?p ?o }} UNION "
+        f"{{ ?a p-plan:isStepOfPlan {node} . ?s cspkg:aboutAction ?a ; ?p ?o }} }}",
+        timeout=graph_store.settings.query_timeout,
+        max_rows=None,
+    )
+    assert isinstance(result, GraphResult)
+    graph = Graph()
+    bind_prefixes(graph)
+    graph.parse(data=serialize(result.triples, format=RdfFormat.N_TRIPLES) or b"", format="nt")
+    return plan_progress(graph, URIRef(plan))
+
+
+def submit(
+    graph_store: GraphStore,
+    plan: str,
+    answers: Mapping[str, str],
+    token: str,
+    today: date,
+) -> Outcome:
+    """Check and write one update from the form's ``answers`` with the agency's ``token``."""
+    settings = graph_store.settings
+    authorization = f"Bearer {token.strip()}" if token.strip() else None
+    errors: list[FieldError] = []
+    status = 400
+    writer = None
+    try:
+        writer = identify(settings, authorization)
+    except AuthenticationRequired:
+        errors.append(FieldError("token", "Enter your agency's access token"))
+        status = 401
+    except QueryRefused:
+        message = (
+            "The access token is not right: check it, or ask the partnership's administrator"
+            if writes_enabled(settings)
+            else "This service does not take progress reports: no access tokens are set up"
+        )
+        errors.append(FieldError("token", message))
+        status = 403
+    progress = plan_from_store(graph_store, plan)
+    values: dict[str, str | None] = {key: answers.get(key, "").strip() or None for key in FIELDS}
+    table = ProgressTable(
+        SOURCE,
+        hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest(),
+        [ProgressRow(1, dict(values))],
+        columns=dict(FIELDS),
+    )
+    try:
+        (entry,) = read_entries(table, progress, status_scheme(settings), today)
+    except ProgressRejected as exc:
+        names = {label: key for key, label in FIELDS.items()}
+        errors += [FieldError(names.get(p.column, "action"), _sentence(p.message))
+                   for p in exc.problems]  # fmt: skip
+    if errors or writer is None:
+        return Outcome(errors=errors, status=status)
+    agency = writer.agency or (str(entry.action.leads[0]) if entry.action.leads else None)
+    if writer.agency is not None and not actions_in_scope(
+        graph_store.store, writer.agency, [str(entry.action.iri)], settings
+    ):
+        message = (
+            f"Your agency neither leads nor supports action {entry.action.ordinal}: "
+            "choose one of your agency's actions"
+        )
+        what = f"FORM progress on <{entry.action.iri}>"
+        log_write("refused (not its action)", what, authorization, who=writer.describe())
+        return Outcome(errors=[FieldError("action", message)], status=403)
+    request = URIRef(f"{settings.base}id/document/progress/form/{uuid.uuid4().hex}")
+    new, rows, _ = updates_graph(
+        [entry], progress, settings.base, request, URIRef(agency) if agency else None
+    )
+    if not rows:
+        return Outcome(unchanged=True)
+    target = Target("graph", progress_graph(settings.base, plan))
+    body = new.serialize(format="nt").encode("utf-8")
+    try:
+        graph_store.post(target, [Payload("application/n-triples", body)], authorization)
+    except QueryRefused as exc:
+        return Outcome(errors=[FieldError("action", _sentence(str(exc)))], status=403)
+    except CspkgError as exc:  # the shapes refused it (ValidationFailed)
+        return Outcome(errors=[FieldError("status", _sentence(str(exc)))], status=422)
+    return Outcome(update=str(next(iter(rows))), status=201)
+
+
+def _sentence(text: str) -> str:
+    """A service message as a GOV.UK error message: starts with a capital letter."""
+    return text[:1].upper() + text[1:] if text else text

@@ -1,0 +1,146 @@
+"""``/delivery``: a plan's delivery per quarter, its board report, and progress reporting.
+
+Plans are named in URLs by their key (``/delivery/cannock-chase-csp/2024-25``) and
+quarters by notation (``?period=2024-Q3``), never by IRI.  The page, its ``.json``
+twin and the board report downloads all come from one model
+(``services/delivery.build``); this module only adds URLs and HTTP.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, request, url_for
+
+from ..errors import DeliveryNotFound
+from ..reports.board import FORMATS, file_name, render
+from ..services import delivery, progress_entry
+from ..services.delivery_model import Delivery, Named, Period
+from ..services.graph_store import GraphStore
+from .context import services
+from .pagekit import Alternate, data, page, wants_html
+
+bp = Blueprint("delivery", __name__)
+
+TAGS = {"green": "govuk-tag--green", "amber": "govuk-tag--yellow", "red": "govuk-tag--red"}
+"""GOV.UK tag colour per RAG rating; a status with no rating is grey.  The tag's text
+always says the colour too (``Off track (Red)``)."""
+
+
+def plan_key(plan: Named) -> str:
+    """``cannock-chase-csp/2024-25``: how a plan is named in URLs."""
+    return plan.iri.rstrip("/").split("/delivery-plan/", 1)[-1]
+
+
+def _model(partnership: str, year: str) -> tuple[Delivery, str]:
+    found = services()
+    plan = delivery.resolve_plan(found.store, found.settings, f"{partnership}/{year}")
+    given = request.args.get("period", "").strip()
+    if given:
+        period: Period = delivery.resolve_period(found.store, found.settings, given)
+    else:
+        period = delivery.default_period(found.store, found.settings, plan, date.today())
+    return delivery.build(found.store, found.settings, plan, period), plan_key(plan)
+
+
+@bp.get("/delivery")
+def index() -> Response:
+    found = services()
+    plans = delivery.plans(found.store, found.settings)
+    listed = [
+        {
+            "plan": p.iri,
+            "title": p.label,
+            "href": url_for("delivery.plan", partnership=k.split("/")[0], year=k.split("/")[-1]),
+        }
+        for p in plans
+        if len((k := plan_key(p)).split("/")) == 2
+    ]
+    if not wants_html():
+        return data({"plans": listed})
+    return page("delivery/index.html", [], plans=listed)
+
+
+@bp.get("/delivery/<partnership>/<year>")
+def plan(partnership: str, year: str) -> Response:
+    model, _ = _model(partnership, year)
+    period = {"period": model.period.notation}
+    here = {"partnership": partnership, "year": year}
+    twins = [Alternate(url_for("delivery.plan_json", **here, **period), "application/json", "JSON")]
+    if not wants_html():
+        return data(model.as_json(), twins)
+    downloads = [
+        (
+            url_for("delivery.board_report", **here, form=form, **period),
+            {"html": "Web page (HTML)", "docx": "Word document", "pdf": "PDF"}[form],
+            FORMATS[form][0].split(";")[0],
+        )
+        for form in FORMATS
+    ]
+    return page(
+        "delivery/plan.html",
+        twins,
+        d=model,
+        downloads=downloads,
+        report_href=url_for("delivery.report_progress", **here),
+        here=url_for("delivery.plan", **here),
+        tag=lambda status: TAGS.get(status.rag or "", "govuk-tag--grey") if status else "",
+    )
+
+
+@bp.route("/delivery/<partnership>/<year>/progress", methods=["GET", "POST"])
+def report_progress(partnership: str, year: str) -> Response:
+    """The form a lead agency reports an action's progress with (its token in the form:
+    browsers cannot send a bearer header; the token is never written back to the page)."""
+    found = services()
+    plan = delivery.resolve_plan(found.store, found.settings, f"{partnership}/{year}")
+    here = {"partnership": partnership, "year": year}
+    quarters = delivery.plan_quarters(found.store, found.settings, plan)
+    outcome = progress_entry.Outcome()
+    answers: dict[str, str] = {}
+    if request.method == "POST":
+        answers = {key: request.form.get(key, "")[:4000] for key in progress_entry.FIELDS}
+        outcome = progress_entry.submit(
+            GraphStore(found.sparql), plan.iri, answers, request.form.get("token", ""), date.today()
+        )
+    else:
+        today = date.today()
+        answers["period"] = delivery.default_period(
+            found.store, found.settings, plan, today
+        ).notation
+        answers["action"] = request.args.get("action", "")
+    progress = progress_entry.plan_from_store(GraphStore(found.sparql), plan.iri)
+    done = outcome.update is not None or outcome.unchanged
+    return page(
+        "delivery/progress.html",
+        [],
+        status=outcome.status,
+        plan=plan,
+        outcome=outcome,
+        done=done,
+        answers=answers,
+        errors={e.field: e.message for e in outcome.errors},
+        actions=sorted(progress.actions.values(), key=lambda a: a.ordinal),
+        quarters=quarters,
+        statuses=delivery.statuses(found.store, found.settings),
+        fields=progress_entry.FIELDS,
+        delivery_href=url_for("delivery.plan", **here, period=answers.get("period") or None),
+        tag=lambda status: TAGS.get(status.rag or "", "govuk-tag--grey") if status else "",
+    )
+
+
+@bp.get("/delivery/<partnership>/<year>.json")
+def plan_json(partnership: str, year: str) -> Response:
+    model, _ = _model(partnership, year)
+    return data(model.as_json())
+
+
+@bp.get("/delivery/<partnership>/<year>/board-report.<form>")
+def board_report(partnership: str, year: str, form: str) -> Response:
+    """The board report as a download: HTML, Word or PDF."""
+    if form not in FORMATS:
+        raise DeliveryNotFound("The board report comes as .html, .docx or .pdf.")
+    model, _ = _model(partnership, year)
+    response = Response(render(model, form), content_type=FORMATS[form][0])
+    response.headers["Content-Disposition"] = f'attachment; filename="{file_name(model, form)}"'
+    return response

@@ -1,0 +1,114 @@
+"""``/delivery``: the delivery page, its JSON twin and the board report downloads."""
+
+from __future__ import annotations
+
+import re
+from io import BytesIO
+
+import pytest
+from docx import Document
+from flask.testing import FlaskClient
+
+from cspkg.config import load_settings
+from cspkg.store import EmbeddedStore
+from cspkg.web import create_app
+
+PAGE = "/delivery/cannock-chase-csp/2024-25"
+HTML = {"Accept": "text/html"}
+
+
+@pytest.fixture(scope="module")
+def client(board_store: EmbeddedStore) -> FlaskClient:
+    return create_app(load_settings(environ={}), board_store).test_client()
+
+
+def _text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_index_lists_plans_by_title(client: FlaskClient) -> None:
+    page = client.get("/delivery", headers=HTML).get_data(as_text=True)
+    assert f'href="{PAGE}"' in page and "Cannock Chase CSP Delivery Plan 2024/25" in page
+
+
+def test_page_opens_on_the_latest_quarter_with_updates(client: FlaskClient) -> None:
+    response = client.get(PAGE, headers=HTML)
+    assert response.status_code == 200
+    text = _text(response.get_data(as_text=True))
+    assert "Delivery in Q3 2024/25" in text
+    assert "With an update this quarter 12" in text and "No update 5" in text
+
+
+def test_rag_is_text_and_colour(client: FlaskClient) -> None:
+    html = client.get(PAGE + "?period=2024-Q3", headers=HTML).get_data(as_text=True)
+    tags = re.findall(r'<strong class="govuk-tag ([^"]+)">([^<]+)</strong>', html)
+    assert ("govuk-tag--red", "Off track (Red)") in tags
+    assert ("govuk-tag--green", "On track (Green)") in tags
+    assert ("govuk-tag--yellow", "At risk (Amber)") in tags
+    assert all(colour.split("--")[1] != "red" or "Red" in word for colour, word in tags)
+
+
+def test_exceptions_missing_overdue_and_both_priority_views(client: FlaskClient) -> None:
+    html = client.get(PAGE + "?period=Q3+2024/25", headers=HTML).get_data(as_text=True)
+    exceptions = html.split('id="exceptions"')[1].split("</table>")[0]
+    assert exceptions.count('<tr class="govuk-table__row">') == 1 + 4
+    assert "Support worker post vacant since October" in exceptions
+    assert 'href="/doc/action/cannock-chase-csp/2024-25/07-' in exceptions
+    missing = html.split('id="missing"')[1].split("</table>")[0]
+    assert missing.count('<tr class="govuk-table__row">') == 1 + 5
+    assert 'id="by-csp-priority"' in html and 'id="by-commissioner-1"' in html
+    assert "Staffordshire Police and Crime Plan 2021-24" in html
+    assert "https://cspkg.example.org/id/period" not in html  # quarters by name, not IRI
+
+
+def test_another_quarter_and_the_quarter_picker(client: FlaskClient) -> None:
+    html = client.get(PAGE + "?period=2024-Q2", headers=HTML).get_data(as_text=True)
+    assert "Delivery in Q2 2024/25" in html
+    assert '<option value="2024-Q2" selected>' in html
+    assert '<option value="2024-Q3">' in html
+
+
+def test_json_twin(client: FlaskClient) -> None:
+    page = client.get(PAGE + "?period=2024-Q3", headers=HTML)
+    assert 'type="application/json"' in page.headers["Link"]
+    body = client.get(PAGE + ".json?period=2024-Q3").get_json()
+    assert body["reported"] == 12 and body["rag"] == {"Green": 4, "Amber": 4, "Red": 1}
+    assert client.get(PAGE, headers={"Accept": "application/json"}).get_json() == body
+
+
+@pytest.mark.parametrize(
+    ("form", "media_type"),
+    [
+        ("pdf", "application/pdf"),
+        ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("html", "text/html"),
+    ],
+)
+def test_board_report_downloads(client: FlaskClient, form: str, media_type: str) -> None:
+    page = client.get(PAGE + "?period=2024-Q3", headers=HTML).get_data(as_text=True)
+    href = f"{PAGE}/board-report.{form}?period=2024-Q3"
+    assert f'href="{href}"' in page
+    response = client.get(href)
+    assert response.status_code == 200 and response.mimetype == media_type
+    name = f"cannock-chase-csp-2024-25-2024-Q3-board-report.{form}"
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{name}"'
+    if form == "docx":
+        document = Document(BytesIO(response.data))
+        assert any(p.text == "Overdue actions" for p in document.paragraphs)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/delivery/cannock-chase-csp/1999-00",
+        PAGE + "?period=2024-Q9",
+        PAGE + "/board-report.rtf",
+        PAGE + "/board-report.pdf?period=<script>",
+    ],
+)
+def test_unknown_plan_quarter_or_format_is_404(client: FlaskClient, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 404
+    assert response.mimetype == "text/plain"  # what was typed comes back as text only
+    page = client.get(url, headers=HTML)
+    assert page.status_code == 404 and "<script>" not in page.get_data(as_text=True)

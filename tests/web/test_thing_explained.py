@@ -1,0 +1,81 @@
+"""Thing pages that explain, over the real data: agency, priorities, action, plan."""
+
+from __future__ import annotations
+
+import re
+
+import requests
+
+from tests.conftest import Live
+
+HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+CSP = "/doc/def/cannock-chase-csp/priorities/"
+PCC = "/doc/def/staffordshire-police-and-crime-plan-2021-24/priorities/"
+
+
+def get(live: Live, path: str) -> str:
+    response = requests.get(live.url + path, headers=HTML, timeout=30)
+    assert response.status_code == 200, path
+    return response.text
+
+
+def section(text: str, marker: str) -> str:
+    """The HTML of the first table carrying ``marker``."""
+    start = text.index(marker)
+    return text[start : text.index("</table>", start)]
+
+
+def test_agency_page_counts_its_units_actions_and_marks_them(real_live: Live) -> None:
+    text = get(real_live, "/doc/organisation/staffordshire-police")
+    actions = section(text, "data-actions")
+    assert actions.count('class="govuk-table__row"') - 1 == 6  # as agency-actions finds
+    assert "data-through-unit" in actions and "Early Intervention and Prevention Unit" in actions
+    assert "Cannock Chase District Council - Community Safety Team" in section(
+        text, "data-partners"
+    )
+    assert "<title>Staffordshire Police – agency – CSP Knowledge Graph</title>" in text
+
+
+def test_csp_priority_separates_crime_flags_double_counting_and_the_period(
+    real_live: Live,
+) -> None:
+    text = get(real_live, CSP + "anti-social-behaviour")
+    assert section(text, "data-actions").count("<tr") - 1 == 12  # one row per action
+    assert "Commissioner priorities it serves" in text and "data-serves" in text
+    assert "data-period-caveat" in text and "2019-01" in text and "2024-04-01" in text
+    categories = section(text, "data-categories")
+    assert "Public order" in categories and "data-double-counted" in categories
+    assert "Community Cohesion &amp; Tackling Extremism" in categories
+    assert "Cannock Chase 012B" in section(text, "data-hot-spots")
+
+
+def test_commissioner_priority_with_no_action_is_a_gap(real_live: Live) -> None:
+    gap = get(real_live, PCC + "a-more-effective-criminal-justice-system")
+    assert "data-gap" in gap and "No action in the plans serves this priority" in gap
+    served = get(real_live, PCC + "a-local-and-responsive-service")
+    assert "data-gap" not in served
+    assert "Through CSP priorities" in section(served, "data-actions")
+
+
+def test_action_shows_its_source_lines_alignment_and_findings(real_live: Live) -> None:
+    text = get(
+        real_live, "/doc/action/cannock-chase-csp/2024-25/02-fund-annual-package-asb-diversionary"
+    )
+    source = text[text.index("data-source-lines") :]
+    assert re.search(r'cspkg-line-no">88</span> CSP to fund an annual package', source)
+    assert "lines 87–111" in text
+    assert "Why (the project's rationale)" in text and "A Local and Responsive Service" in text
+    assert "data-findings" in text
+    assert "Led by" in text and 'href="/doc/organisation/vysions-youth-service"' in text
+
+
+def test_plan_page_has_numbers_and_tables(real_live: Live) -> None:
+    text = get(real_live, "/doc/delivery-plan/cannock-chase-csp/2024-25")
+    assert re.search(r'data-count="actions"><span class="cspkg-count">17<', text)
+    assert section(text, "data-actions").count("<tr") - 1 == 17
+
+
+def test_vocabulary_terms_render_locally(real_live: Live) -> None:
+    text = get(real_live, "/doc/def/cspkg?term=meetsPriority")
+    assert re.search(r"<h1[^>]*>meets priority</h1>", text, re.IGNORECASE)
+    assert 'href="https://cspkg.example.org' not in text  # never the base host
