@@ -84,6 +84,7 @@ class QueryPool:
         self.limits = limits or PoolLimits()
         self.admission = Admission(size, self.limits.per_client, self.limits.queue_length)
         self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._respawning: list[threading.Thread] = []
         self._closed = False
         for _ in range(size):
             self._idle.put(self._spawn())
@@ -119,8 +120,12 @@ class QueryPool:
         code = worker.process.wait(timeout=5)
         worker.conn.close()
         client = slot.pop()
-        if not self._closed:
-            threading.Thread(target=self._respawn, args=(client,), daemon=True).start()
+        if self._closed:
+            self.admission.release(client)
+        else:
+            thread = threading.Thread(target=self._respawn, args=(client,), daemon=True)
+            self._respawning.append(thread)
+            thread.start()
         return code
 
     def _respawn(self, client: tuple[str, float]) -> None:
@@ -129,7 +134,12 @@ class QueryPool:
             fresh.conn.send(("query", (str(self._snapshot()), "ASK {}", (), (), None, None)))
             if fresh.conn.poll(60):
                 fresh.conn.recv()
-        self._idle.put(fresh)
+        if self._closed:
+            fresh.process.kill()
+            fresh.process.wait()
+            fresh.conn.close()
+        else:
+            self._idle.put(fresh)
         self.admission.release(client)
 
     def _died(self, code: int | None) -> WorkerFailed:
@@ -238,6 +248,8 @@ class QueryPool:
     def close(self) -> None:
         """Stop every worker; busy ones are killed."""
         self._closed = True
+        for thread in self._respawning:
+            thread.join(timeout=60)
         while True:
             try:
                 worker = self._idle.get_nowait()
