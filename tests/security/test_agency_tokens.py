@@ -228,3 +228,13 @@ def test_agency_token_alone_turns_writes_on_for_progress_only() -> None:
         "/sparql", data=update, content_type="application/sparql-update", headers=headers
     )
     assert answer.status_code == 403
+
+
+def test_agency_update_is_validated_before_it_is_stored(
+    client: FlaskClient, store: EmbeddedStore
+) -> None:
+    bad = _update("too-much", ACTION_1).replace(
+        "cspkg:percentComplete 40", "cspkg:percentComplete 140"
+    )
+    assert _post(client, bad, POLICE) == 422  # the shapes: a percentage is 0-100
+    assert not _exists(store, "too-much")

@@ -6,10 +6,12 @@ from datetime import date
 
 import pytest
 
+from cspkg.catalog import Catalog
 from cspkg.config import Settings
 from cspkg.errors import DeliveryNotFound
 from cspkg.services import delivery
-from cspkg.services.delivery_model import Delivery
+from cspkg.services.canned_queries import CannedQueries
+from cspkg.services.delivery_model import CountRow, Delivery
 from cspkg.store import EmbeddedStore
 
 PLAN = "https://cspkg.example.org/id/delivery-plan/cannock-chase-csp/2024-25"
@@ -142,3 +144,45 @@ def test_json_twin_carries_the_same_numbers(board_store: EmbeddedStore, settings
     assert body["period"] == "2024-Q3" and body["reported"] == 12
     assert body["rag"] == {"Green": 4, "Amber": 4, "Red": 1}
     assert [e["number"] for e in body["exceptions"]] == [7, 5, 8, 10]  # type: ignore[union-attr,index]
+
+
+def test_model_agrees_with_the_delivery_canned_queries(
+    board_store: EmbeddedStore, settings: Settings, catalog: Catalog
+) -> None:
+    """The page and the report say what the catalogue's questions answer, row for row."""
+    queries = CannedQueries(catalog, board_store, settings)
+    d = _build(board_store, settings, "2024-Q3")
+    given = [("plan", PLAN), ("period", "2024-Q3")]
+
+    def rows(name: str, pairs: list[tuple[str, str]]) -> list[dict[str, str | None]]:
+        return queries.run(name, pairs).table.records()
+
+    def by_label(found: tuple[CountRow, ...]) -> dict[tuple[str, str], int]:
+        return {
+            (r.priority.iri, c.label): n
+            for r in found
+            for c, n in zip(d.columns, r.counts, strict=True)
+            if n
+        }
+
+    status_rows = rows("delivery-status", given)
+    assert {(r["priority"], r["statusLabel"]): int(r["actions"] or 0) for r in status_rows} == (
+        by_label(d.by_priority)
+    )
+    (cited,) = [v for v in d.commissioner if v.cited]
+    pcp_rows = rows(
+        "delivery-by-commissioner-priority", [*given, ("commissionerPlan", cited.plan.iri)]
+    )
+    assert {
+        (r["priority"], r["statusLabel"]): int(r["actions"] or 0)
+        for r in pcp_rows
+        if r["statusLabel"] != "No actions"
+    } == by_label(cited.rows)
+
+    def numbers(name: str) -> list[int]:
+        return [int(r["ordinal"] or 0) for r in rows(name, given)]
+
+    assert numbers("exceptions") == [a.number for a in d.exceptions]
+    assert sorted(numbers("missing-updates")) == [a.number for a in d.missing]
+    overdue = rows("overdue-actions", [("plan", PLAN), ("date", d.as_of.isoformat())])
+    assert {r["action"] for r in overdue} == {a.action.iri for a in d.overdue}

@@ -150,3 +150,31 @@ def test_delivery_by_commissioner_priority_defaults_to_the_plan_the_delivery_pla
         "On track": "5", "At risk": "2", "Off track": "2", "Complete": "2", "Withdrawn": "1",
         "No update": "2",
     }  # fmt: skip
+
+
+def test_delivery_by_commissioner_priority_for_the_current_2024_28_plan(
+    delivery_store: EmbeddedStore, catalog: Catalog
+) -> None:
+    rows = records(
+        delivery_store,
+        catalog,
+        "delivery-by-commissioner-priority",
+        commissionerPlan=B + "id/police-and-crime-plan/staffordshire/2024-28",
+    )
+    assert {r["commissionerPlanLabel"] for r in rows} == {
+        "Staffordshire Police and Crime Plan 2024-28"
+    }
+    assert {r["priorityLabel"] for r in rows} == {
+        "An outstanding local Police service", "Prevent harm and protect people",
+        "Support victims and witnesses", "Impactful partnerships",
+    }  # fmt: skip
+    # through ASB and Drugs & County Lines: actions 1-2, 4-9, 11, 13-16 less 3, 10, 12
+    local = {
+        r["statusLabel"]: r["actions"]
+        for r in rows
+        if r["priorityLabel"] == "An outstanding local Police service"
+    }
+    assert local == {
+        "Not started": "1", "On track": "4", "At risk": "2", "Off track": "2", "Complete": "1",
+        "Withdrawn": "1", "No update": "2",
+    }  # fmt: skip

@@ -112,3 +112,28 @@ def test_unknown_plan_quarter_or_format_is_404(client: FlaskClient, url: str) ->
     assert response.mimetype == "text/plain"  # what was typed comes back as text only
     page = client.get(url, headers=HTML)
     assert page.status_code == 404 and "<script>" not in page.get_data(as_text=True)
+
+
+def test_action_page_shows_status_history_with_the_superseded_update(
+    client: FlaskClient,
+) -> None:
+    page = client.get(
+        "/doc/action/cannock-chase-csp/2024-25/08-make-improvements-rugeley-taxi-rank",
+        headers=HTML,
+    ).get_data(as_text=True)
+    history = page.split("data-status-history")[1].split("</table>")[0]
+    rows = history.split('<tr class="govuk-table__row"')[2:]  # after the header row
+    assert len(rows) == 3  # Q2, Q3 first report, Q3 correction
+    assert "Q2 2024/25" in rows[0] and "On track (Green)" in rows[0]
+    assert "data-superseded" in rows[1] and "Superseded by 2024-Q3 update 2" in rows[1]
+    assert "Works scheduled for November." in rows[1]
+    assert "Q3 2024/25, update 2" in rows[2] and "At risk (Amber)" in rows[2]
+    assert "govuk-tag--yellow" in rows[2] and "data-superseded" not in rows[2]
+
+
+def test_action_without_updates_says_so(client: FlaskClient) -> None:
+    page = client.get(
+        "/doc/action/cannock-chase-csp/2024-25/17-monitoring-implementation-management-prevent-protect",
+        headers=HTML,
+    ).get_data(as_text=True)
+    assert "No progress has been reported for this action yet." in page

@@ -208,7 +208,7 @@ def test_unacceptable_format_is_406(live_data: Live) -> None:
 def test_html_table_labels_iris_and_links_local_things_here(live_data: Live) -> None:
     page = Page(get(live_data, "/queries/agency-partners", params={"agency": POLICE}).text)
     first = page.links[0]
-    assert first["href"] == "/id/organisation/cannock-chase-district-council/community-safety-team"
+    assert first["href"] == "/doc/organisation/cannock-chase-district-council/community-safety-team"
     assert first["title"] == CST and first.get("rel") is None
     assert page.rows[0][0] == "Cannock Chase District Council - Community Safety Team"
     external = Page(get(live_data, "/queries/external-identifiers").text)

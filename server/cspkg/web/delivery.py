@@ -15,7 +15,7 @@ from flask import Blueprint, Response, request, url_for
 from ..errors import DeliveryNotFound
 from ..reports.board import FORMATS, file_name, render
 from ..services import delivery, progress_entry
-from ..services.delivery_model import Delivery, Named, Period
+from ..services.delivery_model import Delivery, Named, Period, Status
 from ..services.graph_store import GraphStore
 from .context import services
 from .pagekit import Alternate, data, page, wants_html
@@ -25,6 +25,12 @@ bp = Blueprint("delivery", __name__)
 TAGS = {"green": "govuk-tag--green", "amber": "govuk-tag--yellow", "red": "govuk-tag--red"}
 """GOV.UK tag colour per RAG rating; a status with no rating is grey.  The tag's text
 always says the colour too (``Off track (Red)``)."""
+
+
+@bp.app_template_global("rag_tag")
+def rag_tag(status: Status | None) -> str:
+    """Templates: the GOV.UK tag class for a status's RAG colour (grey for none)."""
+    return TAGS.get(status.rag or "", "govuk-tag--grey") if status else "govuk-tag--grey"
 
 
 def plan_key(plan: Named) -> str:
@@ -84,7 +90,6 @@ def plan(partnership: str, year: str) -> Response:
         downloads=downloads,
         report_href=url_for("delivery.report_progress", **here),
         here=url_for("delivery.plan", **here),
-        tag=lambda status: TAGS.get(status.rag or "", "govuk-tag--grey") if status else "",
     )
 
 
@@ -125,7 +130,6 @@ def report_progress(partnership: str, year: str) -> Response:
         statuses=delivery.statuses(found.store, found.settings),
         fields=progress_entry.FIELDS,
         delivery_href=url_for("delivery.plan", **here, period=answers.get("period") or None),
-        tag=lambda status: TAGS.get(status.rag or "", "govuk-tag--grey") if status else "",
     )
 
 

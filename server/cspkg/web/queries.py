@@ -26,14 +26,13 @@ from ..store.base import SerializedResult
 from .caching import cached_get
 from .context import services
 from .errors import handle, status_for
+from .links import link_for
 from .negotiation import CSV, HTML, JSON
 from .respond import choose, wants_html
 from .sparql import render as render_results
 
 bp = Blueprint("queries", __name__)
 
-LOCAL_PATHS = ("id/",)
-"""IRIs under ``{base}`` + one of these link to this service's own page for the thing."""
 EXTENSIONS = {"json": JSON, "csv": CSV}
 """``/queries/NAME.EXT`` twins: the developer JSON and the spreadsheet CSV."""
 SPARQL_TWINS = {
@@ -269,17 +268,12 @@ def _json_document(answer: Answer, twins: list[tuple[str, str, str]]) -> dict[st
     }
 
 
-def local_href(iri: str, base: str) -> tuple[str, bool]:
-    """Where an IRI cell links: this service's page for things under the base, else out.
-
-    Returns ``(href, external)``.  ``{base}id/...`` becomes ``/id/...`` here, which the
-    pages redirect (303) to the document about the thing.
-    """
-    if iri.startswith(base):
-        path = iri[len(base) :]
-        if path.startswith(LOCAL_PATHS):
-            return f"{request.script_root}/{path}", False
-    return iri, True
+def local_href(iri: str, base: str) -> tuple[str | None, bool]:
+    """Where an IRI cell links, by the site's one rule (``links.link_for``): this
+    service's page for things under the base, else out (http/https/mailto only; ``None``
+    for anything else).  Returns ``(href, external)``."""
+    href = link_for(iri, base)
+    return href, href is not None and not href.startswith("/")
 
 
 def compact(iri: str) -> str:

@@ -28,6 +28,7 @@ from ..services.explain import (
 )
 from ..services.overview import plan_overviews
 from ..services.source_lines import source_lines
+from ..services.status_history import status_history
 from ..store.serialize import write_graph
 from .context import services
 from .errors import handle
@@ -130,6 +131,7 @@ def _explained(iri: str, view: ThingView) -> dict[str, object]:
         )
         report = found.reports.get(store, settings)
         context["findings"] = [f for f in report.findings if f.focus == iri]
+        context["history"] = status_history(found.queries, iri)
     elif kind == "agency":
         context["x"] = explain_agency(store, catalog, iri, settings)
     elif kind == "csp-priority":

@@ -1,0 +1,69 @@
+"""The delivery page and the board report in a real browser (Debian's Chromium).
+
+Screenshots at 1366 x 768 go to test-output/screenshots/ for people to look at:
+``delivery.png`` (the first screen), ``delivery-full.png`` and ``board-report-page1.png``
+(the PDF's first page, drawn by poppler's pdftoppm).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cspkg.config import load_settings
+from cspkg.store import EmbeddedStore
+from tests.conftest import Live, _serve, delivery_data
+
+PAGE = "/delivery/cannock-chase-csp/2024-25"
+
+
+@pytest.fixture(scope="module")
+def board_live() -> Iterator[Live]:
+    """The real data with the board report's fictional quarter, served over HTTP."""
+    settings = load_settings(environ={})
+    store = EmbeddedStore(workers=1)
+    delivery_data(store)
+    server, url = _serve(settings, store)
+    yield Live(url, "embedded", store, settings)
+    server.shutdown()
+    store.close()
+
+
+def test_delivery_page(board_live: Live, page: Any, screenshots: Path) -> None:
+    page.goto(board_live.url + PAGE + "?period=2024-Q3")
+    assert page.locator("h1").inner_text() == "Delivery in Q3 2024/25"
+    red = page.locator("#exceptions .govuk-tag--red").first
+    assert red.inner_text() == "Off track (Red)"
+    background = red.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert background not in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)")  # coloured, and named
+    assert page.locator("#missing tbody tr").count() == 5
+    assert page.get_by_role("link", name="Delivery", exact=True).count() >= 1
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=screenshots / "delivery.png")
+    page.screenshot(path=screenshots / "delivery-full.png", full_page=True)
+    page.select_option("#period", "2024-Q2")
+    page.get_by_role("button", name="Show quarter").click()
+    page.wait_for_url("**period=2024-Q2")
+    assert page.locator("h1").inner_text() == "Delivery in Q2 2024/25"
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+def test_board_report_pdf_download(board_live: Live, page: Any, screenshots: Path) -> None:
+    page.goto(board_live.url + PAGE + "?period=2024-Q3")
+    with page.expect_download() as caught:
+        page.get_by_role("link", name="Download the board report: PDF").click()
+    download = caught.value
+    assert download.suggested_filename == "cannock-chase-csp-2024-25-2024-Q3-board-report.pdf"
+    pdf = screenshots / "board-report.pdf"
+    download.save_as(pdf)
+    subprocess.run(
+        ["pdftoppm", "-png", "-singlefile", "-f", "1", "-l", "1", "-scale-to-x", "1366",
+         "-scale-to-y", "-1", str(pdf), str(screenshots / "board-report-page1")],
+        check=True, timeout=60,
+    )  # fmt: skip
+    assert (screenshots / "board-report-page1.png").stat().st_size > 10_000
