@@ -56,17 +56,22 @@ from rdflib.plugins.sparql.parser import parseQuery
 
 from .errors import CatalogError, ParameterError, QueryNotFound
 from .namespaces import DEFAULT_BASE, PREFIXES
+from .presentation import FIELDS as PRESENTATION_FIELDS
+from .presentation import Presentation, parse_presentation
 from .store.sparql_text import remote_iris
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("iri", "string", "date", "integer", "boolean")
 MAX_VALUE_LENGTH = 2000
-FIELDS = {"title", "description", "question", "param", "columns"}
+FIELDS = {"title", "description", "question", "param", "columns"} | PRESENTATION_FIELDS
 
 _NAME = re.compile(r"[a-z][A-Za-z0-9_]*\Z")
 _FIELD = re.compile(r"#\s?([A-Za-z-]+):\s*(.*)\Z")
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\]+\Z")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})\Z")
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+"""Dates outside these years are typing mistakes (12025), not questions about plans."""
 _INTEGER = re.compile(r"[+-]?\d{1,18}\Z")
 _BOOLEANS = {"true": "true", "1": "true", "false": "false", "0": "false"}
 _SPARQL_TOKENS = re.compile(
@@ -99,7 +104,10 @@ class Parameter:
         return {
             "iri": 'an absolute IRI such as https://example.org/x (no spaces or <>"{}|^`\\)',
             "string": f"text of at most {MAX_VALUE_LENGTH} characters",
-            "date": "a date YYYY-MM-DD or 'today'",
+            "date": (
+                f"a real date such as 2025-01-31 or 31/01/2025, in the years {FIRST_YEAR} "
+                f"to {LAST_YEAR}, or 'today'"
+            ),
             "integer": self._range(),
             "boolean": "true or false",
         }[self.type]
@@ -132,8 +140,9 @@ class Parameter:
             elif self.type == "date":
                 if raw == "today":
                     return _typed((today or date.today()).isoformat(), "date")
-                if _DATE.match(raw):
-                    return _typed(date.fromisoformat(raw).isoformat(), "date")
+                day = _read_date(raw.strip())
+                if day is not None and FIRST_YEAR <= day.year <= LAST_YEAR:
+                    return _typed(day.isoformat(), "date")
             elif self.type == "integer":
                 if _INTEGER.match(raw) and self.in_range(int(raw)):
                     return _typed(str(int(raw)), "integer")
@@ -142,6 +151,19 @@ class Parameter:
         except (ValueError, UnicodeError):
             pass
         raise ParameterError(self.name, self.expects(), raw)
+
+
+def _read_date(text: str) -> date | None:
+    """``YYYY-MM-DD`` or the UK's ``DD/MM/YYYY``; ``None`` if neither or not a real day."""
+    try:
+        if _DATE.match(text):
+            return date.fromisoformat(text)
+        match = _UK_DATE.match(text)
+        if match:
+            return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+    except ValueError:
+        return None
+    return None
 
 
 def _typed(lexical: str, xsd_type: str) -> ox.Literal:
@@ -160,6 +182,23 @@ class CannedQuery:
     columns: tuple[str, ...]
     sparql: str
     segments: tuple[str | Parameter, ...] = field(repr=False, compare=False, default=())
+    presentation: Presentation = field(default_factory=Presentation, compare=False)
+
+    @property
+    def group(self) -> str:
+        return self.presentation.group
+
+    @property
+    def hidden(self) -> tuple[str, ...]:
+        return self.presentation.hidden
+
+    @property
+    def rows_per(self) -> str | None:
+        return self.presentation.rows
+
+    def title_of(self, column: str) -> str:
+        """A column's title in words (the header's ``titles``, or spelled out)."""
+        return self.presentation.title_of(column)
 
     @property
     def federated(self) -> bool:
@@ -248,6 +287,7 @@ def parse_query(name: str, text: str, base: str = DEFAULT_BASE) -> CannedQuery:
         columns=columns,
         sparql=text,
         segments=_split(source, text, {p.name: p for p in parameters}),
+        presentation=parse_presentation(source, fields, lines, columns),
     )
     _check_sparql(query, lines["columns"][0])
     return query

@@ -13,7 +13,7 @@ from .catalog import Catalog, load_catalog
 from .config import Settings, load_settings
 from .errors import CspkgError, ParameterError, QueryNotFound
 from .rdf import report_format, validation
-from .services.canned_queries import CannedQueries, request_values
+from .services.canned_queries import CannedQueries, precheck, request_values
 from .services.results import FORMATS, render
 
 
@@ -46,14 +46,21 @@ PROFILE_OPTION = click.option(
 )
 
 
-def _check_profile(settings: Settings) -> None:
-    """An unknown profile stops the command before anything starts."""
+def _check_backend(settings: Settings) -> None:
+    """An unknown profile, a backend showing its own graphs or refusing the account stop
+    ``serve`` with one line, before gunicorn starts."""
+    from .store.factory import open_store
     from .store.profiles import get_profile
 
     try:
         get_profile(settings.backend_profile)
     except CspkgError as exc:
         raise click.UsageError(str(exc)) from None
+    if settings.backend:
+        try:
+            open_store(settings, load=False).close()
+        except CspkgError as exc:
+            raise click.ClickException(str(exc)) from None
 
 
 OUT_OPTION = click.option(
@@ -321,7 +328,7 @@ def run_query(
     catalog = _catalog(settings)
     try:
         query = catalog.get(name)
-        query.bind(request_values(query, pairs))  # refuse bad values before loading data
+        precheck(query, request_values(query, pairs))  # refuse bad values before loading
         store = open_store(settings, load=settings.store is None and not settings.backend)
         try:
             if store.triple_count() == 0:
@@ -370,7 +377,7 @@ def serve(
         backend=backend or settings.backend,
         backend_profile=backend_profile or settings.backend_profile,
     )
-    _check_profile(settings)
+    _check_backend(settings)
     url = f"http://{settings.host}:{settings.port}/"
     click.echo(f"cspkg: open {url} (query page); SPARQL endpoint {url}sparql", err=True)
     GunicornServer(settings, threads=threads).run()

@@ -146,13 +146,23 @@ class ResultTooLarge(RequestTooLarge):
 
 
 class ParameterError(CspkgError):
-    """A canned-query parameter is unknown or its value is not of the declared type."""
+    """A canned-query parameter is unknown or its value is not of the declared type.
 
-    def __init__(self, name: str, expected: str, value: str | None = None) -> None:
+    ``candidates`` are the labels of things the value may have meant (closest first)."""
+
+    def __init__(
+        self,
+        name: str,
+        expected: str,
+        value: str | None = None,
+        candidates: tuple[str, ...] = (),
+    ) -> None:
         self.name = name
         self.expected = expected
         self.value = value
-        super().__init__(f"parameter '{name}': expected {expected}")
+        self.candidates = candidates
+        closest = f" (closest: {'; '.join(candidates)})" if candidates else ""
+        super().__init__(f"parameter '{name}': expected {expected}{closest}")
 
 
 class CatalogError(CspkgError):

@@ -55,9 +55,9 @@ def test_canned_query_with_a_parameter_row_link_and_csv(
     response = page.goto(real_live.url + "/queries/agency-actions")
     assert response is not None and response.status == 200
     form = page.locator("form").first
-    form.locator('[name="agency"]').fill(
-        "https://cspkg.example.org/id/organisation/staffordshire-police"
-    )
+    chooser = form.locator("#param-agency")  # accessible-autocomplete over the select
+    chooser.fill("Staffordshire Pol")
+    page.get_by_role("option", name="Staffordshire Police", exact=True).click()
     form.locator('[type="submit"]').first.click()
     page.wait_for_load_state("networkidle")
     assert "staffordshire-police" in page.url

@@ -418,11 +418,54 @@ def test_candidates_are_capped_and_sorted_by_label(
 ) -> None:
     agency = catalog.get("agency-partners").parameter("agency")
     every = service.candidates(agency)
-    assert [label for _, label in every] == sorted(label for _, label in every)
+    assert every == sorted(every, key=lambda pair: (pair[1].casefold(), pair[0]))
     monkeypatch.setattr("cspkg.services.canned_queries.CANDIDATE_LIMIT", 2)
+    service._choices.clear()  # kept per store generation: ask the store again
     capped = service.candidates(agency)
     assert len(capped) == 2 and set(capped) <= set(every)
-    assert capped == sorted(capped, key=lambda pair: (pair[1], pair[0]))
+    assert capped == sorted(capped, key=lambda pair: (pair[1].casefold(), pair[0]))
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Staffordshire Police", POLICE),
+        ("staffordshire police", POLICE),
+        ("  STAFFORDSHIRE   police ", POLICE),
+        ("staffordshire-police", POLICE),
+        (POLICE, POLICE),
+        ("<" + POLICE + ">", POLICE),
+    ],
+)
+def test_an_agency_is_named_by_label_code_or_iri(
+    service: CannedQueries, catalog: Catalog, typed: str, expected: str
+) -> None:
+    query = catalog.get("agency-partners")
+    resolved, errors = service.check(query, {"agency": typed})
+    assert errors == [] and resolved == {"agency": expected}
+
+
+def test_an_unknown_name_is_refused_with_close_candidates(
+    service: CannedQueries, catalog: Catalog
+) -> None:
+    query = catalog.get("agency-partners")
+    _, (error,) = service.check(query, {"agency": "Staffs Police"})
+    assert error.name == "agency" and error.value == "Staffs Police"
+    assert error.candidates[0] == "Staffordshire Police"
+    assert "closest: Staffordshire Police" in str(error)
+
+
+@pytest.mark.parametrize("typed", ["12025-01-31", "1999-12-31", "2025-02-30", "31/13/2025"])
+def test_dates_must_be_real_and_in_range(
+    catalog: Catalog, service: CannedQueries, typed: str
+) -> None:
+    _, (error,) = service.check(catalog.get("overdue-actions"), {"date": typed})
+    assert error.name == "date" and "2000 to 2100" in error.expected
+
+
+def test_uk_dates_are_read_as_dates(catalog: Catalog, service: CannedQueries) -> None:
+    resolved, errors = service.check(catalog.get("overdue-actions"), {"date": "31/01/2025"})
+    assert errors == [] and resolved == {"date": "2025-01-31"}
 
 
 def test_request_values_skip_service_keys_and_blank_fields(catalog: Catalog) -> None:

@@ -178,3 +178,30 @@ def test_delivery_by_commissioner_priority_for_the_current_2024_28_plan(
         "Not started": "1", "On track": "4", "At risk": "2", "Off track": "2", "Complete": "1",
         "Withdrawn": "1", "No update": "2",
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "column"),
+    [("actions-per-commissioner-priority", "priority"), ("coverage-matrix", "column"),
+     ("priority-gaps", "priority")],
+)  # fmt: skip
+def test_commissioner_queries_take_the_commissioner_plan_defaulting_to_the_cited_one(
+    delivery_store: EmbeddedStore, catalog: Catalog, name: str, column: str
+) -> None:
+    new = B + "def/staffordshire-police-and-crime-plan-2024-28/priorities/"
+    old = B + "def/staffordshire-police-and-crime-plan-2021-24/priorities/"
+    base = {"min": "99"} if name == "priority-gaps" else {}  # every priority a "gap"
+    given = {**base, "commissionerPlan": B + "id/police-and-crime-plan/staffordshire/2024-28"}
+    cited = {str(r[column]) for r in records(delivery_store, catalog, name, **base)}
+    chosen = {str(r[column]) for r in records(delivery_store, catalog, name, **given)}
+    assert any(p.startswith(old) for p in cited) and not any(p.startswith(new) for p in cited)
+    assert any(p.startswith(new) for p in chosen) and not any(p.startswith(old) for p in chosen)
+    if name == "actions-per-commissioner-priority":
+        counts = {
+            r["priorityLabel"]: r["actions"]
+            for r in records(delivery_store, catalog, name, **given)
+        }
+        assert counts == {
+            "Impactful partnerships": "17", "Prevent harm and protect people": "15",
+            "Support victims and witnesses": "14", "An outstanding local Police service": "13",
+        }  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from rdflib.namespace import DCTERMS
 from cspkg.config import Settings
 from cspkg.namespaces import CSPKG
 from cspkg.rdf.periods import PeriodError
+from cspkg.rdf.progress_table import ProgressFileError
 from cspkg.services.progress import ProgressRejected
 from cspkg.services.progress_import import import_progress, progress_file
 from cspkg.services.tracker import build_tracker
@@ -139,3 +141,28 @@ def test_a_bad_cell_in_a_tracker_is_named_by_its_column_letter(
 def test_an_unreadable_period_is_refused(delivery_settings: Settings) -> None:
     with pytest.raises(PeriodError):
         build_tracker(delivery_settings, "cannock-chase-csp/2024-25", "autumn")
+
+
+def test_text_from_the_plan_never_becomes_a_formula(delivery_settings: Settings) -> None:
+    plan_file = delivery_settings.data_dir / "plans" / "cannock-chase-csp-2024-25.ttl"
+    text = plan_file.read_text(encoding="utf-8")
+    hostile = "=HYPERLINK(A1)&SUM(1,2)"
+    plan_file.write_text(
+        text.replace('rdfs:label "Bleed Kits - ', f'rdfs:label "{hostile} - ', 1), encoding="utf-8"
+    )
+    sheet = workbook(
+        build_tracker(delivery_settings, "cannock-chase-csp/2024-25", "2024-Q4").content
+    )
+    cell = next(r[1] for r in sheet["Progress"].iter_rows(min_row=6) if r[0].value == 12)
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK(")
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused(
+    delivery_settings: Settings, tmp_path: Path
+) -> None:
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * 60_000_000)
+    assert bomb.stat().st_size < 1_000_000
+    with pytest.raises(ProgressFileError, match="unpacks to more than 50 MB"):
+        import_progress(bomb, delivery_settings, out_dir=tmp_path / "out")

@@ -23,6 +23,7 @@ B = "https://cspkg.example.org/"
 CST = B + "id/organisation/cannock-chase-district-council/community-safety-team"
 POLICE = B + "id/organisation/staffordshire-police"
 JSON_RESULTS = "application/sparql-results+json"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SPARQL_FORMATS = {
     "application/sparql-results+json": "json",
     "application/sparql-results+xml": "xml",
@@ -42,7 +43,7 @@ class Page(HTMLParser):
         self.options: dict[str, list[str]] = {}
         self.alternates: dict[str, str] = {}
         self._in_body = False
-        self._datalist: str | None = None
+        self._select: str | None = None
         self.feed(html)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -55,19 +56,21 @@ class Page(HTMLParser):
             self.links.append(found)
         elif tag in ("input", "select") and found.get("name"):
             self.inputs[str(found["name"])] = {"tag": tag, **found}
-        elif tag == "datalist":
-            self._datalist = found.get("id")
-            self.options[str(self._datalist)] = []
-        elif tag == "option" and self._datalist:
-            self.options[self._datalist].append(str(found.get("value")))
+        if tag == "select" and found.get("name"):
+            self._select = str(found["name"])
+            self.options[self._select] = []
+        elif tag == "option" and self._select:
+            self.options[self._select].append(str(found.get("value")))
+            if "selected" in found:
+                self.inputs[self._select]["value"] = found.get("value")
         elif tag == "link" and found.get("rel") == "alternate":
             self.alternates[str(found["type"])] = str(found["href"])
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "tbody":
             self._in_body = False
-        elif tag == "datalist":
-            self._datalist = None
+        elif tag == "select":
+            self._select = None
 
     def handle_data(self, data: str) -> None:
         if self._in_body and self.rows and data.strip():
@@ -160,7 +163,7 @@ def test_pages_link_their_twins(live_data: Live, suffix: str, own: str) -> None:
             r'<([^>]+)>; rel="alternate"; type="([^"]+)"', response.headers["Link"]
         )
     )
-    expected = {"text/html", "application/json", "text/csv", *SPARQL_FORMATS} - {own}
+    expected = {"text/html", "application/json", "text/csv", XLSX, *SPARQL_FORMATS} - {own}
     assert set(links) == expected
     for media_type, url in links.items():
         assert "agency=" in url
@@ -219,14 +222,14 @@ def test_html_table_labels_iris_and_links_local_things_here(live_data: Live) -> 
 def test_form_fields_fit_their_types_and_keep_values(live_data: Live) -> None:
     partners = Page(get(live_data, "/queries/agency-partners", params={"agency": POLICE}).text)
     field = partners.inputs["agency"]
-    assert field["type"] == "text" and field["value"] == POLICE
-    suggestions = partners.options[str(field["list"])]
+    assert field["tag"] == "select" and "data-chooser" in field and field["value"] == POLICE
+    suggestions = partners.options["agency"]
     assert CST in suggestions and POLICE in suggestions
     overdue = Page(get(live_data, "/queries/overdue-actions", params={"date": "2025-01-31"}).text)
-    assert overdue.inputs["date"]["type"] == "date"
+    assert overdue.inputs["date"]["type"] == "text"
     assert overdue.inputs["date"]["value"] == "2025-01-31"
     gaps = Page(get(live_data, "/queries/priority-gaps").text)
-    assert gaps.inputs["min"]["type"] == "number" and gaps.inputs["min"]["value"] == "3"
+    assert gaps.inputs["min"]["inputmode"] == "numeric" and gaps.inputs["min"]["value"] == "3"
     summary = Page(get(live_data, "/queries/plan-summary", params={"plan": ""}).text)
     assert summary.inputs["plan"]["value"] == "" and len(summary.rows) == 1
 
@@ -254,6 +257,15 @@ def test_bad_values_are_refused_naming_the_parameter(
     name = list(params)[-1]
     kind = {"": "text/html", ".json": "application/json", ".csv": "text/plain"}[suffix]
     assert response.headers["Content-Type"].split(";")[0] == kind
+    if suffix == "":  # the form again: an error summary linking the field, the value kept
+        page = Page(response.text)
+        assert "There is a problem" in response.text
+        if name in page.inputs:
+            assert f'href="#param-{name}"' in response.text
+            assert page.inputs[name]["value"] == params[name]
+        else:  # not a parameter of this query: said in the summary
+            assert f"parameter '{name}'" in html.unescape(response.text)
+        return
     assert f"parameter '{name}'" in html.unescape(response.text)
     if suffix == ".json":
         body = response.json()
@@ -411,3 +423,43 @@ def test_not_found_is_one_error_everywhere(
     assert response.headers["Content-Type"].split(";")[0] == shape
     if shape == "application/json":
         assert response.json()["error"] == "PageNotFound"
+
+
+def test_a_name_is_as_good_as_an_iri_in_every_twin(live_data: Live) -> None:
+    by_iri = get(live_data, "/queries/agency-actions.json", params={"agency": POLICE}).json()
+    by_name = get(
+        live_data, "/queries/agency-actions.json", params={"agency": "staffordshire police"}
+    ).json()
+    assert by_name["rows"] == by_iri["rows"] and by_name["rowCount"] > 0
+    assert by_name["parameters"]["agency"]["value"] == POLICE
+    page = Page(
+        get(live_data, "/queries/agency-actions", params={"agency": "Staffordshire Police"}).text
+    )
+    assert page.inputs["agency"]["value"] == POLICE and page.rows
+
+
+def test_an_unknown_name_keeps_the_form_and_offers_close_candidates(live_data: Live) -> None:
+    response = get(live_data, "/queries/agency-actions", params={"agency": "Staffs Police"})
+    assert response.status_code == 400
+    page = Page(response.text)
+    assert page.inputs["agency"]["value"] == "Staffs Police" and page.rows == []
+    text = html.unescape(response.text)
+    assert "Nothing is called 'Staffs Police'" in text and "Did you mean" in text
+    assert "agency=Staffordshire+Police" in text  # a candidate re-runs the query
+    as_json = get(live_data, "/queries/agency-actions.json", params={"agency": "Staffs Police"})
+    assert as_json.status_code == 400 and "Staffordshire Police" in as_json.json()["message"]
+
+
+def test_a_year_of_12025_is_refused_with_a_hint(live_data: Live) -> None:
+    response = get(live_data, "/queries/overdue-actions", params={"date": "12025-01-31"})
+    assert response.status_code == 400
+    assert Page(response.text).inputs["date"]["value"] == "12025-01-31"
+    assert "years 2000 to 2100" in html.unescape(response.text)
+
+
+def test_the_chooser_script_is_served_locally(live_data: Live) -> None:
+    page = get(live_data, "/queries/agency-actions").text
+    assert "/assets/autocomplete/accessible-autocomplete.min.js" in page
+    script = get(live_data, "/assets/autocomplete/accessible-autocomplete.min.js")
+    assert script.status_code == 200 and b"accessibleAutocomplete" in script.content
+    assert get(live_data, "/assets/autocomplete/../package.json").status_code == 404

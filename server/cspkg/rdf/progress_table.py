@@ -27,6 +27,8 @@ COLUMNS = ("action", "period", "status", "progress", "commentary", "reported_by"
 REQUIRED = ("action", "period", "status")
 MAX_BYTES = 5_000_000
 MAX_ROWS = 5_000
+MAX_UNPACKED_BYTES = 50_000_000
+"""A workbook is a zip: its parts, unpacked, may not exceed this (a zip bomb is refused)."""
 PROGRESS_SHEET = "Progress"
 PLAN_CELL_LABEL = "plan"
 
@@ -180,6 +182,13 @@ def _read_xlsx(name: str, digest: str, data: bytes) -> ProgressTable:
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ProgressFileError(f"{name}: not a readable Excel workbook (.xlsx)") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ProgressFileError(f"{name}: the workbook unpacks to more than 50 MB")
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):

@@ -11,14 +11,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from pyoxigraph import NamedNode
+from pyoxigraph import Literal, NamedNode
 
 from ..catalog import CannedQuery, Catalog, Parameter
 from ..config import Settings
 from ..errors import ParameterError
 from ..store.base import Formats, SelectResult, SerializedResult, Store
 from .federation_policy import check_remote_iris
+from .parameters import Choice, group_choices, resolve
+from .results import label_columns
 
+CUT_MARKS = ("…", "...")
+"""How the data marks a label cut short (the importer cuts long action texts)."""
 CANDIDATE_LIMIT = 500
 """At most this many suggestions per IRI parameter: a datalist, not a data dump."""
 _ORG = "http://www.w3.org/ns/org#"
@@ -35,9 +39,10 @@ class Answer:
 
     query: CannedQuery
     values: dict[str, str]
-    """The values given, after dropping empty ones (form fields left blank)."""
+    """The values given (as typed: a name stays a name), without empty ones."""
     bound: dict[str, str | None]
-    """Every parameter's effective value: given, default (``today`` resolved) or ``None``."""
+    """Every parameter's effective value: given (names resolved to IRIs), default
+    (``today`` resolved) or ``None``."""
     result: SelectResult | SerializedResult
     """Rows, or the rows already written when ``run`` was given ``formats``."""
 
@@ -134,6 +139,20 @@ def request_values(query: CannedQuery, pairs: Iterable[tuple[str, str]]) -> dict
     return values
 
 
+def by_name(parameter: Parameter) -> bool:
+    """Whether a value may name a thing (label or code) rather than give its IRI."""
+    return parameter.type == "iri" and parameter.rdf_class is not None
+
+
+def precheck(query: CannedQuery, values: Mapping[str, str]) -> None:
+    """Refuse values that are wrong whatever the data holds (before loading a store);
+    names of things are read later, against the store."""
+    for name, raw in values.items():
+        parameter = query.parameter(name)
+        if not by_name(parameter):
+            parameter.term(raw)
+
+
 @dataclass
 class CannedQueries:
     """The catalogue bound to a store and the deployment's timeout and row limit."""
@@ -143,6 +162,7 @@ class CannedQueries:
     settings: Settings
     today: date | None = field(default=None, repr=False)
     """Pinned by tests; ``None`` means the real date."""
+    _choices: dict[object, list[Choice]] = field(default_factory=dict, repr=False)
 
     def run(
         self,
@@ -156,7 +176,10 @@ class CannedQueries:
         written, as for ``/sparql``: a query worker then ships bytes, not pickled terms."""
         query = self.catalog.get(name)
         values = request_values(query, pairs)
-        sparql = query.bind(values, today=self.today)
+        resolved, errors = self.check(query, values)
+        if errors:
+            raise errors[0]
+        sparql = query.bind(resolved, today=self.today)
         settings = self.settings
         result = _select_or_written(
             self.store,
@@ -166,24 +189,48 @@ class CannedQueries:
             settings.service_allow_list,
             formats,
         )
-        return Answer(query, values, effective_values(query, values, self.today), result)
+        return Answer(query, values, effective_values(query, resolved, self.today), result)
 
-    def candidates(self, parameter: Parameter) -> list[tuple[str, str]]:
-        """``(iri, label)`` of things of the parameter's ``class``, for form suggestions.
+    def check(
+        self, query: CannedQuery, values: Mapping[str, str]
+    ) -> tuple[dict[str, str], list[ParameterError]]:
+        """Every given value resolved (names to IRIs) and checked: the values to bind,
+        and one error per bad parameter, so a form can show them all at once."""
+        resolved: dict[str, str] = {}
+        errors: list[ParameterError] = []
+        for name, raw in values.items():
+            parameter = query.parameter(name)
+            try:
+                value = raw
+                if by_name(parameter):
+                    value = resolve(parameter, raw, self.choices(parameter))
+                term = parameter.term(value, self.today)
+                resolved[name] = term.value if parameter.type == "date" else value
+            except ParameterError as exc:
+                errors.append(exc)
+        return resolved, errors
+
+    def choices(self, parameter: Parameter) -> list[Choice]:
+        """The things of the parameter's ``class``, each with all its names, for the
+        form's chooser and for reading a value given by name.
 
         Subclasses count (``rdfs:subClassOf*``) so a hint like ``skos:Concept`` or
         ``org:Organization`` also finds instances typed more narrowly.  The first
-        ``CANDIDATE_LIMIT`` things found are labelled and sorted here, not the
-        alphabetically first of all of them: that sort visited every instance (every
-        action in the store: 48 s at 10M triples) on every form page.
+        ``CANDIDATE_LIMIT`` things found are listed, not the alphabetically first of all
+        of them: that sort visited every instance (every action in the store: 48 s at
+        10M triples) on every form page.  Kept per store generation.
         """
         if parameter.type != "iri" or parameter.rdf_class is None:
             return []
         classes = (parameter.rdf_class, *OUTSIDE_SUBCLASSES.get(parameter.rdf_class, ()))
+        key = (self.store.generation, classes)
+        known = self._choices.get(key)
+        if known is not None:
+            return known
         sparql = f"""
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?thing (SAMPLE(COALESCE(?pref, ?plain)) AS ?label) WHERE {{
+SELECT ?thing ?label ?name WHERE {{
   {{
     SELECT DISTINCT ?thing WHERE {{
       VALUES ?class {{ {" ".join(str(NamedNode(c)) for c in classes)} }}
@@ -194,12 +241,57 @@ SELECT ?thing (SAMPLE(COALESCE(?pref, ?plain)) AS ?label) WHERE {{
   }}
   OPTIONAL {{ ?thing skos:prefLabel ?pref }}
   OPTIONAL {{ ?thing rdfs:label ?plain }}
-}}
-GROUP BY ?thing"""
-        result = _select(self.store, sparql, self.settings.query_timeout, CANDIDATE_LIMIT)
-        found = [
-            (thing.value, label.value if label is not None else thing.value)
-            for thing, label in result.rows
-            if thing is not None
-        ]
-        return sorted(found, key=lambda pair: (pair[1], pair[0]))
+  BIND (COALESCE(?pref, ?plain, STR(?thing)) AS ?label)
+  OPTIONAL {{ ?thing rdfs:label|skos:prefLabel|skos:altLabel|skos:notation ?name }}
+}}"""
+        timeout = self.settings.query_timeout
+        result = _select(self.store, sparql, timeout, CANDIDATE_LIMIT * 20)
+        found = group_choices(
+            (thing.value, label.value, None if name is None else name.value)
+            for thing, label, name in result.rows
+            if thing is not None and label is not None
+        )
+        if len(self._choices) > 256:
+            self._choices.clear()
+        self._choices[key] = found
+        return found
+
+    def full_labels(self, table: SelectResult) -> SelectResult:
+        """``table`` with every label the data cut short ("...…") replaced by the thing's
+        full text (the first paragraph of its ``dcterms:description``): downloads carry
+        whole labels.  One query for all the cut labels of the answer."""
+        labels = label_columns(table.columns)
+        at = {name: i for i, name in enumerate(table.columns)}
+        cut: set[str] = set()
+        for row in table.rows:
+            for iri_column, label_column in labels.items():
+                thing, label = row[at[iri_column]], row[at[label_column]]
+                cut_short = label is not None and label.value.rstrip().endswith(CUT_MARKS)
+                if isinstance(thing, NamedNode) and cut_short:
+                    cut.add(thing.value)
+        if not cut:
+            return table
+        things = " ".join(str(NamedNode(iri)) for iri in sorted(cut))
+        sparql = (
+            "SELECT ?thing ?text WHERE { VALUES ?thing { " + things + " } "
+            "?thing <http://purl.org/dc/terms/description> ?text }"
+        )
+        found = _select(self.store, sparql, self.settings.query_timeout, len(cut) * 4)
+        whole = {
+            thing.value: Literal(text.value.strip().split("\n\n")[0].strip())
+            for thing, text in found.rows
+            if thing is not None and text is not None
+        }
+        rows = []
+        for row in table.rows:
+            cells = list(row)
+            for iri_column, label_column in labels.items():
+                thing = row[at[iri_column]]
+                if thing is not None and thing.value in whole:
+                    cells[at[label_column]] = whole[thing.value]
+            rows.append(tuple(cells))
+        return SelectResult(table.variables, rows, table.truncated)
+
+    def candidates(self, parameter: Parameter) -> list[tuple[str, str]]:
+        """``(iri, label)`` of things of the parameter's ``class``, for form suggestions."""
+        return [(choice.iri, choice.label) for choice in self.choices(parameter)]

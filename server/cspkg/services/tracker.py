@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -84,10 +85,12 @@ def build_tracker(settings: Settings, plan_name: str, period: str) -> Tracker:
     book = Workbook()
     sheet = book.active
     sheet.title = PROGRESS_SHEET
-    sheet["A1"] = f"{progress.label}: progress return for {quarter.label}"
+    _put(sheet, 1, 1, f"{progress.label}: progress return for {quarter.label}")
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"], sheet["B2"] = PLAN_CELL_LABEL.capitalize(), "/".join(progress.key)
-    sheet["A3"], sheet["B3"] = "Period", quarter.notation
+    _put(sheet, 2, 1, PLAN_CELL_LABEL.capitalize())
+    _put(sheet, 2, 2, "/".join(progress.key))
+    _put(sheet, 3, 1, "Period")
+    _put(sheet, 3, 2, quarter.notation)
     for column, (text, width) in enumerate(HEADERS, start=1):
         cell = sheet.cell(HEADER_ROW, column, text)
         cell.font = Font(bold=True)
@@ -106,7 +109,7 @@ def build_tracker(settings: Settings, plan_name: str, period: str) -> Tracker:
             quarter.notation,
         )
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row, column, value)
+            cell = _put(sheet, row, column, value)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for column in range(7, len(HEADERS) + 1):
             sheet.cell(row, column).fill = FILL_ME
@@ -121,6 +124,18 @@ def build_tracker(settings: Settings, plan_name: str, period: str) -> Tracker:
     buffer = io.BytesIO()
     book.save(buffer)
     return Tracker(plan, quarter, len(progress.actions), buffer.getvalue())
+
+
+def _put(sheet: Any, row: int, column: int, value: object) -> Any:
+    """Write a cell; text from the graph stays text even when it starts with '=' or '+'.
+
+    openpyxl stores a string beginning with '=' as a formula, so a plan whose action
+    text began that way would put a live formula in every partner's workbook.
+    """
+    cell = sheet.cell(row, column, value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
 
 
 def _validations(sheet: object, scheme: StatusScheme, last_row: int) -> None:

@@ -111,6 +111,11 @@ class BackendProfile:
     """The server writes ``"1"^^xsd:boolean``: made ``"true"`` so answers compare equal."""
     error: ErrorMapper = standard_error
     rewrites: tuple[Rewrite, ...] = ()
+    base_in_text: bool = False
+    """The server resolves relative IRIs against its own URL: the caller's base is written
+    into the text as ``BASE`` (on the first line, so error lines stay right)."""
+    using_in_text: bool = False
+    """The server ignores ``using-graph-uri`` parameters: written as ``USING`` clauses."""
     update_rewrite: Callable[[str], str] | None = None
     """Brings an update into a form the server accepts with the same effect."""
     refusals: tuple[Refusal, ...] = ()
@@ -180,7 +185,7 @@ def virtuoso_error(status: int, text: str) -> CspkgError:
             return StoreUnavailable("the SPARQL server refused the credentials for writes")
         return StoreUnavailable("the SPARQL server reported an error")
     state, code, message = found.groups()
-    if code == "SP030" or (status == 400 and state == "37000"):
+    if code == "SP030":
         line = _VIRTUOSO_LINE.search(message)
         if line:
             number = int(line.group(1))
@@ -323,6 +328,8 @@ PROFILES: dict[str, BackendProfile] = {
         bnode_prefix=b"nodeID://",
         canonical_booleans=True,
         version_graph=True,
+        base_in_text=True,
+        using_in_text=True,
         error=virtuoso_error,
         rewrites=VIRTUOSO_REWRITES,
         update_rewrite=virtuoso_update,

@@ -10,31 +10,39 @@ only allows ``[a-z]...``).  Errors keep the twin's shape: HTML for the page, JSO
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, g, jsonify, render_template, request, url_for
-from pyoxigraph import NamedNode
+from flask import (
+    Blueprint,
+    Response,
+    g,
+    jsonify,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 
-from ..catalog import CannedQuery, Parameter
-from ..errors import CspkgError, ParameterError
-from ..namespaces import PREFIXES
-from ..services.canned_queries import Answer
+from ..catalog import CannedQuery
+from ..errors import CspkgError, PageNotFound, ParameterError
+from ..services.canned_queries import Answer, request_values
 from ..services.results import json_rows, label_columns, spreadsheet_csv
+from ..services.workbook import About, workbook
 from ..store.base import SerializedResult
 from .caching import cached_get
 from .context import services
 from .errors import handle, status_for
-from .links import link_for
-from .negotiation import CSV, HTML, JSON
+from .negotiation import CSV, HTML, JSON, XLSX
+from .query_page import AUTOCOMPLETE_DIR, AUTOCOMPLETE_FILES, render_page
 from .respond import choose, wants_html
 from .sparql import render as render_results
 
 bp = Blueprint("queries", __name__)
 
-EXTENSIONS = {"json": JSON, "csv": CSV}
-"""``/queries/NAME.EXT`` twins: the developer JSON and the spreadsheet CSV."""
+EXTENSIONS = {"json": JSON, "csv": CSV, "xlsx": XLSX}
+"""``/queries/NAME.EXT`` twins: the developer JSON, the spreadsheet CSV, the workbook."""
 SPARQL_TWINS = {
     "application/sparql-results+json": "json",
     "application/sparql-results+xml": "xml",
@@ -48,7 +56,9 @@ def _error(exc: CspkgError) -> Response:
     """Same status as everywhere (``errors.STATUS``); the body in the twin's shape."""
     shape = g.get("shape")
     if shape != "html":
-        return handle(exc, as_json={"json": True, "csv": False}.get(shape))
+        return handle(exc, as_json={"json": True, "csv": False, "xlsx": False}.get(shape))
+    if isinstance(exc, ParameterError) and g.get("query") is not None:
+        return _refused(g.query, _typed(g.query), [exc])
     response = Response(
         render_template(
             "queries/error.html",
@@ -83,6 +93,7 @@ def _twins(name: str, values: dict[str, str]) -> list[tuple[str, str, str]]:
         (_url(page, given), HTML, "Web page"),
         (_url(url_for("queries.show", name=name + ".json"), given), JSON, "JSON"),
         (_url(url_for("queries.show", name=name + ".csv"), given), CSV, "CSV for spreadsheets"),
+        (_url(url_for("queries.show", name=name + ".xlsx"), given), XLSX, "Excel workbook"),
     ]
     twins += [
         (_url(page, given, urlencode({"_format": short})), media_type, f"SPARQL results ({short})")
@@ -155,6 +166,14 @@ def _catalogue_entry(query: CannedQuery) -> dict[str, Any]:
     }
 
 
+@bp.get("/assets/autocomplete/<name>")
+def autocomplete_asset(name: str) -> Response:
+    """accessible-autocomplete, installed by ``npm ci``: only its script and stylesheet."""
+    if name.removesuffix(".map") not in AUTOCOMPLETE_FILES:
+        raise PageNotFound("There is no such file.")
+    return send_from_directory(AUTOCOMPLETE_DIR, name, max_age=3600)
+
+
 @bp.get("/queries")
 def catalogue() -> Response:
     """Every canned query with its question, parameters and links (HTML, or JSON by Accept)."""
@@ -202,21 +221,47 @@ def show(name: str) -> Response:
     return cached_get(key, lambda: _answer(name, media_type))
 
 
+def _typed(query: CannedQuery) -> dict[str, str]:
+    """What the form sent for the query's own parameters, as typed (empty ones left out)."""
+    known = {p.name for p in query.parameters}
+    return {k: v for k, v in request.args.items() if k in known and v != ""}
+
+
+def _refused(query: CannedQuery, values: dict[str, str], errors: list[ParameterError]) -> Response:
+    """The form again, with an error summary, what was typed and the close candidates."""
+    twins = _twins(query.name, values)
+    html = render_page(query, values, errors, None, twins, {})
+    return Response(html, status=400, mimetype="text/html")
+
+
 def _answer(name: str, media_type: str) -> Response:
     found = services()
+    if g.shape == "html":
+        g.query = found.queries.catalog.get(name)
+        values = request_values(g.query, request.args.items(multi=True))
+        errors = found.queries.check(g.query, values)[1]
+        if errors:
+            return _refused(g.query, values, errors)
     # The SPARQL results twin needs no terms here: let the store write it.
     formats = {"results": media_type} if g.shape is None else None
     answer = found.queries.run(name, request.args.items(multi=True), formats)
     twins = _twins(name, answer.values)
-    own = twins[{"json": 1, "csv": 2}.get(g.shape, 0)][0]  # the page, .json or .csv
+    own = twins[{"json": 1, "csv": 2, "xlsx": 3}.get(g.shape, 0)][0]  # page or a download
     if g.shape == "json":
         response = jsonify(_json_document(answer, twins))
+    elif g.shape == "xlsx":
+        table = found.queries.full_labels(answer.table)
+        response = Response(workbook(table, _about(answer)), content_type=XLSX)
+        filename = f"{answer.query.name}.xlsx"
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     elif g.shape == "csv":
-        response = Response(spreadsheet_csv(answer.table), content_type="text/csv; charset=utf-8")
+        table = found.queries.full_labels(answer.table)
+        response = Response(spreadsheet_csv(table), content_type="text/csv; charset=utf-8")
         filename = f"{answer.query.name}.csv"
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     elif g.shape == "html":
-        response = Response(_page(answer, twins), mimetype="text/html")
+        html = render_page(answer.query, answer.values, [], answer, twins, _pages(answer, ""))
+        response = Response(html, mimetype="text/html")
     else:
         response = render_results(answer.result, media_type, found.settings.max_rows)
     if answer.result.truncated:
@@ -226,6 +271,20 @@ def _answer(name: str, media_type: str) -> Response:
     for rel, url in pages.items():
         response.headers["Link"] += f', <{url}>; rel="{rel}"'
     return response
+
+
+def _about(answer: Answer) -> About:
+    """What the download is: the query, its values, the data's version, when, where from."""
+    store = services().store
+    version = f"store version {store.generation}, {store.triple_count():,} statements"
+    return About(
+        answer.query,
+        answer.bound,
+        answer.values,
+        version,
+        datetime.now(UTC),
+        request.url,
+    )
 
 
 def _json_document(answer: Answer, twins: list[tuple[str, str, str]]) -> dict[str, Any]:
@@ -265,72 +324,4 @@ def _json_document(answer: Answer, twins: list[tuple[str, str, str]]) -> dict[st
                 for rel, url in _pages(answer, ".json").items()
             },
         },
-    }
-
-
-def local_href(iri: str, base: str) -> tuple[str | None, bool]:
-    """Where an IRI cell links, by the site's one rule (``links.link_for``): this
-    service's page for things under the base, else out (http/https/mailto only; ``None``
-    for anything else).  Returns ``(href, external)``."""
-    href = link_for(iri, base)
-    return href, href is not None and not href.startswith("/")
-
-
-def compact(iri: str) -> str:
-    """``prefix:name`` for IRIs in a known namespace, for cells without a label."""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return iri
-
-
-def _page(answer: Answer, twins: list[tuple[str, str, str]]) -> str:
-    """The HTML page: the form (prefilled) and the table (label columns folded in)."""
-    found = services()
-    table = answer.table
-    labels = label_columns(table.columns)
-    folded = set(labels.values())
-    shown = [i for i, name in enumerate(table.columns) if name not in folded]
-    index = {name: i for i, name in enumerate(table.columns)}
-    rows = []
-    for row in table.rows:
-        cells = []
-        for i in shown:
-            term, name = row[i], table.columns[i]
-            label = row[index[labels[name]]] if name in labels else None
-            cells.append(_html_cell(term, label, found.settings.base))
-        rows.append(cells)
-    fields = [_field(p, answer.bound[p.name]) for p in answer.query.parameters]
-    return render_template(
-        "queries/query.html",
-        query=answer.query,
-        fields=fields,
-        headers=[table.columns[i] for i in shown],
-        rows=rows,
-        truncated=table.truncated,
-        max_rows=found.settings.max_rows,
-        twins=twins,
-        pages=_pages(answer, ""),
-    )
-
-
-def _html_cell(term: Any, label: Any, base: str) -> dict[str, Any]:
-    if term is None:
-        return {"text": ""}
-    if isinstance(term, NamedNode):
-        href, external = local_href(term.value, base)
-        text = label.value if label is not None else compact(term.value)
-        return {"text": text, "href": href, "external": external, "title": term.value}
-    return {"text": term.value}
-
-
-def _field(parameter: Parameter, value: str | None) -> dict[str, Any]:
-    """One form control: an input type that fits, the current value, and suggestions."""
-    kinds = {"date": "date", "integer": "number", "iri": "text", "string": "text"}
-    return {
-        "parameter": parameter,
-        "input": "select" if parameter.type == "boolean" else kinds[parameter.type],
-        "value": value or "",
-        "required": parameter.default is None and not parameter.optional,
-        "candidates": services().queries.candidates(parameter),
     }

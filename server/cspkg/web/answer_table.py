@@ -1,0 +1,90 @@
+"""An answer as a table for people: column titles in words, labels instead of IRIs
+(linked to this service's pages), one row per thing where the query says so, and dates
+that do not wrap.  The data twins (JSON, CSV, SPARQL results) keep the query's rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyoxigraph import Literal, NamedNode
+
+from ..services.canned_queries import Answer
+from ..services.results import label_columns
+from .context import services
+from .links import link_for
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+NUMBERS = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long")}
+DATES = {XSD + "date", XSD + "dateTime", XSD + "gYearMonth", XSD + "gYear"}
+_PREFIXES_SHOWN = 60
+
+
+def people_table(answer: Answer) -> dict[str, Any]:
+    """``{"headers": [...], "rows": [[cell, ...]], "count": n, "merged": bool}``.
+
+    A label column ``xLabel`` is folded into its IRI column ``x`` (the label shown, the
+    page linked); a column the header marks ``hidden`` is left out.  When the header
+    says ``rows: NAME`` the rows are merged to one per distinct ``NAME``, other columns
+    listing their distinct values.
+    """
+    query = answer.query
+    table = answer.table
+    base = services().settings.base
+    labels = label_columns(table.columns)
+    folded = set(labels.values()) | set(query.hidden)
+    shown = [i for i, name in enumerate(table.columns) if name not in folded]
+    index = {name: i for i, name in enumerate(table.columns)}
+    rows: list[list[list[dict[str, Any]]]] = []
+    keys: dict[object, int] = {}
+    key_at = index.get(query.rows_per) if query.rows_per else None
+    for row in table.rows:
+        cells = []
+        for i in shown:
+            name = table.columns[i]
+            label = row[index[labels[name]]] if name in labels else None
+            cells.append(_cell(row[i], label, base))
+        if key_at is not None:
+            key = row[key_at]
+            at = keys.get(key)
+            if at is not None:
+                for merged, cell in zip(rows[at], cells, strict=True):
+                    if cell and cell[0] not in merged:
+                        merged.append(cell[0])
+                continue
+            keys[key] = len(rows)
+        rows.append(cells)
+    return {
+        "headers": [query.title_of(table.columns[i]) for i in shown],
+        "numeric": [_numeric(table, i) for i in shown],
+        "rows": rows,
+        "count": len(rows),
+        "merged": key_at is not None and len(rows) < len(table.rows),
+        "truncated": table.truncated,
+    }
+
+
+def _cell(term: Any, label: Any, base: str) -> list[dict[str, Any]]:
+    """One cell as a list of values (a merged cell may hold several)."""
+    if term is None:
+        return []
+    if isinstance(term, NamedNode):
+        text = label.value if label is not None else _short(term.value)
+        return [{"text": text, "href": link_for(term.value, base), "title": term.value}]
+    if isinstance(term, Literal) and term.datatype.value in DATES:
+        return [{"text": term.value, "nowrap": True}]
+    return [{"text": term.value}]
+
+
+def _short(iri: str) -> str:
+    """A readable stand-in for an unlabelled IRI: its last segment, words spaced."""
+    tail = iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    return tail.replace("-", " ").replace("_", " ")[:_PREFIXES_SHOWN] or iri
+
+
+def _numeric(table: Any, column: int) -> bool:
+    """Whether a column holds numbers (right-aligned, as GOV.UK tables do)."""
+    seen = [row[column] for row in table.rows if row[column] is not None]
+    return bool(seen) and all(
+        isinstance(term, Literal) and term.datatype.value in NUMBERS for term in seen
+    )

@@ -1,0 +1,153 @@
+"""A canned query's HTML page: the form (choosers by name, errors kept with what was
+typed) and the answer as a table for people (labels linked, no raw IRI columns).
+
+Wording and URLs live here; what a value means and which things a parameter may name
+come from ``services/canned_queries.py`` and ``services/parameters.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import render_template, url_for
+
+from ..catalog import CannedQuery, Parameter
+from ..config import PROJECT_ROOT
+from ..errors import ParameterError
+from ..services.canned_queries import Answer, by_name
+from ..services.parameters import words_for
+from .context import services
+
+AUTOCOMPLETE_DIR = PROJECT_ROOT / "node_modules" / "accessible-autocomplete" / "dist"
+AUTOCOMPLETE_FILES = ("accessible-autocomplete.min.js", "accessible-autocomplete.min.css")
+
+
+def autocomplete_available() -> bool:
+    """The chooser's script is installed by ``npm ci``; without it the form still works."""
+    return all((AUTOCOMPLETE_DIR / name).is_file() for name in AUTOCOMPLETE_FILES)
+
+
+@dataclass
+class Field:
+    """One form control, ready for the template."""
+
+    parameter: Parameter
+    control: str
+    """``select`` (a chooser of things, enhanced by accessible-autocomplete), ``boolean``
+    or ``input``."""
+    value: str
+    hint: str
+    required: bool
+    options: list[tuple[str, str, bool]] = field(default_factory=list)
+    error: str | None = None
+    candidates: list[tuple[str, str]] = field(default_factory=list)
+    """``(label, url)``: the query again with a close candidate instead."""
+    width: str = "govuk-!-width-two-thirds"
+
+    @property
+    def chosen(self) -> bool:
+        """Whether one of the options is selected (else the empty one is)."""
+        return any(selected for _, _, selected in self.options)
+
+    @property
+    def id(self) -> str:
+        return "param-" + self.parameter.name
+
+
+def hint_for(parameter: Parameter) -> str:
+    """What a value looks like, in words (never an IRI)."""
+    if by_name(parameter):
+        what = words_for(parameter)
+        return f"Choose from the list, or type the name or code of the {what}"
+    if parameter.type == "iri":
+        return "A web address (IRI) such as https://example.org/x"
+    hint = parameter.expects()
+    return hint[:1].upper() + hint[1:]
+
+
+def error_text(exc: ParameterError) -> str:
+    """A GOV.UK-style error message for one bad value."""
+    if exc.value is None:
+        return str(exc)
+    if exc.candidates and exc.expected.startswith("one "):
+        return f"'{exc.value}' could be more than one {exc.expected.split(':')[0][4:]}: choose one"
+    if exc.expected.startswith("the name or code of "):
+        return f"Nothing is called '{exc.value}': choose from the list"
+    return f"Enter {exc.expected}"
+
+
+def fields(
+    query: CannedQuery,
+    values: dict[str, str],
+    bound: dict[str, str | None],
+    errors: list[ParameterError],
+) -> list[Field]:
+    """Every parameter's control, keeping what was typed and saying what was wrong."""
+    found = services()
+    wrong = {exc.name: exc for exc in errors}
+    shown = []
+    for parameter in query.parameters:
+        name = parameter.name
+        exc = wrong.get(name)
+        typed = values.get(name)
+        value = typed if typed is not None else (bound.get(name) or "")
+        required = parameter.default is None and not parameter.optional
+        item = Field(parameter, "input", value, hint_for(parameter), required)
+        if parameter.type == "boolean":
+            item.control = "boolean"
+        elif by_name(parameter):
+            item.control = "select"
+            chosen = (bound.get(name) or "") if exc is None else value
+            options = [(c.iri, c.label, c.iri == chosen) for c in found.queries.choices(parameter)]
+            if chosen and not any(selected for _, _, selected in options):
+                options.insert(0, (chosen, chosen, True))  # what was typed, kept
+            item.options = options
+        elif parameter.type in ("integer", "date"):
+            item.width = "govuk-input--width-10"
+        if exc is not None:
+            item.error = error_text(exc)
+            item.candidates = [
+                (label, _with(query, values, name, label)) for label in exc.candidates
+            ]
+        shown.append(item)
+    return shown
+
+
+def _with(query: CannedQuery, values: dict[str, str], name: str, value: str) -> str:
+    """The query's page with one value replaced."""
+    changed = {**values, name: value}
+    return url_for("queries.show", name=query.name) + "?" + urlencode(changed)
+
+
+def render_page(
+    query: CannedQuery,
+    values: dict[str, str],
+    errors: list[ParameterError],
+    answer: Answer | None,
+    twins: list[tuple[str, str, str]],
+    pages: dict[str, str],
+) -> str:
+    """The whole page; ``answer`` is ``None`` when the values were refused."""
+    bound = answer.bound if answer is not None else dict(values)
+    table = shape(answer) if answer is not None else None
+    return render_template(
+        "queries/query.html",
+        query=query,
+        fields=fields(query, values, bound, errors),
+        errors=errors,
+        error_text=error_text,
+        table=table,
+        max_rows=services().settings.max_rows,
+        autocomplete=autocomplete_available(),
+        twins=twins,
+        pages=pages,
+    )
+
+
+def shape(answer: Answer) -> dict[str, Any]:
+    """The answer as a table for people (see :mod:`cspkg.web.answer_table`)."""
+    from .answer_table import people_table
+
+    return people_table(answer)

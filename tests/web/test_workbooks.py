@@ -1,0 +1,76 @@
+"""``/queries/NAME.xlsx``: real workbooks read back with openpyxl, on the seed plan."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+import requests
+
+from ..conftest import Live
+
+B = "https://cspkg.example.org/"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ACTION = B + "id/action/cannock-chase-csp/2024-25/01-chair-manage-multi-agency-community"
+
+
+def book(live: Live, path: str, **params: str) -> openpyxl.Workbook:
+    response = requests.get(live.url + path, params=params, timeout=30)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == XLSX
+    assert "attachment" in response.headers["Content-Disposition"]
+    return openpyxl.load_workbook(io.BytesIO(response.content))
+
+
+def test_the_coverage_matrix_downloads_as_wide_grids_with_full_labels(live_data: Live) -> None:
+    workbook = book(live_data, "/queries/coverage-matrix.xlsx")
+    assert workbook.sheetnames == [
+        "Answer",
+        "Actions x CSP priorities",
+        "CSP x Commissioner priorities",
+        "About",
+    ]
+    grid = workbook["Actions x CSP priorities"]
+    header = [c.value for c in grid[1]]
+    iris = [c.value for c in grid[2]]
+    assert "Anti-Social Behaviour (ASB)" in header and "Domestic Abuse" in header
+    assert all(str(iri).startswith(B + "def/") for iri in iris[2:])
+    rows = {row[1]: row for row in grid.iter_rows(min_row=3, values_only=True)}
+    first = rows[ACTION]
+    assert first[0].startswith("CSP to chair and manage the multi-agency Community Safety Hub")
+    assert not first[0].endswith(("…", "...")) and "are tackled." in first[0]
+    assert set(first[2:]) <= {"Yes", "No"} and "Yes" in first[2:]
+    assert grid.max_row - 2 == len(rows)  # one row per action, not one per cell
+    alignment = workbook["CSP x Commissioner priorities"]
+    assert alignment.max_column > 3 and alignment.max_row > 3
+    assert not any(
+        str(v).endswith(("…", "...")) for row in workbook["Answer"].values for v in row if v
+    )
+
+
+def test_every_workbook_says_what_it_is(live_data: Live) -> None:
+    workbook = book(live_data, "/queries/agency-partners.xlsx", agency="Staffordshire Police")
+    about = {row[0]: row[1] for row in workbook["About"].iter_rows(values_only=True)}
+    assert about["Query"] == "Agency partners" and about["Query name"] == "agency-partners"
+    assert about["Parameter: Agency"].startswith("Staffordshire Police (" + B)
+    assert "statements" in about["Data version"] and about["Generated at"].endswith("UTC")
+    assert "agency-partners.xlsx" in about["Source"]
+    answer = workbook["Answer"]
+    header = [c.value for c in answer[1]]
+    assert header == ["Partner", "Partner (IRI)", "Shared actions"]
+    values = list(answer.iter_rows(min_row=2, values_only=True))
+    assert values and all(isinstance(row[2], int) for row in values)
+    assert all(str(row[1]).startswith(B + "id/") for row in values)
+
+
+@pytest.mark.parametrize("name", ["overdue-actions", "agency-workload", "priority-actions"])
+def test_every_table_answer_is_also_a_workbook(live_data: Live, name: str) -> None:
+    document = requests.get(f"{live_data.url}/queries/{name}.json", timeout=30).json()
+    answer = book(live_data, f"/queries/{name}.xlsx")["Answer"]
+    assert answer.max_row - 1 == document["rowCount"]
+
+
+def test_the_page_links_its_workbook(live_data: Live) -> None:
+    page = requests.get(live_data.url + "/queries/coverage-matrix", timeout=30)
+    assert 'href="/queries/coverage-matrix.xlsx' in page.text and f'type="{XLSX}"' in page.text
