@@ -64,6 +64,9 @@ class Settings:
     max_rows: int = 10_000
     max_query_length: int = 100_000
     max_upload_bytes: int = 5_000_000
+    max_literal_bytes: int = 100_000
+    """Longest literal a write may store (413 past it): the shapes check of a write
+    grows with the square of a literal's length (``services/write_check.py``)."""
     max_url_length: int = 8_000
     """Longest request target (path and query string) in bytes; longer gets 414."""
     max_query_depth: int = 200

@@ -33,6 +33,7 @@ from pathlib import Path
 from pyoxigraph import Quad, RdfFormat, parse
 
 from ..errors import (
+    GraphNotFound,
     QuerySyntaxError,
     QueryTimeout,
     ResultTooLarge,
@@ -202,6 +203,9 @@ class QueryPool:
                 f"the answer is larger than the {limit // 2**20} MB limit; "
                 "ask for fewer rows or columns"
             )
+        if status == "refused":
+            name, message = payload
+            raise (GraphNotFound if name == "GraphNotFound" else StoreUnavailable)(message)
         if status == "error":
             raise StoreUnavailable("the store could not answer the request")
         return status, payload
