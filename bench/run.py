@@ -93,12 +93,15 @@ class Bench:
 
     # -- starting things ----------------------------------------------------------------
 
-    def cspkg(self, dataset: Path | None, *extra: str, name: str) -> tuple[Process, str]:
+    def cspkg(
+        self, dataset: Path | None, *extra: str, name: str, env: dict[str, str] | None = None
+    ) -> tuple[Process, str]:
         port = free_port()
         env = {
+            **(env or {}),
             "PYTHONPATH": os.pathsep.join(
                 [str(PROJECT_ROOT / "server"), os.environ.get("PYTHONPATH", "")]
-            )
+            ),
         }
         env["CSPKG_QUERY_TIMEOUT"] = str(self.args.timeout)
         env["CSPKG_ADMIN_TOKEN"] = ADMIN_TOKEN  # for the one checked write timed on disk
@@ -135,13 +138,17 @@ class Bench:
     # -- measuring ----------------------------------------------------------------------
 
     def queries(
-        self, base: str, queries: list[tuple[str, dict[str, str], str]], reference: bool
+        self,
+        base: str,
+        queries: list[tuple[str, dict[str, str], str]],
+        reference: bool,
+        ref_path: str = "/query",
     ) -> dict[str, Any]:
         seconds = self.args.query_seconds
         found: dict[str, Any] = {}
         for name, values, text in queries:
             if reference:
-                found[name] = {"sparql": _safe(base, sparql_get("/query", text), seconds)}
+                found[name] = {"sparql": _safe(base, sparql_get(ref_path, text), seconds)}
                 continue
             found[name] = {
                 "sparql": _safe(base, sparql_get("/sparql", text), seconds),
@@ -169,12 +176,13 @@ class Bench:
         ref: dict[str, Any],
         ref_url: str,
         queries: list,
+        ref_path: str = "/query",
     ) -> None:
         """Throughput of ours and its reference over the same mix (both servers up)."""
         mix = common_mix(ours["queries"], ref["queries"])
         left_out = [query for query, _, _ in queries if query not in mix]
         seconds = self.args.throughput_seconds
-        for target, base, path in ((ours, ours_url, "/sparql"), (ref, ref_url, "/query")):
+        for target, base, path in ((ours, ours_url, "/sparql"), (ref, ref_url, ref_path)):
             requests = [sparql_get(path, text) for query, _, text in queries if query in mix]
             figures = (
                 {c: throughput(base, requests, c, seconds) for c in (1, 8)} if requests else {}

@@ -179,3 +179,17 @@ def template(cache: Path) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
     os.replace(building, folder)
     return folder
+
+
+def version() -> str:
+    """``7.2.5.3229``-style version of the installed ``virtuoso-t``."""
+    try:
+        found = subprocess.run(
+            [VIRTUOSO, "--version"], capture_output=True, text=True, timeout=10, check=False
+        )
+    except OSError:
+        return "unknown"
+    for line in (found.stdout + found.stderr).splitlines():
+        if line.startswith("Version "):
+            return line.split()[1].removesuffix("-pthreads")
+    return "unknown"

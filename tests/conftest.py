@@ -94,7 +94,7 @@ def wait_until_up(url: str, timeout: float = 20.0) -> None:
         try:
             requests.get(url, timeout=1)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # listening, app still loading
             time.sleep(0.05)
     raise RuntimeError(f"{url} did not come up")
 
@@ -347,6 +347,60 @@ def live_gsp(request: pytest.FixtureRequest) -> Iterator[Live]:
 
 
 GSP_UPLOAD_LIMIT = 20_000
+
+
+def serve_command(args: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    """``cspkg serve ARGS`` as a user starts it (gunicorn), on a free port; its output
+    (stdout and stderr together) is kept for the caller to read after stopping it."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cspkg", "serve", "--port", str(port), *args],
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT / "server"), **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url + "/health", timeout=60)
+    except RuntimeError:
+        process.kill()
+        raise
+    return process, url
+
+
+def served_env(settings: Settings, user: str, password: str) -> dict[str, str]:
+    """The environment that gives ``cspkg serve`` these fixture settings and backend account."""
+    env = {
+        "CSPKG_ONTOLOGY_DIR": str(settings.ontology_dir),
+        "CSPKG_DATA_DIR": str(settings.data_dir),
+        "CSPKG_SHAPES_DIR": str(settings.shapes_dir),
+        "CSPKG_QUERIES_DIR": str(settings.queries_dir),
+        "CSPKG_QUERY_TIMEOUT": str(settings.query_timeout),
+        "CSPKG_MAX_ROWS": str(settings.max_rows),
+        "CSPKG_BACKEND_USER": user,
+        "CSPKG_BACKEND_PASSWORD": password,
+    }
+    if settings.admin_token:
+        env["CSPKG_ADMIN_TOKEN"] = settings.admin_token
+    return env
+
+
+@pytest.fixture(scope="session")
+def served_virtuoso(virtuoso: Callable[[], str]) -> Iterator[Live]:
+    """``cspkg serve --backend URL --backend-profile virtuoso`` over a Virtuoso holding
+    the live servers' data, writes on: the W3C protocol tests' run on Virtuoso."""
+    backend = virtuoso()
+    store = virtuoso_store(backend)
+    fill(store)
+    settings = _settings(admin_token=ADMIN_TOKEN, query_timeout=5.0, backend=backend)
+    env = served_env(settings, virtuoso_server.USER, virtuoso_server.PASSWORD)
+    process, url = serve_command(["--backend", backend, "--backend-profile", "virtuoso"], env)
+    yield Live(url, "virtuoso", store, settings)
+    process.terminate()
+    process.communicate(timeout=30)
+    store.close()
+
+
 SHAPES_FIXTURES = FIXTURES / "shapes"
 
 

@@ -16,12 +16,13 @@ import requests
 from click.testing import CliRunner
 from SPARQLWrapper import JSON, SPARQLWrapper
 
+from bench import virtuoso as virtuoso_server
 from cspkg.cli import cli
 from cspkg.config import PROJECT_ROOT
 from cspkg.store.embedded import EmbeddedStore
-from cspkg.web.wsgi import KEEPALIVE_LINGER_MS
+from cspkg.web.front import KEEPALIVE_LINGER_MS
 
-from .conftest import FIXTURES, free_port, wait_until_up
+from .conftest import FIXTURES, free_port, virtuoso_store, wait_until_up
 
 FIXTURE_ENV = {
     "CSPKG_ONTOLOGY_DIR": str(FIXTURES / "ontology"),
@@ -58,7 +59,7 @@ def test_serve_runs_on_gunicorn_and_logs_each_request() -> None:
         process.terminate()
         output, _ = process.communicate(timeout=30)
     log = output.decode()
-    assert "LingeringThreadWorker" in log and f"open {url}/" in log
+    assert "GuardedThreadWorker" in log and f"open {url}/" in log
     assert any('"GET /health' in line and line.endswith("ms") for line in log.splitlines())
 
 
@@ -156,3 +157,38 @@ def test_load_into_a_store_dir_loads_only_what_changed(runner: CliRunner, tmp_pa
         assert any("tiny-plan" in g for g in reopened.graphs())
     finally:
         reopened.close()
+
+
+def test_load_and_query_on_virtuoso(virtuoso: Callable[[], str], runner: CliRunner) -> None:
+    """``cspkg load`` and ``cspkg query`` with ``--backend-profile virtuoso``: writes with
+    the backend account from the environment; a second load replaces, never adds."""
+    url = virtuoso()
+    env = {
+        **FIXTURE_ENV,
+        "CSPKG_BACKEND_USER": virtuoso_server.USER,
+        "CSPKG_BACKEND_PASSWORD": virtuoso_server.PASSWORD,
+    }
+    load = ["load", "--backend", url, "--backend-profile", "virtuoso"]
+    for _ in range(2):
+        result = runner.invoke(cli, load, env=env)
+        assert result.exit_code == 0, result.output
+        assert "loaded 2 graph(s)" in result.output
+    store = virtuoso_store(url)
+    try:
+        assert store.graphs() == [
+            "https://cspkg.example.org/graph/data/plans/tiny-plan-2024-25",
+            "https://cspkg.example.org/graph/ontology/cspkg",
+        ]
+        count = store.triple_count()
+        plan = "https://cspkg.example.org/id/delivery-plan/tiny-csp/2024-25"
+        query = ["query", "ongoing-actions", "-p", f"plan={plan}", "--format", "csv"]
+        query += ["--backend", url, "--backend-profile", "virtuoso"]
+        result = runner.invoke(cli, query, env=env)
+        assert result.exit_code == 0, result.output
+        assert result.output.splitlines()[0].startswith("action,actionLabel")
+        assert len(result.output.splitlines()) > 1
+        refused = runner.invoke(cli, [*query[:1], "plan-summary", *query[-4:]], env=env)
+        assert refused.exit_code != 0 and "cannot answer this query correctly" in refused.output
+        assert store.triple_count() == count
+    finally:
+        store.close()

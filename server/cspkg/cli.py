@@ -46,14 +46,21 @@ PROFILE_OPTION = click.option(
 )
 
 
-def _check_profile(settings: Settings) -> None:
-    """An unknown profile stops the command before anything starts."""
+def _check_backend(settings: Settings) -> None:
+    """An unknown profile, a backend showing its own graphs or refusing the account stop
+    ``serve`` with one line, before gunicorn starts."""
+    from .store.factory import open_store
     from .store.profiles import get_profile
 
     try:
         get_profile(settings.backend_profile)
     except CspkgError as exc:
         raise click.UsageError(str(exc)) from None
+    if settings.backend:
+        try:
+            open_store(settings, load=False).close()
+        except CspkgError as exc:
+            raise click.ClickException(str(exc)) from None
 
 
 OUT_OPTION = click.option(
@@ -344,7 +351,7 @@ def run_query(
 @click.option("--store", "store_dir", type=click.Path(file_okay=False), help="On-disk store.")
 @click.option("--backend", help="Base URL of a remote SPARQL server instead of the store.")
 @PROFILE_OPTION
-@click.option("--threads", default=8, show_default=True, help="Request threads.")
+@click.option("--threads", type=int, help="Request threads (default: the http_threads setting).")
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -353,7 +360,7 @@ def serve(
     store_dir: str | None,
     backend: str | None,
     backend_profile: str | None,
-    threads: int,
+    threads: int | None,
 ) -> None:
     """Serve the SPARQL endpoint and query page on gunicorn."""
     from dataclasses import replace
@@ -370,7 +377,7 @@ def serve(
         backend=backend or settings.backend,
         backend_profile=backend_profile or settings.backend_profile,
     )
-    _check_profile(settings)
+    _check_backend(settings)
     url = f"http://{settings.host}:{settings.port}/"
     click.echo(f"cspkg: open {url} (query page); SPARQL endpoint {url}sparql", err=True)
     GunicornServer(settings, threads=threads).run()

@@ -67,3 +67,18 @@ def test_board_report_pdf_download(board_live: Live, page: Any, screenshots: Pat
         check=True, timeout=60,
     )  # fmt: skip
     assert (screenshots / "board-report-page1.png").stat().st_size > 10_000
+
+
+def test_progress_form_error_summary(board_live: Live, page: Any, screenshots: Path) -> None:
+    """No token set up here: the form still checks the answers and says what is wrong."""
+    page.goto(board_live.url + PAGE + "/progress")
+    page.select_option("#action", "7")
+    page.fill("#progress", "140")
+    page.fill("#commentary", "Fictional: typed and kept.")
+    page.get_by_role("button", name="Report progress").click()
+    summary = page.locator(".govuk-error-summary")
+    assert summary.is_visible()
+    assert "not a percentage" in summary.inner_text()
+    assert page.locator("#commentary").input_value() == "Fictional: typed and kept."
+    assert page.locator("#action").input_value() == "7"
+    page.screenshot(path=screenshots / "progress-form-errors.png")

@@ -116,6 +116,13 @@ def test_commissioner_plans_through_the_alignment(
     board_store: EmbeddedStore, settings: Settings
 ) -> None:
     d = _build(board_store, settings, "2024-Q3")
+    # Both of the Commissioner's plans, newest first; the one the plan cites is marked.
+    assert [(v.plan.label, v.cited) for v in d.commissioner] == [
+        ("Staffordshire Police and Crime Plan 2024-28", False),
+        ("Staffordshire Police and Crime Plan 2021-24", True),
+    ]
+    current = {r.priority.label: r.actions for r in d.commissioner[0].rows}
+    assert len(current) == 4 and current["Impactful partnerships"] == 17
     cited = [v for v in d.commissioner if v.cited]
     assert [v.plan.label for v in cited] == ["Staffordshire Police and Crime Plan 2021-24"]
     rows = {r.priority.label: r for r in cited[0].rows}

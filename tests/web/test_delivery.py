@@ -56,8 +56,10 @@ def test_exceptions_missing_overdue_and_both_priority_views(client: FlaskClient)
     assert 'href="/doc/action/cannock-chase-csp/2024-25/07-' in exceptions
     missing = html.split('id="missing"')[1].split("</table>")[0]
     assert missing.count('<tr class="govuk-table__row">') == 1 + 5
-    assert 'id="by-csp-priority"' in html and 'id="by-commissioner-1"' in html
-    assert "Staffordshire Police and Crime Plan 2021-24" in html
+    assert 'id="by-csp-priority"' in html and 'id="by-commissioner-2"' in html
+    assert html.index("Staffordshire Police and Crime Plan 2024-28") < html.index(
+        "Staffordshire Police and Crime Plan 2021-24"
+    )
     assert "https://cspkg.example.org/id/period" not in html  # quarters by name, not IRI
 
 

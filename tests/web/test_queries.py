@@ -100,7 +100,9 @@ def test_every_query_answers_on_the_seed_plan_and_its_twins_agree(
     table = csv_rows(get(live_data, f"/queries/{name}.csv"))
     assert table[0] == document["columns"] and len(table) == count + 1
     page = Page(get(live_data, f"/queries/{name}", headers={"Accept": "text/html"}).text)
-    assert len(page.rows) == count
+    per = CATALOG.get(name).rows_per  # the page shows one row per distinct value of it
+    shown = len({row[per]["value"] for row in document["rows"]}) if per else count
+    assert len(page.rows) == shown
     results = get(
         live_data, f"/queries/{name}", headers={"Accept": "application/sparql-results+json"}
     )
@@ -463,3 +465,83 @@ def test_the_chooser_script_is_served_locally(live_data: Live) -> None:
     script = get(live_data, "/assets/autocomplete/accessible-autocomplete.min.js")
     assert script.status_code == 200 and b"accessibleAutocomplete" in script.content
     assert get(live_data, "/assets/autocomplete/../package.json").status_code == 404
+
+
+def test_the_catalogue_is_grouped_by_question_with_contents(live_data: Live) -> None:
+    page = get(live_data, "/queries").text
+    contents = page.index('id="contents-title"')
+    for group in ("Alignment", "Coverage and gaps", "Agencies", "Delivery and dates"):
+        anchor = "#" + group.lower().replace(" ", "-")
+        assert page.index(f'href="{anchor}"') > contents
+        assert f'id="{anchor[1:]}"' in page
+    assert "Crime and place" in page and "Comparing plans" in page
+    # Parameters in words: the default agency by its name, never its IRI.
+    partners = page[page.index('id="agency-partners"') :]
+    partners = partners[: partners.index("</div>")]
+    assert "Cannock Chase District Council - Community Safety Team" in html.unescape(partners)
+    assert "https://" not in partners.split("Download:")[0]
+    listed = get(live_data, "/queries.json").json()["queries"]
+    assert {q["group"] for q in listed} >= {"Alignment", "Agencies", "Crime and place"}
+
+
+def test_a_list_of_actions_has_one_row_per_action_with_its_facts(live_data: Live) -> None:
+    """The "priority's actions" list: a Commissioner priority is met through several CSP
+    priorities, yet each action is one row with lead, supporters, target and both kinds
+    of priority."""
+    commissioner = B + "def/staffordshire-police-and-crime-plan-2021-24/priorities/"
+    document = get(live_data, "/queries/priority-actions.json").json()
+    actions = {row["action"]["value"] for row in document["rows"]}
+    response = get(live_data, "/queries/priority-actions")
+    page = Page(response.text)
+    assert len(page.rows) == len(actions)
+    header = re.findall(
+        r'<th scope="col" class="govuk-table__header[^"]*">([^<]+)</th>', response.text
+    )
+    assert header == [
+        "Action",
+        "Lead",
+        "Supporting",
+        "Target",
+        "CSP priorities",
+        "Commissioner priorities",
+    ]
+    hrefs = [str(a["href"]) for a in page.links]
+    assert any(h.startswith("/doc/def/staffordshire-police-and-crime-plan") for h in hrefs)
+    assert not any("police-uk" in h or "crime-categor" in h for h in hrefs)
+    assert not any(h.startswith(B) for h in hrefs)  # never the base host
+    assert commissioner  # the scheme the Commissioner column links into
+
+
+def test_a_limited_answer_says_what_part_of_how_many_it_is(live_data: Live) -> None:
+    document = get(live_data, "/queries/crime-hotspots.json").json()
+    total = document["rows"][0]["total"]["value"]
+    assert document["rowCount"] == 20 < total
+    response = get(live_data, "/queries/crime-hotspots")
+    text = html.unescape(response.text)
+    assert f"The top 20 of {total} neighbourhoods (LSOAs)." in text
+    assert f"limit={total}" in text and "Neighbourhoods with such crime" not in text
+    everything = get(live_data, "/queries/crime-hotspots.json", params={"limit": str(total)})
+    assert everything.json()["rowCount"] == total
+
+
+def test_column_titles_are_words_and_dates_do_not_wrap(live_data: Live) -> None:
+    response = get(live_data, "/queries/overdue-actions", params={"date": "2025-06-30"})
+    assert "Due by" in response.text and "targetDue" not in response.text.split("<table")[1]
+    assert 'class="cspkg-nowrap">20' in response.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/charts/actions-per-csp-priority.json",
+        "/.well-known/void",
+        "/doc/organisation/staffordshire-police.ttl",
+        "/queries.json",
+    ],
+)
+def test_data_answers_of_every_blueprint_revalidate(live_data: Live, path: str) -> None:
+    first = get(live_data, path)
+    assert first.status_code == 200 and first.headers["ETag"]
+    assert first.headers["Access-Control-Allow-Origin"] == "*"
+    again = get(live_data, path, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.content == b""

@@ -168,3 +168,15 @@ def test_graph_store_protocol(test: GspTest, live_gsp: Live) -> None:
         run(test, live_gsp)
     finally:
         _clear(live_gsp)
+
+
+@pytest.mark.parametrize("test", [pytest.param(t, id=t.name, marks=_marks(t)) for t in TESTS])
+def test_graph_store_protocol_through_cspkg_serve_on_virtuoso(
+    test: GspTest, served_virtuoso: Live
+) -> None:
+    """The same cases through ``cspkg serve --backend URL --backend-profile virtuoso``."""
+    _clear(served_virtuoso)
+    try:
+        run(test, served_virtuoso)
+    finally:
+        _clear(served_virtuoso)

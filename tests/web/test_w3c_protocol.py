@@ -137,3 +137,12 @@ def test_query_and_bad_requests(test: ProtocolTest, live: Live) -> None:
 )
 def test_updates_with_writes_enabled(test: ProtocolTest, live_rw: Live) -> None:
     run(test, live_rw, token=ADMIN_TOKEN)
+
+
+@pytest.mark.parametrize("test", TESTS, ids=lambda t: t.name)
+def test_every_case_through_cspkg_serve_on_virtuoso(
+    test: ProtocolTest, served_virtuoso: Live
+) -> None:
+    """The whole suite through ``cspkg serve --backend URL --backend-profile virtuoso``
+    (a real gunicorn in front of a real Virtuoso), writes with the admin token."""
+    run(test, served_virtuoso, token=ADMIN_TOKEN if test.name.startswith("update_") else None)

@@ -23,6 +23,7 @@ from ..rdf.plan_document import SUPPORTED_SUFFIXES, read_plan_document
 from ..rdf.plan_graph import build_plan_graphs
 from ..rdf.plan_parser import parse_plan
 from ..rdf.safe_rdf import check_untrusted
+from .plan_import import reference_graph
 
 RDF_SUFFIXES: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -96,4 +97,6 @@ def _plan_graph(name: str, data: bytes, settings: Settings) -> Graph:
     for part in built.graphs.values():
         graph += part
     graph += register.to_graph(settings.base)
+    if built.reference_plan is not None:  # the Commissioner's plan it links to, if curated
+        graph += reference_graph(settings.data_dir, built.reference_plan) or Graph()
     return graph

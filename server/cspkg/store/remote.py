@@ -52,7 +52,7 @@ from ..errors import QueryTimeout, RdfInputError, StoreUnavailable
 from .base import AskResult, Formats, QueryResult, SelectResult
 from .engine import collect
 from .profiles import VERSION_GRAPH, BackendProfile, get_profile
-from .sparql_text import dataset_clauses, query_form
+from .sparql_text import dataset_clauses, inject_using, query_form
 
 _ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 _GRAPH_ACCEPT = "application/n-triples, application/sparql-results+json;q=0.9"
@@ -134,7 +134,9 @@ class RemoteStore:
 
     def check_setup(self) -> None:
         """Refuse to serve a server whose union default graph shows its own graphs: every
-        answer would differ from the other stores' (``BackendProfile.setup`` fixes it)."""
+        answer would differ from the other stores' (``BackendProfile.setup`` fixes it).
+        The write account, if given, is tried too (reading the store version), so a wrong
+        password stops start-up rather than every later request."""
         for graph in self.profile.hidden_graphs:
             try:
                 shown = self.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", timeout=10)
@@ -145,6 +147,8 @@ class RemoteStore:
                     f"the {self.profile.name} server shows its own graph <{graph}> to "
                     "queries: run the set-up for this profile (docs/deploy.md) first"
                 )
+        if self.shared_version:
+            self.generation  # noqa: B018 - raises StoreUnavailable on refused credentials
 
     def _record_version(self) -> None:
         """The next version after a write, sent after it, so a reader never sees the new
@@ -175,6 +179,8 @@ class RemoteStore:
         base_iri: str | None = None,
         formats: Formats | None = None,
     ) -> QueryResult:
+        if base_iri and self.profile.base_in_text:
+            sparql = f"BASE <{base_iri}> {sparql}"
         return self._run(sparql, default_graph_uris, named_graph_uris, timeout, max_rows)
 
     def _select(self, sparql: str) -> SelectResult:
@@ -199,7 +205,9 @@ class RemoteStore:
         form += [("default-graph-uri", iri) for iri in default_graph_uris]
         form += [("named-graph-uri", iri) for iri in named_graph_uris]
         if profile.timeout_param and timeout:
-            form.append((profile.timeout_param, str(max(int(timeout * 1000), 1))))
+            # Half the deadline: the server stops and says so (a partial answer, refused
+            # below) before this side gives up waiting, so its work ends with ours.
+            form.append((profile.timeout_param, str(max(int(timeout * 500), 1))))
         body = urlencode(form).encode()
         graph = query_form(sparql) in ("construct", "describe")
         try:
@@ -302,8 +310,13 @@ class RemoteStore:
         using_named_graph_uris: Sequence[str] = (),
         base_iri: str | None = None,
     ) -> None:
+        if self.profile.using_in_text and (using_graph_uris or using_named_graph_uris):
+            sparql = inject_using(sparql, using_graph_uris, using_named_graph_uris)
+            using_graph_uris = using_named_graph_uris = ()
         if self.profile.update_rewrite is not None:
             sparql = self.profile.update_rewrite(sparql)
+        if base_iri and self.profile.base_in_text:
+            sparql = f"BASE <{base_iri}> {sparql}"
         form: list[tuple[str, str]] = [("update", sparql)]
         form += [("using-graph-uri", iri) for iri in using_graph_uris]
         form += [("using-named-graph-uri", iri) for iri in using_named_graph_uris]

@@ -9,6 +9,7 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
+from ..services.action_rows import action_facts
 from ..services.canned_queries import Answer
 from ..services.results import label_columns
 from .context import services
@@ -18,6 +19,14 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMBERS = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long")}
 DATES = {XSD + "date", XSD + "dateTime", XSD + "gYearMonth", XSD + "gYear"}
 _PREFIXES_SHOWN = 60
+FACT_COLUMNS = {
+    "lead": "Lead",
+    "supporter": "Supporting",
+    "target": "Target",
+    "csp": "CSP priorities",
+    "commissioner": "Commissioner priorities",
+}
+"""What a list of actions shows for each action (``rows: action`` in the header)."""
 
 
 def people_table(answer: Answer) -> dict[str, Any]:
@@ -54,14 +63,38 @@ def people_table(answer: Answer) -> dict[str, Any]:
                 continue
             keys[key] = len(rows)
         rows.append(cells)
+    headers = [query.title_of(table.columns[i]) for i in shown]
+    numeric = [_numeric(table, i) for i in shown]
+    if query.rows_per == "action" and key_at is not None:
+        actions = [key.value for key in keys if isinstance(key, NamedNode)]
+        found = services()
+        facts = action_facts(found.store, found.settings, actions)
+        for row, key in zip(rows, keys, strict=True):
+            item = facts.get(key.value) if isinstance(key, NamedNode) else None
+            for kind in FACT_COLUMNS:
+                pairs = getattr(item, kind) if item is not None else []
+                row.append([_fact(iri, label, base) for iri, label in pairs])
+        headers += list(FACT_COLUMNS.values())
+        numeric += [False] * len(FACT_COLUMNS)
+    total = None
+    if query.presentation.total is not None and table.rows:
+        value = table.rows[0][index[query.presentation.total[0]]]
+        total = int(value.value) if value is not None and value.value.isdigit() else None
     return {
-        "headers": [query.title_of(table.columns[i]) for i in shown],
-        "numeric": [_numeric(table, i) for i in shown],
+        "total": total,
+        "headers": headers,
+        "numeric": numeric,
         "rows": rows,
         "count": len(rows),
         "merged": key_at is not None and len(rows) < len(table.rows),
         "truncated": table.truncated,
     }
+
+
+def _fact(iri: str, label: str, base: str) -> dict[str, Any]:
+    if not iri:
+        return {"text": label}
+    return {"text": label, "href": link_for(iri, base), "title": iri}
 
 
 def _cell(term: Any, label: Any, base: str) -> list[dict[str, Any]]:

@@ -35,7 +35,7 @@ from .caching import cached_get
 from .context import services
 from .errors import handle, status_for
 from .negotiation import CSV, HTML, JSON, XLSX
-from .query_page import AUTOCOMPLETE_DIR, AUTOCOMPLETE_FILES, render_page
+from .query_page import AUTOCOMPLETE_DIR, AUTOCOMPLETE_FILES, catalogue_groups, render_page
 from .respond import choose, wants_html
 from .sparql import render as render_results
 
@@ -156,6 +156,7 @@ def _catalogue_entry(query: CannedQuery) -> dict[str, Any]:
         "title": query.title,
         "description": query.description,
         "question": query.question,
+        "group": query.group,
         "parameters": parameter_info(query),
         "columns": list(query.columns),
         "links": {
@@ -194,9 +195,8 @@ def _catalogue(as_json: bool) -> Response:
         )
         return response
     json_url = url_for("queries.catalogue_json")
-    entries = [(q, _catalogue_entry(q)) for q in queries]
     response = Response(
-        render_template("queries/index.html", entries=entries, json_url=json_url),
+        render_template("queries/index.html", groups=catalogue_groups(queries), json_url=json_url),
         mimetype="text/html",
     )
     response.headers["Link"] = f'<{json_url}>; rel="alternate"; type="{JSON}"'

@@ -132,6 +132,8 @@ def render_page(
     """The whole page; ``answer`` is ``None`` when the values were refused."""
     bound = answer.bound if answer is not None else dict(values)
     table = shape(answer) if answer is not None else None
+    if table is not None:
+        table["summary"] = summary(query, values, bound, table)
     return render_template(
         "queries/query.html",
         query=query,
@@ -144,6 +146,69 @@ def render_page(
         twins=twins,
         pages=pages,
     )
+
+
+GROUP_ORDER = (
+    "Alignment",
+    "Coverage and gaps",
+    "Agencies",
+    "Delivery and dates",
+    "Crime and place",
+    "Comparing plans",
+)
+"""The questions analysts ask, in the catalogue's order; other groups follow."""
+
+
+def catalogue_groups(queries: tuple[CannedQuery, ...]) -> list[dict[str, Any]]:
+    """The catalogue by question: ``[{"name", "id", "queries": [{...}]}]``, each query
+    with its parameters described in words (defaults by label, never an IRI)."""
+    found = services()
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for query in queries:
+        described = []
+        for parameter in query.parameters:
+            default = parameter.default
+            if default and by_name(parameter):
+                names = {c.iri: c.label for c in found.queries.choices(parameter)}
+                default = names.get(default, default.rstrip("/").rsplit("/", 1)[-1])
+            described.append(
+                {
+                    "label": parameter.label,
+                    "hint": hint_for(parameter),
+                    "default": default if default != "today" else "today's date",
+                    "required": parameter.default is None and not parameter.optional,
+                }
+            )
+        entry = {"query": query, "parameters": described}
+        grouped.setdefault(query.group, []).append(entry)
+    order = [g for g in GROUP_ORDER if g in grouped] + sorted(grouped.keys() - set(GROUP_ORDER))
+    return [
+        {"name": name, "id": name.lower().replace(" ", "-"), "queries": grouped[name]}
+        for name in order
+    ]
+
+
+def summary(
+    query: CannedQuery, values: dict[str, str], bound: dict[str, str | None], table: dict[str, Any]
+) -> dict[str, Any] | None:
+    """For a limited answer whose query counts the whole: what part of how many this is,
+    and a link to all of it (``{"text", "all"}``)."""
+    total, count = table.get("total"), table["count"]
+    if total is None or query.presentation.total is None:
+        return None
+    noun = query.presentation.total[1]
+    offset = int(bound.get("offset") or 0)
+    if count >= total and offset == 0:
+        return {"text": f"All {total} {noun}.", "all": None}
+    if offset == 0:
+        text = f"The top {count} of {total} {noun}."
+    else:
+        text = f"{noun[:1].upper()}{noun[1:]} {offset + 1} to {offset + count} of {total}."
+    limit = next((p for p in query.parameters if p.name == "limit"), None)
+    most = limit.maximum if limit is not None and limit.maximum is not None else total
+    everything = {**values, "limit": str(min(total, most)), "offset": "0"}
+    link = url_for("queries.show", name=query.name) + "?" + urlencode(everything)
+    return {"text": text, "all": link, "all_text": f"Show all {min(total, most)}"}
 
 
 def shape(answer: Answer) -> dict[str, Any]:

@@ -1,0 +1,115 @@
+"""What the virtuoso profile does about Virtuoso 7.2, against a real throwaway Virtuoso:
+its errors and partial answers become the service's own, its credentials stay secret,
+and a server whose system graphs show through the union default graph is refused."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+
+from bench import virtuoso as virtuoso_server
+from cspkg.config import load_settings
+from cspkg.errors import QuerySyntaxError, QueryTimeout, QueryUnsupported, StoreUnavailable
+from cspkg.store import SelectResult
+from cspkg.store.factory import open_store
+from cspkg.store.profiles import PROFILES, get_profile
+from cspkg.store.remote import RemoteStore
+
+from ..conftest import SLOW_GRAPH, SLOW_QUERY, clear, virtuoso_store
+
+SECRET = "not-the-password-9c1f"
+
+
+@pytest.fixture
+def virtuoso_db(virtuoso_url: str) -> Iterator[RemoteStore]:
+    store = virtuoso_store(virtuoso_url)
+    clear(store)
+    slow = b"".join(b"<urn:s%d> <urn:p> %d .\n" % (i, i) for i in range(300))
+    store.load_graph(SLOW_GRAPH, slow, "application/n-triples")
+    yield store
+    clear(store)
+    store.close()
+
+
+def test_profiles_are_data_and_unknown_names_list_the_known() -> None:
+    assert set(PROFILES) == {"oxigraph", "virtuoso", "generic"}
+    with pytest.raises(Exception, match="known: generic, oxigraph, virtuoso"):
+        get_profile("fuseki")
+
+
+def test_syntax_error_names_the_line_not_virtuosos_text(virtuoso_db: RemoteStore) -> None:
+    with pytest.raises(QuerySyntaxError) as caught:
+        virtuoso_db.query("SELECT * WHERE {\n  ?s ?p \n}")
+    assert caught.value.line == 3 and "Virtuoso" not in str(caught.value)
+
+
+def test_what_the_engine_cannot_run_is_unsupported_not_a_server_error(
+    virtuoso_db: RemoteStore,
+) -> None:
+    with pytest.raises(QueryUnsupported, match="virtuoso backend cannot run this query"):
+        virtuoso_db.query("SELECT ?b WHERE { BIND (BNODE() AS ?b) }")
+
+
+def test_partial_answer_at_the_time_limit_is_a_timeout(virtuoso_db: RemoteStore) -> None:
+    """Virtuoso answers 200 with what it had at its limit (an "anytime" query, marked only
+    by X-SQL-State: S1TAT): without the profile's check that passes as a complete, empty
+    count; with it, the caller gets a timeout."""
+    with pytest.raises(QueryTimeout):
+        virtuoso_db.query(SLOW_QUERY, timeout=5)
+    careless = RemoteStore(
+        virtuoso_db.backend, profile=replace(virtuoso_db.profile, partial_header=None)
+    )
+    try:
+        passed_off = careless.query(SLOW_QUERY, timeout=5)
+        assert isinstance(passed_off, SelectResult)
+        assert passed_off.rows != [(300**4,)]  # not the real answer
+    except QueryTimeout:
+        pytest.fail("the partial answer should have arrived before our own deadline")
+    finally:
+        careless.close()
+
+
+def test_wrong_credentials_fail_without_showing_them(
+    virtuoso_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    store = RemoteStore(
+        virtuoso_url, profile="virtuoso", user=virtuoso_server.USER, password=SECRET
+    )
+    try:
+        with pytest.raises(StoreUnavailable) as caught:
+            store.update("INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> 1 } }")
+        with pytest.raises(StoreUnavailable):
+            store.load_graph("urn:g", b"<urn:a> <urn:b> 1 .", "text/turtle")
+    finally:
+        store.close()
+    assert "credentials" in str(caught.value)
+    assert SECRET not in str(caught.value) and SECRET not in caplog.text
+    assert SECRET not in repr(load_settings(environ={"CSPKG_BACKEND_PASSWORD": SECRET}))
+
+
+def test_a_server_showing_its_own_graphs_is_refused_at_start(virtuoso_db: RemoteStore) -> None:
+    """Without the profile's set-up, Virtuoso's union default graph holds its schema graphs
+    and every answer would differ: ``open_store`` says so instead of serving it."""
+    settings = load_settings(
+        environ={},
+        backend=virtuoso_db.backend,
+        backend_profile="virtuoso",
+    )
+    open_store(settings).close()  # the test server had the set-up
+    PROFILES["shows-its-graphs"] = replace(
+        virtuoso_db.profile, name="shows-its-graphs", hidden_graphs=(SLOW_GRAPH,)
+    )
+    try:
+        with pytest.raises(StoreUnavailable, match="run the set-up"):
+            open_store(replace(settings, backend_profile="shows-its-graphs"))
+    finally:
+        del PROFILES["shows-its-graphs"]
+
+
+def test_graphs_never_lists_the_engines_own(virtuoso_db: RemoteStore) -> None:
+    assert virtuoso_db.graphs() == [SLOW_GRAPH]
+    assert virtuoso_db.triple_count() == 300
