@@ -45,6 +45,7 @@ from .access import Writer, check_progress_triples, is_progress_graph, require_a
 from .audit import log_write
 from .dataset import stream
 from .sparql_service import SparqlService
+from .write_check import check_literal_sizes
 
 INPUT_FORMATS: dict[str, RdfFormat] = {
     "text/turtle": RdfFormat.TURTLE,
@@ -274,6 +275,7 @@ class GraphStore:
             rdf_format = input_format(payload.content_type)
             name = "the RDF data" if len(payloads) == 1 else f"RDF document {n}"
             triples += parse_rdf(payload.data, rdf_format, name=name, base=base_iri)
+        check_literal_sizes(triples, self.settings)
         return triples
 
     def _commit(
