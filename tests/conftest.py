@@ -94,7 +94,7 @@ def wait_until_up(url: str, timeout: float = 20.0) -> None:
         try:
             requests.get(url, timeout=1)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # listening, app still loading
             time.sleep(0.05)
     raise RuntimeError(f"{url} did not come up")
 

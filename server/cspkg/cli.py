@@ -351,7 +351,7 @@ def run_query(
 @click.option("--store", "store_dir", type=click.Path(file_okay=False), help="On-disk store.")
 @click.option("--backend", help="Base URL of a remote SPARQL server instead of the store.")
 @PROFILE_OPTION
-@click.option("--threads", default=8, show_default=True, help="Request threads.")
+@click.option("--threads", type=int, help="Request threads (default: the http_threads setting).")
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -360,7 +360,7 @@ def serve(
     store_dir: str | None,
     backend: str | None,
     backend_profile: str | None,
-    threads: int,
+    threads: int | None,
 ) -> None:
     """Serve the SPARQL endpoint and query page on gunicorn."""
     from dataclasses import replace

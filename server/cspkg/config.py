@@ -54,11 +54,19 @@ class Settings:
     """Largest answer a worker may send back; bigger gets 413."""
     worker_share_per_client: int = 0
     """Query workers one client (address) may use at once; 0: half of them (at least 1)."""
-    query_queue_length: int = 0
-    """Requests that may wait for a query worker; 0: four per worker.  Past it: 503."""
+    query_queue_length: int = 32
+    """Requests that may wait for a query worker (each holds a request thread while it
+    waits, so keep it under ``http_threads``).  Past it: 503."""
+    upload_workers: int = 1
+    """``/validation`` uploads checked at once, each in its own process (more: 503)."""
+    upload_timeout: float = 60.0
+    """Seconds an upload's check may take before its process is killed (503)."""
     max_rows: int = 10_000
     max_query_length: int = 100_000
     max_upload_bytes: int = 5_000_000
+    max_literal_bytes: int = 100_000
+    """Longest literal a write may store (413 past it): the shapes check of a write
+    grows with the square of a literal's length (``services/write_check.py``)."""
     max_url_length: int = 8_000
     """Longest request target (path and query string) in bytes; longer gets 414."""
     max_query_depth: int = 200
@@ -75,6 +83,22 @@ class Settings:
     result_cache_bytes: int = 64_000_000
     """Memory for rendered query answers per store version (embedded store); 0 turns it off."""
     service_allow_list: tuple[str, ...] = ()
+    http_threads: int = 64
+    """Request threads of ``cspkg serve`` (they only ever hold whole requests)."""
+    header_timeout: float = 10.0
+    """Seconds a client has to send a request's head (from connecting or its last answer)."""
+    body_timeout: float = 30.0
+    """Seconds a client has to send a body once the head is in (also the socket send and
+    receive timeouts of a request thread)."""
+    keepalive_timeout: int = 5
+    """Seconds an idle kept-alive connection stays open."""
+    max_connections_per_client: int = 32
+    """Open connections one address may hold; more are answered 429 and closed."""
+    max_connections: int = 1000
+    """Open connections in all; past it new ones wait in the kernel's backlog."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Peer addresses whose ``X-Forwarded-For`` / ``-Proto`` / ``-Host`` / ``-Prefix``
+    headers are believed (a reverse proxy in front); empty: none are."""
     host: str = "127.0.0.1"
     port: int = 5000
 

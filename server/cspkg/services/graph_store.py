@@ -45,6 +45,7 @@ from .access import Writer, check_progress_triples, is_progress_graph, require_a
 from .audit import log_write
 from .dataset import stream
 from .sparql_service import SparqlService
+from .write_check import check_literal_sizes
 
 INPUT_FORMATS: dict[str, RdfFormat] = {
     "text/turtle": RdfFormat.TURTLE,
@@ -282,6 +283,7 @@ class GraphStore:
                 triples += [quad.triple for quad in parsed]
             except SyntaxError as exc:
                 raise RdfInputError(f"the RDF data could not be parsed: {exc}") from None
+        check_literal_sizes(triples, self.settings)
         return triples
 
     def _commit(

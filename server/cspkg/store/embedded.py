@@ -34,7 +34,7 @@ from tqdm import tqdm
 
 from ..errors import CspkgError, RdfInputError, StoreUnavailable
 from .base import Formats, QueryResult, SerializedResult
-from .engine import execute, syntax_error
+from .engine import execute, syntax_error, update_error
 from .manifest import SourceManifest
 from .pool import Change, PoolLimits, QueryPool
 from .sources import Source
@@ -269,6 +269,8 @@ class EmbeddedStore:
                 self._store.update(text, base_iri=base_iri)
             except SyntaxError as exc:
                 raise syntax_error(str(exc)) from None
+            except RuntimeError as exc:
+                raise update_error(exc) from None
             except OSError:
                 raise StoreUnavailable("the update could not be applied") from None
             finally:

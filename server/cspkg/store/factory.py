@@ -67,7 +67,7 @@ def pool_limits(settings: Settings) -> PoolLimits:
         memory_bytes=worker_memory_bytes(settings),
         max_result_bytes=settings.max_result_bytes,
         per_client=settings.worker_share_per_client or max(1, workers // 2),
-        queue_length=settings.query_queue_length or 4 * workers,
+        queue_length=settings.query_queue_length,
     )
 
 

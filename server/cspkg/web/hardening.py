@@ -24,6 +24,7 @@ from werkzeug.exceptions import InternalServerError, RequestEntityTooLarge
 
 from ..config import Settings
 from ..errors import RateLimited, RequestTooLarge, UriTooLong
+from ..store.admission import current_client
 from .errors import error_page, handle, wants_page
 
 log = logging.getLogger("cspkg.web")
@@ -102,6 +103,18 @@ class TokenBucket:
         return max(1, math.ceil((1.0 - tokens) / self.rate))
 
 
+def client_address(settings: Settings) -> str:
+    """The client's address: the peer's, or, when the peer is one of
+    ``trusted_proxies``, the last address it added to ``X-Forwarded-For``."""
+    peer = request.remote_addr or ""
+    if peer in settings.trusted_proxies:
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-1]
+    return peer
+
+
 def init_app(app: Flask, settings: Settings) -> None:
     """Register the checks, headers and error handlers on ``app``."""
     limiter = (
@@ -111,6 +124,7 @@ def init_app(app: Flask, settings: Settings) -> None:
 
     @app.before_request
     def _check_request() -> None:
+        current_client.set(client_address(settings))
         raw = request.environ.get("RAW_URI") or ""
         target = max(raw, request.full_path, key=len)
         if len(target.encode("utf-8", "surrogateescape")) > settings.max_url_length:
@@ -119,7 +133,7 @@ def init_app(app: Flask, settings: Settings) -> None:
                 "send long queries with POST"
             )
         if limiter is not None and request.path not in EXEMPT_PATHS:
-            wait = limiter.take(request.remote_addr or "unknown")
+            wait = limiter.take(client_address(settings) or "unknown")
             if wait is not None:
                 raise RateLimited(
                     f"too many requests: the limit is {settings.rate_limit_per_minute} "
