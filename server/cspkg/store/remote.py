@@ -87,7 +87,8 @@ def _auth(profile: BackendProfile, user: str | None, password: str | None) -> Au
 
 
 class RemoteStore:
-    """A SPARQL server reached over HTTP.  The generation counts writes made through it."""
+    """A SPARQL server reached over HTTP.  The generation is the server's store version
+    (profiles with a version graph) or counts the writes made through this object."""
 
     kind = "remote"
 
