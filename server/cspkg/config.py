@@ -96,6 +96,10 @@ class Settings:
     """Open connections one address may hold; more are answered 429 and closed."""
     max_connections: int = 1000
     """Open connections in all; past it new ones wait in the kernel's backlog."""
+    public_url: str | None = None
+    """Where clients reach the service (``https://kg.example.org/``): absolute links are
+    built from it; unset, from the address the server listens on, never the ``Host``
+    header."""
     trusted_proxies: tuple[str, ...] = ()
     """Peer addresses whose ``X-Forwarded-For`` / ``-Proto`` / ``-Host`` / ``-Prefix``
     headers are believed (a reverse proxy in front); empty: none are."""
