@@ -528,3 +528,20 @@ def test_column_titles_are_words_and_dates_do_not_wrap(live_data: Live) -> None:
     response = get(live_data, "/queries/overdue-actions", params={"date": "2025-06-30"})
     assert "Due by" in response.text and "targetDue" not in response.text.split("<table")[1]
     assert 'class="cspkg-nowrap">20' in response.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/charts/actions-per-csp-priority.json",
+        "/.well-known/void",
+        "/doc/organisation/staffordshire-police.ttl",
+        "/queries.json",
+    ],
+)
+def test_data_answers_of_every_blueprint_revalidate(live_data: Live, path: str) -> None:
+    first = get(live_data, path)
+    assert first.status_code == 200 and first.headers["ETag"]
+    assert first.headers["Access-Control-Allow-Origin"] == "*"
+    again = get(live_data, path, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.content == b""

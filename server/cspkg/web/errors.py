@@ -34,7 +34,7 @@ from ..errors import (
     UriTooLong,
     ValidationFailed,
 )
-from .negotiation import parse_accept, quality
+from .negotiation import acceptable
 
 STATUS: dict[type[CspkgError], int] = {
     AuthenticationRequired: 401,
@@ -85,12 +85,17 @@ TITLES = {
 """What each status's page is called (its ``<h1>`` and ``<title>``)."""
 
 
+def _shape() -> str:
+    """An error body's media type, by the one chooser (``negotiation``, kind ``error``):
+    plain text unless JSON or a page is ranked above it."""
+    g.vary_accept = True
+    return acceptable("error", request.headers.get("Accept")) or "text/plain"
+
+
 def wants_page() -> bool:
     """A page only for clients that rank HTML above plain text (browsers do; curl,
     ``requests`` and ``*/*`` do not)."""
-    g.vary_accept = True
-    ranges = parse_accept(request.headers.get("Accept"))
-    return quality(ranges, "text/html") > quality(ranges, "text/plain")
+    return _shape() == "text/html"
 
 
 def error_page(status: int, message: str) -> Response:
@@ -102,9 +107,7 @@ def error_page(status: int, message: str) -> Response:
 
 def _wants_json() -> bool:
     """JSON only for clients that prefer ``application/json`` to ``text/plain``."""
-    g.vary_accept = True
-    ranges = parse_accept(request.headers.get("Accept"))
-    return quality(ranges, "application/json") > quality(ranges, "text/plain")
+    return _shape() == "application/json"
 
 
 def handle(exc: CspkgError, as_json: bool | None = None) -> Response:

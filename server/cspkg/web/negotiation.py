@@ -12,7 +12,7 @@ from typing import Literal
 from ..errors import NotAcceptable
 
 Kind = Literal[
-    "results", "graph", "description", "table", "stored_graph", "dataset", "page", "thing"
+    "results", "graph", "description", "table", "stored_graph", "dataset", "page", "thing", "error"
 ]
 
 JSON_RESULTS = "application/sparql-results+json"
@@ -64,6 +64,8 @@ _OFFERS["description"] = (*_OFFERS["graph"], (HTML, HTML), ("application/xhtml+x
 _OFFERS["table"] = ((HTML, HTML), ("application/xhtml+xml", HTML), *_OFFERS["results"])
 # A page with a JSON twin (catalogue, validation report): ties go to the page.
 _OFFERS["page"] = ((HTML, HTML), ("application/xhtml+xml", HTML), (JSON, JSON))
+# An error's body: plain text unless the client ranks JSON or a page above it.
+_OFFERS["error"] = (("text/plain", "text/plain"), (JSON, JSON), (HTML, HTML))
 # A thing's description: the page first, then its RDF.
 _OFFERS["thing"] = ((HTML, HTML), ("application/xhtml+xml", HTML), *_OFFERS["graph"])
 

@@ -52,7 +52,6 @@ def query_page() -> Response:
         examples=examples,
     )
     response = Response(html, mimetype="text/html")
-    response.headers["Vary"] = "Accept"
     return response
 
 

@@ -9,14 +9,19 @@ by Accept) and leaves the shared headers to :func:`finish`, run after every requ
   origin, because the data is public and writes need a bearer token, never a cookie;
   preflight ``OPTIONS`` answers list the methods the route allows.
 
-ETag and Last-Modified come from :func:`cspkg.web.caching.cached_get`, which GET answers
-computed from the store go through.
+- ETag and Last-Modified: answers that go through :func:`cspkg.web.caching.cached_get`
+  (SPARQL, canned queries) carry per-store-version validators and are cached; every
+  other whole (not streamed) GET answer that is data (not a page, whose script nonce
+  changes every time) gets a weak ETag of its body and, on the
+  embedded store, the data's Last-Modified, and is answered 304 when the client's copy
+  is current (``make_conditional``).
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 
+from .context import EXTENSION
 from .negotiation import HTML, Kind, acceptable, negotiate
 
 EXPOSED = "Cspkg-Results-Truncated, Content-Type, Content-Disposition, ETag, Last-Modified, Link"
@@ -47,7 +52,8 @@ def wants_html(kind: Kind = "page") -> bool:
 
 
 def finish(response: Response) -> Response:
-    """Add ``Vary: Accept`` and CORS headers where they apply (see the module text)."""
+    """Add ``Vary: Accept``, CORS and validators where they apply (see the module text)."""
+    response = _validators(response)
     if g.get("vary_accept"):
         given = response.headers.get("Vary", "")
         if "accept" not in {v.strip().lower() for v in given.split(",")}:
@@ -62,6 +68,19 @@ def finish(response: Response) -> Response:
         for name, value in _PREFLIGHT.items():
             response.headers.setdefault(name, value)
     return response
+
+
+def _validators(response: Response) -> Response:
+    whole = not response.is_streamed and not response.direct_passthrough
+    if request.method not in ("GET", "HEAD") or response.status_code != 200 or not whole:
+        return response
+    if "ETag" in response.headers or response.mimetype == HTML:
+        return response  # pages carry a per-request script nonce: never revalidated
+    response.add_etag(weak=True)
+    found = current_app.extensions.get(EXTENSION)
+    if found is not None and found.cache is not None:
+        response.last_modified = found.cache.last_modified(found.store.generation)
+    return response.make_conditional(request)
 
 
 def init_app(app: Flask) -> None:
