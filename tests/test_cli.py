@@ -20,7 +20,7 @@ from bench import virtuoso as virtuoso_server
 from cspkg.cli import cli
 from cspkg.config import PROJECT_ROOT
 from cspkg.store.embedded import EmbeddedStore
-from cspkg.web.wsgi import KEEPALIVE_LINGER_MS
+from cspkg.web.front import KEEPALIVE_LINGER_MS
 
 from .conftest import FIXTURES, free_port, virtuoso_store, wait_until_up
 
@@ -59,7 +59,7 @@ def test_serve_runs_on_gunicorn_and_logs_each_request() -> None:
         process.terminate()
         output, _ = process.communicate(timeout=30)
     log = output.decode()
-    assert "LingeringThreadWorker" in log and f"open {url}/" in log
+    assert "GuardedThreadWorker" in log and f"open {url}/" in log
     assert any('"GET /health' in line and line.endswith("ms") for line in log.splitlines())
 
 

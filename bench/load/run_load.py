@@ -2,11 +2,17 @@
 
 Mix per client loop: canned queries (through ``/queries`` when the server has it, else
 their bound text through ``/sparql``), ad-hoc SPARQL, and now and then a deliberately
-expensive query that must end in the timeout (503).  Records latency per kind, every
-unexpected status, and the RSS of the server's processes once a second, then writes a
-Markdown report.  Exit status 1 if anything unexpected happened.
+expensive query that must end in the timeout (503).  With ``--hostile``, attackers join:
+``--slow`` connections from one address sending queries that run to the timeout,
+``--half-open`` connections that send half a request and stall (reopened when the
+server closes them), a crash payload (``FILTER(!!!…)``) and the memory query now and
+then, and a ``/health`` probe twice a second.  Each client has its own loopback address
+(127.0.0.x), as distinct clients would.  Records latency per kind, every unexpected
+status, and the RSS of the server's processes once a second, then writes a Markdown
+report.  Exit status 1 if anything unexpected happened.
 
     python bench/load/run_load.py                       # 16 clients, 60 s, own server
+    python bench/load/run_load.py --hostile             # the same with attackers mixed in
     python bench/load/run_load.py --clients 4 --duration 5 --report /tmp/r.md   # smoke
 """
 
@@ -42,7 +48,36 @@ ADHOC = [
     "SELECT DISTINCT ?type WHERE { ?s a ?type } ORDER BY ?type",
 ]
 EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-EXPECTED = {"canned": {200}, "adhoc": {200}, "expensive": {503}}
+MEMORY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"
+CRASH = "ASK { FILTER(" + "!" * 10_000 + "true) }"
+EXPECTED = {
+    "canned": {200},
+    "adhoc": {200},
+    "expensive": {503},
+    "health": {200},
+    "slow": {429, 503},
+    "crash": {400},
+    "memory": {503},
+}
+KINDS = ("canned", "adhoc", "health", "expensive", "slow", "crash", "memory")
+
+
+class SourceAdapter(requests.adapters.HTTPAdapter):
+    """Connections from one loopback address: each client is its own address."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        super().__init__()
+
+    def init_poolmanager(self, *args: object, **kwargs: object) -> None:
+        kwargs["source_address"] = (self.source, 0)
+        super().init_poolmanager(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def session_from(source: str) -> requests.Session:
+    session = requests.Session()
+    session.mount("http://", SourceAdapter(source))
+    return session
 
 
 @dataclass
@@ -135,7 +170,7 @@ def canned_requests(url: str) -> list[tuple[str, dict[str, str]]]:
 def client(url: str, stop: float, seed: int, canned: list, out: Results) -> None:
     """Fast queries back to back: half canned, half ad hoc."""
     rng = random.Random(seed)
-    session = requests.Session()
+    session = session_from(f"127.0.0.{20 + seed}")
     headers = {"Accept": "application/sparql-results+json, text/turtle;q=0.9, */*;q=0.1"}
     while time.monotonic() < stop:
         if rng.random() < 0.5:
@@ -152,10 +187,62 @@ def expensive(url: str, stop: float, interval: float, out: Results) -> None:
     worker until the deadline, so 16 clients sending them in step would hold every
     worker at once and starve the fast queries (measured: 503 "workers busy").
     """
-    session = requests.Session()
+    session = session_from("127.0.0.2")
     while time.monotonic() + interval < stop:
         time.sleep(interval)
         send(session, url, "expensive", "/sparql", {"query": EXPENSIVE}, {}, out)
+
+
+def every(url: str, stop: float, interval: float, kind: str, source: str, out: Results) -> None:
+    """``/health`` probes, crash payloads or the memory query, one per ``interval``."""
+    session = session_from(source)
+    while time.monotonic() + interval < stop:
+        time.sleep(interval)
+        if kind == "health":
+            started = time.perf_counter()
+            try:
+                response = session.get(url + "/health", timeout=60)
+                out.record(kind, response.status_code, time.perf_counter() - started, "")
+            except requests.RequestException as exc:
+                out.record(kind, 0, time.perf_counter() - started, type(exc).__name__)
+        else:
+            query = CRASH if kind == "crash" else MEMORY
+            send(session, url, kind, "/sparql", {"query": query}, {}, out)
+
+
+def slow(url: str, stop: float, out: Results) -> None:
+    """Queries that run to the timeout, back to back, all from one address."""
+    session = session_from("127.0.0.3")
+    while time.monotonic() < stop:
+        send(session, url, "slow", "/sparql", {"query": EXPENSIVE}, {}, out)
+        time.sleep(0.05)
+
+
+def half_open(port: int, stop: float, count: int) -> None:
+    """``count`` connections that send half a request and stall; reopened when closed."""
+    held: list[socket.socket] = []
+    while time.monotonic() < stop:
+        held = [s for s in held if _still_open(s)]
+        while len(held) < count:
+            sock = socket.create_connection(("127.0.0.1", port), source_address=("127.0.0.4", 0))
+            sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            held.append(sock)
+        time.sleep(0.5)
+    for sock in held:
+        sock.close()
+
+
+def _still_open(sock: socket.socket) -> bool:
+    """False once the server has answered (408) or closed it; then it is closed here."""
+    try:
+        sock.setblocking(False)
+        sock.recv(1024)
+    except BlockingIOError:
+        return True
+    except OSError:
+        pass
+    sock.close()
+    return False
 
 
 def send(
@@ -205,19 +292,27 @@ def report(args: argparse.Namespace, out: Results, elapsed: float, canned_via: s
         "",
         f"Run: {args.clients} clients for {args.duration:g} s, query timeout {args.timeout:g} s, "
         f"one expensive query every {args.expensive_interval:g} s; canned queries "
-        f"via {canned_via}.  Machine: {os.cpu_count()} cores.",
+        f"via {canned_via}.  Machine: {os.cpu_count()} cores."
+        + (
+            f"  Hostile: {args.slow} slow connections from one address, {args.half_open} "
+            "half-open connections, a crash payload every 2 s, the memory query every 5 s, "
+            "/health twice a second."
+            if args.hostile
+            else ""
+        ),
         "",
         f"- requests: {total} ({total / elapsed:.0f}/s)",
         f"- unexpected outcomes: {len(out.unexpected)}",
         f"- fast queries p99: {p99:.0f} ms (bound {args.p99_bound_ms:g} ms: "
         f"{'met' if p99 <= args.p99_bound_ms else 'NOT met'})",
+        f"- /health p99: {percentile(out.latencies['health'], 0.99) * 1000:.0f} ms",
         f"- server RSS (all processes): {early / 2**20:.0f} MiB after warm-up -> "
         f"{late / 2**20:.0f} MiB at the end ({growth:+.1f} %; max {max(rss or [0]) / 2**20:.0f} MiB)",
         "",
         "| kind | requests | status codes | p50 ms | p95 ms | p99 ms | max ms |",
         "|---|---|---|---|---|---|---|",
     ]
-    for kind in ("canned", "adhoc", "expensive"):
+    for kind in [k for k in KINDS if any(key[0] == k for key in out.statuses)]:
         codes = {s: c for (k, s), c in out.statuses.items() if k == kind}
         values = out.latencies[kind]
         cells = [percentile(values, q) * 1000 for q in (0.5, 0.95, 0.99)] + [
@@ -228,6 +323,11 @@ def report(args: argparse.Namespace, out: Results, elapsed: float, canned_via: s
             + " | ".join(f"{v:.0f}" for v in cells)
             + " |"
         )
+    if out.rss:
+        lines += ["", "Memory over time (RSS of the server's process tree):", ""]
+        lines += ["| s | MiB |", "|---|---|"]
+        step = max(1, len(out.rss) // 12)
+        lines += [f"| {t:.0f} | {v / 2**20:.0f} |" for t, v in out.rss[::step]]
     if out.unexpected:
         lines += ["", "Unexpected:", ""] + [f"- {u}" for u in out.unexpected[:20] if u]
     return "\n".join(lines) + "\n"
@@ -240,6 +340,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=3.0, help="CSPKG_QUERY_TIMEOUT")
     parser.add_argument("--expensive-interval", type=float, default=4.0, help="seconds")
     parser.add_argument("--p99-bound-ms", type=float, default=1000.0)
+    parser.add_argument("--hostile", action="store_true", help="mix attackers in")
+    parser.add_argument("--slow", type=int, default=8, help="slow connections (--hostile)")
+    parser.add_argument("--half-open", type=int, default=16, help="stalled connections")
     parser.add_argument("--report", type=Path, default=ROOT / "bench" / "load" / "report.md")
     args = parser.parse_args(argv)
     port = free_port()
@@ -263,6 +366,18 @@ def main(argv: list[str] | None = None) -> int:
         ]
         threads.append(
             threading.Thread(target=expensive, args=(url, stop, args.expensive_interval, out))
+        )
+        if args.hostile:
+            threads += [
+                threading.Thread(target=slow, args=(url, stop, out)) for _ in range(args.slow)
+            ]
+            threads += [
+                threading.Thread(target=half_open, args=(port, stop, args.half_open)),
+                threading.Thread(target=every, args=(url, stop, 2.0, "crash", "127.0.0.6", out)),
+                threading.Thread(target=every, args=(url, stop, 5.0, "memory", "127.0.0.7", out)),
+            ]
+        threads.append(
+            threading.Thread(target=every, args=(url, stop, 0.5, "health", "127.0.0.5", out))
         )
         for thread in threads:
             thread.start()

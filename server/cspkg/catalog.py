@@ -214,6 +214,21 @@ class CannedQuery:
         known = ", ".join(p.name for p in self.parameters) or "none"
         raise ParameterError(name, f"a known parameter (this query takes: {known})")
 
+    def example(self) -> str:
+        """The query bound to its defaults, without the header lines that only say how
+        pages present the answer (``group``, ``titles``...): an example for the editor."""
+        kept: list[str] = []
+        skipping = False
+        for line in self.bind().splitlines(keepends=True):
+            match = _FIELD.match(line.rstrip())
+            if match is not None:
+                skipping = match.group(1) in PRESENTATION_FIELDS
+            elif not (skipping and line.startswith("#  ")):
+                skipping = False
+            if not skipping:
+                kept.append(line)
+        return "".join(kept)
+
     def bind(self, values: dict[str, str] | None = None, *, today: date | None = None) -> str:
         """The SPARQL text with every ``$name`` replaced by a term built from ``values``."""
         values = dict(values or {})

@@ -45,6 +45,9 @@ class Settings:
     ``CSPKG_AGENCY_TOKENS="slug=token,slug2=token2"``."""
     query_timeout: float = 30.0
     query_workers: int = 2
+    validate_on_load: bool = True
+    """Validate changed sources before they replace their graphs, at start-up and in
+    ``cspkg load`` alike (``services/loading.py``); off only for trusted bulk data."""
     """Worker processes running embedded-store queries (killed and replaced on timeout)."""
     worker_memory_mb: int = 0
     """Address-space cap of each worker process (queries, updates, uploads); 0: sized to
@@ -54,11 +57,19 @@ class Settings:
     """Largest answer a worker may send back; bigger gets 413."""
     worker_share_per_client: int = 0
     """Query workers one client (address) may use at once; 0: half of them (at least 1)."""
-    query_queue_length: int = 0
-    """Requests that may wait for a query worker; 0: four per worker.  Past it: 503."""
+    query_queue_length: int = 32
+    """Requests that may wait for a query worker (each holds a request thread while it
+    waits, so keep it under ``http_threads``).  Past it: 503."""
+    upload_workers: int = 1
+    """``/validation`` uploads checked at once, each in its own process (more: 503)."""
+    upload_timeout: float = 60.0
+    """Seconds an upload's check may take before its process is killed (503)."""
     max_rows: int = 10_000
     max_query_length: int = 100_000
     max_upload_bytes: int = 5_000_000
+    max_literal_bytes: int = 100_000
+    """Longest literal a write may store (413 past it): the shapes check of a write
+    grows with the square of a literal's length (``services/write_check.py``)."""
     max_url_length: int = 8_000
     """Longest request target (path and query string) in bytes; longer gets 414."""
     max_query_depth: int = 200
@@ -75,6 +86,26 @@ class Settings:
     result_cache_bytes: int = 64_000_000
     """Memory for rendered query answers per store version (embedded store); 0 turns it off."""
     service_allow_list: tuple[str, ...] = ()
+    http_threads: int = 64
+    """Request threads of ``cspkg serve`` (they only ever hold whole requests)."""
+    header_timeout: float = 10.0
+    """Seconds a client has to send a request's head (from connecting or its last answer)."""
+    body_timeout: float = 30.0
+    """Seconds a client has to send a body once the head is in (also the socket send and
+    receive timeouts of a request thread)."""
+    keepalive_timeout: int = 5
+    """Seconds an idle kept-alive connection stays open."""
+    max_connections_per_client: int = 32
+    """Open connections one address may hold; more are answered 429 and closed."""
+    max_connections: int = 1000
+    """Open connections in all; past it new ones wait in the kernel's backlog."""
+    public_url: str | None = None
+    """Where clients reach the service (``https://kg.example.org/``): absolute links are
+    built from it; unset, from the address the server listens on, never the ``Host``
+    header."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Peer addresses whose ``X-Forwarded-For`` / ``-Proto`` / ``-Host`` / ``-Prefix``
+    headers are believed (a reverse proxy in front); empty: none are."""
     host: str = "127.0.0.1"
     port: int = 5000
 
@@ -121,6 +152,14 @@ def _coerce(name: str, raw: Any, kind: Any) -> Any:
         if isinstance(raw, str):
             return tuple(item.strip() for item in raw.split(",") if item.strip())
         return tuple(raw)
+    if text == "bool":
+        if isinstance(raw, bool):
+            return raw
+        if str(raw).strip().lower() in ("1", "true", "yes", "on"):
+            return True
+        if str(raw).strip().lower() in ("0", "false", "no", "off"):
+            return False
+        raise CspkgError(f"{name}: expected true or false, got '{raw}'")
     if "float" in text:
         return float(raw)
     if "int" in text:

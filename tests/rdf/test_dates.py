@@ -47,6 +47,7 @@ D = date
         ("end of March 2026", "deadline", None, D(2026, 3, 31), "month"),
         ("By the end of 2025/26", "deadline", None, D(2026, 3, 31), "day"),
         ("by 30 September 2025", "deadline", None, D(2025, 9, 30), "day"),
+        ("By end March 2026", "deadline", None, D(2026, 3, 31), "month"),
         ("Spring 2026", "season", D(2026, 3, 1), D(2026, 5, 31), "month"),
         ("Autumn 2025", "season", D(2025, 9, 1), D(2025, 11, 30), "month"),
         ("Winter 2025/26", "season", D(2025, 12, 1), D(2026, 2, 28), "month"),

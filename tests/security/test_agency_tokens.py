@@ -36,7 +36,7 @@ POLICE_IRI = BASE + "id/organisation/staffordshire-police"
 def store() -> Iterator[EmbeddedStore]:
     made = EmbeddedStore()
     settings = load_settings(environ={})
-    made.load_sources(find_sources(settings.base, [settings.ontology_dir, settings.data_dir]))
+    made.replace_sources(find_sources(settings.base, [settings.ontology_dir, settings.data_dir]))
     yield made
     made.close()
 

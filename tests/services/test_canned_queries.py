@@ -488,3 +488,18 @@ def test_federated_query_is_refused_without_its_endpoint_on_the_allow_list(
         run_canned(mini_store, query)
     with pytest.raises(QueryRefused):
         run_canned(mini_store, query, {"endpoint": "http://127.0.0.1:9/sparql"})
+
+
+def test_a_name_beyond_the_listed_things_is_still_found(
+    service: CannedQueries, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a big store the chooser lists the first CANDIDATE_LIMIT things; an exact name
+    of any other is still read (here the list is capped at one agency)."""
+    monkeypatch.setattr("cspkg.services.canned_queries.CANDIDATE_LIMIT", 1)
+    service._choices.clear()
+    query = catalog.get("agency-partners")
+    agency = query.parameter("agency")
+    (listed,) = service.choices(agency)
+    other = "Staffordshire Police" if listed.iri != POLICE else "Loudmouth Theatre Productions"
+    resolved, errors = service.check(query, {"agency": other})
+    assert errors == [] and resolved["agency"] != listed.iri

@@ -177,3 +177,16 @@ def test_the_scheme_offers_its_labels_and_reads_colours(settings: Settings) -> N
     assert scheme.lookup("Red") == URIRef(STATUS + "off-track")
     assert scheme.lookup("amber") == URIRef(STATUS + "at-risk")
     assert scheme.lookup("purple") is None
+
+
+def test_an_action_may_be_given_by_its_iri_but_only_one_of_the_plan(
+    settings: Settings, tmp_path: Path
+) -> None:
+    iri = B + "id/action/cannock-chase-csp/2024-25/12-bleed-kits-installation-6-additional"
+    source = write_csv(tmp_path / "iri.csv", f"{iri},2024-Q3,On track,,,Someone (fictional),")
+    report = import_progress(source, settings, out_dir=tmp_path / "out", today=TODAY)
+    graph = Graph().parse(progress_file(tmp_path / "out", PLAN))
+    assert graph.value(report.updates[0], CSPKG.aboutAction) == URIRef(iri)
+    other = write_csv(tmp_path / "other.csv", f"{B}id/action/x/2024-25/01-y,2024-Q3,On track,,,,")
+    with pytest.raises(ProgressRejected, match=r"row 2, column action: .* is not an action of"):
+        import_progress(other, settings, plan_name="cannock-chase-csp/2024-25", today=TODAY)

@@ -167,3 +167,16 @@ def test_served_findings_link_to_their_pages(real_live: Live) -> None:
     severities = [f["severity"] for f in report["findings"]]
     order = ["Violation", "Warning", "Info"]
     assert severities == sorted(severities, key=order.index)
+
+
+def test_uploaded_spreadsheet_plan_gets_a_report(
+    pages_live: Live, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from tests.fixtures.plans.layouts import write_xlsx
+
+    plan = write_xlsx(tmp_path_factory.mktemp("upload") / "exampleton.xlsx").read_bytes()
+    report = post(pages_live, "exampleton.xlsx", plan, JSON)
+    assert report.status_code == 200
+    assert report.json()["file"] == "exampleton.xlsx" and report.json()["triples"] > 50
+    bad = post(pages_live, "exampleton.xlsx", plan[:200], JSON)
+    assert bad.status_code == 400 and "exampleton.xlsx" in bad.text and "/tmp" not in bad.text

@@ -204,7 +204,7 @@ COMPILED = tuple((name, re.compile(pattern), read) for name, pattern, read in FO
 
 ONGOING = re.compile(r"on[- ]?going(?: \([^)]*\))?|continuous|continual")
 UNKNOWN = re.compile(r"tbc|tba|tbd|to be (?:confirmed|agreed|decided|determined)")
-DEADLINE = re.compile(r"(?:by )?(?:the )?end of (?P<x>.+)|by (?P<y>.+)")
+DEADLINE = re.compile(r"(?:by )?(?:the )?end(?: of)? (?P<x>.+)|by (?P<y>.+)")
 THROUGHOUT = re.compile(r"(?:throughout|during|over|across) (?P<x>.+)")
 PERIOD_PREFIX = re.compile(r"(?:(?:the )?project runs )?(?:from |between )?")
 PERIOD_SEPARATOR = re.compile(r" - | to | until | and |-")

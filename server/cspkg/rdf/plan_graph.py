@@ -9,13 +9,13 @@ graph): re-importing one plan never duplicates what another plan shares.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, XSD
 
 from ..namespaces import CSPKG, PPLAN, bind_prefixes
 from .agency_register import AgencyRegister, agency_iri, area_iri, partnership_iri
+from .dates import plan_year
 from .plan_document import PlanDocument
 from .plan_record import (
     ActionRecord,
@@ -77,15 +77,6 @@ def short_label(text: str) -> str:
         return text
     cut = text[:LABEL_LENGTH].rsplit(" ", 1)[0].rstrip(",;:-– ")
     return cut + "…"
-
-
-def financial_year(year: str) -> tuple[date, date] | None:
-    """``2024/25`` is the UK public-sector year 1 April 2024 to 31 March 2025."""
-    head = year.split("/")[0]
-    if not head.isdigit():
-        return None
-    start = int(head)
-    return date(start, 4, 1), date(start + 1, 3, 31)
 
 
 class PlanGraphBuilder:
@@ -158,7 +149,7 @@ class PlanGraphBuilder:
             g.add((plan, CSPKG.strategicPriority, priority))
         if record.introduction:
             g.add((plan, DCTERMS.description, Literal(record.introduction[0])))
-        period = financial_year(record.year)
+        period = plan_year(record.year)  # '2024/25': 1 April 2024 to 31 March 2025
         if period:
             g.add((plan, CSPKG.periodStart, Literal(period[0], datatype=XSD.date)))
             g.add((plan, CSPKG.periodEnd, Literal(period[1], datatype=XSD.date)))

@@ -52,7 +52,7 @@ SYNONYMS = {
                 "kpis", "success measure", "expected outcome", "expected outcomes"),
 }  # fmt: skip
 TITLES = {title: name for name, titles in SYNONYMS.items() for title in titles}
-HEADER_SEARCH = 10
+HEADER_SEARCH = 30
 SPLIT = re.compile(r"\n|;")
 
 

@@ -203,12 +203,46 @@ class CannedQueries:
             try:
                 value = raw
                 if by_name(parameter):
-                    value = resolve(parameter, raw, self.choices(parameter))
+                    value = self._resolve(parameter, raw)
                 term = parameter.term(value, self.today)
                 resolved[name] = term.value if parameter.type == "date" else value
             except ParameterError as exc:
                 errors.append(exc)
         return resolved, errors
+
+    def _resolve(self, parameter: Parameter, raw: str) -> str:
+        """``resolve`` among the listed things; when the list was capped at
+        ``CANDIDATE_LIMIT`` (a big store) and nothing listed fits, an exact name among
+        all things of the class is looked up too (indexed: one pattern per name)."""
+        choices = self.choices(parameter)
+        try:
+            return resolve(parameter, raw, choices)
+        except ParameterError:
+            if len(choices) < CANDIDATE_LIMIT:
+                raise
+            exact = self._exact(parameter, raw.strip())
+            if exact:
+                return resolve(parameter, raw, exact)
+            raise
+
+    def _exact(self, parameter: Parameter, name: str) -> list[Choice]:
+        assert parameter.rdf_class is not None
+        classes = (parameter.rdf_class, *OUTSIDE_SUBCLASSES.get(parameter.rdf_class, ()))
+        sparql = f"""
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?thing ?name WHERE {{
+  VALUES ?name {{ {Literal(name)} {Literal(name, language="en")} }}
+  ?thing rdfs:label|skos:prefLabel|skos:altLabel|skos:notation ?name .
+  VALUES ?class {{ {" ".join(str(NamedNode(c)) for c in classes)} }}
+  FILTER EXISTS {{ ?thing a/rdfs:subClassOf* ?class }}
+}}"""
+        found = _select(self.store, sparql, self.settings.query_timeout, 50)
+        return group_choices(
+            (thing.value, text.value, None)
+            for thing, text in found.rows
+            if thing is not None and text is not None
+        )
 
     def choices(self, parameter: Parameter) -> list[Choice]:
         """The things of the parameter's ``class``, each with all its names, for the

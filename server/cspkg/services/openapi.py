@@ -128,7 +128,31 @@ def _query_paths(query: CannedQuery) -> dict[str, Any]:
                 },
             }
         },
+        f"/queries/{query.name}.xlsx": {
+            "get": {
+                "operationId": _operation_id(query.name, "Xlsx"),
+                "summary": summary + " (Excel workbook)",
+                "description": (
+                    "An Excel workbook: an Answer sheet (column titles in words, a label and "
+                    "an IRI column per thing), wide grids where the query is a matrix, and an "
+                    "About sheet (query, values used, data version, generated at)."
+                ),
+                "tags": ["canned queries"],
+                "parameters": parameters,
+                "responses": {
+                    "200": {
+                        "description": "The workbook.",
+                        "content": {XLSX: {"schema": {"type": "string", "contentMediaType": XLSX}}},
+                    },
+                    "400": _ERROR,
+                    "503": _ERROR,
+                },
+            }
+        },
     }
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _components() -> dict[str, Any]:

@@ -40,6 +40,8 @@ class ImportReport:
     source: str
     plan_iri: URIRef | None
     actions: int
+    agencies: int = 0
+    """Distinct agencies leading or supporting an action."""
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     unregistered: list[Unregistered] = field(default_factory=list)
@@ -78,9 +80,9 @@ def merge_with_existing(path: Path, graph: Graph) -> Graph:
     return merged
 
 
-def reference_describes(data_dir: Path, plan: URIRef) -> bool:
-    """Whether the curated data (``reference/``, ``commissioner/``) describes a
-    Commissioner's plan, so a delivery plan may link to it and still validate."""
+def reference_graph(data_dir: Path, plan: URIRef) -> Graph | None:
+    """The curated file (``reference/``, ``commissioner/``) describing a Commissioner's
+    plan, so a delivery plan may link to it and still validate; None if there is none."""
     for folder in ("reference", "commissioner"):
         for path in sorted((data_dir / folder).glob("*.ttl")):
             graph = Graph()
@@ -89,8 +91,8 @@ def reference_describes(data_dir: Path, plan: URIRef) -> bool:
             except (SyntaxError, ValueError):
                 continue  # a broken data file is `cspkg validate`'s to report
             if (plan, RDF.type, CSPKG.PoliceAndCrimePlan) in graph:
-                return True
-    return False
+                return graph
+    return None
 
 
 def import_plan(
@@ -134,8 +136,8 @@ def import_plan(
     rendered[out_dir / AGENCIES_FILE] = register_turtle(register, settings.base)
     rendered[out_dir / source_text_path(document.name)] = source_text(document)
     notices = [*record.warnings, *built.notices]
-    if built.reference_plan is not None and not reference_describes(
-        settings.data_dir, built.reference_plan
+    if built.reference_plan is not None and (
+        reference_graph(settings.data_dir, built.reference_plan) is None
     ):
         notices.append(
             Notice(
@@ -145,10 +147,17 @@ def import_plan(
                 "it does",
             )
         )
+    involved = {
+        agency
+        for graph in built.graphs.values()
+        for predicate in (CSPKG.responsibleAgency, CSPKG.supportingAgency)
+        for agency in graph.objects(None, predicate)
+    }
     report = ImportReport(
         document.name,
         built.plan_iri,
         built.action_count,
+        agencies=len(involved),
         unregistered=built.unregistered,
         layout=record.layout,
         warnings=notices,

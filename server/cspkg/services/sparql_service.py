@@ -22,7 +22,7 @@ from ..store.update_scope import UpdateScope, update_scope
 from .access import Writer, identify, require_admin, writes_enabled
 from .audit import log_write
 from .federation_policy import check_remote_iris
-from .write_check import check_write
+from .write_check import check_literal_sizes, check_write
 
 
 @dataclass
@@ -156,6 +156,7 @@ class SparqlService:
             found = store.try_update(
                 text, graphs=graphs, timeout=self.settings.query_timeout, **options
             )  # type: ignore[arg-type]
+            check_literal_sizes(found.added, self.settings)
             self.apply_checked(lambda target: target.apply_change(found), scope)  # type: ignore[attr-defined]
             return writer
         self.apply_checked(lambda target: target.update(text, **options), scope)  # type: ignore[arg-type]

@@ -12,11 +12,25 @@ from collections.abc import Sequence
 
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store
 
-from ..errors import QuerySyntaxError
+from ..errors import CspkgError, GraphNotFound, QuerySyntaxError, StoreUnavailable
 from .base import AskResult, GraphResult, QueryResult, SelectResult
 from .sparql_text import has_from_clause
 
 _POSITION = re.compile(r"error at (\d+):(\d+):\s*")
+_MISSING_GRAPH = re.compile(r"The graph (<[^<>\s]*>) does not exist")
+
+
+def update_error(exc: Exception) -> CspkgError:
+    """What the engine's refusal of an update means for the client: a missing graph
+    (``CLEAR``/``DROP``/``MOVE`` without ``SILENT``) is 404, anything else 503.  The
+    engine's own text is not passed on beyond the graph's IRI."""
+    missing = _MISSING_GRAPH.search(str(exc))
+    if missing is not None:
+        return GraphNotFound(
+            f"the store has no graph {missing.group(1)}; add SILENT to the operation "
+            "to ignore a missing graph"
+        )
+    return StoreUnavailable("the update could not be applied")
 
 
 def syntax_error(message: str) -> QuerySyntaxError:

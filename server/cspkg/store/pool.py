@@ -23,6 +23,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from pathlib import Path
 from pyoxigraph import Quad, RdfFormat, parse
 
 from ..errors import (
+    GraphNotFound,
     QuerySyntaxError,
     QueryTimeout,
     ResultTooLarge,
@@ -55,7 +57,7 @@ class PoolLimits:
     max_result_bytes: int = 0
     """Largest answer a worker sends back; bigger is ``ResultTooLarge`` (413)."""
     per_client: int = 1
-    queue_length: int = 8
+    queue_length: int = 32
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class QueryPool:
         self.limits = limits or PoolLimits()
         self.admission = Admission(size, self.limits.per_client, self.limits.queue_length)
         self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._respawning: list[threading.Thread] = []
         self._closed = False
         for _ in range(size):
             self._idle.put(self._spawn())
@@ -107,14 +110,39 @@ class QueryPool:
         child.close()
         return _Worker(process, Connection(parent.detach()))
 
-    def _replace(self, worker: _Worker) -> int | None:
-        """Kill ``worker`` (if still running) and start another; its exit status."""
+    def _replace(self, worker: _Worker, slot: list[tuple[str, float]]) -> int | None:
+        """Kill ``worker`` (if still running) and start another; its exit status.
+
+        The new worker opens the current snapshot in the background before it joins the
+        idle ones, so the next request does not wait for an interpreter to start; the
+        slot (and the client's share) is given back only then, so a free slot always
+        stands for a worker ready to run, and a client whose query was killed cannot
+        take the other worker meanwhile."""
         worker.process.kill()
         code = worker.process.wait(timeout=5)
         worker.conn.close()
-        if not self._closed:
-            self._idle.put(self._spawn())
+        ticket = slot.pop()
+        if self._closed:
+            self.admission.release(ticket)
+        else:
+            thread = threading.Thread(target=self._respawn, args=(ticket,), daemon=True)
+            self._respawning.append(thread)
+            thread.start()
         return code
+
+    def _respawn(self, ticket: tuple[str, float]) -> None:
+        fresh = self._spawn()
+        with contextlib.suppress(EOFError, OSError):
+            fresh.conn.send(("query", (str(self._snapshot()), "ASK {}", (), (), None, None)))
+            if fresh.conn.poll(60):
+                fresh.conn.recv()
+        if self._closed:
+            fresh.process.kill()
+            fresh.process.wait()
+            fresh.conn.close()
+        else:
+            self._idle.put(fresh)
+        self.admission.release(ticket)
 
     def _died(self, code: int | None) -> WorkerFailed:
         if code == -signal.SIGABRT:  # the engine aborts when an allocation fails
@@ -130,14 +158,20 @@ class QueryPool:
 
     def _call(self, kind: str, fields: tuple[object, ...], timeout: float | None) -> object:
         deadline = None if timeout is None else time.monotonic() + timeout
-        client = self.admission.acquire(deadline, timeout)
+        slot = [self.admission.acquire(deadline, timeout)]
         try:
-            return self._call_admitted(kind, fields, timeout, deadline)
+            return self._call_admitted(kind, fields, timeout, deadline, slot)
         finally:
-            self.admission.release(client)
+            if slot:  # not handed on to a replacement worker
+                self.admission.release(slot.pop())
 
     def _call_admitted(
-        self, kind: str, fields: tuple[object, ...], timeout: float | None, deadline: float | None
+        self,
+        kind: str,
+        fields: tuple[object, ...],
+        timeout: float | None,
+        deadline: float | None,
+        slot: list[tuple[str, float]],
     ) -> object:
         remaining = None if deadline is None else max(deadline - time.monotonic(), 0)
         try:
@@ -150,15 +184,15 @@ class QueryPool:
             worker.conn.send((kind, (str(self._snapshot()), *fields)))
             remaining = None if deadline is None else max(deadline - time.monotonic(), 0)
             if not worker.conn.poll(remaining):
-                self._replace(worker)
+                self._replace(worker, slot)
                 raise QueryTimeout(
                     f"the request ran longer than the {timeout:g} s limit and was stopped"
                 )
             status, payload = worker.conn.recv()
         except (EOFError, OSError):
-            raise self._died(self._replace(worker)) from None
+            raise self._died(self._replace(worker, slot)) from None
         if status == "memory":
-            self._replace(worker)  # a worker that ran out may hold on to what it took
+            self._replace(worker, slot)  # a worker that ran out may hold on to what it took
             raise self._died(-signal.SIGABRT)
         self._idle.put(worker)
         if status == "syntax":
@@ -170,6 +204,9 @@ class QueryPool:
                 f"the answer is larger than the {limit // 2**20} MB limit; "
                 "ask for fewer rows or columns"
             )
+        if status == "refused":
+            name, message = payload
+            raise (GraphNotFound if name == "GraphNotFound" else StoreUnavailable)(message)
         if status == "error":
             raise StoreUnavailable("the store could not answer the request")
         return status, payload
@@ -216,6 +253,8 @@ class QueryPool:
     def close(self) -> None:
         """Stop every worker; busy ones are killed."""
         self._closed = True
+        for thread in self._respawning:
+            thread.join(timeout=60)
         while True:
             try:
                 worker = self._idle.get_nowait()

@@ -12,6 +12,7 @@ Two kinds of task, sent as ``(kind, fields)``:
 
 Replies are ``("ok", result)``, ``("written", (kind, media type, body, truncated,
 rows))``, ``("changed", (removed, added))``, ``("syntax", (message, line, column))``,
+``("refused", (error class name, message))``,
 ``("too_big", bytes)``, ``("memory", None)`` or ``("error", None)``: plain tuples pickle
 several times faster than dataclasses, and this round trip is paid by every query.
 Exception text from the engine may hold paths, so it stays here.
@@ -33,10 +34,10 @@ from typing import NamedTuple
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse, serialize
 
-from ..errors import QuerySyntaxError
+from ..errors import CspkgError, QuerySyntaxError, StoreUnavailable
 from ..namespaces import PREFIXES
 from .base import GraphResult, QueryResult, SelectResult, SerializedResult
-from .engine import execute, syntax_error
+from .engine import execute, syntax_error, update_error
 from .serialize import GRAPH_FORMATS, TABULAR_WRITERS, write_graph
 
 
@@ -109,6 +110,8 @@ def try_update(store: Store, task: UpdateTask) -> tuple[bytes, bytes]:
         scratch.update(task.sparql, base_iri=task.base_iri)
     except SyntaxError as exc:
         raise syntax_error(str(exc)) from None
+    except RuntimeError as exc:  # a missing graph without SILENT, for example
+        raise update_error(exc) from None
     after = set(scratch)
     return nquads(before - after), nquads(after - before)
 
@@ -117,14 +120,21 @@ def answer(store: Store, kind: str, fields: tuple[object, ...]) -> tuple[str, ob
     if kind == "update":
         return ("changed", try_update(store, UpdateTask(*fields)))  # type: ignore[arg-type]
     task = Task(*fields)  # type: ignore[arg-type]
-    result = execute(
-        store,
-        task.sparql,
-        task.default_graph_uris,
-        task.named_graph_uris,
-        task.max_rows,
-        task.base_iri,
-    )
+    try:
+        result = execute(
+            store,
+            task.sparql,
+            task.default_graph_uris,
+            task.named_graph_uris,
+            task.max_rows,
+            task.base_iri,
+        )
+    except RuntimeError as exc:  # the engine's text may name hosts: not passed on
+        if "returned by service" in str(exc):
+            raise StoreUnavailable(
+                "a SERVICE endpoint answered with something other than SPARQL results"
+            ) from None
+        raise
     found = written(result, dict(task.formats))
     if isinstance(found, SerializedResult):
         return (
@@ -158,9 +168,11 @@ def serve(conn: Connection, max_result_bytes: int = 0) -> None:
                 data = pickle.dumps(("too_big", len(data)))
         except QuerySyntaxError as exc:
             data = pickle.dumps(("syntax", (str(exc), exc.line, exc.column)))
+        except CspkgError as exc:
+            data = pickle.dumps(("refused", (type(exc).__name__, str(exc))))
         except MemoryError:
             data = pickle.dumps(("memory", None))
-        except (OSError, ValueError):
+        except Exception:  # e.g. a SERVICE endpoint answering something else: not fatal here
             data = pickle.dumps(("error", None))
         conn.send_bytes(data)
 

@@ -41,7 +41,7 @@ def query_page() -> Response:
     """The YASGUI query editor (or a plain form if its files are not installed), with
     every canned query, bound to its defaults, as an example to start from."""
     examples = [
-        {"name": q.name, "title": q.title, "query": q.bind()}
+        {"name": q.name, "title": q.title, "query": q.example()}
         for q in services().queries.catalog.queries
     ]
     html = render_template(

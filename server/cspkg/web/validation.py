@@ -11,9 +11,16 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..errors import CspkgError, PlanDocumentError, RdfInputError, RequestTooLarge
-from ..services.uploads import accepted_suffixes, read_upload, safe_name
-from ..services.validation_report import ReportView, validate
+from ..errors import (
+    CspkgError,
+    PlanDocumentError,
+    RdfInputError,
+    RequestTooLarge,
+    StoreUnavailable,
+)
+from ..services.upload_check import check_upload
+from ..services.uploads import accepted_suffixes, safe_name
+from ..services.validation_report import ReportView
 from .context import services
 from .errors import status_for
 from .links import link_for
@@ -22,7 +29,7 @@ from .pagekit import Alternate, data, page, wants_html
 bp = Blueprint("validation", __name__)
 
 _TWINS = [Alternate("/validation.json", "application/json", "JSON")]
-_UPLOAD_ERRORS = (RdfInputError, PlanDocumentError, RequestTooLarge)
+_UPLOAD_ERRORS = (RdfInputError, PlanDocumentError, RequestTooLarge, StoreUnavailable)
 
 
 def _render(
@@ -74,7 +81,7 @@ def upload() -> Response:
             raise RdfInputError("choose a file to check (form field 'file')")
         name = safe_name(sent.filename)
         body = sent.read(settings.max_upload_bytes + 1)
-        report = validate(read_upload(sent.filename, body, settings), settings)
+        report = check_upload(sent.filename, body, settings)  # its own process and limits
     except RequestEntityTooLarge:
         return _failed(RequestTooLarge(_too_large(settings.max_upload_bytes)))
     except _UPLOAD_ERRORS as exc:

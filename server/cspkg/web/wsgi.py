@@ -4,19 +4,19 @@ One worker process with many threads: the embedded store is loaded once and shar
 every request thread (a second worker would load, and hold, a second copy; writes made
 through one would not be seen by the other).  Queries still run in parallel, in the
 store's query worker processes.  The app is built inside the worker (no preload), so
-the query processes belong to the process that uses them.
+the query processes belong to the process that uses them.  The worker class
+(``front.py``) reads each request whole in its event loop before a thread gets it, so
+slow and idle clients hold no thread.
 """
 
 from __future__ import annotations
 
 import logging
-import select
 from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
-from gunicorn.workers.gthread import TConn, ThreadWorker
 
 from ..config import Settings
 from .app import create_app
@@ -52,47 +52,18 @@ class AccessLogger(Logger):  # type: ignore[misc]
         }
 
 
-KEEPALIVE_LINGER_MS = 5
-"""How long a request thread waits on its keep-alive connection for the next request."""
-
-
-class LingeringThreadWorker(ThreadWorker):  # type: ignore[misc]
-    """gunicorn's ``gthread`` worker, except that a thread which has answered on a
-    keep-alive connection waits up to ``KEEPALIVE_LINGER_MS`` for that client's next
-    request before handing the connection back to the main loop.
-
-    Why: each hand-back costs three thread wake-ups and a pipe write (thread -> main
-    loop -> poller -> thread pool), about as much as answering a small cached query.
-    A client that is not that quick still goes back to the poller, so no thread is
-    held longer than the linger, and a stopping worker stops lingering at once.
-    """
-
-    def handle(self, conn: TConn) -> Any:
-        result = super().handle(conn)
-        while result is True and self.alive and not conn.is_http2 and _next_request_soon(conn):
-            result = super().handle(conn)
-        return result
-
-
-def _next_request_soon(conn: TConn) -> bool:
-    """True when the connection's next request is buffered or arrives within the linger."""
-    if conn.parser.unreader.buf.getvalue():
-        return True
-    poller = select.poll()
-    poller.register(conn.sock, select.POLLIN)
-    return bool(poller.poll(KEEPALIVE_LINGER_MS))
-
-
 class GunicornServer(BaseApplication):  # type: ignore[misc]
     """gunicorn driven from Python, so ``cspkg serve`` needs no separate config file."""
 
-    def __init__(self, settings: Settings, threads: int = 8) -> None:
+    def __init__(self, settings: Settings, threads: int | None = None) -> None:
         self.settings = settings
         self.options: dict[str, Any] = {
             "bind": f"{settings.host}:{settings.port}",
             "workers": 1,
-            "worker_class": f"{__name__}.LingeringThreadWorker",
-            "threads": threads,
+            "worker_class": "cspkg.web.front.GuardedThreadWorker",
+            "threads": threads or settings.http_threads,
+            "worker_connections": settings.max_connections,
+            "keepalive": max(1, round(settings.keepalive_timeout)),
             "accesslog": "-",
             "access_log_format": ACCESS_LOG_FORMAT,
             "logger_class": f"{__name__}.AccessLogger",
