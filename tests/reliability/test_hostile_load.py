@@ -349,3 +349,20 @@ def test_a_service_endpoint_answering_turtle_is_a_clear_503(
     status, body, _ = sparql(service, query)
     assert status == 503 and b"something other than SPARQL results" in body
     assert sparql(service, "ASK { ?s ?p ?o }")[0] == 200
+
+
+def test_a_javascript_iri_never_becomes_a_link(service: Service) -> None:
+    """Issue 11b's link rule, checked on the running service: an admin may store any
+    IRI, but only http, https and mailto ones become ``href``s on a thing's page."""
+    thing = "https://cspkg.example.org/id/test/hostile-link"
+    text = (
+        f"INSERT DATA {{ GRAPH <urn:test:links> {{ <{thing}> "
+        "<http://www.w3.org/2000/01/rdf-schema#seeAlso> <javascript:alert(1)> } }"
+    )
+    assert update(service, text).status_code in (200, 204)
+    page = requests.get(
+        service.url + "/doc/test/hostile-link", headers={"Accept": "text/html"}, timeout=30
+    )
+    assert page.status_code == 200
+    assert "javascript:alert(1)" in page.text  # shown as text
+    assert 'href="javascript:' not in page.text
