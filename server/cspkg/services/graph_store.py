@@ -215,7 +215,7 @@ class GraphStore:
             action=f"POST GRAPH {_node(iri)} ({len(data)} bytes of N-Triples)",
             authorization=authorization,
             writer=writer,
-            allowed=lambda: check_progress_triples(self.store, writer, triples, self.settings),
+            allowed=lambda: check_progress_triples(self.store, writer, triples, self.settings, iri),
         )
         return WriteOutcome(iri, created=not existed and bool(data))
 
