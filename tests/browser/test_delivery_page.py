@@ -78,7 +78,8 @@ def test_progress_form_error_summary(board_live: Live, page: Any, screenshots: P
     page.get_by_role("button", name="Report progress").click()
     summary = page.locator(".govuk-error-summary")
     assert summary.is_visible()
-    assert "not a percentage" in summary.inner_text()
+    assert "Enter a percentage from 0 to 100" in summary.inner_text()
+    assert "Select the action's status" in summary.inner_text()
     assert page.locator("#commentary").input_value() == "Fictional: typed and kept."
     assert page.locator("#action").input_value() == "7"
     page.screenshot(path=screenshots / "progress-form-errors.png")

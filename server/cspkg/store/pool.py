@@ -45,7 +45,13 @@ from .base import QueryResult, SerializedResult
 from .worker import Task, UpdateTask
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
-_BOOT = "import sys; from cspkg.store.worker import main; main(*(int(a) for a in sys.argv[1:]))"
+_BOOT = (
+    "import signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+    "from cspkg.store.worker import main; main(*(int(a) for a in sys.argv[1:]))"
+)
+"""Ctrl-C in a terminal reaches the whole process group: a worker ignores it from its
+first line (a traceback per worker is all it would add) and ends when the parent closes
+its end of the socket pair."""
 
 
 @dataclass(frozen=True)
@@ -115,21 +121,22 @@ class QueryPool:
 
         The new worker opens the current snapshot in the background before it joins the
         idle ones, so the next request does not wait for an interpreter to start; the
-        admission slot (``slot``: the client it was granted to) is held until then, so
-        a slot always stands for a worker ready to run."""
+        slot (and the client's share) is given back only then, so a free slot always
+        stands for a worker ready to run, and a client whose query was killed cannot
+        take the other worker meanwhile."""
         worker.process.kill()
         code = worker.process.wait(timeout=5)
         worker.conn.close()
-        client = slot.pop()
+        ticket = slot.pop()
         if self._closed:
-            self.admission.release(client)
+            self.admission.release(ticket)
         else:
-            thread = threading.Thread(target=self._respawn, args=(client,), daemon=True)
+            thread = threading.Thread(target=self._respawn, args=(ticket,), daemon=True)
             self._respawning.append(thread)
             thread.start()
         return code
 
-    def _respawn(self, client: tuple[str, float]) -> None:
+    def _respawn(self, ticket: tuple[str, float]) -> None:
         fresh = self._spawn()
         with contextlib.suppress(EOFError, OSError):
             fresh.conn.send(("query", (str(self._snapshot()), "ASK {}", (), (), None, None)))
@@ -141,7 +148,7 @@ class QueryPool:
             fresh.conn.close()
         else:
             self._idle.put(fresh)
-        self.admission.release(client)
+        self.admission.release(ticket)
 
     def _died(self, code: int | None) -> WorkerFailed:
         if code == -signal.SIGABRT:  # the engine aborts when an allocation fails

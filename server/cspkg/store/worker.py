@@ -34,7 +34,7 @@ from typing import NamedTuple
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse, serialize
 
-from ..errors import CspkgError, QuerySyntaxError
+from ..errors import CspkgError, QuerySyntaxError, StoreUnavailable
 from ..namespaces import PREFIXES
 from .base import GraphResult, QueryResult, SelectResult, SerializedResult
 from .engine import execute, syntax_error, update_error
@@ -120,14 +120,21 @@ def answer(store: Store, kind: str, fields: tuple[object, ...]) -> tuple[str, ob
     if kind == "update":
         return ("changed", try_update(store, UpdateTask(*fields)))  # type: ignore[arg-type]
     task = Task(*fields)  # type: ignore[arg-type]
-    result = execute(
-        store,
-        task.sparql,
-        task.default_graph_uris,
-        task.named_graph_uris,
-        task.max_rows,
-        task.base_iri,
-    )
+    try:
+        result = execute(
+            store,
+            task.sparql,
+            task.default_graph_uris,
+            task.named_graph_uris,
+            task.max_rows,
+            task.base_iri,
+        )
+    except RuntimeError as exc:  # the engine's text may name hosts: not passed on
+        if "returned by service" in str(exc):
+            raise StoreUnavailable(
+                "a SERVICE endpoint answered with something other than SPARQL results"
+            ) from None
+        raise
     found = written(result, dict(task.formats))
     if isinstance(found, SerializedResult):
         return (
@@ -171,7 +178,8 @@ def serve(conn: Connection, max_result_bytes: int = 0) -> None:
 
 
 def main(fd: int, memory_bytes: int = 0, max_result_bytes: int = 0) -> None:
-    """Entry point of a worker process: ``fd`` is its end of the socket pair."""
+    """Entry point of a worker process: ``fd`` is its end of the socket pair (SIGINT is
+    ignored from the boot line on: ``pool._BOOT``)."""
     if memory_bytes > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     serve(Connection(fd), max_result_bytes)
