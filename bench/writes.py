@@ -56,7 +56,7 @@ def measure(dataset: Path, runs: int) -> dict[str, Any]:
     scratch = Path(tempfile.mkdtemp(prefix="cspkg-writes-"))
     store = EmbeddedStore(scratch / "store")
     try:
-        store.load_sources(sources, progress=False)
+        store.replace_sources(sources)
         service = SparqlService(store, settings)
         graph_store = GraphStore(service)
         data = plan.path.read_bytes()

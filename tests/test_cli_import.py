@@ -34,7 +34,7 @@ def test_broken_document_exits_non_zero_naming_the_line(runner: CliRunner, tmp_p
     )
     out = tmp_path / "out"
     result = runner.invoke(cli, ["import", str(bad), "--out", str(out)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "bad.txt:50: cannot read the target date 'next year sometime'" in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
@@ -42,7 +42,7 @@ def test_broken_document_exits_non_zero_naming_the_line(runner: CliRunner, tmp_p
 
 def test_missing_file_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["import", str(tmp_path / "nope.txt")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "nope.txt: cannot read file" in result.output
 
 
@@ -52,7 +52,7 @@ def test_import_prints_layout_actions_and_each_warning(runner: CliRunner, tmp_pa
     plan = write_table_docx(tmp_path / "exampleton.docx", headings=True)
     result = runner.invoke(cli, ["import", str(plan), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    assert "exampleton.docx: 5 actions -> " in result.output
+    assert "exampleton.docx: 5 actions, " in result.output
     assert "  layout: Word table (table 1, header row 1: Ref, Action, Lead, " in result.output
     assert "priorities as row headings)" in result.output
     assert (
@@ -77,7 +77,7 @@ def test_refusing_unlisted_priorities_names_the_cell(runner: CliRunner, tmp_path
     out = tmp_path / "out"
     args = ["import", str(plan), "--out", str(out)]
     result = runner.invoke(cli, [*args, "--unlisted-priorities", "refuse"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert (
         "exampleton.xlsx: sheet 'Delivery plan', row 11, column E ('Priority'): 'Burglary' is "
         "not one of the plan's strategic priorities" in result.output
@@ -95,6 +95,6 @@ def test_bad_layout_file_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> 
     layout.write_text("[columns]\nwho = 'Lead'\n", encoding="utf-8")
     plan = FIXTURES / "plans" / "minimal-plan.txt"
     result = runner.invoke(cli, ["import", str(plan), "--layout", str(layout)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "layout.toml: unknown column field(s) who" in result.output
     assert "Nothing was written." in result.output

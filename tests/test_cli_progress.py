@@ -29,12 +29,12 @@ def test_tracker_refuses_an_unknown_plan_or_quarter(runner: CliRunner, tmp_path:
     unknown = runner.invoke(
         cli, ["tracker", "nowhere/2024-25", "--period", "2024-Q3", "--out", str(out)]
     )
-    assert unknown.exit_code == 1
+    assert unknown.exit_code == 2
     assert "no delivery plan called 'nowhere/2024-25'" in unknown.output
     bad = runner.invoke(
         cli, ["tracker", "cannock-chase-csp/2024-25", "--period", "Q5", "--out", str(out)]
     )
-    assert bad.exit_code == 1 and "2024-Q3 or Q3 2024/25" in bad.output
+    assert bad.exit_code == 2 and "2024-Q3 or Q3 2024/25" in bad.output
     assert not out.exists()
 
 
@@ -49,7 +49,7 @@ def test_import_progress_reports_what_it_wrote(
     assert (tmp_path / "progress" / "cannock-chase-csp-2024-25.ttl").exists()
 
 
-def test_a_bad_row_exits_1_names_row_and_column_and_writes_nothing(
+def test_a_bad_row_exits_2_names_row_and_column_and_writes_nothing(
     runner: CliRunner, tmp_path: Path
 ) -> None:
     source = tmp_path / "bad.csv"
@@ -58,7 +58,7 @@ def test_a_bad_row_exits_1_names_row_and_column_and_writes_nothing(
         encoding="utf-8",
     )
     result = runner.invoke(cli, ["import-progress", str(source), "--out", str(tmp_path / "out")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "row 2, column progress: '140' is not a percentage" in result.output
     assert "Nothing was written." in result.output
     assert not (tmp_path / "out").exists()

@@ -106,8 +106,10 @@ def test_broken_query_file_stops_with_file_and_line(
 ) -> None:
     (tmp_path / "oops.rq").write_text("# title: T\n# colour: red\n", encoding="utf-8")
     result = runner.invoke(cli, ["queries"], env={**env, "CSPKG_QUERIES_DIR": str(tmp_path)})
-    assert result.exit_code == 1
-    assert "oops.rq:2: unknown header field 'colour'" in result.output
+    assert result.exit_code == 2
+    assert (
+        "Error: " in result.output and "oops.rq:2: unknown header field 'colour'" in result.output
+    )
 
 
 WORKLOAD_FIRST = f"{CST},Community Safety Team,3,1,4"
@@ -154,5 +156,5 @@ def test_query_on_an_empty_store_warns(runner: CliRunner, tmp_path: Path) -> Non
 def test_unreachable_backend_is_an_error_not_a_traceback(runner: CliRunner) -> None:
     args = ["query", "agency-workload", "--backend", "http://127.0.0.1:9"]
     result = runner.invoke(cli, args)
-    assert result.exit_code == 1
-    assert "could not be reached" in result.output
+    assert result.exit_code == 2
+    assert "Error: the SPARQL server could not be reached" in result.output

@@ -60,5 +60,5 @@ def test_bad_plan_or_quarter(
 ) -> None:
     out = tmp_path / "never.html"
     result = runner.invoke(cli, ["report", *args, "--out", str(out), "--store", store_dir])
-    assert result.exit_code == 1 and message in result.output
+    assert result.exit_code == 2 and message in result.output  # an input error (cli.EXIT_CODES)
     assert not out.exists()

@@ -76,14 +76,14 @@ def test_bad_rdf_exits_2_naming_file_and_line(runner: CliRunner, tmp_path: Path)
     bad.write_text("@prefix ex: <http://e/> .\n\nex:a ex:b .\n", encoding="utf-8")
     result = runner.invoke(cli, ["validate", str(bad)])
     assert result.exit_code == 2
-    assert "Error: bad.ttl: not valid turtle: line 3" in result.output
+    assert f"Error: {bad}: not valid Turtle: line 3" in result.output
     assert "Traceback" not in result.output
 
 
 def test_missing_file_exits_2(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["validate", str(tmp_path / "nowhere.ttl")])
     assert result.exit_code == 2
-    assert "nowhere.ttl: cannot read file" in result.output
+    assert f"Error: {tmp_path / 'nowhere.ttl'}: cannot read file" in result.output
 
 
 def test_broken_shapes_exit_2(runner: CliRunner, valid_graph: Path, tmp_path: Path) -> None:

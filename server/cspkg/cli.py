@@ -1,23 +1,63 @@
-"""The ``cspkg`` command group.  Each subcommand is a thin shell over a service."""
+"""The ``cspkg`` command group.  Each subcommand is a thin shell over a service.
+
+Failures leave through one table (``EXIT_CODES``): a command raises the project's
+exception and ``CspkgGroup`` prints ``Error: message`` (plus the command's note on what
+the failure left unchanged, ``ctx.meta[AFTER_FAILURE]``) and exits with the code the
+table gives.  0 success, 1 data problems found, 2 usage or input error.
+"""
 
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
 from . import __version__
 from .catalog import Catalog, load_catalog
 from .config import Settings, load_settings
-from .errors import CspkgError, ParameterError, QueryNotFound
+from .errors import CspkgError, ValidationFailed
 from .rdf import report_format, validation
 from .services.canned_queries import CannedQueries, precheck, request_values
 from .services.results import FORMATS, render
+from .store.base import Store
+
+EXIT_OK = 0
+EXIT_DATA_PROBLEMS = 1
+EXIT_USAGE_OR_INPUT = 2
+
+EXIT_CODES: tuple[tuple[type[CspkgError], int], ...] = (
+    (ValidationFailed, EXIT_DATA_PROBLEMS),  # the data broke the shapes
+    (CspkgError, EXIT_USAGE_OR_INPUT),  # bad arguments, unreadable input, unusable store
+)
+"""Exception type -> exit code, first match wins; the message is the exception's own."""
+
+AFTER_FAILURE = "cspkg.after_failure"
+"""``ctx.meta`` key: a line a command wants printed after its error (what is unchanged)."""
 
 
-@click.group()
+def exit_code(exc: CspkgError) -> int:
+    """The exit code ``EXIT_CODES`` gives an exception."""
+    return next(code for kind, code in EXIT_CODES if isinstance(exc, kind))
+
+
+class CspkgGroup(click.Group):
+    """Runs a subcommand and turns the project's exceptions into a message and exit code."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except CspkgError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            if ctx.meta.get(AFTER_FAILURE):
+                click.echo(ctx.meta[AFTER_FAILURE], err=True)
+            ctx.exit(exit_code(exc))
+
+
+@click.group(cls=CspkgGroup)
 @click.version_option(__version__, prog_name="cspkg")
 @click.option(
     "--config", "config_file", type=click.Path(dir_okay=False), help="TOML settings file."
@@ -26,10 +66,7 @@ from .services.results import FORMATS, render
 @click.pass_context
 def cli(ctx: click.Context, config_file: str | None, base: str | None) -> None:
     """CSP Knowledge Graph: a Community Safety Partnership's plan as linked data."""
-    try:
-        ctx.obj = load_settings(Path(config_file) if config_file else None, base=base)
-    except CspkgError as exc:
-        raise click.ClickException(str(exc)) from None
+    ctx.obj = load_settings(Path(config_file) if config_file else None, base=base)
 
 
 def settings_of(ctx: click.Context) -> Settings:
@@ -57,10 +94,7 @@ def _check_backend(settings: Settings) -> None:
     except CspkgError as exc:
         raise click.UsageError(str(exc)) from None
     if settings.backend:
-        try:
-            open_store(settings, load=False).close()
-        except CspkgError as exc:
-            raise click.ClickException(str(exc)) from None
+        open_store(settings).close()
 
 
 OUT_OPTION = click.option(
@@ -76,13 +110,6 @@ def _written(written: list[Path], unchanged: list[Path]) -> None:
         click.echo(f"  wrote {path}")
     if unchanged:
         click.echo(f"  {len(unchanged)} file(s) already up to date")
-
-
-def _nothing_written(ctx: click.Context, exc: CspkgError) -> None:
-    """An import failed: say where, say that nothing changed, exit 1."""
-    click.echo(f"error: {exc}", err=True)
-    click.echo("Nothing was written.", err=True)
-    ctx.exit(1)
 
 
 @cli.command("import")
@@ -117,25 +144,22 @@ def import_command(
     from .services.plan_import import import_plan
 
     settings = settings_of(ctx)
-    try:
-        layout = load_layout(layout_file) if layout_file else None
-    except CspkgError as exc:
-        _nothing_written(ctx, exc)
+    ctx.meta[AFTER_FAILURE] = "Nothing was written."
+    layout = load_layout(layout_file) if layout_file else None
     for document in documents:
         with tqdm(total=4, desc=document.name, unit="step", disable=None, leave=False) as bar:
-            try:
-                report = import_plan(
-                    document,
-                    settings,
-                    out_dir,
-                    on_step=lambda _s: bar.update(),
-                    layout=layout,
-                    unlisted=unlisted_priorities,  # type: ignore[arg-type]
-                )
-            except CspkgError as exc:
-                bar.close()
-                _nothing_written(ctx, exc)
-        click.echo(f"{report.source}: {report.actions} actions -> {report.plan_iri}")
+            report = import_plan(
+                document,
+                settings,
+                out_dir,
+                on_step=lambda _s: bar.update(),
+                layout=layout,
+                unlisted=unlisted_priorities,  # type: ignore[arg-type]
+            )
+        click.echo(
+            f"{report.source}: {report.actions} actions, {report.agencies} agencies "
+            f"-> {report.plan_iri}"
+        )
         click.echo(f"  layout: {report.layout}")
         _written(report.written, report.unchanged)
         for agency in report.unregistered:
@@ -164,13 +188,10 @@ def import_crime_command(ctx: click.Context, files: tuple[Path, ...], out_dir: P
     from .services.crime_import import import_crime
 
     settings = settings_of(ctx)
+    ctx.meta[AFTER_FAILURE] = "Nothing was written."
     for path in files:
         with tqdm(desc=path.name, unit="row", disable=None, leave=False) as bar:
-            try:
-                report = import_crime(path, settings, out_dir, on_row=bar.update)
-            except CspkgError as exc:
-                bar.close()
-                _nothing_written(ctx, exc)
+            report = import_crime(path, settings, out_dir, on_row=bar.update)
         click.echo(
             f"{report.source}: {report.records} records in {report.lsoas} LSOAs -> {report.dataset}"
         )
@@ -194,10 +215,11 @@ def tracker_command(ctx: click.Context, plan: str, period: str, out_file: Path) 
     from .rdf.periods import PeriodError
     from .services.tracker import build_tracker
 
+    ctx.meta[AFTER_FAILURE] = "Nothing was written."
     try:
         tracker = build_tracker(settings_of(ctx), plan, period)
-    except (CspkgError, PeriodError) as exc:
-        _nothing_written(ctx, CspkgError(str(exc)))
+    except PeriodError as exc:
+        raise CspkgError(str(exc)) from None
     out_file.write_bytes(tracker.content)
     click.echo(
         f"{out_file}: {tracker.actions} actions of {tracker.plan} for {tracker.quarter.label}"
@@ -219,10 +241,8 @@ def import_progress_command(
     """
     from .services.progress_import import import_progress
 
-    try:
-        report = import_progress(file, settings_of(ctx), plan, out_dir)
-    except CspkgError as exc:
-        _nothing_written(ctx, exc)
+    ctx.meta[AFTER_FAILURE] = "Nothing was written."
+    report = import_progress(file, settings_of(ctx), plan, out_dir)
     click.echo(
         f"{report.source}: {len(report.updates)} new update(s) for {report.plan}"
         + (f", {report.unchanged} unchanged" if report.unchanged else "")
@@ -256,23 +276,28 @@ def harvest(
     """Fetch a graph from a remote SPARQL endpoint into data/harvest/, with provenance."""
     from .services.harvest import harvest as run_harvest
 
-    try:
-        report = run_harvest(endpoint, query_file, settings_of(ctx), name, timeout, retries)
-    except CspkgError as exc:
-        click.echo(f"error: {exc}", err=True)
-        click.echo("The last harvest, if any, is unchanged.", err=True)
-        ctx.exit(1)
+    ctx.meta[AFTER_FAILURE] = "The last harvest, if any, is unchanged."
+    report = run_harvest(endpoint, query_file, settings_of(ctx), name, timeout, retries)
     click.echo(
         f"{report.name}: {report.triples} triples from {report.endpoint} "
         f"({report.attempts} attempt(s)) -> {report.path}"
     )
 
 
+def _query_store(settings: Settings) -> Store:
+    """The store a read-only command answers from: what ``cspkg load`` put in ``--store``
+    or ``--backend``, as it is; else a throwaway in-memory store of the files (read by
+    the one loading path, not validated: nothing is served from it)."""
+    from .services.loading import open_loaded_store
+    from .store.factory import open_store
+
+    if settings.store is None and not settings.backend:
+        return open_loaded_store(replace(settings, validate_on_load=False))
+    return open_store(settings)
+
+
 def _catalog(settings: Settings) -> Catalog:
-    try:
-        return load_catalog(settings.queries_dir, settings.base)
-    except CspkgError as exc:
-        raise click.ClickException(str(exc)) from None
+    return load_catalog(settings.queries_dir, settings.base)
 
 
 @cli.command("queries")
@@ -309,8 +334,6 @@ def run_query(
     the store `cspkg load --store DIR` / `--backend URL` filled (read as it is)."""
     from dataclasses import replace
 
-    from .store.factory import open_store
-
     settings = settings_of(ctx)
     settings = replace(
         settings,
@@ -326,20 +349,15 @@ def run_query(
             raise click.UsageError(f"--param expects KEY=VALUE, got '{param}'")
         pairs.append((key, value))
     catalog = _catalog(settings)
+    query = catalog.get(name)
+    precheck(query, request_values(query, pairs))  # refuse bad values before loading
+    store = _query_store(settings)
     try:
-        query = catalog.get(name)
-        precheck(query, request_values(query, pairs))  # refuse bad values before loading
-        store = open_store(settings, load=settings.store is None and not settings.backend)
-        try:
-            if store.triple_count() == 0:
-                click.echo("warning: the store is empty (fill it with cspkg load)", err=True)
-            table = CannedQueries(catalog, store, settings).run(name, pairs).table
-        finally:
-            store.close()
-    except (ParameterError, QueryNotFound) as exc:
-        raise click.UsageError(str(exc)) from None
-    except CspkgError as exc:
-        raise click.ClickException(str(exc)) from None
+        if store.triple_count() == 0:
+            click.echo("warning: the store is empty (fill it with cspkg load)", err=True)
+        table = CannedQueries(catalog, store, settings).run(name, pairs).table
+    finally:
+        store.close()
     click.echo(render(table, form), nl=False)
     if table.truncated:
         click.echo(f"warning: only the first {settings.max_rows} rows are shown", err=True)
@@ -352,6 +370,7 @@ def run_query(
 @click.option("--backend", help="Base URL of a remote SPARQL server instead of the store.")
 @PROFILE_OPTION
 @click.option("--threads", type=int, help="Request threads (default: the http_threads setting).")
+@click.option("--check-port", is_flag=True, help="Only check that the port is free, then exit.")
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -361,6 +380,7 @@ def serve(
     backend: str | None,
     backend_profile: str | None,
     threads: int | None,
+    check_port: bool,
 ) -> None:
     """Serve the SPARQL endpoint and query page on gunicorn."""
     from dataclasses import replace
@@ -377,10 +397,40 @@ def serve(
         backend=backend or settings.backend,
         backend_profile=backend_profile or settings.backend_profile,
     )
+    ensure_port_free(settings.host, settings.port)  # before gunicorn: one line, not ten
+    if check_port:
+        return
     _check_backend(settings)
     url = f"http://{settings.host}:{settings.port}/"
     click.echo(f"cspkg: open {url} (query page); SPARQL endpoint {url}sparql", err=True)
     GunicornServer(settings, threads=threads).run()
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """``CspkgError`` saying how to choose another port if ``host:port`` is taken.
+
+    Bound the way gunicorn binds (``SO_REUSEADDR``), so a port in TIME_WAIT counts as
+    free, as it will be for gunicorn."""
+    import errno
+    import socket
+
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM
+        )[0]
+    except socket.gaierror:
+        raise CspkgError(f"cannot listen on '{host}': no such host or interface") from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise CspkgError(
+                    f"port {port} on {host} is already in use; choose another with "
+                    f"--port N (make run PORT=N)"
+                ) from None
+            raise CspkgError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
 @cli.command()
@@ -391,14 +441,15 @@ def serve(
 def load(
     ctx: click.Context, backend: str | None, store_dir: str | None, backend_profile: str | None
 ) -> None:
-    """Validate ontology/ and data/, then load them graph by graph, all or nothing."""
+    """Validate ontology/ and data/, then load them graph by graph, all or nothing.
+
+    The same path as the service's start-up (services/loading.py): only files that
+    changed since the last load into --store DIR are read and validated."""
     from dataclasses import replace
     from pathlib import Path
 
-    from .services.loading import load_sources
-    from .store.embedded import EmbeddedStore
-    from .store.factory import open_store, source_dirs
-    from .store.sources import find_sources
+    from .services.loading import load_sources, project_sources
+    from .store.factory import open_store
 
     settings = settings_of(ctx)
     settings = replace(
@@ -410,26 +461,41 @@ def load(
     )
     if not settings.backend and settings.store is None:
         raise click.UsageError("give --backend URL or --store DIR: an in-memory load is lost")
-    sources = find_sources(settings.base, source_dirs(settings))
+    ctx.meta[AFTER_FAILURE] = "Nothing was loaded: the store is as it was."
+    store = open_store(settings)
     try:
-        store = open_store(settings, load=False)
-        try:
-            changed, gone = list(sources), []
-            if isinstance(store, EmbeddedStore):  # on disk: only what changed since last time
-                changed, gone = store.changed_sources(sources)
-            count = load_sources(store, changed, settings, drop=gone)
-            if isinstance(store, EmbeddedStore):
-                store.record_sources(sources)
-        finally:
-            store.close()
-    except CspkgError as exc:
-        raise click.ClickException(str(exc)) from None
-    unchanged = len(sources) - len(changed)
+        with ProgressBars() as bars:
+            outcome = load_sources(store, project_sources(settings), settings, on_progress=bars)
+    finally:
+        store.close()
     click.echo(
-        f"loaded {count} graph(s)"
-        + (f", {unchanged} unchanged" if unchanged else "")
-        + (f", dropped {len(gone)}" if gone else "")
+        f"loaded {outcome.loaded} graph(s)"
+        + (f", {outcome.unchanged} unchanged" if outcome.unchanged else "")
+        + (f", dropped {outcome.dropped}" if outcome.dropped else "")
     )
+
+
+class ProgressBars:
+    """Draws a load's ``on_progress(step, done, total)`` as one tqdm bar per step, on
+    stderr and only on a terminal."""
+
+    def __init__(self) -> None:
+        self._bars: dict[str, Any] = {}
+
+    def __enter__(self) -> ProgressBars:
+        return self
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        bar = self._bars.get(step)
+        if bar is None:
+            bar = self._bars[step] = tqdm(total=total, desc=step, unit="file", disable=None)
+        bar.update(done - bar.n)
+
+    def __exit__(self, *_exc: object) -> None:
+        for bar in self._bars.values():
+            bar.close()
 
 
 @cli.command()
@@ -450,6 +516,11 @@ def load(
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Judge overdue targets as of this date (YYYY-MM-DD) instead of the clock.",
 )
+@click.option(
+    "--alone",
+    is_flag=True,
+    help="Check the FILEs by themselves, without the project's graph as context.",
+)
 @click.pass_context
 def validate(
     ctx: click.Context,
@@ -457,32 +528,34 @@ def validate(
     fmt: str,
     output: Path | None,
     today: datetime | None,
+    alone: bool,
 ) -> None:
     """Check FILEs (default: the built graph) against the SHACL shapes.
 
-    Exits 0 when nothing breaks the model (warnings allowed), 1 when there are
-    violations, 2 when validation could not run (unreadable file, bad RDF, bad shapes).
+    FILEs are RDF or plan documents (.txt, .docx, .xlsx, .csv: imported in memory).  They are checked
+    with the project's graph (ontology/ and data/) as context, as they will be served,
+    and the report covers their own nodes; --alone checks them by themselves.  Exits 0
+    when nothing breaks the model (warnings allowed), 1 when there are violations, 2
+    when validation could not run (unreadable file, bad RDF, bad shapes).
     """
+    from .services.file_check import validate_files
+
     settings = settings_of(ctx)
     as_of = today.date() if today else None
-    try:
-        if files:
-            report = validation.validate_files(files, settings, as_of)
-        else:
-            report = validation.validate_built_graph(settings, as_of)
-        text = report_format.render(report, fmt)
-        if output is not None:
-            try:
-                output.write_text(text, encoding="utf-8")
-            except OSError as exc:
-                raise CspkgError(f"cannot write {output.name}: {exc.strerror}") from None
-            click.echo(report_format.summary(report))
-        else:
-            click.echo(text, nl=False)
-    except CspkgError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        ctx.exit(2)
-    ctx.exit(0 if report.conforms else 1)
+    if files:
+        report = validate_files(files, settings, as_of, alone=alone)
+    else:
+        report = validation.validate_built_graph(settings, as_of)
+    text = report_format.render(report, fmt)
+    if output is not None:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise CspkgError(f"cannot write {output}: {exc.strerror}") from None
+        click.echo(report_format.summary(report))
+    else:
+        click.echo(text, nl=False)
+    ctx.exit(EXIT_OK if report.conforms else EXIT_DATA_PROBLEMS)
 
 
 @cli.command()
@@ -516,7 +589,6 @@ def report(
 
     from .reports.board import file_name, render
     from .services import delivery
-    from .store.factory import open_store
 
     settings = settings_of(ctx)
     settings = replace(
@@ -525,21 +597,19 @@ def report(
         store=Path(store_dir) if store_dir else settings.store,
         query_workers=0,
     )
+    store = _query_store(settings)
     try:
-        store = open_store(settings, load=settings.store is None and not settings.backend)
-        try:
-            found = delivery.resolve_plan(store, settings, plan)
-            quarter = delivery.resolve_period(store, settings, period)
-            model = delivery.build(store, settings, found, quarter, as_at.date() if as_at else None)
-        finally:
-            store.close()
-        body = render(model, form)
-        target = out_file or Path(file_name(model, form))
+        found = delivery.resolve_plan(store, settings, plan)
+        quarter = delivery.resolve_period(store, settings, period)
+        model = delivery.build(store, settings, found, quarter, as_at.date() if as_at else None)
+    finally:
+        store.close()
+    body = render(model, form)
+    target = out_file or Path(file_name(model, form))
+    try:
         target.write_bytes(body)
-    except CspkgError as exc:
-        raise click.ClickException(str(exc)) from None
     except OSError as exc:
-        raise click.ClickException(f"cannot write {out_file}: {exc.strerror}") from None
+        raise CspkgError(f"cannot write {target}: {exc.strerror}") from None
     click.echo(f"{model.plan.label}, {quarter.label}: {model.actions} actions -> {target}")
 
 

@@ -45,6 +45,9 @@ class Settings:
     ``CSPKG_AGENCY_TOKENS="slug=token,slug2=token2"``."""
     query_timeout: float = 30.0
     query_workers: int = 2
+    validate_on_load: bool = True
+    """Validate changed sources before they replace their graphs, at start-up and in
+    ``cspkg load`` alike (``services/loading.py``); off only for trusted bulk data."""
     """Worker processes running embedded-store queries (killed and replaced on timeout)."""
     worker_memory_mb: int = 0
     """Address-space cap of each worker process (queries, updates, uploads); 0: sized to
@@ -96,6 +99,10 @@ class Settings:
     """Open connections one address may hold; more are answered 429 and closed."""
     max_connections: int = 1000
     """Open connections in all; past it new ones wait in the kernel's backlog."""
+    public_url: str | None = None
+    """Where clients reach the service (``https://kg.example.org/``): absolute links are
+    built from it; unset, from the address the server listens on, never the ``Host``
+    header."""
     trusted_proxies: tuple[str, ...] = ()
     """Peer addresses whose ``X-Forwarded-For`` / ``-Proto`` / ``-Host`` / ``-Prefix``
     headers are believed (a reverse proxy in front); empty: none are."""
@@ -145,6 +152,14 @@ def _coerce(name: str, raw: Any, kind: Any) -> Any:
         if isinstance(raw, str):
             return tuple(item.strip() for item in raw.split(",") if item.strip())
         return tuple(raw)
+    if text == "bool":
+        if isinstance(raw, bool):
+            return raw
+        if str(raw).strip().lower() in ("1", "true", "yes", "on"):
+            return True
+        if str(raw).strip().lower() in ("0", "false", "no", "off"):
+            return False
+        raise CspkgError(f"{name}: expected true or false, got '{raw}'")
     if "float" in text:
         return float(raw)
     if "int" in text:

@@ -119,7 +119,7 @@ def test_sparql_editor_page(real_live: Live, page: Any, screenshots: Path) -> No
         return
     page.get_by_role("button", name="Actions per CSP priority").click()
     editor = page.locator(".tabPanel.active .CodeMirror")
-    assert "cspkg:meetsPriority" in editor.inner_text()
+    assert "# title: Actions per CSP priority" in editor.inner_text()  # the example, loaded
     page.locator(".tabPanel.active .yasqe_queryButton").click()
     results = page.locator(".tabPanel.active .yasr table")
     results.get_by_text("Anti-Social Behaviour (ASB)").first.wait_for()

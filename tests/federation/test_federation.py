@@ -74,7 +74,7 @@ def service(national: str) -> Iterator[tuple[str, Settings]]:
         load_settings(environ={}), service_allow_list=(national + "/query",), query_timeout=20.0
     )
     store = EmbeddedStore(workers=1)
-    store.load_sources(find_sources(B, [settings.ontology_dir, settings.data_dir]))
+    store.replace_sources(find_sources(B, [settings.ontology_dir, settings.data_dir]))
     server, url = _serve(settings, store)
     yield url, settings
     server.shutdown()
@@ -213,7 +213,7 @@ def test_harvest_cli_reports_a_dead_endpoint(query_file: Path, tmp_path: Path) -
         ["harvest", dead, "--query", str(query_file), "--retries", "0"],
         env={"CSPKG_DATA_DIR": str(data)},
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "did not answer" in result.output
     assert "last harvest, if any, is unchanged" in result.output
     assert "Traceback" not in result.output
@@ -223,7 +223,7 @@ def test_harvest_refuses_a_select_query(tmp_path: Path) -> None:
     path = tmp_path / "select.rq"
     path.write_text("PREFIX x: <urn:x>\n# a comment\nSELECT * WHERE { ?s ?p ?o }\n")
     result = CliRunner().invoke(cli, ["harvest", "http://127.0.0.1:9/q", "--query", str(path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "needs a CONSTRUCT or DESCRIBE query" in result.output
 
 

@@ -13,9 +13,9 @@ from cspkg.rdf.rdf_files import (
     built_graph_files,
     load_rdf_files,
     parse_into,
-    rdf_format,
     turtle_files,
 )
+from cspkg.rdf.safe_rdf import file_format
 
 TRIPLE = ("http://example.org/s", "http://example.org/p", "http://example.org/o")
 
@@ -52,10 +52,10 @@ BAD_XML = "<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>\n\n
 @pytest.mark.parametrize(
     ("name", "text", "expected"),
     [
-        ("bad.ttl", BAD_TURTLE, "bad.ttl: not valid turtle: line 3"),
+        ("bad.ttl", BAD_TURTLE, "bad.ttl: not valid Turtle: line 3"),
         ("bad.rdf", BAD_XML, "bad.rdf: not well-formed XML (unclosed token, line 3)"),
         ("bad.jsonld", '{\n  "@id": \n', "bad.jsonld: not valid JSON-LD (line 3"),
-        ("bad.nt", "<http://a> <http://b> .\n", "bad.nt: not valid nt: "),
+        ("bad.nt", "<http://a> <http://b> .\n", "bad.nt: not valid N-Triples: line 1"),
     ],
 )
 def test_bad_rdf_is_named_with_its_line(
@@ -71,7 +71,7 @@ def test_missing_file_and_unknown_extension_are_clear(tmp_path: Path) -> None:
     with pytest.raises(RdfInputError, match=r"^gone\.ttl: cannot read file"):
         load_rdf_files([tmp_path / "gone.ttl"])
     with pytest.raises(RdfInputError, match=r"unknown RDF file extension '\.csv'"):
-        rdf_format(tmp_path / "table.csv")
+        file_format(tmp_path / "table.csv")
 
 
 def test_files_are_named_relative_to_a_root(tmp_path: Path) -> None:

@@ -1,17 +1,23 @@
-"""Untrusted RDF: DTDs refused, remote contexts refused, relative IRIs kept off file:."""
+"""The one parser for untrusted RDF: DTDs refused, remote contexts refused, depth and
+size limited, strict terms, relative IRIs kept off file:."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from rdflib import Graph, URIRef
+from pyoxigraph import NamedNode, Triple
+from rdflib import Literal, URIRef
 
 from cspkg.errors import RdfInputError, RequestTooLarge
 from cspkg.rdf.safe_rdf import (
+    MAX_DEPTH,
     UPLOAD_BASE,
-    parse_untrusted,
-    parser_name,
+    parse_rdf,
+    rdf_format,
     refuse_dtd,
     refuse_remote_contexts,
+    to_graph,
 )
 
 RDF_XML = b"""<?xml version="1.0"?>
@@ -22,8 +28,12 @@ WITH_DTD = RDF_XML.replace(b"<rdf:RDF", b'<!DOCTYPE rdf:RDF [<!ENTITY e "v">]>\n
 
 
 def test_plain_rdf_xml_parses() -> None:
-    graph = parse_untrusted(RDF_XML, "application/rdf+xml")
-    assert len(graph) == 1
+    assert len(parse_rdf(RDF_XML, "application/rdf+xml")) == 1
+
+
+def test_dtd_refused_by_the_parser_itself() -> None:
+    with pytest.raises(RdfInputError, match="document type declarations"):
+        parse_rdf(WITH_DTD, "xml", name="x.rdf")
 
 
 @pytest.mark.parametrize(
@@ -62,32 +72,60 @@ def test_remote_contexts_refused(document: bytes) -> None:
 
 def test_inline_context_parses() -> None:
     document = b'{"@context": {"p": "http://x/p"}, "@id": "http://x/a", "p": "v"}'
-    assert len(parse_untrusted(document, "json-ld")) == 1
+    assert len(parse_rdf(document, "json-ld")) == 1
+
+
+@pytest.mark.parametrize(
+    ("fmt", "document"),
+    [
+        (
+            "json-ld",
+            b'{"@id": "http://x/a", "http://x/p": ' * (MAX_DEPTH + 1)
+            + b"1"
+            + b"}" * (MAX_DEPTH + 1),
+        ),
+        ("xml", b"<a>" * (MAX_DEPTH + 1) + b"</a>" * (MAX_DEPTH + 1)),
+    ],
+)
+def test_nesting_deeper_than_the_limit_refused(fmt: str, document: bytes) -> None:
+    with pytest.raises(RdfInputError, match="nested"):
+        parse_rdf(document, fmt)
 
 
 def test_relative_iris_resolve_against_upload_base() -> None:
-    graph = parse_untrusted(b"<a> <b> <c> .", "text/turtle")
-    assert (
-        URIRef(UPLOAD_BASE + "a"),
-        URIRef(UPLOAD_BASE + "b"),
-        URIRef(UPLOAD_BASE + "c"),
-    ) in graph
+    triples = parse_rdf(b"<a> <b> <c> .", "text/turtle")
+    assert triples == [Triple(*(NamedNode(UPLOAD_BASE + x) for x in "abc"))]
 
 
-def test_deep_nesting_is_an_input_error() -> None:
-    with pytest.raises(RdfInputError, match="nested too deeply"):
-        parse_untrusted(b"<urn:a> <urn:b> " + b"(" * 3000 + b")" * 3000 + b" .", "turtle")
+def test_deep_turtle_nesting_parses_without_recursion() -> None:
+    deep = b"<urn:a> <urn:b> " + b"(" * 30_000 + b")" * 30_000 + b" ."
+    assert len(parse_rdf(deep, "turtle")) > 1
 
 
-def test_failed_parse_adds_nothing() -> None:
-    graph = Graph()
-    with pytest.raises(RdfInputError):
-        parse_untrusted(b"<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:b> .", "nt", graph=graph)
-    assert len(graph) == 0
+def test_bad_terms_and_triple_terms_refused() -> None:
+    with pytest.raises(RdfInputError, match="line 1"):
+        parse_rdf(b"<a b> <urn:p> <urn:o> .", "turtle")
+    with pytest.raises(RdfInputError, match="triple terms"):
+        parse_rdf(b"<urn:a> <urn:b> <<( <urn:a> <urn:b> <urn:c> )>> .", "turtle")
+
+
+def test_a_file_is_read_and_named_as_given(tmp_path: Path) -> None:
+    path = tmp_path / "x.ttl"
+    path.write_text("<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:b> .\n")
+    with pytest.raises(RdfInputError, match=r"^given/x\.ttl: not valid Turtle: line 2"):
+        parse_rdf(path, "turtle", name="given/x.ttl")
+    with pytest.raises(RdfInputError, match="cannot read file"):
+        parse_rdf(tmp_path / "gone.ttl", "turtle", name="gone.ttl")
+
+
+def test_to_graph_keeps_literals_as_rdflib_reads_them() -> None:
+    graph = to_graph(parse_rdf(b'<urn:a> <urn:b> "x", "y"@en, 1 .', "turtle"))
+    assert set(graph.objects()) == {Literal("x"), Literal("y", lang="en"), Literal(1)}
+    assert all(isinstance(s, URIRef) for s in graph.subjects())
 
 
 def test_size_limit_and_unknown_format() -> None:
     with pytest.raises(RequestTooLarge):
-        parse_untrusted(b"<urn:a> <urn:b> <urn:c> .", "nt", max_bytes=5)
+        parse_rdf(b"<urn:a> <urn:b> <urn:c> .", "nt", max_bytes=5)
     with pytest.raises(RdfInputError, match="unsupported RDF format"):
-        parser_name("application/x-shockwave-flash")
+        rdf_format("application/x-shockwave-flash")

@@ -31,7 +31,7 @@ def versions_seen(directory: Path) -> tuple[set[str], int, list[str]]:
 
     from ..conftest import _settings
 
-    store = open_store(replace(_settings(), store=directory, query_workers=0), load=False)
+    store = open_store(replace(_settings(), store=directory, query_workers=0))
     try:
         result = store.query(f"SELECT DISTINCT ?v WHERE {{ <{VERSION}> ?p ?v }}")
         versions = {row[0].value for row in result.rows}  # type: ignore[union-attr]

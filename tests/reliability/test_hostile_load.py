@@ -9,6 +9,7 @@ the module takes about half a minute.
 
 from __future__ import annotations
 
+import http.server
 import json
 import threading
 import time
@@ -48,9 +49,39 @@ KEPT = 'INSERT DATA { GRAPH <urn:test:kept> { <urn:test:s> <urn:test:p> "kept" }
 ASK_KEPT = 'ASK { GRAPH <urn:test:kept> { <urn:test:s> <urn:test:p> "kept" } }'
 
 
+class _TurtleAnswers(http.server.BaseHTTPRequestHandler):
+    """A SPARQL endpoint on the allow-list that answers Turtle, not SPARQL results."""
+
+    def do_GET(self) -> None:
+        body = b"<urn:test:a> <urn:test:b> <urn:test:c> .\n"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/turtle")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_POST = do_GET
+
+    def log_message(self, *_: object) -> None:
+        return
+
+
 @pytest.fixture(scope="module")
-def service() -> Iterator[Service]:
-    with running(CSPKG_HEADER_TIMEOUT="2", CSPKG_BODY_TIMEOUT="3") as found:
+def turtle_endpoint() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _TurtleAnswers)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def service(turtle_endpoint: str) -> Iterator[Service]:
+    with running(
+        CSPKG_HEADER_TIMEOUT="2",
+        CSPKG_BODY_TIMEOUT="3",
+        CSPKG_SERVICE_ALLOW_LIST=turtle_endpoint,
+    ) as found:
         yield found
 
 
@@ -293,3 +324,31 @@ def test_an_entity_bomb_put_is_refused(service: Service) -> None:
         timeout=60,
     )
     assert response.status_code == 400
+
+
+# --- smaller findings ----------------------------------------------------------------
+
+
+def test_absolute_links_never_come_from_the_host_header(service: Service) -> None:
+    evil = {"Host": "evil.example"}
+    for path, accept in (
+        ("/queries.json", "application/json"),
+        ("/openapi.json", "application/json"),
+        ("/.well-known/void", "text/turtle"),
+        ("/sparql", "text/turtle"),  # the service description
+    ):
+        response = requests.get(service.url + path, headers={**evil, "Accept": accept}, timeout=30)
+        assert response.status_code == 200, path
+        assert "evil.example" not in response.text, path
+        assert service.url in response.text, path
+
+
+def test_a_service_endpoint_answering_turtle_is_a_clear_503(
+    service: Service, turtle_endpoint: str
+) -> None:
+    """Before: the worker died on it.  Now the engine's error is answered, and the
+    same worker keeps serving."""
+    query = f"SELECT * WHERE {{ SERVICE <{turtle_endpoint}> {{ ?s ?p ?o }} }}"
+    status, body, _ = sparql(service, query)
+    assert status == 503 and b"something other than SPARQL results" in body
+    assert sparql(service, "ASK { ?s ?p ?o }")[0] == 200

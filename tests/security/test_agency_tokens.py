@@ -36,7 +36,7 @@ POLICE_IRI = BASE + "id/organisation/staffordshire-police"
 def store() -> Iterator[EmbeddedStore]:
     made = EmbeddedStore()
     settings = load_settings(environ={})
-    made.load_sources(find_sources(settings.base, [settings.ontology_dir, settings.data_dir]))
+    made.replace_sources(find_sources(settings.base, [settings.ontology_dir, settings.data_dir]))
     yield made
     made.close()
 
@@ -156,6 +156,33 @@ def test_agency_may_only_add_new_updates_to_progress_graphs(
         "/sparql", data=update, content_type="application/sparql-update", headers=headers
     )
     assert sparql.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "graph",
+    [
+        BASE + "graph/progress/cannock-chase-csp/2025-26",  # the same partnership, another year
+        BASE + "graph/progress/another-csp/2024-25",
+    ],
+)
+def test_agency_may_not_post_into_another_plans_progress_graph(
+    client: FlaskClient, store: EmbeddedStore, graph: str
+) -> None:
+    """Action 1 is the police's (it supports it), but it is a step of the 2024-25 plan only."""
+    name = "to-" + graph.split("/progress/")[1].replace("/", "-")
+    response = client.post(
+        "/store",
+        query_string={"graph": graph},
+        data=_update(name, ACTION_1),
+        content_type="text/turtle",
+        headers={"Authorization": f"Bearer {POLICE}", "Accept": "text/plain"},
+    )
+    assert response.status_code == 403
+    message = response.get_data(as_text=True)
+    assert f"the action <{ACTION_1}> is not a step of the plan whose progress graph" in message
+    answer = store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    assert not answer.value  # type: ignore[union-attr]
+    assert _post(client, _update(name, ACTION_1), POLICE) in (201, 204)  # GRAPH is its own
 
 
 def test_agency_cannot_edit_or_misattribute(client: FlaskClient, store: EmbeddedStore) -> None:

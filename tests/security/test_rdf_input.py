@@ -1,6 +1,6 @@
 """Every place that parses RDF a user supplies: XXE, billion laughs, remote contexts, fuzz.
 
-Places: ``parse_untrusted`` (uploads, ``cspkg validate FILE``), both stores'
+Places: ``parse_rdf`` (uploads, ``cspkg validate FILE``), both stores'
 ``load_graph`` (the embedded parser and the Oxigraph server), and plan documents
 (``.docx`` is XML too).  Nothing may read a local file, connect anywhere, take long, or
 fail with anything but the project's input errors.
@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from cspkg.errors import CspkgError, PlanDocumentError, RdfInputError
 from cspkg.rdf.plan_document import read_plan_document
-from cspkg.rdf.safe_rdf import parse_untrusted
+from cspkg.rdf.safe_rdf import parse_rdf
 from cspkg.store import EmbeddedStore, RemoteStore
 
 from .conftest import FUZZ, Listener
@@ -100,8 +100,8 @@ def _check_refused(
     assert listener.connections == []
 
 
-def test_parse_untrusted_refuses_hostile_documents(secret_file: Path, listener: Listener) -> None:
-    _check_refused(lambda d, m: parse_untrusted(d, m), secret_file, listener)
+def test_parse_rdf_refuses_hostile_documents(secret_file: Path, listener: Listener) -> None:
+    _check_refused(lambda d, m: parse_rdf(d, m), secret_file, listener)
 
 
 def test_embedded_store_refuses_hostile_rdf_xml(secret_file: Path, listener: Listener) -> None:
@@ -213,7 +213,7 @@ def test_fuzz_mutated_documents(case: tuple[str, bytes]) -> None:
     fmt, data = case
     started = time.monotonic()
     try:
-        parse_untrusted(data, fmt)
+        parse_rdf(data, fmt)
     except RdfInputError as exc:
         assert "Traceback" not in str(exc) and "/site-packages/" not in str(exc)
     assert time.monotonic() - started < 2
@@ -223,7 +223,7 @@ def test_fuzz_mutated_documents(case: tuple[str, bytes]) -> None:
 @given(st.sampled_from(sorted(VALID)), st.binary(max_size=300))
 def test_fuzz_random_bytes(fmt: str, data: bytes) -> None:
     with contextlib.suppress(RdfInputError):
-        parse_untrusted(data, fmt)
+        parse_rdf(data, fmt)
 
 
 @pytest.mark.parametrize("fmt", sorted(VALID))
@@ -235,5 +235,5 @@ def test_huge_and_deep_inputs(fmt: str) -> None:
     for data in (deep, b"\xff\xfe\x00" * 100_000, VALID[fmt] * 2000):
         started = time.monotonic()
         with contextlib.suppress(RdfInputError):
-            parse_untrusted(data, fmt)
+            parse_rdf(data, fmt)
         assert time.monotonic() - started < 10

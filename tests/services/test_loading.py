@@ -1,16 +1,22 @@
-"""Validated, all-or-nothing loading (what ``cspkg load`` does), on both stores."""
+"""Validated, all-or-nothing loading (start-up and ``cspkg load``), on both stores."""
 
 from __future__ import annotations
 
+import gc
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from rdflib import Dataset, Graph
+from rdflib.compare import isomorphic
 
+from cspkg.cli import cli
 from cspkg.config import Settings, load_settings
 from cspkg.errors import RdfInputError, StoreUnavailable, ValidationFailed
 from cspkg.services import loading
 from cspkg.services.loading import load_sources
-from cspkg.store import AskResult, Store
+from cspkg.store import AskResult, EmbeddedStore, Store
 from cspkg.store.factory import source_dirs
 from cspkg.store.sources import find_sources
 
@@ -33,8 +39,8 @@ SETTINGS: Settings = load_settings(
 
 
 def test_loads_each_file_into_its_graph(store: Store) -> None:
-    count = load_sources(store, _sources(FIXTURES / "ontology", FIXTURES / "data"), SETTINGS)
-    assert count == 2
+    outcome = load_sources(store, _sources(FIXTURES / "ontology", FIXTURES / "data"), SETTINGS)
+    assert outcome.loaded == 2
     assert PLAN in store.graphs() and BASE + "graph/ontology/cspkg" in store.graphs()
     assert not [g for g in store.graphs() if g.startswith("urn:cspkg:staging")]
 
@@ -107,5 +113,62 @@ def test_sources_are_checked_with_each_other_as_context(
     monkeypatch.setattr(loading, "BATCH_TRIPLES", batch)
     settings = load_settings(environ={})
     sources = find_sources(settings.base, source_dirs(settings))
-    assert load_sources(store, sources, settings) == len(sources)
+    assert load_sources(store, sources, settings).loaded == len(sources)
     assert sorted(store.graphs()) == sorted(s.graph_iri for s in sources)
+
+
+def _graphs(dump: bytes) -> dict[str, Graph]:
+    dataset = Dataset()
+    dataset.parse(data=dump, format="nquads")
+    return {str(g.identifier): g for g in dataset.graphs() if len(g)}
+
+
+def test_start_up_and_cspkg_load_give_the_same_store(tmp_path: Path) -> None:
+    """One loading path: the service's start-up and ``cspkg load --store`` from the same
+    files hold the same graphs, each with the same statements."""
+    started = loading.open_loaded_store(replace(SETTINGS, query_workers=0))
+    try:
+        at_start = _graphs(started.dump())
+    finally:
+        started.close()
+    env = {
+        "CSPKG_ONTOLOGY_DIR": str(SETTINGS.ontology_dir),
+        "CSPKG_DATA_DIR": str(SETTINGS.data_dir),
+        "CSPKG_SHAPES_DIR": str(SETTINGS.shapes_dir),
+    }
+    result = CliRunner().invoke(cli, ["load", "--store", str(tmp_path / "store")], env=env)
+    assert result.exit_code == 0, result.output
+    gc.collect()  # the CLI's handle on the directory is released
+    loaded = EmbeddedStore(tmp_path / "store")
+    try:
+        by_cli = _graphs(loaded.dump())
+    finally:
+        loaded.close()
+    assert sorted(at_start) == sorted(by_cli) == sorted(s.graph_iri for s in _all())
+    for name, graph in at_start.items():
+        assert isomorphic(graph, by_cli[name]), name
+
+
+def _all() -> list:  # type: ignore[type-arg]
+    return _sources(FIXTURES / "ontology", FIXTURES / "data")
+
+
+def test_start_up_validates_as_cspkg_load_does(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "bad.ttl").write_text("<urn:b> a <https://cspkg.example.org/def/cspkg#Action> .")
+    settings = replace(SETTINGS, data_dir=data, query_workers=0)
+    with pytest.raises(ValidationFailed, match=r"^data/bad\.ttl: 1 shape violation"):
+        loading.open_loaded_store(settings)
+    unchecked = loading.open_loaded_store(replace(settings, validate_on_load=False))
+    try:
+        assert BASE + "graph/data/bad" in unchecked.graphs()
+    finally:
+        unchecked.close()
+
+
+def test_progress_is_reported_through_the_callback(store: Store) -> None:
+    seen: list[tuple[str, int, int]] = []
+    load_sources(store, _all(), SETTINGS, on_progress=lambda *step: seen.append(step))
+    assert ("staging", 2, 2) in seen and ("validating", 2, 2) in seen
+    assert next(s for s in seen if s[0] == "staging") == ("staging", 0, 2)

@@ -34,7 +34,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
         plan = FIXTURES / "plans" / f"exampleton-csp-delivery-plan-{year}.txt"
         import_plan(plan, settings, data)
     made = EmbeddedStore()
-    made.load_sources(find_sources(B, [settings.ontology_dir, data]))
+    made.replace_sources(find_sources(B, [settings.ontology_dir, data]))
     yield made
     made.close()
 

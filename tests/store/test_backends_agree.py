@@ -52,7 +52,7 @@ def _fill(
     sources: list[Source], start_oxigraph: Callable[[], str], start_virtuoso: Callable[[], str]
 ) -> Iterator[Stores]:
     embedded = EmbeddedStore()
-    embedded.load_sources(sources)
+    embedded.replace_sources(sources)
     remote = {
         "oxigraph": RemoteStore(start_oxigraph()),
         "virtuoso": virtuoso_store(start_virtuoso()),

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from cspkg.config import load_settings
 from cspkg.errors import QueryTimeout, RdfInputError
+from cspkg.services.loading import load_sources
 from cspkg.store import AskResult, EmbeddedStore, SelectResult, embedded
 from cspkg.store.manifest import MANIFEST_NAME
-from cspkg.store.sources import find_sources
+from cspkg.store.sources import Source, find_sources
 
 BASE = "https://cspkg.example.org/"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -42,9 +44,17 @@ def data(tmp_path: Path) -> Path:
     return tmp_path
 
 
+UNCHECKED = load_settings(environ={}, validate_on_load=False)
+
+
+def load(store: EmbeddedStore, found: list[Source]) -> int:
+    """The one loading path (no shapes here: these files are not plan data)."""
+    return load_sources(store, found, UNCHECKED).loaded
+
+
 def reopen(data: Path) -> tuple[EmbeddedStore, int]:
     store = EmbeddedStore(data / "store")
-    return store, store.load_sources(sources(data))
+    return store, load(store, sources(data))
 
 
 def test_first_load_then_nothing_to_do(data: Path) -> None:
@@ -111,8 +121,8 @@ def test_a_failed_load_is_retried_next_time(data: Path) -> None:
 
 def test_in_memory_loads_everything(data: Path) -> None:
     store = EmbeddedStore()
-    assert store.load_sources(sources(data)) == 2
-    assert store.load_sources(sources(data)) == 2
+    assert load(store, sources(data)) == 2
+    assert load(store, sources(data)) == 2
     store.close()
 
 
@@ -169,7 +179,7 @@ def test_a_big_bulk_load_is_compacted_and_answers(
     )
     store = EmbeddedStore(tmp_path / "store")
     try:
-        assert store.load_sources(find_sources(BASE, [data])) == 1
+        assert load(store, find_sources(BASE, [data])) == 1
         answer = store.query("SELECT (COUNT(*) AS ?n) { ?s <urn:p> ?o }")
         assert isinstance(answer, SelectResult) and answer.rows[0][0].value == "2000"
     finally:

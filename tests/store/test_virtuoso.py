@@ -28,7 +28,7 @@ def virtuoso_db(virtuoso_url: str) -> Iterator[RemoteStore]:
     store = virtuoso_store(virtuoso_url)
     clear(store)
     slow = b"".join(b"<urn:s%d> <urn:p> %d .\n" % (i, i) for i in range(300))
-    store.load_graph(SLOW_GRAPH, slow, "application/n-triples")
+    store.load_graph(SLOW_GRAPH, slow, "text/turtle")  # bare numbers: Turtle, not N-Triples
     yield store
     clear(store)
     store.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import escape
 from io import BytesIO
 
 import pytest
@@ -103,17 +104,67 @@ def test_board_report_downloads(client: FlaskClient, form: str, media_type: str)
     "url",
     [
         "/delivery/cannock-chase-csp/1999-00",
-        PAGE + "?period=2024-Q9",
+        "/delivery/cannock-chase-csp/1999-00?period=<script>",
         PAGE + "/board-report.rtf",
-        PAGE + "/board-report.pdf?period=<script>",
     ],
 )
-def test_unknown_plan_quarter_or_format_is_404(client: FlaskClient, url: str) -> None:
+def test_unknown_plan_or_format_is_404(client: FlaskClient, url: str) -> None:
     response = client.get(url)
     assert response.status_code == 404
     assert response.mimetype == "text/plain"  # what was typed comes back as text only
     page = client.get(url, headers=HTML)
     assert page.status_code == 404 and "<script>" not in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("2024-Q9", "Enter a quarter such as 2024-Q3 or Q3 2024/25"),
+        ("Q3 2024/26", "Enter a quarter such as 2024-Q3 or Q3 2024/25"),
+        ("<script>x</script>", "Enter a quarter such as 2024-Q3 or Q3 2024/25"),
+        ("1999-Q1", "Enter a quarter of this plan, such as 2024-Q3 or Q3 2024/25"),
+    ],
+)
+def test_bad_quarter_reshows_the_picker_with_an_error_summary(
+    client: FlaskClient, typed: str, message: str
+) -> None:
+    response = client.get(PAGE, query_string={"period": typed}, headers=HTML)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    summary = html.split('class="govuk-error-summary"')[1].split("</ul>")[0]
+    assert f'<li><a href="#period">{message}</a></li>' in summary
+    assert (
+        '<p id="period-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> '
+        + message
+        in html
+    )
+    field = re.search(r'<input class="[^"]*govuk-input--error"[^>]*>', html)
+    assert field is not None and 'id="period"' in field[0]
+    assert f'value="{escape(typed)}"' in field[0]  # what was typed, kept (and escaped)
+    assert "<script>x" not in html and "<title>Error: " in html
+    assert f'href="{PAGE}?period=2024-Q3">Q3 2024/25</a>' in html  # the plan's quarters
+
+
+@pytest.mark.parametrize(
+    ("url", "named_format"),
+    [
+        (PAGE + ".json?period=2024-Q9", True),
+        (PAGE + "?period=Q5", False),
+        (PAGE + "/board-report.pdf?period=<script>", True),
+    ],
+)
+def test_bad_quarter_is_400_for_data_and_downloads(
+    client: FlaskClient, url: str, named_format: bool
+) -> None:
+    response = client.get(url, headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["parameter"] == "period"
+    assert body["expected"] == "a quarter such as 2024-Q3 or Q3 2024/25"
+    if named_format:  # a client that does not ask for JSON gets the message as text
+        text = client.get(url)
+        assert text.status_code == 400 and text.mimetype == "text/plain"
+        assert "<script>" not in text.get_data(as_text=True)
 
 
 def test_action_page_shows_status_history_with_the_superseded_update(

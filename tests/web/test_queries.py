@@ -336,8 +336,8 @@ def test_default_formula_text_is_defused_and_newlines_survive(live_custom: Live)
 
 
 @pytest.mark.parametrize(("suffix", "kind"), [("", "text/html"), (".json", "application/json")])
-def test_timeout_is_503(live_custom: Live, suffix: str, kind: str) -> None:
-    response = get(live_custom, f"/queries/slow{suffix}")
+def test_timeout_is_503(live_slow: Live, suffix: str, kind: str) -> None:
+    response = get(live_slow, f"/queries/slow{suffix}")
     assert response.status_code == 503
     assert response.headers["Content-Type"].split(";")[0] == kind
     assert response.headers["Retry-After"]

@@ -1,80 +1,28 @@
 """Read RDF files into one rdflib graph, with errors that name the file and line.
 
-Shared by validation, loading and the CLI so that every bad file is reported the same
-way: the file's name (never a server path), the line where the parser says it failed,
-and what it expected.  Nothing here prints or exits; callers decide.
+Shared by validation and the CLI so that every bad file is reported the same way: the
+file's display name, the line where the parser says it failed, and what it expected.
+Parsing itself is ``safe_rdf.parse_rdf``'s.  Nothing here prints or exits; callers decide.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
-from xml.sax import SAXException, SAXParseException
 
 from rdflib import Graph
-from rdflib.exceptions import ParserError
-from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from ..config import Settings
-from ..errors import RdfInputError
 from ..namespaces import bind_prefixes
-from .safe_rdf import check_untrusted
-
-FORMATS: dict[str, str] = {
-    ".ttl": "turtle",
-    ".turtle": "turtle",
-    ".nt": "nt",
-    ".ntriples": "nt",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".rdf": "xml",
-    ".owl": "xml",
-    ".xml": "xml",
-}
-"""RDF syntax by file extension (lower case)."""
-
-
-def rdf_format(path: Path) -> str:
-    """The rdflib parser name for a file, from its extension."""
-    try:
-        return FORMATS[path.suffix.lower()]
-    except KeyError:
-        known = ", ".join(sorted(FORMATS))
-        raise RdfInputError(
-            f"{path.name}: unknown RDF file extension '{path.suffix}' (expected one of {known})"
-        ) from None
-
-
-def _problem(exc: BaseException) -> str:
-    """Turn a parser exception into 'line N: what went wrong' where the parser says."""
-    if isinstance(exc, BadSyntax):
-        why = str(getattr(exc, "_why", "")) or "bad syntax"
-        return f"line {exc.lines + 1}: {why}"
-    if isinstance(exc, SAXParseException):
-        return f"line {exc.getLineNumber()}: {exc.getMessage()}"
-    if isinstance(exc, json.JSONDecodeError):
-        return f"line {exc.lineno}: {exc.msg}"
-    if isinstance(exc, UnicodeDecodeError):
-        return f"not UTF-8 text ({exc.reason} at byte {exc.start})"
-    if isinstance(exc, OSError):
-        return exc.strerror or type(exc).__name__
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+from .safe_rdf import file_format, parse_rdf, to_graph
 
 
 def parse_into(graph: Graph, path: Path, display: str | None = None) -> None:
-    """Parse one RDF file into ``graph``; raise RdfInputError naming it as ``display``."""
+    """Parse one RDF file into ``graph`` (through ``safe_rdf``: a file given to
+    ``cspkg validate`` is input like any upload); ``RdfInputError`` naming it as ``display``."""
     name = display or path.name
-    fmt = rdf_format(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise RdfInputError(f"{name}: cannot read file ({_problem(exc)})") from None
-    check_untrusted(data, fmt, name)  # a file given to `cspkg validate` is input too
-    try:
-        graph.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
-    except (SyntaxError, ParserError, SAXException, ValueError) as exc:
-        raise RdfInputError(f"{name}: not valid {fmt}: {_problem(exc)}") from None
+    fmt = file_format(path, name)
+    to_graph(parse_rdf(path, fmt, name=name, base=path.resolve().as_uri()), graph)
 
 
 def load_rdf_files(paths: Iterable[Path], root: Path | None = None) -> Graph:

@@ -21,7 +21,7 @@ from ..errors import CspkgError
 from ..namespaces import bind_prefixes
 from .validation import SHAPES, Finding, Report, Severity
 
-FORMATS = ("text", "json", "turtle", "html")
+FORMATS = ("text", "json", "turtle", "html", "summary")
 """Names accepted by ``render``."""
 
 MEDIA_TYPES = {
@@ -29,6 +29,7 @@ MEDIA_TYPES = {
     "json": "application/json",
     "turtle": "text/turtle; charset=utf-8",
     "html": "text/html; charset=utf-8",
+    "summary": "text/plain; charset=utf-8",
 }
 
 _PLURALS = {Severity.VIOLATION: "violations", Severity.WARNING: "warnings", Severity.INFO: "infos"}
@@ -41,6 +42,7 @@ def render(report: Report, fmt: str) -> str:
         "json": render_json,
         "turtle": render_turtle,
         "html": render_html,
+        "summary": lambda found: summary(found) + "\n",
     }
     try:
         return renderers[fmt](report)

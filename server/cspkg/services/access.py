@@ -22,7 +22,7 @@ from pyoxigraph import BlankNode, NamedNode, Triple
 
 from ..config import Settings
 from ..errors import AuthenticationRequired, QueryRefused
-from ..namespaces import CSPKG, PROV, RDF
+from ..namespaces import CSPKG, PPLAN, PROV, RDF
 from ..store.base import SelectResult, Store
 
 ORGANISATIONS = "id/organisation/"
@@ -93,6 +93,13 @@ def require_admin(writer: Writer, what: str) -> None:
         )
 
 
+def progress_graph(base: str, plan: str) -> str:
+    """``{base}graph/progress/{partnership}/{year}``: where the service keeps a plan's
+    reported updates (not a file's graph, so reloading data/ never replaces them)."""
+    key = plan.rstrip("/").split("/delivery-plan/", 1)[-1]
+    return base + PROGRESS_GRAPHS + key
+
+
 def is_progress_graph(settings: Settings, iri: str | None) -> bool:
     """Whether ``iri`` is one of the service's progress graphs (agency tokens' only target)."""
     prefix = settings.base + PROGRESS_GRAPHS
@@ -131,14 +138,15 @@ def agencies_in_scope(store: Store, agency: str, settings: Settings) -> set[str]
 
 
 def check_progress_triples(
-    store: Store, writer: Writer, triples: Sequence[Triple], settings: Settings
+    store: Store, writer: Writer, triples: Sequence[Triple], settings: Settings, graph: str
 ) -> None:
     """An agency's write must only add new progress updates about its own actions.
 
     Every subject is a new ``cspkg:ProgressUpdate`` (an IRI the store does not know yet:
     superseding makes a new update, it never edits one), about one action the agency
-    leads or supports, attributed to the agency or one of its units.  ``QueryRefused``
-    (403) otherwise.  The admin is not limited here; the shapes check everyone.
+    leads or supports, of the plan whose progress ``graph`` it is sent to, attributed to
+    the agency or one of its units.  ``QueryRefused`` (403) otherwise.  The admin is not
+    limited here; the shapes check everyone.
     """
     if writer.agency is None:
         return
@@ -177,11 +185,35 @@ def check_progress_triples(
             raise QueryRefused(
                 f"the token's agency neither leads nor supports the action <{action}>"
             )
+    graphs = _plan_graphs(store, actions.values(), settings)
+    for action in actions.values():
+        if graph not in graphs.get(action, set()):
+            raise QueryRefused(
+                f"the action <{action}> is not a step of the plan whose progress graph "
+                f"<{graph}> is: send its updates to its own plan's progress graph"
+            )
     existing = _known_subjects(store, subjects, settings)
     if existing:
         raise QueryRefused(
             f"<{sorted(existing)[0]}> already exists: report a new update that supersedes it"
         )
+
+
+def _plan_graphs(store: Store, actions: Iterable[str], settings: Settings) -> dict[str, set[str]]:
+    """Action -> the progress graphs of the plans it is a step of."""
+    values = " ".join(str(NamedNode(a)) for a in sorted(set(actions)))
+    result = store.query(
+        f"SELECT DISTINCT ?action ?plan WHERE {{ VALUES ?action {{ {values} }} "
+        f"?action <{PPLAN.isStepOfPlan}> ?plan }}",
+        timeout=settings.query_timeout,
+        max_rows=None,
+    )
+    assert isinstance(result, SelectResult)
+    found: dict[str, set[str]] = {}
+    for action, plan in result.rows:
+        if action is not None and plan is not None:
+            found.setdefault(action.value, set()).add(progress_graph(settings.base, plan.value))
+    return found
 
 
 def _known_subjects(store: Store, subjects: Iterable[str], settings: Settings) -> set[str]:

@@ -22,8 +22,3 @@ def check_remote_iris(text: str, allow_list: Iterable[str], base_iri: str | None
             raise QueryRefused("SERVICE and LOAD need a fixed IRI on this service's allow-list")
         if iri not in allowed:
             raise QueryRefused(f"<{iri}> is not on this service's allow-list for SERVICE/LOAD")
-
-
-def is_federated(text: str) -> bool:
-    """True when the query reaches out with SERVICE (or LOAD)."""
-    return bool(remote_iris(text))

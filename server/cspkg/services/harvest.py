@@ -1,33 +1,43 @@
 """Harvest a remote SPARQL endpoint into a named graph of our own, with provenance.
 
-``cspkg harvest ENDPOINT --query FILE`` runs a CONSTRUCT (or DESCRIBE) query with
-SPARQLWrapper and keeps the result as ``data/harvest/{name}.ttl``: the file is the cache,
+``cspkg harvest ENDPOINT --query FILE`` runs a CONSTRUCT (or DESCRIBE) query over the
+SPARQL Protocol (urllib3, the one HTTP client the project talks to SPARQL servers with)
+and keeps the result as ``data/harvest/{name}.ttl``: the file is the cache,
 loaded like any other source into its own named graph, so pages and queries never wait
 on someone else's server.  Re-running refreshes it.  The file is replaced only after a
 complete, parsed answer; when the endpoint is down the last harvest stays as it was.
+The answer is untrusted input: it goes through ``safe_rdf.parse_rdf`` like an upload,
+and is read only up to ``MAX_ANSWER_BYTES``.
 """
 
 from __future__ import annotations
 
 import time
-import urllib.error
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
+import urllib3
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, VOID, XSD
-from SPARQLWrapper import CONSTRUCT, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+from urllib3.exceptions import HTTPError
 
 from ..config import Settings
-from ..errors import CspkgError, StoreUnavailable
+from ..errors import CspkgError, RdfInputError, StoreUnavailable
 from ..namespaces import SD, bind_prefixes
+from ..rdf.safe_rdf import FORMATS, parse_rdf, to_graph
 from ..rdf.slugs import slugify
 from .data_files import write_all
 
 GRAPH_QUERY_FORMS = ("CONSTRUCT", "DESCRIBE")
+MAX_ANSWER_BYTES = 512 * 2**20
+"""Largest answer read from an endpoint: a harvest is a cache, not a dump."""
+_HEADERS = {
+    "Accept": "text/turtle, application/n-triples;q=0.9, application/rdf+xml;q=0.5",
+    "Content-Type": "application/x-www-form-urlencoded",
+}
 
 
 @dataclass(frozen=True)
@@ -53,27 +63,35 @@ def _query_form(query: str) -> str:
 
 
 def fetch_graph(endpoint: str, query: str, timeout: float) -> Graph:
-    """Run a graph query on ``endpoint``; raise StoreUnavailable on any transport failure."""
-    client = SPARQLWrapper(endpoint)
-    client.setQuery(query)
-    client.queryType = CONSTRUCT  # never let SPARQLWrapper's keyword guess make it an update
-    client.setMethod("POST")
-    client.setReturnFormat("turtle")
-    client.setTimeout(int(max(1, timeout)))
+    """Run a graph query on ``endpoint``; ``StoreUnavailable`` on any transport failure,
+    ``RdfInputError`` if the answer is not acceptable RDF (not retried)."""
+    http = urllib3.PoolManager(retries=False)
     try:
-        result = client.query()
-        body = result.response.read()
-    except (TimeoutError, urllib.error.URLError, ConnectionError, SPARQLWrapperException) as exc:
-        reason = getattr(exc, "reason", None) or exc.__class__.__name__
+        response = http.request(
+            "POST",
+            endpoint,
+            body=urlencode({"query": query}),
+            headers=_HEADERS,
+            timeout=urllib3.Timeout(connect=timeout, read=timeout),
+            preload_content=False,
+        )
+        body = response.read(MAX_ANSWER_BYTES + 1)
+        response.release_conn()
+    except (HTTPError, OSError) as exc:
+        reason = type(exc).__name__.replace("Error", " error").strip()
         raise StoreUnavailable(f"endpoint {endpoint} did not answer: {reason}") from None
-    graph = Graph()
-    try:
-        graph.parse(data=body, format="turtle")
-    except (SyntaxError, ValueError) as exc:
-        raise StoreUnavailable(
-            f"endpoint {endpoint} sent something that is not Turtle: {exc}"
-        ) from None
-    return graph
+    finally:
+        http.clear()
+    if response.status >= 300:
+        raise StoreUnavailable(f"endpoint {endpoint} answered with HTTP {response.status}")
+    media_type = (response.headers.get("Content-Type") or "text/turtle").split(";")[0].strip()
+    if media_type.lower() not in FORMATS:
+        raise RdfInputError(f"endpoint {endpoint} answered with {media_type}, not RDF")
+    triples = parse_rdf(
+        body, media_type, name=f"the answer of {endpoint}", base=endpoint,
+        max_bytes=MAX_ANSWER_BYTES,
+    )  # fmt: skip
+    return to_graph(triples)
 
 
 def harvest(

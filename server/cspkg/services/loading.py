@@ -1,33 +1,38 @@
-"""Load sources into a store, validated, without a half-loaded moment.
+"""The one loading path: start-up (``open_loaded_store``) and ``cspkg load`` both call
+``load_sources``, with the same guarantees.
 
-Approach: every graph is first written under a fresh staging name
-(``urn:cspkg:staging:{uuid}:{n}``) and validated there, in batches of about
-``BATCH_TRIPLES``: each batch's nodes with what the rest of the store (other staged
-graphs, graphs not being replaced) says about them and what they point to
-(``write_check.validate_changed``).  Memory follows the batch, not the store: the
-whole union of a 10M-triple load never sits in one rdflib graph.  Only when all staged
-writes succeeded and passed does one SPARQL Update ``MOVE`` each staging graph onto its
-real name.  An update request is one
-transaction (Oxigraph runs each request atomically, as the embedded store does), so
-readers see either the old graphs or the new ones.  If staging fails, the staging
-graphs are dropped and the real graphs were never touched.
+- What: the store is asked which sources changed since it last recorded them
+  (``Store.changed_sources``: on disk, content hashes; in memory or remote, all of them)
+  and which graphs lost their file.  Only those are read.
+- Parsing: every file through ``rdf/safe_rdf.py``, the parser for untrusted input.
+- Validation (``settings.validate_on_load``, on unless turned off): the changed graphs are
+  written under staging names (``store/staging.py``) and validated there in batches of
+  about ``BATCH_TRIPLES`` statements, each batch's nodes with what the rest of the store
+  says about them (``write_check.validate_changed``), so memory follows the batch, not
+  the store.  A violation names its files, and nothing is replaced.
+- Atomic replacement: validated graphs are swapped in with one update (one transaction);
+  unvalidated ones go through ``Store.replace_sources`` (the embedded store's bulk
+  loader under its write lock, or stage-and-swap on a remote server).  Readers see the
+  old graphs or the new ones.
+- Afterwards the store records what it now holds (``Store.record_sources``).
+
+Progress is reported through ``on_progress(step, done, total)``; the CLI draws it.
 """
 
 from __future__ import annotations
 
-import contextlib
-import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from pyoxigraph import NamedNode, Triple
-from tqdm import tqdm
 
 from ..config import Settings
-from ..errors import CspkgError, RdfInputError, ValidationFailed
+from ..errors import ValidationFailed
 from ..rdf.validation import Report, Severity
-from ..store.base import Store
-from ..store.factory import STAGING_PREFIX
-from ..store.sources import Source
+from ..store.base import Progress, Store
+from ..store.factory import open_store, source_dirs
+from ..store.sources import Source, find_sources
+from ..store.staging import Staged, drop_quietly, stage, swap
 from .write_check import graph_triples, validate_changed
 
 BATCH_TRIPLES = 50_000
@@ -35,47 +40,60 @@ BATCH_TRIPLES = 50_000
 to keep memory flat."""
 
 
+@dataclass(frozen=True)
+class LoadOutcome:
+    """How many sources were (re)loaded, left as they were, and graphs dropped."""
+
+    loaded: int
+    unchanged: int
+    dropped: int
+
+
+def project_sources(settings: Settings) -> list[Source]:
+    """The files that make up the dataset: ``ontology/`` and ``data/``, one graph each."""
+    return find_sources(settings.base, source_dirs(settings))
+
+
+def open_loaded_store(settings: Settings, on_progress: Progress | None = None) -> Store:
+    """The store for serving: opened, and (unless it is a remote server, which
+    ``cspkg load --backend`` fills) brought up to date with the project's files."""
+    store = open_store(settings)
+    try:
+        if not settings.backend:
+            load_sources(store, project_sources(settings), settings, on_progress=on_progress)
+    except BaseException:
+        store.close()
+        raise
+    store.warm()
+    return store
+
+
 def load_sources(
     store: Store,
     sources: Sequence[Source],
     settings: Settings,
     *,
-    drop: Sequence[str] = (),
-    progress: bool | None = None,
-) -> int:
-    """Stage, validate, then swap in (and ``drop`` graphs whose source is gone, in the
-    same transaction).  Returns the number of graphs loaded.
-
-    ``progress`` shows a bar on stderr (``None``: only on a terminal)."""
-    run = uuid.uuid4().hex
-    staged: list[tuple[str, Source]] = []
-    try:
-        for n, source in enumerate(
-            tqdm(sources, desc="staging", unit="file", disable=_off(progress))
-        ):
-            staging = f"{STAGING_PREFIX}{run}:{n}"
+    on_progress: Progress | None = None,
+) -> LoadOutcome:
+    """Bring ``store`` up to date with ``sources`` (all of the dataset's files)."""
+    changed, gone = store.changed_sources(sources)
+    with store.loading():
+        if (changed or gone) and settings.validate_on_load:
+            staged = stage(store, changed, on_progress)
             try:
-                store.load_graph(staging, source.path.read_bytes(), source.media_type)
-            except RdfInputError as exc:
-                raise RdfInputError(f"{source.name}: {exc}") from None
-            staged.append((staging, source))
-        _validate_staged(store, staged, settings, progress)
-        swaps = [f"MOVE SILENT <{tmp}> TO <{s.graph_iri}>" for tmp, s in staged]
-        swaps += [f"DROP SILENT GRAPH <{graph}>" for graph in drop]
-        if swaps:
-            store.update(" ;\n".join(swaps))
-    except (CspkgError, OSError):
-        _drop_quietly(store, [tmp for tmp, _ in staged])
-        raise
-    return len(staged)
-
-
-def _off(progress: bool | None) -> bool | None:
-    return None if progress is None else not progress
+                _validate_staged(store, staged, settings, on_progress)
+            except BaseException:
+                drop_quietly(store, [tmp for tmp, _ in staged])
+                raise
+            swap(store, staged, gone)
+        elif changed or gone:
+            store.replace_sources(changed, gone, on_progress)
+        store.record_sources(sources)
+    return LoadOutcome(len(changed), len(sources) - len(changed), len(gone))
 
 
 def _validate_staged(
-    store: Store, staged: Sequence[tuple[str, Source]], settings: Settings, progress: bool | None
+    store: Store, staged: Staged, settings: Settings, on_progress: Progress | None
 ) -> None:
     """Each batch of staged graphs against the shapes, with the rest of the store as
     context; a failure names the files whose nodes broke a shape."""
@@ -99,7 +117,9 @@ def _validate_staged(
         after.clear()
         names.clear()
 
-    for tmp, source in tqdm(staged, desc="validating", unit="file", disable=_off(progress)):
+    for done, (tmp, source) in enumerate(staged):
+        if on_progress is not None:
+            on_progress("validating", done, len(staged))
         new = graph_triples(store, [tmp], settings)
         after.extend(new)
         if source.graph_iri in existing:  # the version it replaces
@@ -111,11 +131,5 @@ def _validate_staged(
             check()
     if after or before:
         check()
-
-
-def _drop_quietly(store: Store, graphs: Sequence[str]) -> None:
-    """Best-effort clean-up of staging graphs; the real graphs are untouched either way."""
-    if not graphs:
-        return
-    with contextlib.suppress(CspkgError):
-        store.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
+    if on_progress is not None:
+        on_progress("validating", len(staged), len(staged))

@@ -40,6 +40,8 @@ class ImportReport:
     source: str
     plan_iri: URIRef | None
     actions: int
+    agencies: int = 0
+    """Distinct agencies leading or supporting an action."""
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     unregistered: list[Unregistered] = field(default_factory=list)
@@ -145,10 +147,17 @@ def import_plan(
                 "it does",
             )
         )
+    involved = {
+        agency
+        for graph in built.graphs.values()
+        for predicate in (CSPKG.responsibleAgency, CSPKG.supportingAgency)
+        for agency in graph.objects(None, predicate)
+    }
     report = ImportReport(
         document.name,
         built.plan_iri,
         built.action_count,
+        agencies=len(involved),
         unregistered=built.unregistered,
         layout=record.layout,
         warnings=notices,

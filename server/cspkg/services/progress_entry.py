@@ -24,7 +24,7 @@ from ..errors import AuthenticationRequired, CspkgError, QueryRefused
 from ..namespaces import bind_prefixes
 from ..rdf.progress_table import ProgressRow, ProgressTable
 from ..store.base import GraphResult
-from .access import PROGRESS_GRAPHS, actions_in_scope, identify, writes_enabled
+from .access import actions_in_scope, identify, progress_graph, writes_enabled
 from .audit import log_write
 from .graph_store import GraphStore, Payload, Target
 from .progress import (
@@ -66,13 +66,6 @@ class Outcome:
     errors: list[FieldError] = field(default_factory=list)
     status: int = 200
     """HTTP status for the page: 201 written, 400/401/403/422 refused."""
-
-
-def progress_graph(base: str, plan: str) -> str:
-    """``{base}graph/progress/{partnership}/{year}``: where the service keeps a plan's
-    reported updates (not a file's graph, so reloading data/ never replaces them)."""
-    key = plan.rstrip("/").split("/delivery-plan/", 1)[-1]
-    return base + PROGRESS_GRAPHS + key
 
 
 def plan_from_store(graph_store: GraphStore, plan: str) -> PlanProgress:

@@ -24,6 +24,7 @@ from rdflib import Dataset, Graph
 
 from ..config import Settings
 from ..errors import RequestTooLarge
+from ..rdf.safe_rdf import to_graph
 from ..store.base import GraphResult, SelectResult, Store
 from ..store.embedded import EmbeddedStore
 from ..store.update_scope import UpdateScope
@@ -208,7 +209,4 @@ def _about(
 
 
 def _rdflib_graph(triples: Sequence[Triple]) -> Graph:
-    graph = Graph()
-    body = serialize(list(dict.fromkeys(triples)), format=RdfFormat.N_TRIPLES) or b""
-    graph.parse(data=body, format="nt")
-    return graph
+    return to_graph(dict.fromkeys(triples))

@@ -163,6 +163,7 @@ class Admission:
         return client, self._clock()
 
     def release(self, ticket: tuple[str, float]) -> None:
+        """The request is done and its worker ready for another."""
         client, started = ticket
         with self._cond:
             self._free += 1

@@ -8,12 +8,15 @@ remote one by parsing the server's SPARQL JSON / N-Triples answers).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Literal as KindLiteral
 from typing import Protocol, TypeAlias, runtime_checkable
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+
+from .sources import Source
 
 Term: TypeAlias = NamedNode | BlankNode | Literal | Triple
 """An RDF term as it appears in a result."""
@@ -77,6 +80,10 @@ class SerializedResult:
     """Solutions (SELECT) or triples written: what paging needs without re-reading."""
 
 
+Progress: TypeAlias = Callable[[str, int, int], None]
+"""``(step, done, total)``: how far a load is, for the caller to render (the CLI draws
+bars; stores and services never print)."""
+
 Formats: TypeAlias = Mapping[str, str]
 """Result kind (``"results"`` / ``"graph"``) -> the media type the caller would send."""
 
@@ -130,6 +137,34 @@ class Store(Protocol):
 
     def load_graph(self, graph_iri: str, data: bytes, media_type: str) -> None:
         """Replace one named graph with the parsed ``data``, atomically."""
+        ...
+
+    def changed_sources(self, sources: Sequence[Source]) -> tuple[list[Source], list[str]]:
+        """The sources whose graphs must be (re)loaded, and graphs whose source is gone.
+
+        A store that cannot tell (remote, or in memory) answers: all of them, none."""
+        ...
+
+    def replace_sources(
+        self,
+        sources: Sequence[Source],
+        drop: Sequence[str] = (),
+        on_progress: Progress | None = None,
+    ) -> None:
+        """Replace each source's graph with its file and drop ``drop``; readers see the
+        old graphs or the new ones, never half.  Files are read by ``rdf/safe_rdf``."""
+        ...
+
+    def record_sources(self, sources: Sequence[Source]) -> None:
+        """Remember that the graphs now hold these sources (for ``changed_sources``)."""
+        ...
+
+    def loading(self) -> AbstractContextManager[None]:
+        """Held by a load (``services/loading.py``) while it stages and validates."""
+        ...
+
+    def warm(self) -> None:
+        """Prepare for the first queries in the background (start-up)."""
         ...
 
     def graphs(self) -> list[str]:

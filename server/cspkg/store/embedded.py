@@ -16,8 +16,10 @@ open with ``Store.read_only`` — no replica, so worker memory does not grow wit
 data.  (Opening the live directory read-only while this process writes to it is
 undefined behaviour in RocksDB; a checkpoint never changes.)
 
-On disk, ``load_sources`` re-imports only the files whose content hash changed since
-the last load (``manifest.py``), so a restart on unchanged data loads nothing.
+On disk, ``changed_sources`` says which files' content hash changed since the last load
+(``manifest.py``), so a restart on unchanged data loads nothing.  What to load and
+whether to validate it first is ``services/loading.py``'s, for start-up and
+``cspkg load`` alike; ``replace_sources`` is only the fast bulk write.
 """
 
 from __future__ import annotations
@@ -30,24 +32,15 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, RdfFormat, Store, parse, serialize
-from tqdm import tqdm
 
 from ..errors import CspkgError, RdfInputError, StoreUnavailable
-from .base import Formats, QueryResult, SerializedResult
+from ..rdf.safe_rdf import iter_rdf, parse_rdf, to_ntriples
+from .base import Formats, Progress, QueryResult, SerializedResult
 from .engine import execute, syntax_error, update_error
 from .manifest import SourceManifest
 from .pool import Change, PoolLimits, QueryPool
 from .sources import Source
 from .sparql_text import inject_using
-
-
-def rdf_format(media_type: str) -> RdfFormat:
-    """The pyoxigraph format for a media type, or ``RdfInputError``."""
-    found = RdfFormat.from_media_type(media_type.split(";")[0].strip())
-    if found is None:
-        raise RdfInputError(f"unsupported RDF media type '{media_type}'")
-    return found
-
 
 COMPACT_AFTER_BYTES = 32 * 2**20
 """On disk, a bulk load of at least this many bytes of files is followed by a full
@@ -84,6 +77,7 @@ class EmbeddedStore:
         self._snapshots: dict[int, Path] = {}
         self._workers = workers
         self._pool = QueryPool(workers, self._snapshot, limits) if workers > 0 else None
+        self._loader: int | None = None  # thread whose queries run inline (``loading``)
 
     @property
     def pool(self) -> QueryPool | None:
@@ -94,64 +88,51 @@ class EmbeddedStore:
     def generation(self) -> int:
         return self._generation
 
-    def load_sources(self, sources: Sequence[Source], *, progress: bool | None = None) -> int:
-        """Load each source file into its own named graph (bulk loader: fast, not atomic).
+    def replace_sources(
+        self,
+        sources: Sequence[Source],
+        drop: Sequence[str] = (),
+        on_progress: Progress | None = None,
+    ) -> None:
+        """Replace each source's graph with its file, and drop ``drop``, in one bulk load
+        (fast, for start-up; ``services/loading.py`` decides what and validates).
 
-        On disk, only sources whose content changed since the last load are re-imported
-        and graphs whose source is gone are dropped.  ``progress`` shows a bar on stderr
-        (``None``: only on a terminal).  Returns how many files were loaded.
+        Readers never see half: the lock is held throughout and the generation moves once,
+        so query workers keep reading the previous snapshot until it is done.  On disk the
+        manifest forgets the replaced sources first, so a crash means "reload next time".
         """
         with self._lock:
             self._generation += 1
-            if self._manifest is None:
-                self._bulk_load(sources, progress)
-                return len(sources)
-            plan = self._manifest.plan(sources)
-            if not plan.load and not plan.drop:
-                return 0
-            self._manifest.write(plan.unchanged)
-            for graph in [*plan.drop, *(s.graph_iri for s in plan.load)]:
+            replaced = {source.graph_iri for source in sources} | set(drop)
+            if self._manifest is not None:
+                kept = self._manifest.read()
+                self._manifest.write({g: k for g, k in kept.items() if g not in replaced})
+            for graph in sorted(replaced):
                 self._store.remove_graph(NamedNode(graph))
-            self._bulk_extend(plan.load, progress)
-            self._store.flush()
-            if sum(source.path.stat().st_size for source in plan.load) >= COMPACT_AFTER_BYTES:
-                self._store.optimize()
-            self._manifest.write(plan.after)
-            return len(plan.load)
+            self._bulk_extend(sources, on_progress)
+            if self._path is not None:
+                self._store.flush()
+                if sum(source.path.stat().st_size for source in sources) >= COMPACT_AFTER_BYTES:
+                    self._store.optimize()
 
-    def _bulk_extend(self, sources: Sequence[Source], progress: bool | None) -> None:
+    def _bulk_extend(self, sources: Sequence[Source], on_progress: Progress | None) -> None:
         """All sources in one bulk load: on RocksDB, one bulk load per file costs ~7x more
         (measured: 886 files, 1M triples, 104 s per file vs 14 s in one go)."""
-        disable = None if progress is None else not progress
-        with tqdm(total=len(sources), unit="file", desc="loading", disable=disable) as bar:
 
-            def quads() -> Iterator[Quad]:
-                for source in sources:
-                    graph = NamedNode(source.graph_iri)
-                    try:
-                        for quad in parse(path=source.path, format=rdf_format(source.media_type)):
-                            yield Quad(quad.subject, quad.predicate, quad.object, graph)
-                    except SyntaxError as exc:
-                        raise RdfInputError(f"{source.name}: {exc}") from None
-                    bar.update(1)
-
-            self._store.bulk_extend(quads())
-
-    def _bulk_load(self, sources: Sequence[Source], progress: bool | None) -> None:
-        total = sum(source.path.stat().st_size for source in sources)
-        disable = None if progress is None else not progress  # None: off unless a terminal
-        with tqdm(total=total, unit="B", unit_scale=True, desc="loading", disable=disable) as bar:
-            for source in sources:
+        def quads() -> Iterator[Quad]:
+            for done, source in enumerate(sources):
+                if on_progress is not None:
+                    on_progress("loading", done, len(sources))
                 graph = NamedNode(source.graph_iri)
-                if self._store.contains_named_graph(graph):
-                    self._store.remove_graph(graph)
-                try:
-                    self._store.bulk_load(
-                        path=source.path, format=rdf_format(source.media_type), to_graph=graph
-                    )
-                except SyntaxError as exc:
-                    raise RdfInputError(f"{source.name}: {exc}") from None
-                bar.update(source.path.stat().st_size)
+                triples = iter_rdf(
+                    source.path, source.media_type, name=source.name, base=source.graph_iri
+                )
+                for triple in triples:
+                    yield Quad(triple.subject, triple.predicate, triple.object, graph)
+            if on_progress is not None:
+                on_progress("loading", len(sources), len(sources))
+
+        self._store.bulk_extend(quads())
 
     def load_graph_dataset(self, nquads: bytes) -> None:
         """Add a whole N-Quads dataset (e.g. another store's dump), graphs preserved."""
@@ -211,6 +192,16 @@ class EmbeddedStore:
         """
         self._generation += 1
 
+    @contextlib.contextmanager
+    def loading(self) -> Iterator[None]:
+        """While a load runs: its own queries (validation context) run in this process,
+        not in workers that would each need a snapshot of every intermediate state."""
+        self._loader = threading.get_ident()
+        try:
+            yield
+        finally:
+            self._loader = None
+
     def changed_sources(self, sources: Sequence[Source]) -> tuple[list[Source], list[str]]:
         """On disk: the sources whose content changed since they were last recorded, and
         the graphs whose source is gone.  In memory every source counts as changed."""
@@ -220,12 +211,13 @@ class EmbeddedStore:
         return plan.load, plan.drop
 
     def record_sources(self, sources: Sequence[Source]) -> None:
-        """After ``cspkg load --store`` swapped graphs in: remember what they came from,
-        so the next start does not load the same files again."""
+        """After a load: remember what the graphs came from, so the next start does not
+        load the same files again (on disk; in memory there is no next start)."""
         if self._manifest is None:
             return
-        self._store.flush()
-        self._manifest.write(self._manifest.plan(sources).after)
+        with self._lock:
+            self._store.flush()
+            self._manifest.write(self._manifest.plan(sources).after)
 
     def query(
         self,
@@ -238,7 +230,7 @@ class EmbeddedStore:
         base_iri: str | None = None,
         formats: Formats | None = None,
     ) -> QueryResult | SerializedResult:
-        if self._pool is not None:
+        if self._pool is not None and self._loader != threading.get_ident():
             return self._pool.run(
                 sparql,
                 default_graph_uris,
@@ -315,17 +307,10 @@ class EmbeddedStore:
                 self._written()
 
     def load_graph(self, graph_iri: str, data: bytes, media_type: str) -> None:
-        """Parse first, then drop and insert in one update, so readers never see half."""
-        fmt = rdf_format(media_type)
-        if fmt == RdfFormat.RDF_XML:
-            from ..rdf.safe_rdf import refuse_dtd  # the parser expands entities unbounded
-
-            refuse_dtd(data, "the RDF/XML data")
-        try:
-            triples = [q.triple for q in parse(data, format=fmt)]
-        except SyntaxError as exc:
-            raise RdfInputError(f"the RDF data could not be parsed: {exc}") from None
-        body = (serialize(triples, format=RdfFormat.N_TRIPLES) or b"").decode()
+        """Parse first (``safe_rdf``), then drop and insert in one update, so readers
+        never see half."""
+        triples = parse_rdf(data, media_type, name="the RDF data", base=graph_iri)
+        body = to_ntriples(triples).decode()
         graph = NamedNode(graph_iri)
         with self._lock:
             self._store.update(

@@ -9,21 +9,14 @@ from .base import Store
 from .embedded import EmbeddedStore
 from .pool import PoolLimits
 from .remote import RemoteStore
-from .sources import find_sources
+from .sources import STAGING_PREFIX
 
-STAGING_PREFIX = "urn:cspkg:staging:"
-"""Graph names ``cspkg load`` writes under before swapping them in (``services/loading``)."""
+__all__ = ["STAGING_PREFIX", "drop_staging_leftovers", "open_store", "source_dirs"]
 
 
-def open_store(settings: Settings, *, load: bool = True) -> Store:
-    """The remote store if ``settings.backend`` is set, else the embedded one.
-
-    The embedded store loads ``ontology/`` and ``data/`` at start (each file its own
-    named graph).  On disk it reloads only the files whose content changed since the
-    last load (``store/manifest.py``), so acknowledged writes to the graphs of unchanged
-    files survive a restart, and a start killed half-way through loading loads again.
-    A remote store is filled with ``cspkg load --backend URL``.
-    """
+def open_store(settings: Settings) -> Store:
+    """The remote store if ``settings.backend`` is set, else the embedded one (empty, or
+    on disk as it was left).  Filling it is ``services/loading.py``'s job."""
     if settings.backend:
         remote = RemoteStore(
             settings.backend,
@@ -44,12 +37,9 @@ def open_store(settings: Settings, *, load: bool = True) -> Store:
     try:
         if settings.store is not None:
             drop_staging_leftovers(store)
-        if load:
-            store.load_sources(find_sources(settings.base, source_dirs(settings)))
     except BaseException:
         store.close()
         raise
-    store.warm()
     return store
 
 
@@ -71,7 +61,7 @@ def pool_limits(settings: Settings) -> PoolLimits:
     )
 
 
-def drop_staging_leftovers(store: EmbeddedStore) -> None:
+def drop_staging_leftovers(store: Store) -> None:
     """Remove staging graphs a killed ``cspkg load`` left; they are never real data, and
     left in place they would show through the union default graph."""
     leftovers = [g for g in store.graphs() if g.startswith(STAGING_PREFIX)]

@@ -115,21 +115,22 @@ class QueryPool:
 
         The new worker opens the current snapshot in the background before it joins the
         idle ones, so the next request does not wait for an interpreter to start; the
-        admission slot (``slot``: the client it was granted to) is held until then, so
-        a slot always stands for a worker ready to run."""
+        slot (and the client's share) is given back only then, so a free slot always
+        stands for a worker ready to run, and a client whose query was killed cannot
+        take the other worker meanwhile."""
         worker.process.kill()
         code = worker.process.wait(timeout=5)
         worker.conn.close()
-        client = slot.pop()
+        ticket = slot.pop()
         if self._closed:
-            self.admission.release(client)
+            self.admission.release(ticket)
         else:
-            thread = threading.Thread(target=self._respawn, args=(client,), daemon=True)
+            thread = threading.Thread(target=self._respawn, args=(ticket,), daemon=True)
             self._respawning.append(thread)
             thread.start()
         return code
 
-    def _respawn(self, client: tuple[str, float]) -> None:
+    def _respawn(self, ticket: tuple[str, float]) -> None:
         fresh = self._spawn()
         with contextlib.suppress(EOFError, OSError):
             fresh.conn.send(("query", (str(self._snapshot()), "ASK {}", (), (), None, None)))
@@ -141,7 +142,7 @@ class QueryPool:
             fresh.conn.close()
         else:
             self._idle.put(fresh)
-        self.admission.release(client)
+        self.admission.release(ticket)
 
     def _died(self, code: int | None) -> WorkerFailed:
         if code == -signal.SIGABRT:  # the engine aborts when an allocation fails

@@ -27,6 +27,7 @@ ends over one server key their caches on the same number.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from collections.abc import Sequence
@@ -49,10 +50,13 @@ from urllib3.exceptions import HTTPError, NewConnectionError, ProtocolError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
 from ..errors import QueryTimeout, RdfInputError, StoreUnavailable
-from .base import AskResult, Formats, QueryResult, SelectResult
+from ..rdf.safe_rdf import parse_rdf, to_ntriples
+from .base import AskResult, Formats, Progress, QueryResult, SelectResult
 from .engine import collect
 from .profiles import VERSION_GRAPH, BackendProfile, get_profile
+from .sources import Source
 from .sparql_text import dataset_clauses, inject_using, query_form
+from .staging import stage, swap
 
 _ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 _GRAPH_ACCEPT = "application/n-triples, application/sparql-results+json;q=0.9"
@@ -329,26 +333,47 @@ class RemoteStore:
             self._record_version()
 
     def load_graph(self, graph_iri: str, data: bytes, media_type: str) -> None:
-        """Graph Store Protocol PUT: the server replaces the graph in one transaction."""
-        if "rdf+xml" in media_type or media_type.split(";")[0].strip().endswith("/xml"):
-            from ..rdf.safe_rdf import refuse_dtd  # Oxigraph expands entities unbounded
+        """Graph Store Protocol PUT: the server replaces the graph in one transaction.
 
-            refuse_dtd(data, "the RDF/XML data")
-        formats = self.profile.graph_formats
-        if formats is not None and media_type.split(";")[0].strip() not in formats:
-            data, media_type = _as_n_triples(data, media_type, graph_iri), "application/n-triples"
+        Parsed here first (``safe_rdf``), so the server is only ever sent N-Triples we
+        wrote: Oxigraph's RDF/XML reader expands entities without limit, and every backend
+        (whatever formats its Graph Store reads) accepts or refuses the same documents."""
+        body = to_ntriples(parse_rdf(data, media_type, name="the RDF data", base=graph_iri))
         try:
             self._post(
                 self.profile.graph_store_path,
                 method="PUT",
                 params={"graph": graph_iri},
-                data=data,
-                headers={"Content-Type": media_type},
+                data=body,
+                headers={"Content-Type": "application/n-triples"},
             )
         except _BadRequest as exc:
             raise RdfInputError(f"the RDF data could not be parsed: {exc}") from None
         finally:
             self._record_version()
+
+    def changed_sources(self, sources: Sequence[Source]) -> tuple[list[Source], list[str]]:
+        """The server keeps no record of what it was loaded from: every source counts."""
+        return list(sources), []
+
+    def replace_sources(
+        self,
+        sources: Sequence[Source],
+        drop: Sequence[str] = (),
+        on_progress: Progress | None = None,
+    ) -> None:
+        """Stage every file, then swap them in with one update (one transaction)."""
+        swap(self, stage(self, sources, on_progress), drop)
+
+    def record_sources(self, sources: Sequence[Source]) -> None:
+        """Nothing to record (see ``changed_sources``)."""
+
+    def loading(self) -> contextlib.AbstractContextManager[None]:
+        """Nothing changes while loading: queries go to the server as always."""
+        return contextlib.nullcontext()
+
+    def warm(self) -> None:
+        """Nothing to prepare: the server holds its own data."""
 
     def graphs(self) -> list[str]:
         result = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
@@ -388,17 +413,3 @@ class RemoteStore:
     def close(self) -> None:
         self._http.close()
         self._queries.clear()
-
-
-def _as_n_triples(data: bytes, media_type: str, base_iri: str) -> bytes:
-    """Data in a format the server's Graph Store cannot read, parsed here (our parser,
-    so the same document is accepted or refused on every backend) and re-written."""
-    rdf_format = RdfFormat.from_media_type(media_type.split(";")[0].strip())
-    if rdf_format is None:
-        raise RdfInputError(f"the RDF data's media type {media_type} is not supported")
-    try:
-        quads = list(parse(data, rdf_format, base_iri=base_iri))
-    except SyntaxError as exc:
-        raise RdfInputError(f"the RDF data could not be parsed: {exc}") from None
-    triples = (q.triple for q in quads)
-    return serialize(triples, format=RdfFormat.N_TRIPLES) or b""

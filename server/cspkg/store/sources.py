@@ -11,7 +11,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-SOURCE_SUFFIXES = {".ttl": "text/turtle", ".nt": "application/n-triples"}
+SOURCE_SUFFIXES = {
+    ".ttl": "text/turtle",
+    ".nt": "application/n-triples",
+    ".rdf": "application/rdf+xml",
+    ".jsonld": "application/ld+json",
+}
+"""What a source file may be; every one is read by ``rdf/safe_rdf.py``'s parser."""
+
+STAGING_PREFIX = "urn:cspkg:staging:"
+"""Graph names a load writes under before swapping them in (``staging.py``)."""
 
 
 @dataclass(frozen=True)
@@ -31,7 +40,7 @@ def graph_iri(base: str, name: str) -> str:
 
 
 def find_sources(base: str, directories: Iterable[Path]) -> list[Source]:
-    """Every ``*.ttl`` / ``*.nt`` file under the directories, recursively, in stable order."""
+    """Every RDF file (``SOURCE_SUFFIXES``) under the directories, recursively, in stable order."""
     found: list[Source] = []
     for directory in directories:
         if not directory.is_dir():

@@ -34,7 +34,7 @@ from typing import NamedTuple
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse, serialize
 
-from ..errors import CspkgError, QuerySyntaxError
+from ..errors import CspkgError, QuerySyntaxError, StoreUnavailable
 from ..namespaces import PREFIXES
 from .base import GraphResult, QueryResult, SelectResult, SerializedResult
 from .engine import execute, syntax_error, update_error
@@ -120,14 +120,21 @@ def answer(store: Store, kind: str, fields: tuple[object, ...]) -> tuple[str, ob
     if kind == "update":
         return ("changed", try_update(store, UpdateTask(*fields)))  # type: ignore[arg-type]
     task = Task(*fields)  # type: ignore[arg-type]
-    result = execute(
-        store,
-        task.sparql,
-        task.default_graph_uris,
-        task.named_graph_uris,
-        task.max_rows,
-        task.base_iri,
-    )
+    try:
+        result = execute(
+            store,
+            task.sparql,
+            task.default_graph_uris,
+            task.named_graph_uris,
+            task.max_rows,
+            task.base_iri,
+        )
+    except RuntimeError as exc:  # the engine's text may name hosts: not passed on
+        if "returned by service" in str(exc):
+            raise StoreUnavailable(
+                "a SERVICE endpoint answered with something other than SPARQL results"
+            ) from None
+        raise
     found = written(result, dict(task.formats))
     if isinstance(found, SerializedResult):
         return (

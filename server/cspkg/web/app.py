@@ -9,10 +9,10 @@ from flask import Flask, Response, g
 from ..catalog import load_catalog
 from ..config import Settings
 from ..services.canned_queries import CannedQueries
+from ..services.loading import open_loaded_store
 from ..services.sparql_service import SparqlService
 from ..services.validation_report import ServedReportCache
 from ..store.base import Store
-from ..store.factory import open_store
 from . import (
     charts,
     data,
@@ -41,7 +41,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = max(settings.max_upload_bytes, settings.max_query_length)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     catalog = load_catalog(settings.queries_dir, settings.base)  # a broken .rq stops start-up
-    store = store if store is not None else open_store(settings)
+    store = store if store is not None else open_loaded_store(settings)
     cache = None
     if settings.result_cache_bytes > 0 and store.shared_version:
         cache = ResultCache(settings.result_cache_bytes)

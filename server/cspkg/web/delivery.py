@@ -12,7 +12,8 @@ from datetime import date
 
 from flask import Blueprint, Response, request, url_for
 
-from ..errors import DeliveryNotFound
+from ..errors import DeliveryNotFound, ParameterError
+from ..rdf.periods import PeriodError, parse_period
 from ..reports.board import FORMATS, file_name, render
 from ..services import delivery, progress_entry
 from ..services.delivery_model import Delivery, Named, Period, Status
@@ -38,15 +39,53 @@ def plan_key(plan: Named) -> str:
     return plan.iri.rstrip("/").split("/delivery-plan/", 1)[-1]
 
 
+QUARTER_EXPECTED = "a quarter such as 2024-Q3 or Q3 2024/25"
+"""What the ``period`` parameter takes, in every refusal of it (page, JSON, text)."""
+
+
+def _period(plan: Named) -> Period:
+    """The quarter asked for (``?period=``), else the plan's default.
+
+    A quarter written badly or unknown to the graph is the request's fault, not a
+    missing page: ``ParameterError`` (400), naming what is expected."""
+    found = services()
+    given = request.args.get("period", "").strip()
+    if not given:
+        return delivery.default_period(found.store, found.settings, plan, date.today())
+    try:
+        return delivery.resolve_period(found.store, found.settings, given)
+    except DeliveryNotFound:
+        raise ParameterError("period", QUARTER_EXPECTED, given[:40]) from None
+
+
 def _model(partnership: str, year: str) -> tuple[Delivery, str]:
     found = services()
     plan = delivery.resolve_plan(found.store, found.settings, f"{partnership}/{year}")
-    given = request.args.get("period", "").strip()
-    if given:
-        period: Period = delivery.resolve_period(found.store, found.settings, given)
-    else:
-        period = delivery.default_period(found.store, found.settings, plan, date.today())
-    return delivery.build(found.store, found.settings, plan, period), plan_key(plan)
+    return delivery.build(found.store, found.settings, plan, _period(plan)), plan_key(plan)
+
+
+def _quarter_refused(plan: Named, here: dict[str, str], given: str) -> Response:
+    """The quarter picker again, with a GOV.UK error summary and what was typed (400)."""
+    found = services()
+    try:
+        parse_period(given)
+        message = "Enter a quarter of this plan, such as 2024-Q3 or Q3 2024/25"
+    except PeriodError:
+        message = f"Enter {QUARTER_EXPECTED}"
+    quarters = [
+        (p.label.split(" (")[0], url_for("delivery.plan", **here, period=p.notation))
+        for p in delivery.plan_quarters(found.store, found.settings, plan)
+    ]
+    return page(
+        "delivery/quarter.html",
+        [],
+        status=400,
+        plan=plan,
+        given=given,
+        message=message,
+        quarters=quarters,
+        here=url_for("delivery.plan", **here),
+    )
 
 
 @bp.get("/delivery")
@@ -69,9 +108,17 @@ def index() -> Response:
 
 @bp.get("/delivery/<partnership>/<year>")
 def plan(partnership: str, year: str) -> Response:
-    model, _ = _model(partnership, year)
-    period = {"period": model.period.notation}
     here = {"partnership": partnership, "year": year}
+    found = services()
+    chosen = delivery.resolve_plan(found.store, found.settings, f"{partnership}/{year}")
+    try:
+        period_of = _period(chosen)
+    except ParameterError:
+        if not wants_html():
+            raise
+        return _quarter_refused(chosen, here, request.args.get("period", "").strip()[:200])
+    model = delivery.build(found.store, found.settings, chosen, period_of)
+    period = {"period": model.period.notation}
     twins = [Alternate(url_for("delivery.plan_json", **here, **period), "application/json", "JSON")]
     if not wants_html():
         return data(model.as_json(), twins)

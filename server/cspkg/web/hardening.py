@@ -18,6 +18,8 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import InternalServerError, RequestEntityTooLarge
@@ -115,8 +117,43 @@ def client_address(settings: Settings) -> str:
     return peer
 
 
+class PublicBase:
+    """WSGI wrapper: absolute URLs (links in ``/queries*.json``, the OpenAPI ``servers``,
+    VoID, the service description) come from the configured public base, never from the
+    request's ``Host`` header, which any client can set.
+
+    The base is ``public_url`` when set; else the address the server listens on
+    (``SERVER_NAME``/``SERVER_PORT``).  A request from one of ``trusted_proxies`` may set
+    it with ``X-Forwarded-Proto``/``-Host``/``-Prefix`` (a reverse proxy in front)."""
+
+    def __init__(self, app: Any, settings: Settings) -> None:
+        self.app = app
+        self.trusted = set(settings.trusted_proxies)
+        self.public = urlsplit(settings.public_url) if settings.public_url else None
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        forwarded = environ.get("REMOTE_ADDR") in self.trusted
+        host = environ.get("HTTP_X_FORWARDED_HOST", "").split(",")[-1].strip()
+        if forwarded and host:
+            proto = environ.get("HTTP_X_FORWARDED_PROTO", "").split(",")[-1].strip()
+            environ["HTTP_HOST"] = host
+            environ["wsgi.url_scheme"] = proto if proto in ("http", "https") else "http"
+            prefix = environ.get("HTTP_X_FORWARDED_PREFIX", "").rstrip("/")
+            environ["SCRIPT_NAME"] = prefix + environ.get("SCRIPT_NAME", "")
+        elif self.public is not None:
+            environ["HTTP_HOST"] = self.public.netloc
+            environ["wsgi.url_scheme"] = self.public.scheme or "http"
+            environ["SCRIPT_NAME"] = self.public.path.rstrip("/") + environ.get("SCRIPT_NAME", "")
+        else:
+            name, port = environ.get("SERVER_NAME", "localhost"), environ.get("SERVER_PORT", "")
+            default = {"http": "80", "https": "443"}.get(environ.get("wsgi.url_scheme", "http"))
+            environ["HTTP_HOST"] = name if port in ("", default) else f"{name}:{port}"
+        return self.app(environ, start_response)
+
+
 def init_app(app: Flask, settings: Settings) -> None:
     """Register the checks, headers and error handlers on ``app``."""
+    app.wsgi_app = PublicBase(app.wsgi_app, settings)  # type: ignore[method-assign]
     limiter = (
         TokenBucket(settings.rate_limit_per_minute) if settings.rate_limit_per_minute else None
     )
