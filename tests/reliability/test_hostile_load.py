@@ -300,13 +300,10 @@ def test_deleting_a_graph_others_point_at_is_validated(service: Service) -> None
     assert b"true" in body
 
 
-@pytest.mark.xfail(
-    reason="the entity guard on /store writes is issue 14's one parse function; "
-    "this passes once it has landed",
-    strict=False,
-)
 def test_an_entity_bomb_put_is_refused(service: Service) -> None:
-    """Kept small (10^5 expansions), so a missing guard fails the test, not the machine."""
+    """The entity guard is issue 14's one parse function (``rdf/safe_rdf.py``), checked
+    here against the running service.  Kept small (10^5 expansions), so a missing guard
+    fails the test, not the machine (before: a 1 KB bomb grew the server to 22.6 GB)."""
     entities = '<!ENTITY a "xxxxxxxxxx">' + "".join(
         f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(4)
     )
@@ -352,3 +349,20 @@ def test_a_service_endpoint_answering_turtle_is_a_clear_503(
     status, body, _ = sparql(service, query)
     assert status == 503 and b"something other than SPARQL results" in body
     assert sparql(service, "ASK { ?s ?p ?o }")[0] == 200
+
+
+def test_a_javascript_iri_never_becomes_a_link(service: Service) -> None:
+    """Issue 11b's link rule, checked on the running service: an admin may store any
+    IRI, but only http, https and mailto ones become ``href``s on a thing's page."""
+    thing = "https://cspkg.example.org/id/test/hostile-link"
+    text = (
+        f"INSERT DATA {{ GRAPH <urn:test:links> {{ <{thing}> "
+        "<http://www.w3.org/2000/01/rdf-schema#seeAlso> <javascript:alert(1)> } }"
+    )
+    assert update(service, text).status_code in (200, 204)
+    page = requests.get(
+        service.url + "/doc/test/hostile-link", headers={"Accept": "text/html"}, timeout=30
+    )
+    assert page.status_code == 200
+    assert "javascript:alert(1)" in page.text  # shown as text
+    assert 'href="javascript:' not in page.text

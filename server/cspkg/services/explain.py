@@ -259,6 +259,11 @@ class AgencyExplained:
     priorities: list[tuple[Ref, int]]
     """CSP priorities its actions meet, with how many of its actions meet each."""
 
+    @property
+    def leads(self) -> int:
+        """How many of its actions it (or a unit) leads."""
+        return sum(1 for row in self.actions if any(role == "lead" for role, _ in row.roles))
+
 
 def explain_agency(store: Store, catalog: Catalog, iri: str, settings: Settings) -> AgencyExplained:
     node = str(NamedNode(iri))
