@@ -80,3 +80,31 @@ def test_make_run_uses_the_port_asked_for_everywhere() -> None:
     serves = [line for line in done.stdout.splitlines() if "cspkg serve" in line]
     assert serves and all("--host 127.0.0.2 --port 5017" in line for line in serves)
     assert not re.search(r"\b5000\b", done.stdout)
+
+
+def test_ctrl_c_stops_the_service_without_tracebacks() -> None:
+    """Ctrl-C reaches the whole process group (gunicorn, its worker, the query workers)."""
+    import signal
+    import time
+
+    from .conftest import free_port, wait_until_up
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cspkg", "serve", "--port", str(port)],
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/health", timeout=60)
+        time.sleep(1)  # the query workers are up too
+        os.killpg(process.pid, signal.SIGINT)
+        output, _ = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    log = output.decode()
+    assert "Shutting down: Master" in log
+    assert "Traceback" not in log and "KeyboardInterrupt" not in log

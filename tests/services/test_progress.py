@@ -109,6 +109,17 @@ def test_bad_rows_are_each_named_and_nothing_is_written(settings: Settings, tmp_
     assert not out.exists()
 
 
+def test_empty_cells_are_named_by_row_and_column(settings: Settings, tmp_path: Path) -> None:
+    """The import keeps its spreadsheet wording; the form words the same gaps its own way."""
+    source = write_csv(tmp_path / "gaps.csv", ",,On track,,,,", "4,2024-Q3,,50,no status,,")
+    with pytest.raises(ProgressRejected) as caught:
+        import_progress(source, settings, out_dir=tmp_path / "out", today=TODAY)
+    text = str(caught.value)
+    assert "row 2, column action: empty: give the action's number in the plan" in text
+    assert "row 2, column period: empty: give the quarter, such as 2024-Q3" in text
+    assert "row 3, column status: empty: choose one of Not started, On track" in text
+
+
 def test_one_row_per_action_and_quarter(settings: Settings, tmp_path: Path) -> None:
     source = write_csv(tmp_path / "twice.csv", "3,2024-Q3,On track,,,,", "3,Q3 2024/25,At risk,,,,")
     with pytest.raises(ProgressRejected, match=r"row 3, column action: .*already has a row"):

@@ -72,7 +72,7 @@ def test_missing_token_401_keeps_what_was_typed(client: FlaskClient) -> None:
     assert response.status_code == 401
     errors = _errors(html)
     assert errors["token"] == "Enter your agency&#39;s access token"
-    assert "is not a percentage" in errors["progress"]
+    assert errors["progress"] == "Enter a percentage from 0 to 100"
     assert '<option value="3" selected>' in html and 'value="At risk" checked' in html
     assert 'value="140"' in html and "Fictional: typed &amp; kept &lt;b&gt;</textarea>" in html
     assert html.startswith("<!doctype html>") and "<title>Error: " in html
@@ -93,7 +93,29 @@ def test_bad_rows_named_by_field(client: FlaskClient) -> None:
     errors = _errors(response.get_data(as_text=True))
     assert set(errors) == {"action", "period", "status", "progress"}
     assert "no action 99" in errors["action"] and "2024-Q3 or Q3 2024/25" in errors["period"]
+    assert errors["status"] == "Select the action&#39;s status"
+    assert errors["progress"] == "Enter a percentage from 0 to 100"
     assert POLICE not in response.get_data(as_text=True)
+
+
+def test_empty_fields_get_gov_uk_messages(client: FlaskClient) -> None:
+    """Not the import's row-and-column wording ("Empty: choose one of ...")."""
+    response = client.post(FORM, data={"token": POLICE, "action": "", "period": "",
+                                       "progress": "-5", "commentary": "Kept."})  # fmt: skip
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert _errors(html) == {
+        "action": "Select the action you are reporting on",
+        "period": "Select the quarter you are reporting on",
+        "status": "Select the action&#39;s status",
+        "progress": "Enter a percentage from 0 to 100",
+    }
+    assert "Empty" not in html and "choose one of" not in html
+    assert (
+        '<p id="status-error" class="govuk-error-message"><span class="govuk-visually-hidden">'
+        "Error:</span> Select the action&#39;s status</p>" in html
+    )
+    assert 'value="-5"' in html and ">Kept.</textarea>" in html
 
 
 def test_agency_refused_403_on_an_action_it_has_no_part_in(

@@ -48,6 +48,20 @@ FIELDS: dict[str, str] = {
 
 SOURCE = "the progress form"
 
+WHEN_EMPTY: dict[str, str] = {
+    "action": "Select the action you are reporting on",
+    "period": "Select the quarter you are reporting on",
+    "status": "Select the action's status",
+}
+"""A required field left empty, in GOV.UK words (the import's say row and column)."""
+
+WHEN_WRONG: dict[str, str] = {
+    "status": "Select the action's status",
+    "progress": "Enter a percentage from 0 to 100",
+}
+"""A field whose answer cannot be used, where the form has one clear thing to ask for;
+other fields keep the progress service's message, which says what is wrong."""
+
 
 @dataclass(frozen=True)
 class FieldError:
@@ -125,9 +139,7 @@ def submit(
     try:
         (entry,) = read_entries(table, progress, status_scheme(settings), today)
     except ProgressRejected as exc:
-        names = {label: key for key, label in FIELDS.items()}
-        errors += [FieldError(names.get(p.column, "action"), _sentence(p.message))
-                   for p in exc.problems]  # fmt: skip
+        errors += [_form_error(problem.column, problem.message, values) for problem in exc.problems]
     if errors or writer is None:
         return Outcome(errors=errors, status=status)
     agency = writer.agency or (str(entry.action.leads[0]) if entry.action.leads else None)
@@ -156,6 +168,13 @@ def submit(
     except CspkgError as exc:  # the shapes refused it (ValidationFailed)
         return Outcome(errors=[FieldError("status", _sentence(str(exc)))], status=422)
     return Outcome(update=str(next(iter(rows))), status=201)
+
+
+def _form_error(column: str, message: str, values: Mapping[str, str | None]) -> FieldError:
+    """One of the progress service's row problems as the form's message for its field."""
+    key = {label: name for name, label in FIELDS.items()}.get(column, "action")
+    wording = WHEN_EMPTY.get(key) if values.get(key) is None else WHEN_WRONG.get(key)
+    return FieldError(key, wording or _sentence(message))
 
 
 def _sentence(text: str) -> str:

@@ -35,7 +35,10 @@ from ..errors import (
 from ..store.factory import worker_memory_bytes
 from .validation_report import ReportView
 
-_BOOT = "from cspkg.services.upload_check import child; child()"
+_BOOT = (
+    "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+    "from cspkg.services.upload_check import child; child()"
+)  # Ctrl-C is the server's to handle, as for the query workers (store/pool.py)
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 _KINDS: dict[str, type[CspkgError]] = {
     "RequestTooLarge": RequestTooLarge,

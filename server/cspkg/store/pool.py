@@ -45,7 +45,13 @@ from .base import QueryResult, SerializedResult
 from .worker import Task, UpdateTask
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
-_BOOT = "import sys; from cspkg.store.worker import main; main(*(int(a) for a in sys.argv[1:]))"
+_BOOT = (
+    "import signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+    "from cspkg.store.worker import main; main(*(int(a) for a in sys.argv[1:]))"
+)
+"""Ctrl-C in a terminal reaches the whole process group: a worker ignores it from its
+first line (a traceback per worker is all it would add) and ends when the parent closes
+its end of the socket pair."""
 
 
 @dataclass(frozen=True)

@@ -178,7 +178,8 @@ def serve(conn: Connection, max_result_bytes: int = 0) -> None:
 
 
 def main(fd: int, memory_bytes: int = 0, max_result_bytes: int = 0) -> None:
-    """Entry point of a worker process: ``fd`` is its end of the socket pair."""
+    """Entry point of a worker process: ``fd`` is its end of the socket pair (SIGINT is
+    ignored from the boot line on: ``pool._BOOT``)."""
     if memory_bytes > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     serve(Connection(fd), max_result_bytes)
