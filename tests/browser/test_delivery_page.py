@@ -2,7 +2,9 @@
 
 Screenshots at 1366 x 768 go to test-output/screenshots/ for people to look at:
 ``delivery.png`` (the first screen), ``delivery-full.png`` and ``board-report-page1.png``
-(the PDF's first page, drawn by poppler's pdftoppm).
+(the PDF's first page, drawn by poppler's pdftoppm), and ``axe-*.png`` for each page
+axe-core checks (the delivery page, its quarter picker after a bad quarter, the progress
+form with and without errors).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pytest
 
 from cspkg.config import load_settings
 from cspkg.store import EmbeddedStore
+from tests.browser.test_accessibility import AXE, axe_violations, describe
 from tests.conftest import Live, _serve, delivery_data
 
 PAGE = "/delivery/cannock-chase-csp/2024-25"
@@ -83,3 +86,49 @@ def test_progress_form_error_summary(board_live: Live, page: Any, screenshots: P
     assert page.locator("#commentary").input_value() == "Fictional: typed and kept."
     assert page.locator("#action").input_value() == "7"
     page.screenshot(path=screenshots / "progress-form-errors.png")
+
+
+@pytest.fixture
+def axe_tab(browser: Any) -> Iterator[Any]:
+    """A 1366 x 768 tab that lets axe-core be injected past the pages' Content-Security-
+    Policy (as in test_accessibility.py)."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, bypass_csp=True)
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    yield tab
+    context.close()
+
+
+@pytest.mark.parametrize(
+    ("kind", "url", "status"),
+    [
+        ("delivery", PAGE + "?period=2024-Q3", 200),
+        ("delivery-bad-quarter", PAGE + "?period=2024-Q9", 400),
+        ("progress-form", PAGE + "/progress", 200),
+    ],
+)
+def test_no_axe_violations(
+    board_live: Live, axe_tab: Any, screenshots: Path, kind: str, url: str, status: int
+) -> None:
+    if not AXE.is_file():
+        pytest.fail("axe-core is missing: run `npm ci` (make setup)")
+    response = axe_tab.goto(board_live.url + url)
+    assert response is not None and response.status == status
+    axe_tab.wait_for_load_state("networkidle")
+    axe_tab.screenshot(path=screenshots / f"axe-{kind}.png", full_page=True)
+    violations = axe_violations(axe_tab)
+    assert not violations, describe(violations)
+
+
+def test_no_axe_violations_on_the_progress_form_with_errors(
+    board_live: Live, axe_tab: Any, screenshots: Path
+) -> None:
+    axe_tab.goto(board_live.url + PAGE + "/progress")
+    axe_tab.fill("#progress", "140")
+    axe_tab.get_by_role("button", name="Report progress").click()
+    axe_tab.wait_for_load_state("networkidle")
+    assert axe_tab.locator(".govuk-error-summary").is_visible()
+    assert axe_tab.locator(".govuk-form-group--error").count() >= 3
+    axe_tab.screenshot(path=screenshots / "axe-progress-form-errors.png", full_page=True)
+    violations = axe_violations(axe_tab)
+    assert not violations, describe(violations)

@@ -74,3 +74,10 @@ def test_every_table_answer_is_also_a_workbook(live_data: Live, name: str) -> No
 def test_the_page_links_its_workbook(live_data: Live) -> None:
     page = requests.get(live_data.url + "/queries/coverage-matrix", timeout=30)
     assert 'href="/queries/coverage-matrix.xlsx' in page.text and f'type="{XLSX}"' in page.text
+
+
+def test_the_csv_download_carries_full_labels_too(live_data: Live) -> None:
+    response = requests.get(live_data.url + "/queries/coverage-matrix.csv", timeout=30)
+    text = response.content.decode("utf-8-sig")
+    assert "are tackled." in text and "…" not in text
+    assert text.splitlines()[0] == "rowKind,row,rowLabel,column,columnLabel,covered"

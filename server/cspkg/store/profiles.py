@@ -108,8 +108,6 @@ class BackendProfile:
     template database runs it)."""
     dataset_dump: bool = True
     """``GET`` on the Graph Store endpoint without a graph gives the whole dataset."""
-    graph_formats: tuple[str, ...] | None = None
-    """Media types its Graph Store reads; others are converted to N-Triples (``None``: all)."""
     timeout_param: str | None = None
     """Form field asking the server itself to stop at the deadline (milliseconds)."""
     partial_header: tuple[str, str] | None = None
@@ -349,7 +347,6 @@ PROFILES: dict[str, BackendProfile] = {
         hidden_graphs=VIRTUOSO_SYSTEM_GRAPHS,
         setup=virtuoso_setup("cspkg"),
         dataset_dump=False,
-        graph_formats=("application/n-triples",),
         timeout_param="timeout",
         partial_header=("X-SQL-State", "S1TAT"),
         bnode_prefix=b"nodeID://",

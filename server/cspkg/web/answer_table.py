@@ -27,6 +27,8 @@ FACT_COLUMNS = {
     "commissioner": "Commissioner priorities",
 }
 """What a list of actions shows for each action (``rows: action`` in the header)."""
+SAID_BY = {"target": ("targetText",), "lead": (), "supporter": (), "csp": (), "commissioner": ()}
+"""Columns of a query that already say a fact, so it is not shown twice."""
 
 
 def people_table(answer: Answer) -> dict[str, Any]:
@@ -69,13 +71,19 @@ def people_table(answer: Answer) -> dict[str, Any]:
         actions = [key.value for key in keys if isinstance(key, NamedNode)]
         found = services()
         facts = action_facts(found.store, found.settings, actions)
+        kinds = [k for k in FACT_COLUMNS if not set(SAID_BY[k]) & set(table.columns)]
         for row, key in zip(rows, keys, strict=True):
             item = facts.get(key.value) if isinstance(key, NamedNode) else None
-            for kind in FACT_COLUMNS:
+            for kind in kinds:
                 pairs = getattr(item, kind) if item is not None else []
                 row.append([_fact(iri, label, base) for iri, label in pairs])
-        headers += list(FACT_COLUMNS.values())
-        numeric += [False] * len(FACT_COLUMNS)
+        headers += [FACT_COLUMNS[k] for k in kinds]
+        numeric += [False] * len(kinds)
+    filled = [i for i in range(len(headers)) if any(row[i] for row in rows)] if rows else []
+    if rows and len(filled) < len(headers):  # a column empty in every row says nothing
+        headers = [headers[i] for i in filled]
+        numeric = [numeric[i] for i in filled]
+        rows = [[row[i] for i in filled] for row in rows]
     total = None
     if query.presentation.total is not None and table.rows:
         value = table.rows[0][index[query.presentation.total[0]]]
