@@ -93,8 +93,22 @@ class QueryPool:
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._respawning: list[threading.Thread] = []
         self._closed = False
-        for _ in range(size):
-            self._idle.put(self._spawn())
+        booting = [self._spawn() for _ in range(size)]
+        for worker in booting:
+            self._idle.put(self._booted(worker))
+
+    def _booted(self, worker: _Worker) -> _Worker:
+        """``worker`` once its interpreter has started (bounded wait).
+
+        Why wait: starting Python and importing the engine takes a second or more on a
+        busy machine; counted against a request's deadline, it made the first queries of
+        a new service time out.  The first workers start together, so this costs about
+        one start-up, once."""
+        with contextlib.suppress(EOFError, OSError):
+            worker.conn.send("ping")
+            if worker.conn.poll(60):
+                worker.conn.recv()
+        return worker
 
     def _spawn(self) -> _Worker:
         parent, child = socket.socketpair()

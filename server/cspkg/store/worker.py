@@ -155,6 +155,9 @@ def serve(conn: Connection, max_result_bytes: int = 0) -> None:
             return
         if message is None:
             return
+        if message == "ping":  # the pool waits for this before a new worker takes requests
+            conn.send_bytes(pickle.dumps(("ok", None)))
+            continue
         kind, fields = message
         reply: tuple[str, object]
         try:
