@@ -54,7 +54,12 @@ def test_make_run_checks_the_port_before_anything_else(busy_port: int) -> None:
     done = subprocess.run(
         ["make", "--no-print-directory", "run", f"PORT={busy_port}"],
         cwd=PROJECT_ROOT,
-        env={k: v for k, v in os.environ.items() if k not in ("PORT", "CSPKG_PORT")},
+        # As a newcomer's shell runs it: not as a sub-make of `make test` (make[1]: ...).
+        env={
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("PORT", "CSPKG_PORT", "MAKELEVEL", "MAKEFLAGS", "MFLAGS")
+        },
         capture_output=True,
         text=True,
         timeout=120,
