@@ -81,3 +81,43 @@ def test_the_csv_download_carries_full_labels_too(live_data: Live) -> None:
     text = response.content.decode("utf-8-sig")
     assert "are tackled." in text and "…" not in text
     assert text.splitlines()[0] == "rowKind,row,rowLabel,column,columnLabel,covered"
+
+
+@pytest.mark.parametrize("suffix,format_", [(".csv", None), ("", "csv")])
+def test_every_csv_answer_links_metadata_that_says_what_it_is(
+    live_data: Live, suffix: str, format_: str | None
+) -> None:
+    params = {"agency": "Staffordshire Police"} | ({"_format": format_} if format_ else {})
+    path = f"/queries/agency-partners{suffix}"
+    response = requests.get(live_data.url + path, params=params, timeout=30)
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/csv")
+    header = response.content.decode("utf-8-sig").splitlines()[0].split(",")
+    links = requests.utils.parse_header_links(response.headers["Link"])
+    described = [link for link in links if link["rel"] == "describedby"]
+    assert [link["type"] for link in described] == ["application/csvm+json"]
+    assert described[0]["url"].startswith("/queries/agency-partners.csv-metadata.json?")
+    meta = requests.get(live_data.url + described[0]["url"], timeout=30)
+    assert meta.headers["Content-Type"].startswith("application/csvm+json")
+    document = meta.json()
+    assert document["@context"] == "http://www.w3.org/ns/csvw"
+    assert document["url"].startswith(live_data.url + path + "?")
+    assert ("_format=csv" in document["url"]) == (format_ is not None)
+    assert document["dc:title"] == "Agency partners" and document["dc:identifier"] == (
+        "agency-partners"
+    )
+    assert document["dc:description"] and "statements" in document["schema:version"]
+    assert document["dc:created"]["@value"].endswith("Z")
+    (agency,) = document["schema:additionalProperty"]
+    assert agency["schema:name"] == "agency" and agency["schema:value"].startswith(B + "id/")
+    columns = document["tableSchema"]["columns"]
+    assert [c["name"] for c in columns] == header
+    assert all(c["titles"][0] == name for c, name in zip(columns, header, strict=True))
+    assert "Parameter: Agency: Staffordshire Police (" + B in " ".join(document["rdfs:comment"])
+
+
+def test_csv_metadata_of_an_unknown_query_is_a_json_404(live_data: Live) -> None:
+    response = requests.get(live_data.url + "/queries/no-such.csv-metadata.json", timeout=30)
+    assert response.status_code == 404 and response.headers["Content-Type"].startswith(
+        "application/json"
+    )
+    assert "error" in response.json() or response.json()

@@ -142,7 +142,9 @@ def _grid(
     _widths(sheet, across=24)
 
 
-def _about(sheet: Worksheet, table: SelectResult, about: About) -> None:
+def about_lines(table: SelectResult, about: About) -> list[tuple[str, str]]:
+    """What an answer is, in words: the one source for the ``About`` sheet and the CSV's
+    metadata (``csv_metadata``)."""
     query = about.query
     lines: list[tuple[str, str]] = [
         ("Query", query.title),
@@ -160,6 +162,51 @@ def _about(sheet: Worksheet, table: SelectResult, about: About) -> None:
         shown = value if typed in (None, value) else f"{typed} ({value})"
         given = "" if parameter.name in about.given else " (default)"
         lines.append((f"Parameter: {parameter.label}", shown + given))
+    return lines
+
+
+def csv_metadata(table: SelectResult, about: About, csv_url: str) -> dict[str, Any]:
+    """W3C CSV on the Web metadata (JSON-LD) for the CSV at ``csv_url``: the same facts
+    as the ``About`` sheet, plus one column per CSV column (named as in its header).
+    Notes use only prefixes CSVW knows (``dc:``, ``schema:``, ``rdfs:``); the query's
+    name is ``dc:identifier``, each parameter value a ``schema:PropertyValue``."""
+    query = about.query
+    return {
+        "@context": "http://www.w3.org/ns/csvw",
+        "url": csv_url,
+        "dc:title": query.title,
+        "dc:description": query.description,
+        "dc:source": about.source,
+        "dc:created": {
+            "@value": about.generated.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "@type": "xsd:dateTime",
+        },
+        "rdfs:comment": [f"{key}: {value}" for key, value in about_lines(table, about)],
+        "dc:identifier": query.name,
+        "schema:version": about.data_version,
+        "schema:additionalProperty": [
+            {
+                "@type": "schema:PropertyValue",
+                "schema:name": p.name,
+                "schema:value": about.bound.get(p.name) or "",
+                "schema:description": p.label,
+            }
+            for p in query.parameters
+        ],
+        "tableSchema": {
+            "columns": [
+                {
+                    "name": column,
+                    "titles": [column, query.presentation.title_of(column)],
+                }
+                for column in table.variables
+            ]
+        },
+    }
+
+
+def _about(sheet: Worksheet, table: SelectResult, about: About) -> None:
+    lines = about_lines(table, about)
     for key, value in lines:
         sheet.append([_text(sheet, key), _text(sheet, value)])
         sheet.cell(sheet.max_row, 1).font = BOLD

@@ -29,7 +29,7 @@ from ..catalog import CannedQuery
 from ..errors import CspkgError, PageNotFound, ParameterError
 from ..services.canned_queries import Answer, request_values
 from ..services.results import json_rows, label_columns, spreadsheet_csv
-from ..services.workbook import About, workbook
+from ..services.workbook import About, csv_metadata, workbook
 from ..store.base import SerializedResult
 from .caching import cached_get
 from .context import services
@@ -43,6 +43,9 @@ bp = Blueprint("queries", __name__)
 
 EXTENSIONS = {"json": JSON, "csv": CSV, "xlsx": XLSX}
 """``/queries/NAME.EXT`` twins: the developer JSON, the spreadsheet CSV, the workbook."""
+CSVM = "application/csvm+json"
+DESCRIBED_BY = f'rel="describedby"; type="{CSVM}"'
+"""The CSV twins' metadata (W3C CSV on the Web), linked from every CSV answer."""
 SPARQL_TWINS = {
     "application/sparql-results+json": "json",
     "application/sparql-results+xml": "xml",
@@ -267,13 +270,46 @@ def _answer(name: str, media_type: str) -> Response:
     if answer.result.truncated:
         response.headers["Cspkg-Results-Truncated"] = f"true; max-rows={found.settings.max_rows}"
     response.headers["Link"] = _link_header(twins, own)
+    if g.shape == "csv" or media_type == CSV:
+        response.headers["Link"] += f", <{_metadata_url(name, answer.values)}>; {DESCRIBED_BY}"
     pages = _pages(answer, "" if g.shape in ("html", None) else "." + g.shape)
     for rel, url in pages.items():
         response.headers["Link"] += f', <{url}>; rel="{rel}"'
     return response
 
 
-def _about(answer: Answer) -> About:
+def _metadata_url(name: str, values: dict[str, str]) -> str:
+    """The CSVW metadata twin of this CSV answer (``?_format=csv`` says which CSV)."""
+    extra = urlencode({"_format": "csv"}) if g.shape is None else ""
+    path = url_for("queries.csv_metadata_of", name=name)
+    return _url(path, urlencode(values), extra)
+
+
+@bp.get("/queries/<name>.csv-metadata.json")
+def csv_metadata_of(name: str) -> Response:
+    """W3C CSV on the Web metadata for ``/queries/NAME.csv`` (or ``?_format=csv``) with
+    the same parameters: what the answer is, and its columns."""
+    g.shape = "json"
+    key = ("queries", request.full_path, request.host_url, CSVM, date.today())
+    return cached_get(key, lambda: _metadata(name))
+
+
+def _metadata(name: str) -> Response:
+    found = services()
+    answer = found.queries.run(name, request.args.items(multi=True), None)
+    given = urlencode(answer.values)
+    if request.args.get("_format") == "csv":
+        csv_url = _url(url_for("queries.show", name=name, _external=True), given, "_format=csv")
+    else:
+        csv_url = _url(url_for("queries.show", name=name + ".csv", _external=True), given)
+    document = csv_metadata(answer.table, _about(answer, csv_url), csv_url)
+    response = jsonify(document)
+    response.content_type = CSVM
+    response.headers["Link"] = f'<{csv_url}>; rel="describes"; type="{CSV}"'
+    return response
+
+
+def _about(answer: Answer, source: str | None = None) -> About:
     """What the download is: the query, its values, the data's version, when, where from."""
     store = services().store
     version = f"store version {store.generation}, {store.triple_count():,} statements"
@@ -283,7 +319,7 @@ def _about(answer: Answer) -> About:
         answer.values,
         version,
         datetime.now(UTC),
-        request.url,
+        source or request.url,
     )
 
 
