@@ -6,6 +6,7 @@ import csv
 import html
 import io
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 
 import pytest
@@ -14,7 +15,7 @@ import requests
 from cspkg.catalog import load_catalog
 from cspkg.config import PROJECT_ROOT
 
-from ..conftest import Live
+from ..conftest import Live, _serve
 
 CATALOG = load_catalog(PROJECT_ROOT / "queries")
 NAMES = [q.name for q in CATALOG.queries if not q.federated]
@@ -23,6 +24,7 @@ B = "https://cspkg.example.org/"
 CST = B + "id/organisation/cannock-chase-district-council/community-safety-team"
 POLICE = B + "id/organisation/staffordshire-police"
 JSON_RESULTS = "application/sparql-results+json"
+HTML_ACCEPT = {"Accept": "text/html"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SPARQL_FORMATS = {
     "application/sparql-results+json": "json",
@@ -545,3 +547,35 @@ def test_data_answers_of_every_blueprint_revalidate(live_data: Live, path: str) 
     assert first.headers["Access-Control-Allow-Origin"] == "*"
     again = get(live_data, path, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.content == b""
+
+
+FEDERATED = "/queries/crime-and-deprivation"
+
+
+def test_a_federated_query_says_it_is_unavailable_where_no_endpoint_is_allowed(
+    live_data: Live,
+) -> None:
+    catalogue = requests.get(live_data.url + "/queries", headers=HTML_ACCEPT, timeout=30).text
+    assert f'href="{FEDERATED}' not in catalogue
+    entry = catalogue[catalogue.index('id="crime-and-deprivation"') :]
+    assert "Not available on this service" in entry[: entry.index("</div>")]
+    listed = requests.get(live_data.url + "/queries.json", timeout=30).json()["queries"]
+    available = {q["name"]: q["available"] for q in listed}
+    assert available["crime-and-deprivation"] is False and available["agency-partners"] is True
+    page = requests.get(live_data.url + FEDERATED, headers=HTML_ACCEPT, timeout=30)
+    assert page.status_code == 403
+    assert "Not available on this service" in page.text and "allow-list is empty" in page.text
+    data = requests.get(live_data.url + FEDERATED + ".json", timeout=30)
+    assert data.status_code == 403 and "unavailable here" in data.json()["message"]
+
+
+def test_a_federated_query_is_linked_where_its_endpoint_is_allowed(live_data: Live) -> None:
+    allowed = replace(live_data.settings, service_allow_list=("https://example.org/sparql",))
+    server, url = _serve(allowed, live_data.store)
+    try:
+        catalogue = requests.get(url + "/queries", headers=HTML_ACCEPT, timeout=30).text
+    finally:
+        server.shutdown()
+    assert f'href="{FEDERATED}"' in catalogue
+    entry = catalogue[catalogue.index('id="crime-and-deprivation"') :]
+    assert "Not available" not in entry[: entry.index("</div>")]

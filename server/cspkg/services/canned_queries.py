@@ -15,14 +15,19 @@ from pyoxigraph import Literal, NamedNode
 
 from ..catalog import CannedQuery, Catalog, Parameter
 from ..config import Settings
-from ..errors import ParameterError
+from ..errors import ParameterError, QueryRefused
 from ..store.base import Formats, SelectResult, SerializedResult, Store
-from .federation_policy import check_remote_iris
+from .federation_policy import check_remote_iris, reachable
 from .parameters import Choice, group_choices, resolve
 from .results import label_columns
 
 CUT_MARKS = ("…", "...")
 """How the data marks a label cut short (the importer cuts long action texts)."""
+UNAVAILABLE = (
+    "This query asks another organisation's SPARQL endpoint, and this service is not set up "
+    "to allow any (its SERVICE allow-list is empty), so the query is unavailable here."
+)
+"""Why a federated query cannot answer on a deployment that allows no outside endpoint."""
 CANDIDATE_LIMIT = 500
 """At most this many suggestions per IRI parameter: a datalist, not a data dump."""
 _ORG = "http://www.w3.org/ns/org#"
@@ -175,6 +180,8 @@ class CannedQueries:
         With ``formats`` (``{"results": media type}``) the store may answer already
         written, as for ``/sparql``: a query worker then ships bytes, not pickled terms."""
         query = self.catalog.get(name)
+        if not self.available(query):
+            raise QueryRefused(UNAVAILABLE)
         values = request_values(query, pairs)
         resolved, errors = self.check(query, values)
         if errors:
@@ -190,6 +197,11 @@ class CannedQueries:
             formats,
         )
         return Answer(query, values, effective_values(query, resolved, self.today), result)
+
+    def available(self, query: CannedQuery) -> bool:
+        """False for a query that asks an outside SPARQL endpoint (``SERVICE``) when this
+        deployment's allow-list lets it reach none: it can never answer here."""
+        return reachable(query.sparql, self.settings.service_allow_list)
 
     def check(
         self, query: CannedQuery, values: Mapping[str, str]

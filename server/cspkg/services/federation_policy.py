@@ -22,3 +22,11 @@ def check_remote_iris(text: str, allow_list: Iterable[str], base_iri: str | None
             raise QueryRefused("SERVICE and LOAD need a fixed IRI on this service's allow-list")
         if iri not in allowed:
             raise QueryRefused(f"<{iri}> is not on this service's allow-list for SERVICE/LOAD")
+
+
+def reachable(text: str, allow_list: Iterable[str]) -> bool:
+    """Whether a query's SERVICE/LOAD targets can pass ``check_remote_iris`` here at all:
+    every fixed target allowed, and for a target given as a parameter, something allowed.
+    A catalogue query that is not reachable is unavailable on this deployment."""
+    allowed = set(allow_list)
+    return all(bool(allowed) if iri is None else iri in allowed for iri in remote_iris(text))

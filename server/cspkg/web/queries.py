@@ -162,6 +162,7 @@ def _catalogue_entry(query: CannedQuery) -> dict[str, Any]:
         "group": query.group,
         "parameters": parameter_info(query),
         "columns": list(query.columns),
+        "available": services().queries.available(query),
         "links": {
             "html": url_for("queries.show", name=query.name, _external=True),
             "json": url_for("queries.show", name=query.name + ".json", _external=True),

@@ -179,7 +179,11 @@ def catalogue_groups(queries: tuple[CannedQuery, ...]) -> list[dict[str, Any]]:
                     "required": parameter.default is None and not parameter.optional,
                 }
             )
-        entry = {"query": query, "parameters": described}
+        entry = {
+            "query": query,
+            "parameters": described,
+            "available": found.queries.available(query),
+        }
         grouped.setdefault(query.group, []).append(entry)
     order = [g for g in GROUP_ORDER if g in grouped] + sorted(grouped.keys() - set(GROUP_ORDER))
     return [
