@@ -33,8 +33,7 @@ class Steps:
 
 def open_query(page: Any, title: str) -> None:
     """Follow a ready-made question from the catalogue, found by its title."""
-    named = page.locator("p", has_text=re.compile("^" + re.escape(title) + r"\."))
-    page.locator("main div").filter(has=named).first.locator("h3 a").click()
+    page.locator("main h3").get_by_role("link", name=title, exact=True).first.click()
 
 
 def test_task_1_actions_per_commissioner_priority_and_the_fewest(
