@@ -36,6 +36,9 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "server"))
+sys.path.insert(0, str(ROOT))
+
+from bench.procs import rss_bytes as tree_rss  # noqa: E402
 
 from cspkg.catalog import load_catalog  # noqa: E402
 
@@ -103,29 +106,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def tree_rss(pid: int) -> int:
-    """Resident memory (bytes) of ``pid`` and all its descendants, from /proc."""
-    children: dict[int, list[int]] = defaultdict(list)
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                children[int(fields[1])].append(int(entry.name))
-            except (OSError, IndexError):
-                continue
-    total, pending = 0, [pid]
-    while pending:
-        current = pending.pop()
-        pending.extend(children.get(current, []))
-        try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
-        except OSError:
-            continue
-    return total
 
 
 def start_server(port: int, timeout: float) -> subprocess.Popen[bytes]:

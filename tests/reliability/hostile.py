@@ -13,13 +13,12 @@ import socket
 import statistics
 import threading
 import time
-from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import requests
+from bench.procs import rss_bytes as tree_rss
 
 from cspkg.config import PROJECT_ROOT
 
@@ -70,29 +69,6 @@ def running(**extra: str) -> Iterator[Service]:
         yield Service(process, port)
     finally:
         kill_group(process)
-
-
-def tree_rss(pid: int) -> int:
-    """Resident memory (bytes) of ``pid`` and every process below it, from /proc."""
-    children: dict[int, list[int]] = defaultdict(list)
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                children[int(fields[1])].append(int(entry.name))
-            except (OSError, IndexError):
-                continue
-    total, pending = 0, [pid]
-    while pending:
-        current = pending.pop()
-        pending.extend(children.get(current, []))
-        try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
-        except OSError:
-            continue
-    return total
 
 
 class MemorySampler:
