@@ -461,13 +461,14 @@ def main(argv: list[str] | None = None) -> int:
         results["sizes"][size] = bench.size(size)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.with_suffix(".json").write_text(json.dumps(results, indent=2, default=_json))
+    out.with_suffix(".json").write_text(json.dumps(results, indent=2, default=json_default))
     text = write_report(results, out)
     print(text)
     return 0
 
 
-def _json(value: object) -> object:
+def json_default(value: object) -> object:
+    """``json.dumps`` default for result files: latencies as their fields."""
     if isinstance(value, Latency):
         return asdict(value)
     raise TypeError(type(value))

@@ -20,7 +20,6 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +31,9 @@ from cspkg.store.sources import find_sources
 
 from . import generate
 from . import virtuoso as virtuoso_server
-from .client import Latency
 from .procs import rss_bytes
 from .report import _mb, _ms, _ratio, _rows, _value
-from .run import BENCH_DIR, Bench, bound_queries, machine
+from .run import BENCH_DIR, Bench, bound_queries, json_default, machine
 
 ACCOUNT = {
     "CSPKG_BACKEND_USER": virtuoso_server.USER,
@@ -199,17 +197,11 @@ def main(argv: list[str] | None = None) -> int:
         results["sizes"][size] = measure_size(bench, size)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.with_suffix(".json").write_text(json.dumps(results, indent=2, default=_json))
+    out.with_suffix(".json").write_text(json.dumps(results, indent=2, default=json_default))
     text = render(results)
     out.write_text(text, encoding="utf-8")
     print(text)
     return 0
-
-
-def _json(value: object) -> object:
-    if isinstance(value, Latency):
-        return asdict(value)
-    raise TypeError(type(value))
 
 
 if __name__ == "__main__":
