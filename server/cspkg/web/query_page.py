@@ -174,7 +174,9 @@ def catalogue_groups(queries: tuple[CannedQuery, ...]) -> list[dict[str, Any]]:
         described = []
         for parameter in query.parameters:
             default = parameter.default
-            if default and by_name(parameter):
+            if default == "another":
+                default = f"another {words_for(parameter)}"
+            elif default and by_name(parameter):
                 names = {c.iri: c.label for c in found.queries.choices(parameter)}
                 default = names.get(default, default.rstrip("/").rsplit("/", 1)[-1])
             described.append(
