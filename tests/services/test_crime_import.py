@@ -14,9 +14,9 @@ from cspkg.config import Settings
 from cspkg.errors import RdfInputError
 from cspkg.namespaces import CSPKG
 from cspkg.services.crime_import import import_crime
-from tests.conftest import FIXTURES, SHARED
+from tests.conftest import FIXTURES, SOURCES
 
-EXTRACT = SHARED / "opendata" / "police-uk" / "2019-01-cannock-chase-street.csv"
+EXTRACT = SOURCES / "police-uk" / "2019-01-cannock-chase-street.csv"
 SMALL = FIXTURES / "crime" / "small-street.csv"
 
 
