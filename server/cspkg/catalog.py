@@ -223,12 +223,13 @@ class CannedQuery:
         known = ", ".join(p.name for p in self.parameters) or "none"
         raise ParameterError(name, f"a known parameter (this query takes: {known})")
 
-    def example(self) -> str:
-        """The query bound to its defaults, without the header lines that only say how
-        pages present the answer (``group``, ``titles``...): an example for the editor."""
+    def example(self, values: dict[str, str] | None = None) -> str:
+        """The query bound to its defaults (or ``values``, which a ``default=another``
+        needs), without the header lines that only say how pages present the answer
+        (``group``, ``titles``...): an example for the editor."""
         kept: list[str] = []
         skipping = False
-        for line in self.bind().splitlines(keepends=True):
+        for line in self.bind(values).splitlines(keepends=True):
             match = _FIELD.match(line.rstrip())
             if match is not None:
                 skipping = match.group(1) in PRESENTATION_FIELDS
