@@ -135,7 +135,7 @@ def test_invented_action_typed_update_and_action_is_refused(
         cspkg:aboutAction <{ACTION_1}> ;
         {UPDATE_FIELDS}
         prov:wasAttributedTo <{POLICE_IRI}> ;
-        prov:wasDerivedFrom <{BASE}id/document/progress/fictional-request> ;
+        prov:wasDerivedFrom <{BASE}id/document/cannock-chase-csp-delivery-plan-2024-25> ;
         dcterms:date "2025-01-10"^^xsd:date ."""
     status, message, _ = _post(client, body)
     assert status == 403, message
