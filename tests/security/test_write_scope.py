@@ -71,8 +71,10 @@ def _post(client: FlaskClient, body: str, token: str = POLICE) -> tuple[int, str
         content_type="text/turtle",
         headers={"Authorization": f"Bearer {token}", "Accept": "text/plain"},
     )
-    return response.status_code, response.get_data(as_text=True), response.headers.get(
-        "Location", ""
+    return (
+        response.status_code,
+        response.get_data(as_text=True),
+        response.headers.get("Location", ""),
     )
 
 
