@@ -14,7 +14,9 @@ the ``#``) continues the previous field; a bare ``#`` is a blank line.  Fields:
 
 ``TYPE`` is ``iri``, ``string``, ``date``, ``integer`` or ``boolean``.  Param keys:
 ``label="..."`` (form label), ``default=...`` (``<iri>`` relative to the base, or a
-``prefix:name`` from :data:`cspkg.namespaces.PREFIXES`; ``today`` for dates),
+``prefix:name`` from :data:`cspkg.namespaces.PREFIXES`; ``today`` for dates; ``another``
+for an iri with a class: a thing of that class other than the other parameters' values,
+chosen against the store by ``services/canned_queries.py``, so two plans are compared),
 ``class=...`` (for iri: the type a good value has; forms list its instances; not
 enforced, a wrong IRI just matches nothing), ``min=N`` and ``max=N`` (for integer: the
 range a value must be in, e.g. a page size).  ``optional`` means "may be left out".
@@ -87,6 +89,11 @@ _SPARQL_TOKENS = re.compile(
 _ORACLE_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
 
 
+ANOTHER = "another"
+"""An iri default meaning "a thing of the class other than the other parameters' values":
+chosen when the query runs (the store says what there is), never bound as it stands."""
+
+
 @dataclass(frozen=True)
 class Parameter:
     """One declared parameter; ``default`` is already resolved (absolute IRI, etc.)."""
@@ -132,6 +139,8 @@ class Parameter:
         if len(raw) > MAX_VALUE_LENGTH:
             raise ParameterError(self.name, self.expects(), raw[:40])
         try:
+            if self.type == "iri" and raw == ANOTHER and self.default == ANOTHER:
+                raise ParameterError(self.name, "a value (no other thing to choose)")
             if self.type == "iri":
                 iri = raw[1:-1] if raw.startswith("<") and raw.endswith(">") else raw
                 if _IRI.match(iri):
@@ -391,7 +400,9 @@ def _parse_param(source: str, line: int, value: str, base: str) -> Parameter:
     default = settings.get("default")
     if default is not None and optional:
         raise CatalogError(source, line, f"param {name}: optional and default= conflict")
-    if default is not None and kind == "iri":
+    if default == ANOTHER and (kind != "iri" or rdf_class is None):
+        raise CatalogError(source, line, f"param {name}: default=another needs iri and class=")
+    if default is not None and kind == "iri" and default != ANOTHER:
         default = _header_iri(source, line, default, base)
     parameter = Parameter(
         name,
@@ -403,7 +414,7 @@ def _parse_param(source: str, line: int, value: str, base: str) -> Parameter:
         bounds.get("min"),
         bounds.get("max"),
     )
-    if default is not None:
+    if default is not None and default != ANOTHER:
         try:
             parameter.term(default)
         except ParameterError as exc:
@@ -448,7 +459,12 @@ def _check_sparql(query: CannedQuery, columns_line: int) -> None:
     """Bind samples, parse with pyoxigraph and compare the projection with ``columns``."""
     samples = {"iri": "urn:cspkg:sample", "string": "sample", "date": "today"}
     samples |= {"integer": "0", "boolean": "true"}
-    trials = [{p.name: p.default or samples[p.type] for p in query.parameters}]
+    trials = [
+        {
+            p.name: p.default if p.default not in (None, ANOTHER) else samples[p.type]
+            for p in query.parameters
+        }
+    ]
     if any(p.optional for p in query.parameters):
         trials.append({p.name: trials[0][p.name] for p in query.parameters if not p.optional})
     source = f"{query.name}.rq"

@@ -207,24 +207,59 @@ def import_command(
 
 
 @cli.command("import-crime")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--area", help="Keep rows whose LSOA name starts with this district's name.")
+@click.option(
+    "--lsoa-list", type=click.Path(dir_okay=False, path_type=Path),
+    help="Keep rows in the LSOAs this file lists (one code a line).",
+)  # fmt: skip
 @OUT_OPTION
 @click.pass_context
-def import_crime_command(ctx: click.Context, files: tuple[Path, ...], out_dir: Path | None) -> None:
-    """Import police.uk street-level crime CSV files as RDF Data Cube observations."""
+def import_crime_command(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    area: str | None,
+    lsoa_list: Path | None,
+    out_dir: Path | None,
+) -> None:
+    """Import police.uk street-level crime as RDF Data Cube observations, a file per month.
+
+    PATHS are the data.police.uk archive (a zip, or its folder of month folders), folders
+    of YYYY-MM-<force>-street.csv files, or single CSV files.  Importing a month again
+    replaces that month.
+    """
     from tqdm import tqdm
 
+    from .rdf.crime_import import RowFilter, read_lsoa_list
     from .services.crime_import import import_crime
 
+    if area and lsoa_list:
+        raise click.UsageError("give --area or --lsoa-list, not both")
     settings = settings_of(ctx)
     ctx.meta[AFTER_FAILURE] = "Nothing was written."
-    for path in files:
-        with tqdm(desc=path.name, unit="row", disable=None, leave=False) as bar:
-            report = import_crime(path, settings, out_dir, on_row=bar.update)
+    keep = RowFilter(area=area)
+    if lsoa_list:
+        keep = RowFilter(lsoas=read_lsoa_list(lsoa_list), list_name=lsoa_list.name)
+    with (
+        tqdm(desc="files", unit="file", disable=None, leave=False) as files,
+        tqdm(desc="rows", unit="row", disable=None, leave=False, unit_scale=True) as rows,
+    ):
+
+        def on_source(name: str, done: int, total: int) -> None:
+            files.total = total
+            files.n = done
+            files.set_postfix_str(name.rsplit("/", 1)[-1], refresh=True)
+
+        report = import_crime(list(paths), settings, out_dir, keep, on_source, rows.update)
+    click.echo(
+        f"{report.sources} file(s), {report.rows} rows; kept {report.kept}"
+        + (f"; {report.no_location} without a location (not counted)" if report.no_location else "")
+    )
+    for month in report.months:
         click.echo(
-            f"{report.source}: {report.records} records in {report.lsoas} LSOAs -> {report.dataset}"
+            f"  {month.month}: {month.records} records in {month.lsoas} LSOAs -> {month.dataset}"
         )
-        _written(report.written, report.unchanged)
+    _written(report.written, report.unchanged)
 
 
 @cli.command("tracker")
