@@ -13,7 +13,9 @@ from .cli import AFTER_FAILURE, OUT_OPTION, settings_of
 from .config import Settings
 
 
-def report_align(settings: Settings, plan: str, commissioner_plan: str | None, out_dir: Path | None) -> None:
+def report_align(
+    settings: Settings, plan: str, commissioner_plan: str | None, out_dir: Path | None
+) -> None:
     from .services.alignment_files import run_align
 
     report = run_align(settings, plan, commissioner_plan, out_dir)

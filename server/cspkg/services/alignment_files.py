@@ -114,7 +114,10 @@ def confirmed_pairs(graph: Graph, plan: URIRef, pcp: URIRef) -> set[tuple[URIRef
     targets = {URIRef(p) for p in graph.subjects(SKOS.inScheme, scheme)}
     pairs = set()
     for priority in graph.objects(plan, CSPKG.strategicPriority):
-        for other in [*graph.objects(priority, SKOS.relatedMatch), *graph.subjects(SKOS.relatedMatch, priority)]:
+        for other in [
+            *graph.objects(priority, SKOS.relatedMatch),
+            *graph.subjects(SKOS.relatedMatch, priority),
+        ]:
             if other in targets:
                 pairs.add((URIRef(priority), URIRef(other)))
     for action in plan_actions(graph, plan):
@@ -138,7 +141,9 @@ def suggestion_iri(base: str, plan: URIRef, pcp: URIRef, item: Suggestion) -> UR
     source = str(item.source).rstrip("/").rsplit("/", 1)[-1]
     target = str(item.target).rstrip("/").rsplit("/", 1)[-1]
     key = "/".join(str(plan).rstrip("/").split("/")[-2:])
-    return URIRef(f"{base}id/alignment-suggestion/{key}/{plan_key(pcp)}/{item.kind}/{source}/{target}")
+    return URIRef(
+        f"{base}id/alignment-suggestion/{key}/{plan_key(pcp)}/{item.kind}/{source}/{target}"
+    )
 
 
 def cited_plan_to_align(settings: Settings, plan: URIRef, out_dir: Path | None) -> URIRef | None:
@@ -196,9 +201,7 @@ def _suggestion_graph(
             graph.add(triple)
     pcp = evidence.commissioner_plan
     stamp = now.strftime("%Y%m%dT%H%M%S")
-    activity = URIRef(
-        f"{base}id/activity/suggestion/{plan_file_key(plan)}/{plan_key(pcp)}/{stamp}"
-    )
+    activity = URIRef(f"{base}id/activity/suggestion/{plan_file_key(plan)}/{plan_key(pcp)}/{stamp}")
     agent = URIRef(base + SUGGESTER)
     if len(graph) or suggestions:
         graph.add((agent, RDF.type, PROV.SoftwareAgent))

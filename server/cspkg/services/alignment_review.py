@@ -24,11 +24,11 @@ from ..namespaces import CSPKG, bind_prefixes
 from ..rdf.turtle import to_turtle
 from .alignment_files import (
     context_graph,
-    suggestions_note,
     plan_file_key,
     resolve_commissioner_plan,
     reviewed_path,
     status_iri,
+    suggestions_note,
     suggestions_path,
 )
 from .alignment_suggest import plan_key
@@ -37,7 +37,12 @@ from .progress import resolve_plan
 from .progress_import import read_data
 
 DECISIONS = ("accept", "reject", "change")
-STATUS_OF = {"suggested": "suggested", "accept": "accepted", "change": "changed", "reject": "rejected"}
+STATUS_OF = {
+    "suggested": "suggested",
+    "accept": "accepted",
+    "change": "changed",
+    "reject": "rejected",
+}
 """A decision -> the alignment-status concept it sets (ontology/alignment-status.ttl)."""
 PROJECT = "id/organisation/cspkg-project"
 MAX_TEXT = 2_000
@@ -100,7 +105,9 @@ class ReviewRejected(CspkgError):
         self.problems = problems
         lines = "\n".join(f"  {p}" for p in problems[:50])
         more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
-        super().__init__(f"{source}: {len(problems)} problem(s), nothing was written:\n{lines}{more}")
+        super().__init__(
+            f"{source}: {len(problems)} problem(s), nothing was written:\n{lines}{more}"
+        )
 
 
 @dataclass
@@ -140,7 +147,9 @@ def load_review(
     plan = resolve_plan(plan_name, graph)
     pcp = resolve_commissioner_plan(graph, commissioner_plan, data_dir)
     scheme = graph.value(pcp, CSPKG.priorityScheme)
-    priorities = {_label(graph, URIRef(p)): URIRef(p) for p in graph.subjects(SKOS.inScheme, scheme)}
+    priorities = {
+        _label(graph, URIRef(p)): URIRef(p) for p in graph.subjects(SKOS.inScheme, scheme)
+    }
     path = suggestions_path(data_dir, plan, pcp)
     existing = read_data([path], data_dir.parent) if path.exists() else Graph()
     notation = {status_iri(settings.base, status): key for key, status in STATUS_OF.items()}
@@ -163,7 +172,9 @@ def load_review(
                 float(existing.value(node, CSPKG.score) or 0),
                 tuple(sorted(str(e) for e in existing.objects(node, CSPKG.matchedEvidence))),
                 notation.get(existing.value(node, CSPKG.alignmentStatus), "suggested"),
-                _label(graph, URIRef(confirmed)) if confirmed is not None and confirmed != target else "",
+                _label(graph, URIRef(confirmed))
+                if confirmed is not None and confirmed != target
+                else "",
                 str(existing.value(node, CSPKG.decisionReason) or ""),
                 str(existing.value(node, CSPKG.decidedBy) or ""),
             )
@@ -193,7 +204,13 @@ def check(review: Review, decisions: list[Decision]) -> list[tuple[ReviewRow, De
         row = by_key.get(d.key)
         decision = d.decision.strip().lower()
         if row is None:
-            problems.append(Problem(d.where, d.column("key"), f"'{d.key[:80]}' is not one of this plan's suggestions"))
+            problems.append(
+                Problem(
+                    d.where,
+                    d.column("key"),
+                    f"'{d.key[:80]}' is not one of this plan's suggestions",
+                )
+            )
             continue
         if d.key in seen:
             problems.append(Problem(d.where, d.column("key"), "this suggestion appears twice"))
@@ -202,31 +219,61 @@ def check(review: Review, decisions: list[Decision]) -> list[tuple[ReviewRow, De
         if not decision:
             continue
         if decision not in DECISIONS:
-            problems.append(Problem(d.where, d.column("decision"), f"'{d.decision[:40]}' is not a decision: choose accept, reject or change"))
+            problems.append(
+                Problem(
+                    d.where,
+                    d.column("decision"),
+                    f"'{d.decision[:40]}' is not a decision: choose accept, reject or change",
+                )
+            )
             continue
         if not d.reason.strip():
             problems.append(Problem(d.where, d.column("reason"), "give a reason for the decision"))
         elif len(d.reason) > MAX_TEXT:
-            problems.append(Problem(d.where, d.column("reason"), f"longer than {MAX_TEXT} characters"))
+            problems.append(
+                Problem(d.where, d.column("reason"), f"longer than {MAX_TEXT} characters")
+            )
         if not d.by.strip():
             problems.append(Problem(d.where, d.column("by"), "give your name"))
         elif len(d.by) > 200:
             problems.append(Problem(d.where, d.column("by"), "longer than 200 characters"))
         target = row.target
         if decision == "change":
-            chosen = {label.lower(): iri for label, iri in review.priorities.items()}.get(d.change_to.strip().lower())
+            chosen = {label.lower(): iri for label, iri in review.priorities.items()}.get(
+                d.change_to.strip().lower()
+            )
             if chosen is None:
                 choices = "; ".join(sorted(review.priorities))
-                problems.append(Problem(d.where, d.column("change_to"), f"choose the Commissioner priority to link instead ({choices})"))
+                problems.append(
+                    Problem(
+                        d.where,
+                        d.column("change_to"),
+                        f"choose the Commissioner priority to link instead ({choices})",
+                    )
+                )
                 continue
             if chosen == row.target:
-                problems.append(Problem(d.where, d.column("change_to"), "that is the suggested priority: choose accept instead"))
+                problems.append(
+                    Problem(
+                        d.where,
+                        d.column("change_to"),
+                        "that is the suggested priority: choose accept instead",
+                    )
+                )
                 continue
             target = chosen
         if row.status != "suggested":
-            same = row.status == decision and (decision != "change" or row.changed_to.lower() == d.change_to.strip().lower())
+            same = row.status == decision and (
+                decision != "change" or row.changed_to.lower() == d.change_to.strip().lower()
+            )
             if not same:
-                problems.append(Problem(d.where, d.column("decision"), f"already decided ({row.status} by {row.decided_by}); it cannot be decided again"))
+                problems.append(
+                    Problem(
+                        d.where,
+                        d.column("decision"),
+                        f"already decided ({row.status} by {row.decided_by}); it cannot be decided again",
+                    )
+                )
             continue
         accepted.append((row, d, target))
     if problems:
@@ -252,7 +299,9 @@ def link_iri(base: str, plan: URIRef, pcp: URIRef, row: ReviewRow, target: URIRe
     source = str(row.source).rstrip("/").rsplit("/", 1)[-1]
     to = str(target).rstrip("/").rsplit("/", 1)[-1]
     if row.kind == "action":
-        return URIRef(f"{base}id/alignment/{partnership}/{year}/action/{source}/{plan_key(pcp)}/{to}")
+        return URIRef(
+            f"{base}id/alignment/{partnership}/{year}/action/{source}/{plan_key(pcp)}/{to}"
+        )
     return URIRef(f"{base}id/alignment/{partnership}/{source}/{plan_key(pcp)}/{to}")
 
 
@@ -269,7 +318,9 @@ def apply_decisions(
     now = now or datetime.now(UTC).replace(microsecond=0)
     agent = agent or URIRef(settings.base + PROJECT)
     chosen = check(review, decisions)
-    outcome = ReviewOutcome(undecided=sum(1 for r in review.rows if r.status == "suggested") - len(chosen))
+    outcome = ReviewOutcome(
+        undecided=sum(1 for r in review.rows if r.status == "suggested") - len(chosen)
+    )
     if not chosen:
         return outcome
     base = settings.base
@@ -280,9 +331,13 @@ def apply_decisions(
     reviewed = read_data([reviewed_file], data_dir.parent) if reviewed_file.exists() else Graph()
     bind_prefixes(reviewed)
     stamp = Literal(now.isoformat(), datatype=XSD.dateTime)
-    activity = URIRef(f"{base}id/activity/review/{plan_file_key(review.plan)}/{plan_key(review.commissioner_plan)}/{now.strftime('%Y%m%dT%H%M%S')}")
+    activity = URIRef(
+        f"{base}id/activity/review/{plan_file_key(review.plan)}/{plan_key(review.commissioner_plan)}/{now.strftime('%Y%m%dT%H%M%S')}"
+    )
     reviewed.add((activity, RDF.type, PROV.Activity))
-    reviewed.add((activity, RDFS.label, Literal(f"Review of alignment suggestions for {review.plan_label}")))
+    reviewed.add(
+        (activity, RDFS.label, Literal(f"Review of alignment suggestions for {review.plan_label}"))
+    )
     reviewed.add((activity, PROV.startedAtTime, stamp))
     reviewed.add((activity, PROV.wasAssociatedWith, agent))
     reviewed.add((activity, PROV.used, review.plan))
@@ -328,7 +383,9 @@ def apply_decisions(
     )
     suggestions_header = suggestions_note(review.plan_label, review.commissioner_label)
     rendered = {
-        suggestions_path(data_dir, review.plan, review.commissioner_plan): to_turtle(suggestions, suggestions_header),
+        suggestions_path(data_dir, review.plan, review.commissioner_plan): to_turtle(
+            suggestions, suggestions_header
+        ),
         reviewed_file: to_turtle(reviewed, header),
     }
     outcome.written = write_all(rendered).written

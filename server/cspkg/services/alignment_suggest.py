@@ -92,7 +92,9 @@ def plan_key(commissioner_plan: URIRef) -> str:
     return f"{area}-pcp-{years}"
 
 
-def load_evidence(data_dir: Path, commissioner_plan: URIRef, base: str, graph: Graph) -> EvidenceSet:
+def load_evidence(
+    data_dir: Path, commissioner_plan: URIRef, base: str, graph: Graph
+) -> EvidenceSet:
     """The curated evidence for a Commissioner plan; each key must be one of its priorities."""
     path = evidence_path(data_dir, commissioner_plan)
     name = f"data/{EVIDENCE_DIR}/{path.name}"
@@ -197,7 +199,9 @@ def _priorities(graph: Graph, plan: URIRef, base: str) -> list[_Thing]:
     actions = plan_actions(graph, plan)
     found = []
     for priority in sorted(URIRef(p) for p in graph.objects(plan, CSPKG.strategicPriority)):
-        label = str(graph.value(priority, SKOS.prefLabel) or graph.value(priority, RDFS.label) or "")
+        label = str(
+            graph.value(priority, SKOS.prefLabel) or graph.value(priority, RDFS.label) or ""
+        )
         name = " ".join(
             [label, *(str(a) for a in graph.objects(priority, SKOS.altLabel))]
             + [str(n) for n in graph.objects(priority, SKOS.scopeNote)]
@@ -272,13 +276,11 @@ def suggest(
         tallies = [(e, _tally(thing, e, LABEL_WEIGHT)) for e in evidence.priorities]
         ranked = sorted(tallies, key=lambda pair: (-pair[1].raw, str(pair[0].priority)))
         best = ranked[0][1].raw if ranked else 0.0
-        chosen = 0
-        for position, (item, tally) in enumerate(ranked):
-            if tally.raw <= 0 or chosen >= MAX_PER_PRIORITY:
+        for position, (item, tally) in enumerate(ranked[:MAX_PER_PRIORITY]):
+            if tally.raw <= 0:
                 break
             if position and (score(tally.raw) < MIN_SCORE or tally.raw < RELATIVE * best):
                 break
-            chosen += 1
             covered.add((thing.iri, item.priority))
             if (thing.iri, item.priority) not in skip:
                 out.append(
@@ -309,7 +311,12 @@ def _action_suggestions(
         }
         inherited |= set(graph.objects(action, CSPKG.servesCommissionerPriority))
         thing = _Thing(
-            action, "", "", (words(_action_text(graph, action)),), frozenset(), (_kinds(graph, action),)
+            action,
+            "",
+            "",
+            (words(_action_text(graph, action)),),
+            frozenset(),
+            (_kinds(graph, action),),
         )
         tallies = [(e, _tally(thing, e, 0.0)) for e in evidence.priorities]
         item, tally = max(tallies, key=lambda pair: (pair[1].raw, str(pair[0].priority)))

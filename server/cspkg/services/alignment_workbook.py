@@ -179,9 +179,14 @@ def read_review_workbook(path: Path) -> FilledReview:
             row = dict(zip(FIELDS, texts, strict=False))
             decisions.append(
                 Decision(
-                    row["key"], row["decision"], row["reason"], row["by"], row["change_to"],
-                    f"row {number}", columns,
-                )  # fmt: skip
+                    row["key"],
+                    row["decision"],
+                    row["reason"],
+                    row["by"],
+                    row["change_to"],
+                    f"row {number}",
+                    columns,
+                )
             )
     finally:
         book.close()
@@ -192,9 +197,7 @@ def read_review_workbook(path: Path) -> FilledReview:
     return FilledReview(name, cells[PLAN_CELL], cells.get(PCP_CELL, ""), decisions)
 
 
-def import_review(
-    settings: Settings, path: Path, out_dir: Path | None = None
-) -> ReviewOutcome:
+def import_review(settings: Settings, path: Path, out_dir: Path | None = None) -> ReviewOutcome:
     """Apply a filled workbook's decisions: all of them, or (on any bad row) none."""
     filled = read_review_workbook(path)
     review = load_review(settings, filled.plan, filled.commissioner_plan or None, out_dir)
