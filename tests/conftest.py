@@ -35,7 +35,8 @@ from cspkg.store.factory import source_dirs
 from cspkg.store.sources import find_sources
 from cspkg.web import create_app
 
-SHARED = PROJECT_ROOT.parent / "shared"
+SOURCES = PROJECT_ROOT / "data" / "sources"
+"""Source data kept in the repository, with provenance and licence notes (its README)."""
 OXIGRAPH = (
     shutil.which(
         "oxigraph",
@@ -44,9 +45,10 @@ OXIGRAPH = (
     or "oxigraph"
 )
 """The Oxigraph server from PyPI, installed beside this Python (in .venv/bin) by the setup."""
-SEED_PLAN = SHARED / "seed" / "cannock-chase-csp-delivery-plan-2024-25.txt"
+SEED_PLAN = SOURCES / "cannock-chase-csp-delivery-plan-2024-25.txt"
 FIXTURES = Path(__file__).parent / "fixtures"
-W3C = SHARED / "w3c" / "rdf-tests" / "sparql" / "sparql11"
+W3C = Path(__file__).parent / "w3c" / "sparql11"
+"""The W3C SPARQL 1.1 test files the tests use (tests/w3c/README.md: origin and licence)."""
 ADMIN_TOKEN = "test-admin-token"
 SLOW_GRAPH = "urn:test:slow"
 SLOW_QUERY = (

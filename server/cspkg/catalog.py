@@ -14,7 +14,9 @@ the ``#``) continues the previous field; a bare ``#`` is a blank line.  Fields:
 
 ``TYPE`` is ``iri``, ``string``, ``date``, ``integer`` or ``boolean``.  Param keys:
 ``label="..."`` (form label), ``default=...`` (``<iri>`` relative to the base, or a
-``prefix:name`` from :data:`cspkg.namespaces.PREFIXES`; ``today`` for dates),
+``prefix:name`` from :data:`cspkg.namespaces.PREFIXES`; ``today`` for dates; ``another``
+for an iri with a class: a thing of that class other than the other parameters' values,
+chosen against the store by ``services/canned_queries.py``, so two plans are compared),
 ``class=...`` (for iri: the type a good value has; forms list its instances; not
 enforced, a wrong IRI just matches nothing), ``min=N`` and ``max=N`` (for integer: the
 range a value must be in, e.g. a page size).  ``optional`` means "may be left out".
@@ -55,6 +57,7 @@ from pyparsing import ParseException
 from rdflib.plugins.sparql.parser import parseQuery
 
 from .errors import CatalogError, ParameterError, QueryNotFound
+from .fragments import expand, load_fragments
 from .namespaces import DEFAULT_BASE, PREFIXES
 from .presentation import FIELDS as PRESENTATION_FIELDS
 from .presentation import Presentation, parse_presentation
@@ -84,6 +87,11 @@ _SPARQL_TOKENS = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _ORACLE_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
+
+
+ANOTHER = "another"
+"""An iri default meaning "a thing of the class other than the other parameters' values":
+chosen when the query runs (the store says what there is), never bound as it stands."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,8 @@ class Parameter:
         if len(raw) > MAX_VALUE_LENGTH:
             raise ParameterError(self.name, self.expects(), raw[:40])
         try:
+            if self.type == "iri" and raw == ANOTHER and self.default == ANOTHER:
+                raise ParameterError(self.name, "a value (no other thing to choose)")
             if self.type == "iri":
                 iri = raw[1:-1] if raw.startswith("<") and raw.endswith(">") else raw
                 if _IRI.match(iri):
@@ -214,12 +224,13 @@ class CannedQuery:
         known = ", ".join(p.name for p in self.parameters) or "none"
         raise ParameterError(name, f"a known parameter (this query takes: {known})")
 
-    def example(self) -> str:
-        """The query bound to its defaults, without the header lines that only say how
-        pages present the answer (``group``, ``titles``...): an example for the editor."""
+    def example(self, values: dict[str, str] | None = None) -> str:
+        """The query bound to its defaults (or ``values``, which a ``default=another``
+        needs), without the header lines that only say how pages present the answer
+        (``group``, ``titles``...): an example for the editor."""
         kept: list[str] = []
         skipping = False
-        for line in self.bind().splitlines(keepends=True):
+        for line in self.bind(values).splitlines(keepends=True):
             match = _FIELD.match(line.rstrip())
             if match is not None:
                 skipping = match.group(1) in PRESENTATION_FIELDS
@@ -255,6 +266,12 @@ class Catalog:
     """Every canned query, by name, in file-name order."""
 
     queries: tuple[CannedQuery, ...]
+    fragments: dict[str, str] = field(default_factory=dict, compare=False)
+    """``queries/fragments/*.rq`` by name: the shared rules (``cspkg.fragments``)."""
+
+    def expand(self, text: str, source: str = "query") -> str:
+        """A service's own query text with its ``#include`` lines filled in."""
+        return expand(source, text, self.fragments)
 
     def get(self, name: str) -> CannedQuery:
         """The named query, or :class:`QueryNotFound`."""
@@ -273,13 +290,21 @@ def load_catalog(directory: Path, base: str = DEFAULT_BASE) -> Catalog:
     paths = sorted(directory.glob("*.rq"))
     if not paths:
         raise CatalogError(directory.name, None, "no canned queries (*.rq) found")
-    return Catalog(tuple(parse_query(p.stem, p.read_text(encoding="utf-8"), base) for p in paths))
+    fragments = load_fragments(directory)
+    return Catalog(
+        tuple(parse_query(p.stem, p.read_text(encoding="utf-8"), base, fragments) for p in paths),
+        fragments,
+    )
 
 
-def parse_query(name: str, text: str, base: str = DEFAULT_BASE) -> CannedQuery:
-    """Parse and validate one query file's text; errors name ``{name}.rq`` and a line."""
+def parse_query(
+    name: str, text: str, base: str = DEFAULT_BASE, fragments: dict[str, str] | None = None
+) -> CannedQuery:
+    """Parse and validate one query file's text; errors name ``{name}.rq`` and a line.
+    ``#include NAME`` lines in the body take the text of ``fragments[NAME]``."""
     source = f"{name}.rq"
     fields, lines = _read_header(source, text)
+    text = expand(source, text, fragments or {})
     for key in ("title", "description", "columns"):
         if key not in fields:
             raise CatalogError(source, 1, f"missing required header field '{key}'")
@@ -376,7 +401,9 @@ def _parse_param(source: str, line: int, value: str, base: str) -> Parameter:
     default = settings.get("default")
     if default is not None and optional:
         raise CatalogError(source, line, f"param {name}: optional and default= conflict")
-    if default is not None and kind == "iri":
+    if default == ANOTHER and (kind != "iri" or rdf_class is None):
+        raise CatalogError(source, line, f"param {name}: default=another needs iri and class=")
+    if default is not None and kind == "iri" and default != ANOTHER:
         default = _header_iri(source, line, default, base)
     parameter = Parameter(
         name,
@@ -388,7 +415,7 @@ def _parse_param(source: str, line: int, value: str, base: str) -> Parameter:
         bounds.get("min"),
         bounds.get("max"),
     )
-    if default is not None:
+    if default is not None and default != ANOTHER:
         try:
             parameter.term(default)
         except ParameterError as exc:
@@ -433,7 +460,12 @@ def _check_sparql(query: CannedQuery, columns_line: int) -> None:
     """Bind samples, parse with pyoxigraph and compare the projection with ``columns``."""
     samples = {"iri": "urn:cspkg:sample", "string": "sample", "date": "today"}
     samples |= {"integer": "0", "boolean": "true"}
-    trials = [{p.name: p.default or samples[p.type] for p in query.parameters}]
+    trials = [
+        {
+            p.name: p.default if p.default not in (None, ANOTHER) else samples[p.type]
+            for p in query.parameters
+        }
+    ]
     if any(p.optional for p in query.parameters):
         trials.append({p.name: trials[0][p.name] for p in query.parameters if not p.optional})
     source = f"{query.name}.rq"

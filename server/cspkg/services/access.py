@@ -2,7 +2,8 @@
 
 Two kinds of token open writes: the admin token (``admin_token``) may do anything the
 write path allows; an agency token (``agency_tokens``) may only report progress, and
-only on actions its agency leads or supports.  "Its agency" includes the agency's
+only on actions its agency leads or supports, in the closed shape of
+``services/progress_write.py`` (which also names the update and dates it).  "Its agency" includes the agency's
 units, transitively (``org:unitOf``): a council's token may report for an action its
 community safety team leads, since the council answers for its teams; a unit's token
 may not report for its parent's or a sibling unit's actions.  Members of a grouping
@@ -15,14 +16,14 @@ logged or shown: audit lines carry a fingerprint (``audit.py``).
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pyoxigraph import BlankNode, NamedNode, Triple
+from pyoxigraph import NamedNode
 
 from ..config import Settings
 from ..errors import AuthenticationRequired, QueryRefused
-from ..namespaces import CSPKG, PPLAN, PROV, RDF
+from ..namespaces import CSPKG
 from ..store.base import SelectResult, Store
 
 ORGANISATIONS = "id/organisation/"
@@ -135,93 +136,3 @@ def agencies_in_scope(store: Store, agency: str, settings: Settings) -> set[str]
     )
     assert isinstance(result, SelectResult)
     return {row[0].value for row in result.rows if row[0] is not None} | {agency}
-
-
-def check_progress_triples(
-    store: Store, writer: Writer, triples: Sequence[Triple], settings: Settings, graph: str
-) -> None:
-    """An agency's write must only add new progress updates about its own actions.
-
-    Every subject is a new ``cspkg:ProgressUpdate`` (an IRI the store does not know yet:
-    superseding makes a new update, it never edits one), about one action the agency
-    leads or supports, of the plan whose progress ``graph`` it is sent to, attributed to
-    the agency or one of its units.  ``QueryRefused`` (403) otherwise.  The admin is not
-    limited here; the shapes check everyone.
-    """
-    if writer.agency is None:
-        return
-    subjects: dict[str, list[Triple]] = {}
-    for triple in triples:
-        if isinstance(triple.subject, BlankNode) or not isinstance(triple.subject, NamedNode):
-            raise QueryRefused("an agency may only send progress updates named by IRIs")
-        subjects.setdefault(triple.subject.value, []).append(triple)
-    if not subjects:
-        raise QueryRefused("the request carries no progress update")
-    actions: dict[str, str] = {}
-    mine = agencies_in_scope(store, writer.agency, settings)
-    for subject, statements in subjects.items():
-        values = {
-            p: [t.object.value for t in statements if t.predicate.value == p]
-            for p in (str(RDF.type), str(CSPKG.aboutAction), str(PROV.wasAttributedTo))
-        }
-        if str(CSPKG.ProgressUpdate) not in values[str(RDF.type)]:
-            raise QueryRefused(
-                f"<{subject}> is not a progress update; an agency may send only those"
-            )
-        about = values[str(CSPKG.aboutAction)]
-        if len(about) != 1:
-            raise QueryRefused(f"the progress update <{subject}> must name one action")
-        actions[subject] = about[0]
-        if (
-            not values[str(PROV.wasAttributedTo)]
-            or not set(values[str(PROV.wasAttributedTo)]) <= mine
-        ):
-            raise QueryRefused(
-                f"the progress update <{subject}> must be attributed to the token's agency"
-            )
-    allowed = actions_in_scope(store, writer.agency, actions.values(), settings)
-    for action in actions.values():
-        if action not in allowed:
-            raise QueryRefused(
-                f"the token's agency neither leads nor supports the action <{action}>"
-            )
-    graphs = _plan_graphs(store, actions.values(), settings)
-    for action in actions.values():
-        if graph not in graphs.get(action, set()):
-            raise QueryRefused(
-                f"the action <{action}> is not a step of the plan whose progress graph "
-                f"<{graph}> is: send its updates to its own plan's progress graph"
-            )
-    existing = _known_subjects(store, subjects, settings)
-    if existing:
-        raise QueryRefused(
-            f"<{sorted(existing)[0]}> already exists: report a new update that supersedes it"
-        )
-
-
-def _plan_graphs(store: Store, actions: Iterable[str], settings: Settings) -> dict[str, set[str]]:
-    """Action -> the progress graphs of the plans it is a step of."""
-    values = " ".join(str(NamedNode(a)) for a in sorted(set(actions)))
-    result = store.query(
-        f"SELECT DISTINCT ?action ?plan WHERE {{ VALUES ?action {{ {values} }} "
-        f"?action <{PPLAN.isStepOfPlan}> ?plan }}",
-        timeout=settings.query_timeout,
-        max_rows=None,
-    )
-    assert isinstance(result, SelectResult)
-    found: dict[str, set[str]] = {}
-    for action, plan in result.rows:
-        if action is not None and plan is not None:
-            found.setdefault(action.value, set()).add(progress_graph(settings.base, plan.value))
-    return found
-
-
-def _known_subjects(store: Store, subjects: Iterable[str], settings: Settings) -> set[str]:
-    values = " ".join(str(NamedNode(s)) for s in sorted(subjects))
-    result = store.query(
-        f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}",
-        timeout=settings.query_timeout,
-        max_rows=None,
-    )
-    assert isinstance(result, SelectResult)
-    return {row[0].value for row in result.rows if row[0] is not None}

@@ -1,69 +1,131 @@
-"""Import police.uk street-level crime CSV files into ``data/crime/``, one file each."""
+"""Import police.uk street-level crime into ``data/crime/``: one file per area and month.
+
+Every source is read and counted first; only then are the month files written, all
+together (``data_files.write_all``), so a bad row anywhere writes nothing.  A month's
+file is ``data/crime/{scope}-{YYYY-MM}.ttl`` (scope: the ``--area`` district, the LSOA
+list's name, or ``all``), so importing a month again replaces it and leaves the others.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import TextIO
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.namespace import DCTERMS, RDF
 
 from ..config import Settings
-from ..rdf.agency_register import REGISTER_FILE, load_register
-from ..rdf.crime_import import CATEGORY_SCHEME, category_index, crime_csv_to_graph
-from ..rdf.slugs import slugify
-from ..rdf.turtle import to_turtle
-from .data_files import write_all
+from ..errors import RdfInputError
+from ..rdf.agency_register import REGISTER_FILE, AgencyRegister, load_register
+from ..rdf.crime_import import (
+    CATEGORY_SCHEME,
+    MonthFile,
+    MonthTally,
+    RowFilter,
+    Tally,
+    category_index,
+    months_of,
+    tally_source,
+    write_month,
+)
+from ..rdf.crime_sources import CsvSource, find_sources
+from .data_files import Render, write_all
 
 AREAS_FILE = "reference/areas.ttl"
+
+Progress = Callable[[str, int, int], None]
+"""(what is being read, sources done, sources in all), called before each source."""
+
+
+@dataclass
+class MonthReport:
+    month: str
+    records: int
+    lsoas: int
+    dataset: str
 
 
 @dataclass
 class CrimeImportReport:
     """What one crime import did."""
 
-    source: str
-    dataset: URIRef
-    records: int
-    lsoas: int
+    sources: int
+    rows: int
+    kept: int
+    no_location: int
+    months: list[MonthReport] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
 
 
-def known_areas(data_dir: Path) -> set[URIRef]:
+def known_areas(data_dir: Path) -> set[str]:
     """The places our reference data describes, so links go only to things that exist."""
     path = data_dir / AREAS_FILE
     if not path.exists():
         return set()
     graph = Graph().parse(path, format="turtle")
-    return {URIRef(s) for s in graph.subjects(RDF.type, DCTERMS.Location)}
+    return {str(s) for s in graph.subjects(RDF.type, DCTERMS.Location)}
 
 
 def import_crime(
-    source: Path,
+    paths: list[Path],
     settings: Settings,
     out_dir: Path | None = None,
-    on_row: Callable[[], None] | None = None,
+    keep: RowFilter | None = None,
+    on_source: Progress | None = None,
+    on_rows: Callable[[int], None] | None = None,
 ) -> CrimeImportReport:
-    """Convert ``source`` and write ``data/crime/{name}.ttl``; nothing is written on error."""
+    """Count every street-level row the paths hold and write one file per month kept."""
+    keep = keep or RowFilter()
     out_dir = out_dir or settings.data_dir
     categories = category_index(settings.data_dir / CATEGORY_SCHEME)
     register = load_register(settings.data_dir / REGISTER_FILE)
-    converted = crime_csv_to_graph(
-        source, categories, register, settings.base, known_areas(settings.data_dir), on_row
-    )
+    sources: list[CsvSource] = find_sources(paths)
+    tally = Tally()
+    for done, source in enumerate(sources):
+        if on_source:
+            on_source(source.name, done, len(sources))
+        tally_source(source, categories, keep, tally, on_rows)
+    if on_source:
+        on_source("", len(sources), len(sources))
+    if tally.kept == 0:
+        raise RdfInputError(f"no rows kept: {_nothing_kept(keep)}")
+    areas = known_areas(settings.data_dir)
+    rendered: dict[Path, Render] = {}
+    report = CrimeImportReport(len(sources), tally.rows, tally.kept, tally.no_location)
+    for counted in months_of(tally):
+        target = MonthFile(counted.month, keep.scope, keep.label, settings.base)
+        path = out_dir / "crime" / f"{keep.scope}-{counted.month}.ttl"
+        rendered[path] = partial(_render, target, counted, register, areas)
+        report.months.append(
+            MonthReport(counted.month, counted.records, len(counted.names), target.dataset)
+        )
+    result = write_all(rendered)
+    report.written, report.unchanged = result.written, result.unchanged
+    return report
+
+
+def _nothing_kept(keep: RowFilter) -> str:
+    if keep.area:
+        return f"no LSOA name starts with '{keep.area}'"
+    if keep.lsoas is not None:
+        return f"no row is in an LSOA {keep.list_name} lists"
+    return "no row has an LSOA"
+
+
+def _render(
+    target: MonthFile,
+    counted: MonthTally,
+    register: AgencyRegister,
+    areas: set[str],
+    stream: TextIO,
+) -> None:
+    sources = ", ".join(sorted(counted.sources))
     header = (
-        f"Generated by `cspkg import-crime` from {source.name}.\n"
+        f"Generated by `cspkg import-crime` from {sources}: {target.scope_label}, {target.month}.\n"
         "Contains public sector information licensed under the Open Government Licence v3.0."
     )
-    target = out_dir / "crime" / f"{slugify(source.stem)}.ttl"
-    result = write_all({target: to_turtle(converted.graph, header)})
-    return CrimeImportReport(
-        source.name,
-        converted.dataset,
-        converted.records,
-        converted.lsoas,
-        result.written,
-        result.unchanged,
-    )
+    write_month(stream, target, counted, register, areas, header)

@@ -31,8 +31,8 @@ def parameter_schema(parameter: Parameter) -> dict[str, Any]:
     if parameter.maximum is not None:
         schema["maximum"] = parameter.maximum
     default = parameter.default
-    if default is None or (parameter.type == "date" and default == "today"):
-        return schema
+    if default is None or default in ("today", "another"):
+        return schema  # chosen when the query runs
     if parameter.type == "integer":
         schema["default"] = int(default)
     elif parameter.type == "boolean":
@@ -46,6 +46,8 @@ def _parameter(parameter: Parameter) -> dict[str, Any]:
     words = [parameter.label + ":", parameter.expects() + "."]
     if parameter.type == "date" and parameter.default == "today":
         words.append("Defaults to today's date.")
+    if parameter.default == "another":
+        words.append("Defaults to another one than the other parameters name.")
     if parameter.rdf_class:
         words.append(f"Names an instance of <{parameter.rdf_class}>.")
     if parameter.optional:

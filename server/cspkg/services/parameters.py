@@ -38,6 +38,16 @@ class Choice:
     names: tuple[str, ...] = ()
 
     @cached_property
+    def other_names(self) -> tuple[str, ...]:
+        """Every name but the label, as written, with the abbreviations labels spell out:
+        what the chooser matches typing against besides the label."""
+        found: list[str] = []
+        for name in (*self.names, *_ABBREVIATION.findall(" ".join((self.label, *self.names)))):
+            if normalise(name) != normalise(self.label) and name not in found:
+                found.append(name)
+        return tuple(found)
+
+    @cached_property
     def known_names(self) -> frozenset[str]:
         """Every name, normalised, including the IRI's last segment and abbreviations."""
         found = {normalise(self.label), normalise(self.iri.rstrip("/").rsplit("/", 1)[-1])}
