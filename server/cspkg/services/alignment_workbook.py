@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -31,6 +30,7 @@ from .alignment_review import (
     apply_decisions,
     load_review,
 )
+from .tracker import _put
 
 SHEET = "Review"
 HEADERS = (
@@ -72,14 +72,6 @@ class BuiltReview:
     label: str
     rows: int
     content: bytes
-
-
-def _put(sheet: Any, row: int, column: int, value: object) -> Any:
-    """Text stays text even when it starts with '=' (no formula from plan text)."""
-    cell = sheet.cell(row, column, value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-    return cell
 
 
 def build_review_workbook(
