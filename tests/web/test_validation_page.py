@@ -55,6 +55,8 @@ def test_uploaded_turtle_gets_its_own_report_and_the_served_graph_is_unchanged(
     assert "ActionShape" in page.text and "an action needs a label" in page.text
     assert 'href="/doc/action/upload' not in page.text  # not in the served graph: no page
     assert 'title="https://cspkg.example.org/id/action/upload/2024-25/01-nameless"' in page.text
+    about = page.text.split('title="https://cspkg.example.org/id/action/upload/2024-25/01-nameless">')
+    assert about[1].startswith("action 01 nameless<")  # words in the About column, not the IRI
     report = post(pages_live, "plan.ttl", UNLABELLED, JSON).json()
     assert report["file"] == "plan.ttl" and report["conforms"] is False
     (finding,) = report["findings"]
