@@ -585,3 +585,42 @@ def board_store() -> Iterator[EmbeddedStore]:
     delivery_data(store)
     yield store
     store.close()
+
+
+# --- Crime over months (the derived police.uk archive) ---------------------------------
+
+
+@dataclass
+class CrimeMonths:
+    """The real data folder with its crime replaced by the derived archive's three months
+    for Cannock Chase plus four relabelled months (tests/fixtures/crime/rows.py), the rows
+    those were counted from, and a store over it."""
+
+    settings: Settings
+    rows: list[dict[str, str]]
+    store: EmbeddedStore
+
+
+@pytest.fixture(scope="session")
+def crime_months(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CrimeMonths]:
+    from cspkg.rdf.crime_import import RowFilter
+    from cspkg.services.crime_import import import_crime
+    from tests.fixtures.crime.rows import ARCHIVE, archive_rows, folder_rows, write_extra_months
+
+    root = tmp_path_factory.mktemp("crime-months")
+    base = load_settings(environ={})
+    data = root / "data"
+    shutil.copytree(base.data_dir, data, ignore=shutil.ignore_patterns("crime"))
+    settings = replace(base, data_dir=data)
+    extra = root / "extra"
+    write_extra_months(extra)
+    import_crime([ARCHIVE, extra], settings, keep=RowFilter(area="Cannock Chase"))
+    rows = [
+        r
+        for r in archive_rows() + folder_rows(extra)
+        if r["LSOA name"].startswith("Cannock Chase ")
+    ]
+    store = EmbeddedStore()
+    store.replace_sources(find_sources(settings.base, [settings.ontology_dir, settings.data_dir]))
+    yield CrimeMonths(settings, rows, store)
+    store.close()
