@@ -49,7 +49,7 @@ SEED_PLAN = SOURCES / "cannock-chase-csp-delivery-plan-2024-25.txt"
 FIXTURES = Path(__file__).parent / "fixtures"
 W3C = Path(__file__).parent / "w3c" / "sparql11"
 """The W3C SPARQL 1.1 test files the tests use (tests/w3c/README.md: origin and licence)."""
-ADMIN_TOKEN = "test-admin-token"
+ADMIN_TOKEN = "test-admin-token-Qx7Lm2Vr9Kp4Zt8W"
 SLOW_GRAPH = "urn:test:slow"
 SLOW_QUERY = (
     "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:test:slow> "

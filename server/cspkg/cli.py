@@ -648,6 +648,17 @@ def report(
     click.echo(f"{model.plan.label}, {quarter.label}: {model.actions} actions -> {target}")
 
 
+@cli.command("token")
+def token_command() -> None:
+    """Make a random write token: the token for its holder, and the salted hash to put in
+    the settings (admin_token, or an [agency_tokens] entry) instead of the token."""
+    from .token_hash import new_token
+
+    token, stored = new_token()
+    click.echo(f"token (give it to its holder, once): {token}")
+    click.echo(f"settings value (keep this):         {stored}")
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="cspkg")
