@@ -585,3 +585,25 @@ def board_store() -> Iterator[EmbeddedStore]:
     delivery_data(store)
     yield store
     store.close()
+
+
+COMMISSIONER_FIXTURES = FIXTURES / "commissioner"
+"""Three FICTIONAL partnerships' plans under the Staffordshire Police and Crime Plan 2024-28."""
+
+
+@pytest.fixture
+def commissioner_data(tmp_path: Path) -> Path:
+    """A copy of the real data folder with the three fictional plans imported (and their
+    suggestions made, as ``cspkg import`` does): a data folder tests may write to."""
+    from cspkg.services.alignment_files import run_align
+    from cspkg.services.plan_import import import_plan
+
+    settings = load_settings(environ={})
+    data = tmp_path / "data"
+    shutil.copytree(settings.data_dir, data)
+    mine = replace(settings, data_dir=data)
+    for plan in sorted(COMMISSIONER_FIXTURES.glob("*-delivery-plan-*")):
+        report = import_plan(plan, mine)
+        assert report.plan_iri is not None
+        run_align(mine, str(report.plan_iri))
+    return data
