@@ -22,6 +22,7 @@ EXPECTED_NAMES = {
     "agency-actions",
     "overdue-actions",
     "delivery-status",
+    "status-of-actions",
     "delivery-by-commissioner-priority",
     "exceptions",
     "missing-updates",

@@ -57,6 +57,7 @@ from pyparsing import ParseException
 from rdflib.plugins.sparql.parser import parseQuery
 
 from .errors import CatalogError, ParameterError, QueryNotFound
+from .fragments import expand, load_fragments
 from .namespaces import DEFAULT_BASE, PREFIXES
 from .presentation import FIELDS as PRESENTATION_FIELDS
 from .presentation import Presentation, parse_presentation
@@ -229,12 +230,13 @@ class CannedQuery:
         known = ", ".join(p.name for p in self.parameters) or "none"
         raise ParameterError(name, f"a known parameter (this query takes: {known})")
 
-    def example(self) -> str:
-        """The query bound to its defaults, without the header lines that only say how
-        pages present the answer (``group``, ``titles``...): an example for the editor."""
+    def example(self, values: dict[str, str] | None = None) -> str:
+        """The query bound to its defaults (or ``values``, which a ``default=another``
+        needs), without the header lines that only say how pages present the answer
+        (``group``, ``titles``...): an example for the editor."""
         kept: list[str] = []
         skipping = False
-        for line in self.bind().splitlines(keepends=True):
+        for line in self.bind(values).splitlines(keepends=True):
             match = _FIELD.match(line.rstrip())
             if match is not None:
                 skipping = match.group(1) in PRESENTATION_FIELDS
@@ -270,6 +272,12 @@ class Catalog:
     """Every canned query, by name, in file-name order."""
 
     queries: tuple[CannedQuery, ...]
+    fragments: dict[str, str] = field(default_factory=dict, compare=False)
+    """``queries/fragments/*.rq`` by name: the shared rules (``cspkg.fragments``)."""
+
+    def expand(self, text: str, source: str = "query") -> str:
+        """A service's own query text with its ``#include`` lines filled in."""
+        return expand(source, text, self.fragments)
 
     def get(self, name: str) -> CannedQuery:
         """The named query, or :class:`QueryNotFound`."""
@@ -288,13 +296,21 @@ def load_catalog(directory: Path, base: str = DEFAULT_BASE) -> Catalog:
     paths = sorted(directory.glob("*.rq"))
     if not paths:
         raise CatalogError(directory.name, None, "no canned queries (*.rq) found")
-    return Catalog(tuple(parse_query(p.stem, p.read_text(encoding="utf-8"), base) for p in paths))
+    fragments = load_fragments(directory)
+    return Catalog(
+        tuple(parse_query(p.stem, p.read_text(encoding="utf-8"), base, fragments) for p in paths),
+        fragments,
+    )
 
 
-def parse_query(name: str, text: str, base: str = DEFAULT_BASE) -> CannedQuery:
-    """Parse and validate one query file's text; errors name ``{name}.rq`` and a line."""
+def parse_query(
+    name: str, text: str, base: str = DEFAULT_BASE, fragments: dict[str, str] | None = None
+) -> CannedQuery:
+    """Parse and validate one query file's text; errors name ``{name}.rq`` and a line.
+    ``#include NAME`` lines in the body take the text of ``fragments[NAME]``."""
     source = f"{name}.rq"
     fields, lines = _read_header(source, text)
+    text = expand(source, text, fragments or {})
     for key in ("title", "description", "columns"):
         if key not in fields:
             raise CatalogError(source, 1, f"missing required header field '{key}'")

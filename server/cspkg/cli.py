@@ -83,6 +83,35 @@ PROFILE_OPTION = click.option(
 )
 
 
+def store_options(command: Any) -> Any:
+    """``--store``, ``--backend`` and ``--backend-profile``: every command that reads or
+    fills a store takes the same three (``with_store`` applies them)."""
+    command = PROFILE_OPTION(command)
+    command = click.option(
+        "--backend", help="Base URL of a remote SPARQL server instead of the store."
+    )(command)
+    return click.option(
+        "--store", "store_dir", type=click.Path(file_okay=False), help="On-disk store."
+    )(command)
+
+
+def with_store(
+    settings: Settings,
+    store_dir: str | None,
+    backend: str | None,
+    backend_profile: str | None,
+    **more: Any,
+) -> Settings:
+    """The settings with a command's store options (and any other fields) applied."""
+    return replace(
+        settings,
+        backend=backend or settings.backend,
+        backend_profile=backend_profile or settings.backend_profile,
+        store=Path(store_dir) if store_dir else settings.store,
+        **more,
+    )
+
+
 def _check_backend(settings: Settings) -> None:
     """An unknown profile, a backend showing its own graphs or refusing the account stop
     ``serve`` with one line, before gunicorn starts."""
@@ -175,6 +204,13 @@ def import_command(
             )
         for notice in report.warnings:
             click.echo(f"  warning: {notice.where}: {notice.message}", err=True)
+        if report.plan_iri is not None:
+            from .cli_alignment import report_align
+            from .services.alignment_files import cited_plan_to_align
+
+            cited = cited_plan_to_align(settings, report.plan_iri, out_dir)
+            if cited is not None:
+                report_align(settings, str(report.plan_iri), str(cited), out_dir)
 
 
 @cli.command("import-crime")
@@ -352,9 +388,7 @@ def list_queries(ctx: click.Context) -> None:
 @click.argument("name")
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="Repeatable.")
 @click.option("--format", "form", type=click.Choice(FORMATS), default="table", show_default=True)
-@click.option("--store", "store_dir", type=click.Path(file_okay=False), help="On-disk store.")
-@click.option("--backend", help="Base URL of a remote SPARQL server instead of the store.")
-@PROFILE_OPTION
+@store_options
 @click.pass_context
 def run_query(
     ctx: click.Context,
@@ -367,16 +401,7 @@ def run_query(
 ) -> None:
     """Run the canned query NAME: on ontology/ and data/ in memory by default, or on
     the store `cspkg load --store DIR` / `--backend URL` filled (read as it is)."""
-    from dataclasses import replace
-
-    settings = settings_of(ctx)
-    settings = replace(
-        settings,
-        backend=backend or settings.backend,
-        backend_profile=backend_profile or settings.backend_profile,
-        store=Path(store_dir) if store_dir else settings.store,
-        query_workers=0,
-    )
+    settings = with_store(settings_of(ctx), store_dir, backend, backend_profile, query_workers=0)
     pairs: list[tuple[str, str]] = []
     for param in params:
         key, equals, value = param.partition("=")
@@ -401,9 +426,7 @@ def run_query(
 @cli.command()
 @click.option("--host", help="Interface to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, help="Port to listen on (default 5000).")
-@click.option("--store", "store_dir", type=click.Path(file_okay=False), help="On-disk store.")
-@click.option("--backend", help="Base URL of a remote SPARQL server instead of the store.")
-@PROFILE_OPTION
+@store_options
 @click.option("--threads", type=int, help="Request threads (default: the http_threads setting).")
 @click.option("--check-port", is_flag=True, help="Only check that the port is free, then exit.")
 @click.pass_context
@@ -418,19 +441,11 @@ def serve(
     check_port: bool,
 ) -> None:
     """Serve the SPARQL endpoint and query page on gunicorn."""
-    from dataclasses import replace
-    from pathlib import Path
-
     from .web.wsgi import GunicornServer
 
-    settings = settings_of(ctx)
-    settings = replace(
-        settings,
-        host=host or settings.host,
-        port=port or settings.port,
-        store=Path(store_dir) if store_dir else settings.store,
-        backend=backend or settings.backend,
-        backend_profile=backend_profile or settings.backend_profile,
+    given = settings_of(ctx)
+    settings = with_store(
+        given, store_dir, backend, backend_profile, host=host or given.host, port=port or given.port
     )
     ensure_port_free(settings.host, settings.port)  # before gunicorn: one line, not ten
     if check_port:
@@ -469,31 +484,19 @@ def ensure_port_free(host: str, port: int) -> None:
 
 
 @cli.command()
-@click.option("--backend", help="Base URL of the SPARQL server to load into.")
-@click.option("--store", "store_dir", type=click.Path(file_okay=False), help="On-disk store.")
-@PROFILE_OPTION
+@store_options
 @click.pass_context
 def load(
-    ctx: click.Context, backend: str | None, store_dir: str | None, backend_profile: str | None
+    ctx: click.Context, store_dir: str | None, backend: str | None, backend_profile: str | None
 ) -> None:
     """Validate ontology/ and data/, then load them graph by graph, all or nothing.
 
     The same path as the service's start-up (services/loading.py): only files that
     changed since the last load into --store DIR are read and validated."""
-    from dataclasses import replace
-    from pathlib import Path
-
     from .services.loading import load_sources, project_sources
     from .store.factory import open_store
 
-    settings = settings_of(ctx)
-    settings = replace(
-        settings,
-        backend=backend or settings.backend,
-        backend_profile=backend_profile or settings.backend_profile,
-        store=Path(store_dir) if store_dir else settings.store,
-        query_workers=0,
-    )
+    settings = with_store(settings_of(ctx), store_dir, backend, backend_profile, query_workers=0)
     if not settings.backend and settings.store is None:
         raise click.UsageError("give --backend URL or --store DIR: an in-memory load is lost")
     ctx.meta[AFTER_FAILURE] = "Nothing was loaded: the store is as it was."
@@ -604,8 +607,7 @@ def validate(
               help="File to write (default: a name from the plan and quarter).")  # fmt: skip
 @click.option("--as-at", "as_at", type=click.DateTime(["%Y-%m-%d"]),
               help="Judge overdue on this day (default: the day after the quarter).")  # fmt: skip
-@click.option("--store", "store_dir", type=click.Path(file_okay=False), help="On-disk store.")
-@click.option("--backend", help="Base URL of a remote SPARQL server instead of the store.")
+@store_options
 @click.pass_context
 def report(
     ctx: click.Context,
@@ -616,27 +618,22 @@ def report(
     as_at: datetime | None,
     store_dir: str | None,
     backend: str | None,
+    backend_profile: str | None,
 ) -> None:
     """The quarterly board report for PLAN (its key, e.g. cannock-chase-csp/2024-25, its
     title or IRI): summary, RAG by priority, exceptions, missing updates, overdue actions
     and the alignment with the Commissioner's priorities, as HTML, Word or PDF."""
-    from dataclasses import replace
-
     from .reports.board import file_name, render
     from .services import delivery
 
-    settings = settings_of(ctx)
-    settings = replace(
-        settings,
-        backend=backend or settings.backend,
-        store=Path(store_dir) if store_dir else settings.store,
-        query_workers=0,
-    )
+    settings = with_store(settings_of(ctx), store_dir, backend, backend_profile, query_workers=0)
     store = _query_store(settings)
     try:
+        queries = CannedQueries(_catalog(settings), store, settings)
         found = delivery.resolve_plan(store, settings, plan)
         quarter = delivery.resolve_period(store, settings, period)
-        model = delivery.build(store, settings, found, quarter, as_at.date() if as_at else None)
+        judged = as_at.date() if as_at else None
+        model = delivery.build(store, settings, found, quarter, judged, queries=queries)
     finally:
         store.close()
     body = render(model, form)
@@ -646,6 +643,27 @@ def report(
     except OSError as exc:
         raise CspkgError(f"cannot write {target}: {exc.strerror}") from None
     click.echo(f"{model.plan.label}, {quarter.label}: {model.actions} actions -> {target}")
+
+
+@cli.command("token")
+def token_command() -> None:
+    """Make a random write token: the token for its holder, and the salted hash to put in
+    the settings (admin_token, or an [agency_tokens] entry) instead of the token."""
+    from .token_hash import new_token
+
+    token, stored = new_token()
+    click.echo(f"token (give it to its holder, once): {token}")
+    click.echo(f"settings value (keep this):         {stored}")
+
+
+def _register() -> None:
+    from .cli_alignment import COMMANDS
+
+    for command in COMMANDS:
+        cli.add_command(command)
+
+
+_register()
 
 
 def main() -> None:

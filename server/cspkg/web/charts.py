@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, render_template, request
 
 from ..errors import PageNotFound
-from ..services.charts import CHARTS, Bars, Chart, Counts, Heatmap
+from ..services.charts import CHARTS, Bars, Chart, Counts, Heatmap, default_plan
+from ..services.delivery import resolve_plan
+from ..services.overview import PlanOverview, plan_overviews
 from .chart_layout import bars_layout, matrix_layout, shade
 from .context import services
 from .pagekit import Alternate, catalog, data, page
@@ -47,22 +49,51 @@ MARKED = {
 """The legend of a yes/no grid: what a marked cell means."""
 
 
-def _build(name: str) -> Chart:
+def _build(name: str, plan: str | None = None) -> Chart:
     if name not in CHARTS:
         known = ", ".join(CHARTS)
         raise PageNotFound(f"There is no chart named '{name}'. The charts are: {known}.")
     found = services()
-    return CHARTS[name][1](found.store, catalog(), found.settings)
+    return CHARTS[name][1](found.store, catalog(), found.settings, plan or _asked_plan())
 
 
-def figure(name: str, width: int = 760) -> dict[str, Any]:
-    """What ``charts/_chart.html`` needs to show one chart in a page."""
-    chart = _build(name)
+def _asked_plan() -> str | None:
+    """The plan the request names (``?plan=``: key, title or IRI), else ``None``."""
+    given = request.args.get("plan")
+    if not given:
+        return None
+    found = services()
+    return resolve_plan(found.store, found.settings, given).iri
+
+
+def plans_and_shown() -> tuple[list[PlanOverview], PlanOverview | None]:
+    """Every plan, and the one a page's charts show: the one asked for (``?plan=``), else
+    the canned queries' default plan, else the first."""
+    found = services()
+    plans = plan_overviews(found.store, catalog(), found.settings)
+    wanted = _asked_plan() or default_plan(catalog())
+    shown = next((p for p in plans if p.iri == wanted), plans[0] if plans else None)
+    return plans, shown
+
+
+def plan_key(iri: str) -> str | None:
+    """What a link's ``?plan=`` says: nothing for the default plan, else its key
+    (``exampleton-csp/2025-26``)."""
+    if iri == default_plan(catalog()):
+        return None
+    return iri.split("/delivery-plan/", 1)[-1]
+
+
+def figure(name: str, width: int = 760, plan: str | None = None) -> dict[str, Any]:
+    """What ``charts/_chart.html`` needs to show one chart in a page (for ``plan``, else
+    the plan the request names, else the default plan)."""
+    chart = _build(name, plan)
     shown: dict[str, Any] = {
         "name": name,
         "title": CHARTS[name][0],
         "about": ABOUT.get(name, ""),
         "chart": chart,
+        "plan": plan_key(plan) if plan else request.args.get("plan"),
     }
     if isinstance(chart, Bars):
         shown["kind"] = "bars"
@@ -84,10 +115,14 @@ def chart_shade(value: int, biggest: int) -> int:
 
 @bp.get("/charts")
 def index() -> Response:
+    plans, shown = plans_and_shown()
+    iri = shown.iri if shown else None
     return page(
         "charts.html",
         [Alternate("/charts.json", "application/json", "JSON")],
-        charts=[figure(name) for name in CHARTS],
+        charts=[figure(name, plan=iri) for name in CHARTS],
+        plans=plans,
+        shown=shown,
     )
 
 

@@ -61,7 +61,9 @@ def _period(plan: Named) -> Period:
 def _model(partnership: str, year: str) -> tuple[Delivery, str]:
     found = services()
     plan = delivery.resolve_plan(found.store, found.settings, f"{partnership}/{year}")
-    return delivery.build(found.store, found.settings, plan, _period(plan)), plan_key(plan)
+    return delivery.build(
+        found.store, found.settings, plan, _period(plan), queries=found.queries
+    ), plan_key(plan)
 
 
 def _quarter_refused(plan: Named, here: dict[str, str], given: str) -> Response:
@@ -117,7 +119,7 @@ def plan(partnership: str, year: str) -> Response:
         if not wants_html():
             raise
         return _quarter_refused(chosen, here, request.args.get("period", "").strip()[:200])
-    model = delivery.build(found.store, found.settings, chosen, period_of)
+    model = delivery.build(found.store, found.settings, chosen, period_of, queries=found.queries)
     period = {"period": model.period.notation}
     twins = [Alternate(url_for("delivery.plan_json", **here, **period), "application/json", "JSON")]
     if not wants_html():

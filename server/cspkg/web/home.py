@@ -6,7 +6,7 @@ from flask import Blueprint, Response
 
 from ..services.charts import CHARTS
 from ..services.overview import plan_overviews
-from .charts import figure
+from .charts import figure, plans_and_shown
 from .context import services
 from .links import link_for
 from .pagekit import Alternate, catalog, data, page
@@ -31,7 +31,11 @@ def _links() -> list[dict[str, str]]:
         {"href": "/queries", "title": "Query catalogue", "about": "ready-made questions"},
         {"href": "/sparql", "title": "SPARQL editor", "about": "write your own query"},
         {"href": "/charts", "title": "Charts", "about": "coverage, alignment, partners"},
-        {"href": "/validation", "title": "Validation", "about": "SHACL report; check a file"},
+        {
+            "href": "/validation",
+            "title": "Validation",
+            "about": "checks of the data against its rules; check a file",
+        },
         {"href": "/data", "title": "Data downloads", "about": "the whole graph as files"},
     ]
 
@@ -39,15 +43,17 @@ def _links() -> list[dict[str, str]]:
 @bp.get("/")
 def index() -> Response:
     found = services()
-    plans = plan_overviews(found.store, catalog(), found.settings)
+    plans, shown = plans_and_shown()
     base = found.settings.base
+    iri = shown.iri if shown else None
     return page(
         "home.html",
         _TWINS,
         plans=plans,
+        shown=shown,
         doc_href=lambda iri: link_for(iri, base),
         links=_links(),
-        charts=[figure(name, width=560) for name in HOME_CHARTS],
+        charts=[figure(name, width=560, plan=iri) for name in HOME_CHARTS] if shown else [],
     )
 
 
