@@ -7,11 +7,13 @@ to 1.75 s; nothing bounded a render's memory or time.  Here:
 * the report is made in a fresh interpreter (no fork of the threaded server) that caps
   its own address space (``worker_memory_mb``, as the query workers) and is killed at
   ``report_timeout`` (503);
-* at most ``report_workers`` are made at once; a request for another report past that
-  is refused (429, ``Retry-After``) rather than queued behind them;
+* at most ``report_workers`` are made at once, at a lower CPU priority than the server
+  (``nice`` 10); a request for another report past that is refused (429,
+  ``Retry-After``) rather than queued behind them;
 * requests for a report already being made wait for that one (one render, however many
   ask); the web layer keeps the result in the store's result cache, keyed by plan,
-  quarter, as-at date and format, for the store's version (``web/caching.py``).
+  quarter, as-at date and format, for the store's version (``web/caching.py``); a
+  request's ``Cache-Control: no-cache`` does not make it again.
 
 The model travels to the process and the report back as pickles over pipes; the
 project's errors come back as (kind, message).
@@ -126,6 +128,7 @@ def run(delivery: Delivery, form: str, prepared: date, settings: Settings) -> by
 
 def child() -> None:
     """In the child: read (model, form, prepared) from stdin, write the outcome."""
+    os.nice(10)  # the serving process's fast answers come first on a busy machine
     limit = int(os.environ.get("CSPKG_REPORT_MEMORY", "0"))
     if limit > 0:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

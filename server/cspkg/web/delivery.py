@@ -214,4 +214,4 @@ def board_report(partnership: str, year: str, form: str) -> Response:
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 
-    return cached_get(key, produce)
+    return cached_get(key, produce, honour_no_cache=False)
