@@ -204,6 +204,13 @@ def import_command(
             )
         for notice in report.warnings:
             click.echo(f"  warning: {notice.where}: {notice.message}", err=True)
+        if report.plan_iri is not None:
+            from .cli_alignment import report_align
+            from .services.alignment_files import cited_plan_to_align
+
+            cited = cited_plan_to_align(settings, report.plan_iri, out_dir)
+            if cited is not None:
+                report_align(settings, str(report.plan_iri), str(cited), out_dir)
 
 
 @cli.command("import-crime")
@@ -642,6 +649,27 @@ def report(
     except OSError as exc:
         raise CspkgError(f"cannot write {target}: {exc.strerror}") from None
     click.echo(f"{model.plan.label}, {quarter.label}: {model.actions} actions -> {target}")
+
+
+@cli.command("token")
+def token_command() -> None:
+    """Make a random write token: the token for its holder, and the salted hash to put in
+    the settings (admin_token, or an [agency_tokens] entry) instead of the token."""
+    from .token_hash import new_token
+
+    token, stored = new_token()
+    click.echo(f"token (give it to its holder, once): {token}")
+    click.echo(f"settings value (keep this):         {stored}")
+
+
+def _register() -> None:
+    from .cli_alignment import COMMANDS
+
+    for command in COMMANDS:
+        cli.add_command(command)
+
+
+_register()
 
 
 def main() -> None:

@@ -145,8 +145,8 @@ def render_docx(delivery: Delivery, prepared: date) -> bytes:
     _lines(
         document,
         d.exceptions,
-        ["No.", "Action", "Lead", "Status", "Done", "Commentary"],
-        lambda a: [_percent(a), a.commentary or ""],
+        ["No.", "Action", "Lead", "Status", "Done", "Commentary", "Reported by"],
+        lambda a: [_percent(a), a.commentary or "", a.reporter or "Not recorded"],
         "No action is off track or at risk.",
     )
 
