@@ -61,6 +61,11 @@ class Settings:
     validate_on_load: bool = True
     """Validate changed sources before they replace their graphs, at start-up and in
     ``cspkg load`` alike (``services/loading.py``); off only for trusted bulk data."""
+    progress_files: bool = False
+    """After every write to a plan's progress graph, write the graph back to its file,
+    ``data/progress/{partnership}-{year}.ttl`` (``services/progress_files.py``), so the
+    files stay the one source of progress.  On in ``cspkg serve``; off for an app built
+    without it (tests over the project's own data folder)."""
     """Worker processes running embedded-store queries (killed and replaced on timeout)."""
     worker_memory_mb: int = 0
     """Address-space cap of each worker process (queries, updates, uploads); 0: sized to
