@@ -445,7 +445,13 @@ def serve(
 
     given = settings_of(ctx)
     settings = with_store(
-        given, store_dir, backend, backend_profile, host=host or given.host, port=port or given.port
+        given,
+        store_dir,
+        backend,
+        backend_profile,
+        host=host or given.host,
+        port=port or given.port,
+        progress_files=True,  # updates written on the service go back to data/progress
     )
     ensure_port_free(settings.host, settings.port)  # before gunicorn: one line, not ten
     if check_port:

@@ -61,6 +61,11 @@ class Settings:
     validate_on_load: bool = True
     """Validate changed sources before they replace their graphs, at start-up and in
     ``cspkg load`` alike (``services/loading.py``); off only for trusted bulk data."""
+    progress_files: bool = False
+    """After every write to a plan's progress graph, write the graph back to its file,
+    ``data/progress/{partnership}-{year}.ttl`` (``services/progress_files.py``), so the
+    files stay the one source of progress.  On in ``cspkg serve``; off for an app built
+    without it (tests over the project's own data folder)."""
     """Worker processes running embedded-store queries (killed and replaced on timeout)."""
     worker_memory_mb: int = 0
     """Address-space cap of each worker process (queries, updates, uploads); 0: sized to
@@ -75,6 +80,11 @@ class Settings:
     waits, so keep it under ``http_threads``).  Past it: 503."""
     upload_workers: int = 1
     """``/validation`` uploads checked at once, each in its own process (more: 503)."""
+    report_workers: int = 2
+    """Board reports made at once, each in its own process (``reports/worker.py``);
+    a request for another past that gets 429."""
+    report_timeout: float = 60.0
+    """Seconds a board report may take to make before its process is killed (503)."""
     upload_timeout: float = 60.0
     """Seconds an upload's check may take before its process is killed (503)."""
     max_rows: int = 10_000

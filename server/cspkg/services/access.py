@@ -31,16 +31,17 @@ from ..config import Settings
 from ..errors import AuthenticationRequired, QueryRefused, RateLimited, TokenRefused
 from ..namespaces import CSPKG
 from ..store.base import SelectResult, Store
+from ..store.sources import PROGRESS_GRAPHS
 from ..token_hash import hash_token, is_hashed, matches
 from .audit import bearer_of, fingerprint
 
 ORGANISATIONS = "id/organisation/"
 """Under ``settings.base``: where agencies are named; an agency token's slug goes here."""
 
-PROGRESS_GRAPHS = "graph/progress/"
-"""Under ``settings.base``: the named graphs that updates reported on the running service
-go into, one per plan (``graph/progress/{partnership}/{year}``).  They are not backed by
-files, so loading ``data/`` again never replaces them.  Agency tokens write only here."""
+# ``store.sources.PROGRESS_GRAPHS``, under ``settings.base``: each plan's progress graph
+# (``graph/progress/{partnership}/{year}``), the one home of its updates: its file
+# ``data/progress/{partnership}-{year}.ttl`` loads into it and the service's writes go into
+# it (and back to the file: ``progress_files.py``).  Agency tokens write only here.
 
 
 @dataclass(frozen=True)
@@ -177,8 +178,8 @@ def require_admin(writer: Writer, what: str) -> None:
 
 
 def progress_graph(base: str, plan: str) -> str:
-    """``{base}graph/progress/{partnership}/{year}``: where the service keeps a plan's
-    reported updates (not a file's graph, so reloading data/ never replaces them)."""
+    """``{base}graph/progress/{partnership}/{year}``: the plan's progress graph, which its
+    progress file loads into and the service's writes go into."""
     key = plan.rstrip("/").split("/delivery-plan/", 1)[-1]
     return base + PROGRESS_GRAPHS + key
 

@@ -42,6 +42,7 @@ from ..rdf.safe_rdf import parse_rdf, to_ntriples
 from ..store.base import AskResult, GraphResult, Store
 from ..store.serialize import GRAPH_FORMATS, write_graph
 from ..store.update_scope import UpdateScope
+from . import progress_files
 from .access import Writer, is_progress_graph, require_admin
 from .dataset import stream
 from .progress_write import Proposal, mint, proposal_of
@@ -347,6 +348,7 @@ class GraphStore:
                 if allowed is not None:
                     allowed()
                 existed = self._check_then_apply(iri, change, must_exist)
+                progress_files.save(self.store, self.settings, iri)  # the file is the source
         except CspkgError as exc:
             self.sparql.audit(f"refused ({type(exc).__name__})", action, authorization, who, exc)
             raise
