@@ -14,7 +14,7 @@ SETUP_LOG := $(VENV)/setup.log
 PORT   ?= $(or $(CSPKG_PORT),5000)
 HOST   ?= $(or $(CSPKG_HOST),127.0.0.1)
 DETAILS ?=
-SEED_PLAN := ../shared/seed/cannock-chase-csp-delivery-plan-2024-25.txt
+SEED_PLAN := data/sources/cannock-chase-csp-delivery-plan-2024-25.txt
 # Tools installed into the venv (cspkg, oxigraph, gunicorn) come first on the PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 

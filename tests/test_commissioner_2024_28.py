@@ -14,7 +14,7 @@ from cspkg.namespaces import CSPKG
 
 B = "https://cspkg.example.org/"
 DATA = PROJECT_ROOT / "data"
-IDENTIFIERS = PROJECT_ROOT.parent / "shared" / "reference" / "identifiers.md"
+IDENTIFIERS = PROJECT_ROOT / "data" / "sources" / "identifiers.md"
 PLAN_2024 = URIRef(B + "id/police-and-crime-plan/staffordshire/2024-28")
 PLAN_2021 = URIRef(B + "id/police-and-crime-plan/staffordshire/2021-24")
 OLD = B + "def/staffordshire-police-and-crime-plan-2021-24/priorities/"

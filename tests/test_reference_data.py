@@ -11,7 +11,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 from cspkg.config import PROJECT_ROOT
 from cspkg.namespaces import CSPKG, ONS_GEOGRAPHY, OS_ID, SCHEMA, WIKIDATA
 
-SHARED = PROJECT_ROOT.parent / "shared"
+IDENTIFIERS = PROJECT_ROOT / "data" / "sources" / "identifiers.md"
 
 B = "https://cspkg.example.org/"
 CSP_SLUGS = [
@@ -87,7 +87,7 @@ def test_the_activity_says_it_is_a_judgement(alignment: Graph) -> None:
 
 
 def test_areas_use_only_listed_identifiers(areas: Graph) -> None:
-    listed = (SHARED / "reference" / "identifiers.md").read_text(encoding="utf-8")
+    listed = IDENTIFIERS.read_text(encoding="utf-8")
     text = (DATA / "reference" / "areas.ttl").read_text(encoding="utf-8")
     for code in re.findall(r"\b(?:E\d{8}|7\d{15}|Q\d+)\b", text):
         assert code in listed, code

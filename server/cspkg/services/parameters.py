@@ -38,6 +38,16 @@ class Choice:
     names: tuple[str, ...] = ()
 
     @cached_property
+    def other_names(self) -> tuple[str, ...]:
+        """Every name but the label, as written, with the abbreviations labels spell out:
+        what the chooser matches typing against besides the label."""
+        found: list[str] = []
+        for name in (*self.names, *_ABBREVIATION.findall(" ".join((self.label, *self.names)))):
+            if normalise(name) != normalise(self.label) and name not in found:
+                found.append(name)
+        return tuple(found)
+
+    @cached_property
     def known_names(self) -> frozenset[str]:
         """Every name, normalised, including the IRI's last segment and abbreviations."""
         found = {normalise(self.label), normalise(self.iri.rstrip("/").rsplit("/", 1)[-1])}
@@ -78,7 +88,7 @@ def resolve(parameter: Parameter, raw: str, choices: Sequence[Choice]) -> str:
         return text  # a well-formed IRI of a thing not (yet) listed: it matches nothing
     raise ParameterError(
         parameter.name,
-        f"the name or code of {_article(what)}",
+        f"the name or code of {article(what)}",
         raw,
         tuple(close(raw, choices)),
     )
@@ -109,7 +119,7 @@ def words_for(parameter: Parameter) -> str:
     return words if words[1:2].isupper() else words[:1].lower() + words[1:]
 
 
-def _article(words: str) -> str:
+def article(words: str) -> str:
     return ("an " if words[:1] in "aeiou" else "a ") + words
 
 
