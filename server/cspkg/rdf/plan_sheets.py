@@ -24,6 +24,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from openpyxl.utils import column_index_from_string, get_column_letter
+
 from ..errors import PlanDocumentError
 from .plan_document import MAX_ROWS, Cell, Row, Table
 from .plan_record import Notice
@@ -70,22 +72,8 @@ def read_sheets(path: Path, raw: bytes) -> tuple[list[Table], list[Notice]]:
         return _read_workbook(path, raw)
 
 
-def column_number(letters: bytes | str) -> int:
-    """'A' -> 1, 'AA' -> 27."""
-    text = letters.decode() if isinstance(letters, bytes) else letters
-    number = 0
-    for letter in text:
-        number = number * 26 + ord(letter) - 64
-    return number
-
-
-def column_letter(number: int) -> str:
-    """1 -> 'A', 27 -> 'AA'."""
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+def _column(letters: bytes) -> int:
+    return column_index_from_string(letters.decode())
 
 
 class _SheetXml:
@@ -99,7 +87,7 @@ class _SheetXml:
         except (KeyError, zipfile.BadZipFile):
             xml = b""
         self.merges = [
-            (int(m[2]), column_number(m[1]), int(m[4] or m[2]), column_number(m[3] or m[1]))
+            (int(m[2]), _column(m[1]), int(m[4] or m[2]), _column(m[3] or m[1]))
             for m in MERGE.finditer(xml)
         ][:10_000]
         rows = {int(m[1]) for m in HIDDEN_ROW.finditer(xml)}
@@ -188,7 +176,7 @@ def _hidden(name: str, sheet: Any, xml: _SheetXml, rows: int) -> list[Notice]:
     if hidden_rows:
         found.append(Notice(name, f"hidden rows {_ranges(hidden_rows)} were read like the others"))
     if xml.hidden_columns:
-        letters = ", ".join(column_letter(c) for c in xml.hidden_columns[:20])
+        letters = ", ".join(get_column_letter(c) for c in xml.hidden_columns[:20])
         found.append(Notice(name, f"hidden columns {letters} were read like the others"))
     return found
 

@@ -19,6 +19,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from openpyxl.utils import get_column_letter
+
 from ..errors import PlanDocumentError
 from .dates import Context, DateError, parse_target_date, plan_year
 from .plan_columns import SYNONYMS, Column, acceptable, map_header, title_key
@@ -39,7 +41,6 @@ from .plan_record import (
     strip_bullet,
     target_notice,
 )
-from .plan_sheets import column_letter
 
 HEADER_SEARCH = 30
 SPLIT = re.compile(r"\n|;")
@@ -65,7 +66,7 @@ class ActionTable:
     def column_name(self, column: int) -> str:
         title = self.titles[column] if column < len(self.titles) else ""
         if self.table.sheet:
-            return f"column {column_letter(column + 1)}" + (f" ('{title}')" if title else "")
+            return f"column {get_column_letter(column + 1)}" + (f" ('{title}')" if title else "")
         return f"column '{title}'" if title else f"column {column + 1}"
 
     def where(self, row: Row, column: int) -> str:
