@@ -80,6 +80,11 @@ class Settings:
     waits, so keep it under ``http_threads``).  Past it: 503."""
     upload_workers: int = 1
     """``/validation`` uploads checked at once, each in its own process (more: 503)."""
+    report_workers: int = 2
+    """Board reports made at once, each in its own process (``reports/worker.py``);
+    a request for another past that gets 429."""
+    report_timeout: float = 60.0
+    """Seconds a board report may take to make before its process is killed (503)."""
     upload_timeout: float = 60.0
     """Seconds an upload's check may take before its process is killed (503)."""
     max_rows: int = 10_000
