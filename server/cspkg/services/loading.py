@@ -92,6 +92,24 @@ def load_sources(
     return LoadOutcome(len(changed), len(sources) - len(changed), len(gone))
 
 
+def reload_sources(store: Store, changed: Sequence[Source], settings: Settings) -> None:
+    """Replace just these sources' graphs, after the service itself rewrote their files
+    (a review's decisions): staged and validated against the rest of the store and swapped
+    in, as ``load_sources`` does, without reading every other file again."""
+    with store.loading():
+        if settings.validate_on_load:
+            staged = stage(store, changed, None)
+            try:
+                _validate_staged(store, staged, settings, None)
+            except BaseException:
+                drop_quietly(store, [tmp for tmp, _ in staged])
+                raise
+            swap(store, staged, [])
+        else:
+            store.replace_sources(changed, [], None)
+        store.record_sources(project_sources(settings))
+
+
 def _validate_staged(
     store: Store, staged: Staged, settings: Settings, on_progress: Progress | None
 ) -> None:
