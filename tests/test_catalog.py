@@ -38,6 +38,10 @@ EXPECTED_NAMES = {
     "shared-agencies",
     "plan-changes",
     "crime-and-deprivation",  # federated: SERVICE to an allow-listed endpoint
+    # Crime over months:
+    "crime-trend",
+    "crime-change",
+    "crime-seasonal",
 }
 
 GOOD = """\

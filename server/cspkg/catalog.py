@@ -12,7 +12,7 @@ the ``#``) continues the previous field; a bare ``#`` is a blank line.  Fields:
 ``param`` (repeatable)      ``NAME TYPE [key=value ...] [optional]``
 ``columns`` (required)      the SELECT variables, in order, separated by spaces
 
-``TYPE`` is ``iri``, ``string``, ``date``, ``integer`` or ``boolean``.  Param keys:
+``TYPE`` is ``iri``, ``string``, ``date``, ``month`` (``YYYY-MM``), ``integer`` or ``boolean``.  Param keys:
 ``label="..."`` (form label), ``default=...`` (``<iri>`` relative to the base, or a
 ``prefix:name`` from :data:`cspkg.namespaces.PREFIXES`; ``today`` for dates; ``another``
 for an iri with a class: a thing of that class other than the other parameters' values,
@@ -64,7 +64,7 @@ from .presentation import Presentation, parse_presentation
 from .store.sparql_text import remote_iris
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-PARAM_TYPES = ("iri", "string", "date", "integer", "boolean")
+PARAM_TYPES = ("iri", "string", "date", "month", "integer", "boolean")
 MAX_VALUE_LENGTH = 2000
 FIELDS = {"title", "description", "question", "param", "columns"} | PRESENTATION_FIELDS
 
@@ -73,6 +73,7 @@ _FIELD = re.compile(r"#\s?([A-Za-z-]+):\s*(.*)\Z")
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\]+\Z")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})\Z")
+_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])\Z")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 """Dates outside these years are typing mistakes (12025), not questions about plans."""
 _INTEGER = re.compile(r"[+-]?\d{1,18}\Z")
@@ -116,6 +117,7 @@ class Parameter:
                 f"a real date such as 2025-01-31 or 31/01/2025, in the years {FIRST_YEAR} "
                 f"to {LAST_YEAR}, or 'today'"
             ),
+            "month": f"a month as YYYY-MM, such as 2024-04, in the years {FIRST_YEAR} to {LAST_YEAR}",
             "integer": self._range(),
             "boolean": "true or false",
         }[self.type]
@@ -153,6 +155,10 @@ class Parameter:
                 day = _read_date(raw.strip())
                 if day is not None and FIRST_YEAR <= day.year <= LAST_YEAR:
                     return _typed(day.isoformat(), "date")
+            elif self.type == "month":
+                match = _MONTH.match(raw.strip())
+                if match and FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
+                    return _typed(raw.strip(), "gYearMonth")
             elif self.type == "integer":
                 if _INTEGER.match(raw) and self.in_range(int(raw)):
                     return _typed(str(int(raw)), "integer")
@@ -458,7 +464,7 @@ def _split(source: str, text: str, params: dict[str, Parameter]) -> tuple[str | 
 
 def _check_sparql(query: CannedQuery, columns_line: int) -> None:
     """Bind samples, parse with pyoxigraph and compare the projection with ``columns``."""
-    samples = {"iri": "urn:cspkg:sample", "string": "sample", "date": "today"}
+    samples = {"iri": "urn:cspkg:sample", "string": "sample", "date": "today", "month": "2024-04"}
     samples |= {"integer": "0", "boolean": "true"}
     trials = [
         {

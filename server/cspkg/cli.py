@@ -445,7 +445,13 @@ def serve(
 
     given = settings_of(ctx)
     settings = with_store(
-        given, store_dir, backend, backend_profile, host=host or given.host, port=port or given.port
+        given,
+        store_dir,
+        backend,
+        backend_profile,
+        host=host or given.host,
+        port=port or given.port,
+        progress_files=True,  # updates written on the service go back to data/progress
     )
     ensure_port_free(settings.host, settings.port)  # before gunicorn: one line, not ten
     if check_port:
@@ -643,6 +649,17 @@ def report(
     except OSError as exc:
         raise CspkgError(f"cannot write {target}: {exc.strerror}") from None
     click.echo(f"{model.plan.label}, {quarter.label}: {model.actions} actions -> {target}")
+
+
+@cli.command("token")
+def token_command() -> None:
+    """Make a random write token: the token for its holder, and the salted hash to put in
+    the settings (admin_token, or an [agency_tokens] entry) instead of the token."""
+    from .token_hash import new_token
+
+    token, stored = new_token()
+    click.echo(f"token (give it to its holder, once): {token}")
+    click.echo(f"settings value (keep this):         {stored}")
 
 
 def _register() -> None:

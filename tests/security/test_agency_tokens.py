@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from cspkg.config import load_settings
+from cspkg import token_hash
+from cspkg.config import Settings, load_settings
 from cspkg.errors import CspkgError
 from cspkg.store import EmbeddedStore
 from cspkg.store.sources import find_sources
@@ -215,7 +216,7 @@ def test_writes_are_audited_with_the_agency_not_the_token(
     assert _post(client, _update("audited", ACTION_1), POLICE) in (201, 204)
     assert _post(client, _update("refused", _action(store, 4)), POLICE) == 403
     ok, refused = (r.getMessage() for r in caplog.records if r.name == "cspkg.audit")
-    assert ok.startswith("write committed by token=sha256:")
+    assert ok.startswith("write committed by token=hmac:")
     assert f"as=agency:<{POLICE_IRI}>" in ok and "refused (QueryRefused)" in refused
     assert all(POLICE not in r.getMessage() for r in caplog.records)
 
@@ -223,33 +224,46 @@ def test_writes_are_audited_with_the_agency_not_the_token(
 # --- settings ------------------------------------------------------------------------
 
 
+TOK = {name: f"tok-{name}-Vb6Nq1Zk8Rt3Lw9Yj4Hc" for name in "abcxy"}
+"""Fictional tokens, long and varied enough for the settings check."""
+
+
+def _holders(settings: Settings) -> list[tuple[str, str]]:
+    """(agency, which of ``TOK``) for the salted hashes settings keep."""
+    return [
+        (agency, next(k for k, t in TOK.items() if token_hash.matches(t, kept)))
+        for agency, kept in settings.agency_tokens
+    ]
+
+
 def test_agency_tokens_from_toml_table_and_environment(tmp_path: Path) -> None:
     config = tmp_path / "cspkg.toml"
     config.write_text(
-        '[agency_tokens]\n"staffordshire-police" = "tok-a"\n'
-        '"cannock-chase-district-council" = ["tok-b", "tok-c"]\n'
+        f'[agency_tokens]\n"staffordshire-police" = "{TOK["a"]}"\n'
+        f'"cannock-chase-district-council" = ["{TOK["b"]}", "{TOK["c"]}"]\n'
     )
-    assert load_settings(config, environ={}).agency_tokens == (
-        ("staffordshire-police", "tok-a"),
-        ("cannock-chase-district-council", "tok-b"),
-        ("cannock-chase-district-council", "tok-c"),
-    )
-    env = {"CSPKG_AGENCY_TOKENS": "staffordshire-police=tok=x, probation-service=tok-y"}
-    assert load_settings(config, environ=env).agency_tokens == (
-        ("staffordshire-police", "tok=x"),
-        ("probation-service", "tok-y"),
-    )
+    assert _holders(load_settings(config, environ={})) == [
+        ("staffordshire-police", "a"),
+        ("cannock-chase-district-council", "b"),
+        ("cannock-chase-district-council", "c"),
+    ]
+    env = {"CSPKG_AGENCY_TOKENS": f"staffordshire-police={TOK['x']}, probation-service={TOK['y']}"}
+    assert _holders(load_settings(config, environ=env)) == [
+        ("staffordshire-police", "x"),
+        ("probation-service", "y"),
+    ]
 
 
 def test_agency_tokens_never_shown() -> None:
-    settings = load_settings(environ={"CSPKG_AGENCY_TOKENS": "staffordshire-police=hidden-1"})
-    assert "hidden-1" not in repr(settings)
-    for bad in ("a=dup-tok,b=dup-tok", "no-token-here", "a="):
+    settings = load_settings(environ={"CSPKG_AGENCY_TOKENS": f"staffordshire-police={TOK['a']}"})
+    assert TOK["a"] not in repr(settings) and TOK["a"] not in str(settings.agency_tokens)
+    dup = TOK["b"]
+    for bad in (f"a={dup},b={dup}", "no-token-here", "a=", "a=poltok"):
         with pytest.raises(CspkgError) as caught:
             load_settings(environ={"CSPKG_AGENCY_TOKENS": bad})
-        assert "dup-tok" not in str(caught.value)
+        assert dup not in str(caught.value) and "poltok" not in str(caught.value)
     with pytest.raises(CspkgError):
-        load_settings(environ={"CSPKG_ADMIN_TOKEN": "same", "CSPKG_AGENCY_TOKENS": "a=same"})
+        load_settings(environ={"CSPKG_ADMIN_TOKEN": dup, "CSPKG_AGENCY_TOKENS": f"a={dup}"})
 
 
 def test_agency_token_alone_turns_writes_on_for_progress_only() -> None:

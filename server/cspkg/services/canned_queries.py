@@ -19,7 +19,7 @@ from ..errors import ParameterError, QueryRefused
 from ..store.base import Formats, SelectResult, SerializedResult, Store
 from .compare import pair_by_name
 from .federation_policy import check_remote_iris, reachable
-from .parameters import Choice, group_choices, resolve
+from .parameters import Choice, article, close, group_choices, resolve, words_for
 from .results import label_columns
 
 CUT_MARKS = ("…", "...")
@@ -251,7 +251,7 @@ class CannedQueries:
         all things of the class is looked up too (indexed: one pattern per name)."""
         choices = self.choices(parameter)
         try:
-            return resolve(parameter, raw, choices)
+            found = resolve(parameter, raw, choices)
         except ParameterError:
             if len(choices) < CANDIDATE_LIMIT:
                 raise
@@ -259,6 +259,32 @@ class CannedQueries:
             if exact:
                 return resolve(parameter, raw, exact)
             raise
+        if any(choice.iri == found for choice in choices) or self._known(parameter, found):
+            return found
+        raise ParameterError(
+            parameter.name,
+            f"{article(words_for(parameter))} this service holds (it has nothing called "
+            f"<{found[:120]}>)",
+            raw,
+            tuple(close(found.rstrip("/").rsplit("/", 1)[-1], choices)),
+        )
+
+    def _known(self, parameter: Parameter, iri: str) -> bool:
+        """Whether ``iri`` is a thing of the parameter's class: an IRI given as it is, of a
+        thing the (capped) list of choices left out; an unknown one is refused like an
+        unknown name, never answered with no rows."""
+        assert parameter.rdf_class is not None
+        try:
+            node = parameter.term(iri)
+        except ParameterError:
+            return False
+        classes = (parameter.rdf_class, *OUTSIDE_SUBCLASSES.get(parameter.rdf_class, ()))
+        sparql = (
+            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?class WHERE { "
+            f"VALUES ?class {{ {' '.join(str(NamedNode(c)) for c in classes)} }} "
+            f"{node} a/rdfs:subClassOf* ?class }} LIMIT 1"
+        )
+        return bool(_select(self.store, sparql, self.settings.query_timeout, 1).rows)
 
     def _exact(self, parameter: Parameter, name: str) -> list[Choice]:
         assert parameter.rdf_class is not None

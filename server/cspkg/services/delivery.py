@@ -192,6 +192,8 @@ def build(
             r["commentary"],
             r["targetText"],
             r["reportedOn"],
+            r["reportedBy"],
+            r["reportingAgencyLabel"],
         )
 
     def count_row(priority: Named, members: Iterable[str]) -> CountRow:

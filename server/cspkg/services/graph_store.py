@@ -42,8 +42,8 @@ from ..rdf.safe_rdf import parse_rdf, to_ntriples
 from ..store.base import AskResult, GraphResult, Store
 from ..store.serialize import GRAPH_FORMATS, write_graph
 from ..store.update_scope import UpdateScope
+from . import progress_files
 from .access import Writer, is_progress_graph, require_admin
-from .audit import log_write
 from .dataset import stream
 from .progress_write import Proposal, mint, proposal_of
 from .sparql_service import SparqlService
@@ -215,9 +215,8 @@ class GraphStore:
                 proposal = proposal_of(triples)
             except CspkgError as exc:
                 what = f"POST GRAPH {_node(iri)} ({len(triples)} statements)"
-                log_write(
-                    f"refused ({type(exc).__name__})", what, authorization, who=writer.describe()
-                )
+                refused = f"refused ({type(exc).__name__})"
+                self.sparql.audit(refused, what, authorization, writer.describe(), exc)
                 raise
             return self._report(iri, writer, proposal, authorization)
         data = to_ntriples(triples)
@@ -304,7 +303,8 @@ class GraphStore:
                 require_admin(writer, f"{method} on this graph")
         except CspkgError as exc:
             named = f"GRAPH {_node(target.iri)}" if target.iri is not None else "a new graph"
-            log_write(f"refused ({type(exc).__name__})", f"{method} {named}", authorization)
+            refused = f"refused ({type(exc).__name__})"
+            self.sparql.audit(refused, f"{method} {named}", authorization, error=exc)
             raise
         if target.iri is not None:
             return target.iri, writer
@@ -348,10 +348,11 @@ class GraphStore:
                 if allowed is not None:
                     allowed()
                 existed = self._check_then_apply(iri, change, must_exist)
+                progress_files.save(self.store, self.settings, iri)  # the file is the source
         except CspkgError as exc:
-            log_write(f"refused ({type(exc).__name__})", action, authorization, who=who)
+            self.sparql.audit(f"refused ({type(exc).__name__})", action, authorization, who, exc)
             raise
-        log_write("committed", action, authorization, who=who)
+        self.sparql.audit("committed", action, authorization, who)
         return existed
 
     def _check_then_apply(

@@ -16,6 +16,7 @@ OPENAPI_VERSION = "3.1.0"
 _SCHEMAS: dict[str, dict[str, Any]] = {
     "iri": {"type": "string", "format": "uri"},
     "date": {"type": "string", "format": "date"},
+    "month": {"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"},
     "integer": {"type": "integer"},
     "boolean": {"type": "boolean"},
     "string": {"type": "string", "maxLength": 2000},

@@ -88,7 +88,7 @@ def resolve(parameter: Parameter, raw: str, choices: Sequence[Choice]) -> str:
         return text  # a well-formed IRI of a thing not (yet) listed: it matches nothing
     raise ParameterError(
         parameter.name,
-        f"the name or code of {_article(what)}",
+        f"the name or code of {article(what)}",
         raw,
         tuple(close(raw, choices)),
     )
@@ -119,7 +119,7 @@ def words_for(parameter: Parameter) -> str:
     return words if words[1:2].isupper() else words[:1].lower() + words[1:]
 
 
-def _article(words: str) -> str:
+def article(words: str) -> str:
     return ("an " if words[:1] in "aeiou" else "a ") + words
 
 

@@ -17,11 +17,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..errors import AuthenticationRequired, CspkgError, QueryRefused
+from ..errors import AuthenticationRequired, CspkgError, QueryRefused, RateLimited
 from ..rdf.progress_table import ProgressRow, ProgressTable
 from . import progress_write
-from .access import actions_in_scope, identify, progress_graph, writes_enabled
-from .audit import log_write
+from .access import actions_in_scope, progress_graph
 from .graph_store import GraphStore
 from .progress import PlanProgress, ProgressRejected, read_entries, status_scheme
 from .progress_write import Proposal
@@ -91,14 +90,18 @@ def submit(
     status = 400
     writer = None
     try:
-        writer = identify(settings, authorization)
+        writer = graph_store.sparql.authorize_write(authorization)
     except AuthenticationRequired:
         errors.append(FieldError("token", "Enter your agency's access token"))
         status = 401
+    except RateLimited as exc:
+        message = f"Too many wrong access tokens were sent from here: try again in {exc.retry_after} seconds"
+        errors.append(FieldError("token", message))
+        status = 429
     except QueryRefused:
         message = (
             "The access token is not right: check it, or ask the partnership's administrator"
-            if writes_enabled(settings)
+            if graph_store.sparql.writes_enabled
             else "This service does not take progress reports: no access tokens are set up"
         )
         errors.append(FieldError("token", message))
@@ -125,7 +128,7 @@ def submit(
             "choose one of your agency's actions"
         )
         what = f"FORM progress on <{entry.action.iri}>"
-        log_write("refused (not its action)", what, authorization, who=writer.describe())
+        graph_store.sparql.audit("refused (not its action)", what, authorization, writer.describe())
         return Outcome(errors=[FieldError("action", message)], status=403)
     proposal = Proposal(
         str(entry.action.iri), entry.quarter, str(entry.status), entry.percent, entry.commentary

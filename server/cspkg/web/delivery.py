@@ -14,10 +14,11 @@ from flask import Blueprint, Response, request, url_for
 
 from ..errors import DeliveryNotFound, ParameterError
 from ..rdf.periods import PeriodError, parse_period
-from ..reports.board import FORMATS, file_name, render
+from ..reports.board import FORMATS, report_file_name
 from ..services import delivery, progress_entry
 from ..services.delivery_model import Delivery, Named, Period, Status
 from ..services.graph_store import GraphStore
+from .caching import cached_get
 from .context import services
 from .pagekit import Alternate, data, page, wants_html
 
@@ -190,10 +191,27 @@ def plan_json(partnership: str, year: str) -> Response:
 
 @bp.get("/delivery/<partnership>/<year>/board-report.<form>")
 def board_report(partnership: str, year: str, form: str) -> Response:
-    """The board report as a download: HTML, Word or PDF."""
+    """The board report as a download: HTML, Word or PDF.
+
+    Made once per plan, quarter, as-at date and store version, in a limited process
+    (``reports/worker.py``: a few at once, 429 past that), and kept in the result cache."""
     if form not in FORMATS:
         raise DeliveryNotFound("The board report comes as .html, .docx or .pdf.")
-    model, _ = _model(partnership, year)
-    response = Response(render(model, form), content_type=FORMATS[form][0])
-    response.headers["Content-Disposition"] = f'attachment; filename="{file_name(model, form)}"'
-    return response
+    found = services()
+    plan = delivery.resolve_plan(found.store, found.settings, f"{partnership}/{year}")
+    period = _period(plan)
+    today = date.today()
+    key = ("board-report", plan.iri, period.notation, today.isoformat(), form)
+
+    def produce() -> Response:
+        def model() -> Delivery:
+            return delivery.build(found.store, found.settings, plan, period, today)
+
+        assert found.renders is not None
+        body = found.renders.render(key, model, form, today)
+        response = Response(body, content_type=FORMATS[form][0])
+        name = report_file_name(plan.iri, period.notation, form)
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    return cached_get(key, produce, honour_no_cache=False)

@@ -110,7 +110,7 @@ def fields(
             if chosen and not any(selected for _, _, selected in options):
                 options.insert(0, (chosen, chosen, True))  # what was typed, kept
             item.options = options
-        elif parameter.type in ("integer", "date"):
+        elif parameter.type in ("integer", "date", "month"):
             item.width = "govuk-input--width-10"
         if exc is not None:
             item.error = error_text(exc)
