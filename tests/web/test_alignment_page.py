@@ -143,3 +143,18 @@ def test_a_rejection_is_listed_and_not_offered_again(
     assert after[first["suggestion"]]["status"] == "reject"
     html = client.get(PAGE).get_data(as_text=True)
     assert "Rejected" in html and "Not ours." in html
+
+
+def test_a_direct_action_link_is_shown_as_direct_on_the_action_page(
+    app_parts: tuple[FlaskClient, EmbeddedStore, Path],
+) -> None:
+    client, _, _ = app_parts
+    rows = client.get(PAGE + ".json").get_json()["suggestions"]
+    number = next(n for n, r in enumerate(rows, start=1) if r["fromKind"] == "action")
+    action = rows[number - 1]["suggestion"].split("/")[1]
+    answers = {f"decision-{number}": "accept", f"reason-{number}": "Its own work.", "by": "C"}
+    assert client.post(PAGE, data={**answers, "token": ADMIN}).status_code == 200
+    page = client.get(f"/doc/action/larkvale-csp/2025-26/{action}").get_data(as_text=True)
+    section = page.split("Commissioner priorities it serves")[1].split("</table>")[0]
+    assert "Directly" in section and "Its own work." in section
+    assert "Confirmed links only" in section

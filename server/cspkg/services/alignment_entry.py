@@ -18,11 +18,9 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from ..config import Settings
-from ..errors import AuthenticationRequired, CspkgError, QueryRefused
+from ..errors import AuthenticationRequired, CspkgError, QueryRefused, RateLimited
 from ..namespaces import CSPKG
-from ..store.base import Store
-from .access import Writer, identify, writes_enabled
+from .access import Writer
 from .alignment_review import (
     PROJECT,
     Decision,
@@ -31,9 +29,9 @@ from .alignment_review import (
     apply_decisions,
     load_review,
 )
-from .audit import log_write
 from .data_files import write_all
 from .loading import project_sources, reload_sources
+from .sparql_service import SparqlService
 
 MAX_FIELD = 4_000
 
@@ -71,31 +69,34 @@ def may_review(writer: Writer, review: Review) -> bool:
 
 
 def submit(
-    store: Store,
-    settings: Settings,
+    sparql: SparqlService,
     plan_name: str,
     commissioner_plan: str | None,
     answers: Mapping[str, str],
     token: str,
-    lock: object,
 ) -> Outcome:
     """Check the token and every decision; write and reload, or say what is wrong."""
+    store, settings = sparql.store, sparql.settings
     authorization = f"Bearer {token.strip()}" if token.strip() else None
     try:
-        writer = identify(settings, authorization)
+        writer = sparql.authorize_write(authorization)
     except AuthenticationRequired:
         return Outcome(errors={"token": "Enter your access token"}, status=401)
-    except QueryRefused:
+    except RateLimited as exc:
+        message = f"Too many wrong access tokens were sent from here: try again in {exc.retry_after} seconds"
+        return Outcome(errors={"token": message}, status=429)
+    except QueryRefused as exc:
+        sparql.audit("refused", "REVIEW alignment", authorization, error=exc)
         message = (
             "The access token is not right: check it, or ask the service's administrator"
-            if writes_enabled(settings)
+            if sparql.writes_enabled
             else "This service does not take reviews: no access tokens are set up"
         )
         return Outcome(errors={"token": message}, status=403)
     review = load_review(settings, plan_name, commissioner_plan)
     what = f"REVIEW alignment of <{review.plan}>"
     if not may_review(writer, review):
-        log_write("refused (not its partnership)", what, authorization, who=writer.describe())
+        sparql.audit("refused (not its partnership)", what, authorization, who=writer.describe())
         return Outcome(
             errors={"token": "This token is not the partnership's: only the plan's own "
                     "partnership or the administrator may review its suggestions"},
@@ -122,7 +123,7 @@ def submit(
             status=400,
         )
     agent = URIRef(writer.agency) if writer.agency else URIRef(settings.base + PROJECT)
-    with lock:  # type: ignore[attr-defined]
+    with sparql.write_lock:
         before = _texts(settings.data_dir)
         try:
             outcome = apply_decisions(settings, review, decisions, agent)
@@ -137,14 +138,14 @@ def submit(
             reload_sources(store, changed, settings)
         except CspkgError:
             _restore(settings.data_dir, before)
-            log_write("refused (shapes)", what, authorization, who=writer.describe())
+            sparql.audit("refused (shapes)", what, authorization, who=writer.describe())
             return Outcome(
                 errors={
                     "decision-1": "The decisions could not be stored: they break the data's rules"
                 },
                 status=422,
             )
-    log_write("committed", what, authorization, who=writer.describe())
+    sparql.audit("committed", what, authorization, who=writer.describe())
     return Outcome(outcome.accepted, outcome.changed, outcome.rejected, status=200)
 
 

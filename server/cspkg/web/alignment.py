@@ -52,13 +52,11 @@ def review(partnership: str, year: str) -> Response:
     if request.method == "POST":
         answers = {k: v[:4000] for k, v in request.form.items() if k != "token"}
         outcome = alignment_entry.submit(
-            found.store,
-            found.settings,
+            found.sparql,
             f"{partnership}/{year}",
             request.form.get("commissionerPlan", "").strip()[:200] or None,
             answers,
             request.form.get("token", ""),
-            found.sparql.write_lock,
         )
         if outcome.done:
             answers = {}
