@@ -107,7 +107,7 @@ def test_time_limit_and_memory_cap_stop_a_render(store: EmbeddedStore) -> None:
     assert response.status_code == 503 and "longer than 0.05 s" in response.get_data(as_text=True)
     small = _app(store, worker_memory_mb=40).test_client()
     response = small.get(
-        f"{PAGE}/board-report.pdf?period=2024-Q3", headers={"Accept": "text/plain"}
+        f"{PAGE}/board-report.docx?period=2024-Q3", headers={"Accept": "text/plain"}
     )
     assert response.status_code == 503 and "memory" in response.get_data(as_text=True)
     # The serving process is untouched: the same report is made with the usual limits.

@@ -4,7 +4,7 @@ Why: rendered in the serving process, a PDF holds the interpreter for about a se
 CPU (WeasyPrint), so 30 clients asking for PDFs made each take 44 s and fast questions up
 to 1.75 s; nothing bounded a render's memory or time.  Here:
 
-* the report is made in a fresh interpreter (no fork of the threaded server) that caps
+* the report is made in a fresh interpreter (``services/limited_process.py``) that caps
   its own address space (``worker_memory_mb``, as the query workers) and is killed at
   ``report_timeout`` (503);
 * at most ``report_workers`` are made at once, at a lower CPU priority than the server
@@ -15,32 +15,27 @@ to 1.75 s; nothing bounded a render's memory or time.  Here:
   quarter, as-at date and format, for the store's version (``web/caching.py``); a
   request's ``Cache-Control: no-cache`` does not make it again.
 
-The model travels to the process and the report back as pickles over pipes; the
-project's errors come back as (kind, message).
+The model travels to the process and the report back as pickles over pipes.
 """
 
 from __future__ import annotations
 
-import os
-import pickle
-import resource
-import subprocess
-import sys
 import threading
 from collections.abc import Callable, Hashable
 from datetime import date
-from pathlib import Path
 
 from ..config import Settings
 from ..errors import CspkgError, RateLimited, ReportUnavailable, WorkerFailed
 from ..services.delivery_model import Delivery
+from ..services.limited_process import (
+    ChildFailed,
+    ChildTimedOut,
+    child_answer,
+    child_input,
+    run_child,
+)
 from ..store.factory import worker_memory_bytes
 
-_BOOT = (
-    "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); "
-    "from cspkg.reports.worker import child; child()"
-)
-_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 _KINDS: dict[str, type[CspkgError]] = {"ReportUnavailable": ReportUnavailable}
 
 
@@ -100,43 +95,33 @@ class ReportRenders:
 
 def run(delivery: Delivery, form: str, prepared: date, settings: Settings) -> bytes:
     """``reports.board.render`` in a child process with the memory cap and time limit."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_ROOT, env.get("PYTHONPATH")]))
-    env["CSPKG_REPORT_MEMORY"] = str(worker_memory_bytes(settings))
     try:
-        done = subprocess.run(
-            [sys.executable, "-c", _BOOT],
-            input=pickle.dumps((delivery, form, prepared)),
-            capture_output=True,
+        kind, payload = run_child(
+            "cspkg.reports.worker:child",
+            (delivery, form, prepared),
+            memory=worker_memory_bytes(settings),
             timeout=settings.report_timeout,
-            env=env,
-            check=False,
+            nice=10,  # the serving process's fast answers come first on a busy machine
         )
-    except subprocess.TimeoutExpired:
+    except ChildTimedOut:
         raise WorkerFailed(
             f"making the report took longer than {settings.report_timeout:g} s and was "
             "stopped; try again later"
         ) from None
-    if done.returncode != 0 or not done.stdout:
-        raise WorkerFailed("making the report needed more memory than a report may use")
-    kind, payload = pickle.loads(done.stdout)
+    except ChildFailed:
+        raise WorkerFailed("making the report needed more memory than a report may use") from None
     if kind == "ok":
-        return payload  # type: ignore[no-any-return]
-    name, message = payload
+        return payload  # type: ignore[return-value]
+    name, message = payload  # type: ignore[misc]
     raise _KINDS.get(name, CspkgError)(message)
 
 
 def child() -> None:
-    """In the child: read (model, form, prepared) from stdin, write the outcome."""
-    os.nice(10)  # the serving process's fast answers come first on a busy machine
-    limit = int(os.environ.get("CSPKG_REPORT_MEMORY", "0"))
-    if limit > 0:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    """In the child: (model, form, prepared) in, the report out."""
     from .board import render
 
-    delivery, form, prepared = pickle.loads(sys.stdin.buffer.read())
+    delivery, form, prepared = child_input()  # type: ignore[misc]
     try:
-        outcome: tuple[str, object] = ("ok", render(delivery, form, prepared))
+        child_answer("ok", render(delivery, form, prepared))
     except CspkgError as exc:
-        outcome = ("error", (type(exc).__name__, str(exc)))
-    sys.stdout.buffer.write(pickle.dumps(outcome))
+        child_answer("error", (type(exc).__name__, str(exc)))
