@@ -96,7 +96,7 @@ def test_cli_imports_the_archive_for_an_area(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "2019-03:" in result.output
-    assert len(list((tmp_path / "crime").glob("cannock-chase-*.ttl"))) == 3
+    assert len(list((tmp_path / "crime").glob("cannock-chase-2019-*.ttl"))) == 3
 
 
 def test_cli_lsoa_list_with_a_bad_line(tmp_path: Path) -> None:

@@ -55,6 +55,7 @@ def test_archive_counts_equal_the_csv_rows(settings: Settings, tmp_path: Path) -
     assert [m.month for m in report.months] == ["2019-01", "2019-02", "2019-03"]
     assert sorted(p.name for p in report.written) == [
         "cannock-chase-2019-01.ttl", "cannock-chase-2019-02.ttl", "cannock-chase-2019-03.ttl",
+        "cannock-chase-lsoas.ttl",
     ]  # fmt: skip
     # the fictional force's rows in Cannock Chase LSOAs are kept, its Exampleton ones not
     assert any(r["Reported by"] == "Exampleshire Police" for r in in_district(rows))
@@ -73,7 +74,14 @@ def test_one_observation_per_lsoa_month_and_category(settings: Settings, tmp_pat
     }
     assert sources == {"2019-01-staffordshire-street.csv", "2019-01-exampleshire-street.csv"}
     lsoa = URIRef("http://statistics.data.gov.uk/id/statistical-geography/E01029368")
-    assert january.value(lsoa, RDFS.label) == Literal("Cannock Chase 001A")
+    assert january.value(lsoa, RDFS.label) is None  # described once, in the LSOA file
+    lsoas = Graph().parse(tmp_path / "crime" / "cannock-chase-lsoas.ttl")
+    assert lsoas.value(lsoa, RDFS.label) == Literal("Cannock Chase 001A")
+    district = URIRef(settings.base + "id/area/cannock-chase-district")
+    assert lsoas.value(lsoa, URIRef("http://schema.org/containedInPlace")) == district
+    assert len(set(lsoas.subjects(RDFS.label, None))) == len(
+        {r["LSOA code"] for r in in_district(archive_rows())}
+    )
     assert january.value(dataset, DCTERMS.creator) == URIRef(
         settings.base + "id/organisation/staffordshire-police"
     )
@@ -97,8 +105,12 @@ def test_committed_crime_file_is_reproduced(settings: Settings, tmp_path: Path) 
     with zipfile.ZipFile(ARCHIVE) as zipped:
         extract.write_bytes(zipped.read(REAL_JANUARY))
     report = import_crime([extract], settings, tmp_path, CANNOCK)
-    committed = settings.data_dir / "crime" / "cannock-chase-2019-01.ttl"
-    assert report.written[0].read_bytes() == committed.read_bytes()
+    assert [p.name for p in report.written] == [
+        "cannock-chase-2019-01.ttl",
+        "cannock-chase-lsoas.ttl",
+    ]
+    for written in report.written:
+        assert written.read_bytes() == (settings.data_dir / "crime" / written.name).read_bytes()
     assert report.kept == 638
 
 
@@ -108,7 +120,9 @@ def test_lsoa_list_keeps_the_listed_codes(settings: Settings, tmp_path: Path) ->
     report = import_crime([ARCHIVE], settings, tmp_path, keep)
     expected = cells([r for r in archive_rows() if r["LSOA code"] in listed])
     assert _cube(report.written) == expected
-    assert {p.name for p in report.written} == {f"my-area-2019-0{m}.ttl" for m in (1, 2, 3)}
+    assert {p.name for p in report.written} == {f"my-area-2019-0{m}.ttl" for m in (1, 2, 3)} | {
+        "my-area-lsoas.ttl"
+    }
 
 
 def test_reimporting_a_month_replaces_it_and_leaves_the_others(
@@ -130,7 +144,7 @@ def test_reimporting_a_month_replaces_it_and_leaves_the_others(
 
 def test_small_csv_without_a_filter(settings: Settings, tmp_path: Path) -> None:
     report = import_crime([SMALL], settings, tmp_path)
-    assert [p.name for p in report.written] == ["all-2019-01.ttl"]
+    assert [p.name for p in report.written] == ["all-2019-01.ttl", "all-lsoas.ttl"]
     assert report.kept == 7
 
 

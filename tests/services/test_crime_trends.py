@@ -177,3 +177,16 @@ def test_seasonal_view(crime_months: CrimeMonths, catalog: Catalog) -> None:
 def test_category_uri_is_a_priority_category(crime_months: CrimeMonths) -> None:
     """The priority rows' IRIs are the plan's priorities (a sanity check of the fixture)."""
     assert URIRef(PRIORITY + "anti-social-behaviour") in {URIRef(p) for p in _aligned(crime_months)}
+
+
+def test_hot_spots_over_months_list_each_lsoa_once(
+    crime_months: CrimeMonths, catalog: Catalog
+) -> None:
+    """LSOAs are described once (not in every month's file), so no row repeats."""
+    asb = PRIORITY + "anti-social-behaviour"
+    types = _aligned(crime_months)[asb]
+    answer = _run(crime_months, catalog, "crime-hotspots", priority=asb, limit="1000")
+    got = [(r["lsoaLabel"], int(r["crimes"])) for r in answer]
+    expected = Counter(r["LSOA name"] for r in crime_months.rows if r["Crime type"] in types)
+    assert len(got) == len({label for label, _ in got})
+    assert dict(got) == dict(expected)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TextIO
 
 from rdflib import Graph
-from rdflib.namespace import SKOS
+from rdflib.namespace import RDFS, SKOS
 
 from ..errors import RdfInputError
 from ..namespaces import ONS_GEOGRAPHY, PREFIXES
@@ -239,34 +239,34 @@ class MonthFile:
 PREFIX_NAMES = ("cspkg", "dcat", "dcterms", "foaf", "prov", "qb", "rdfs", "schema", "skos", "xsd")
 
 
-def write_month(
-    stream: TextIO,
-    target: MonthFile,
-    counted: MonthTally,
-    register: AgencyRegister,
-    known_areas: set[str],
-    header: str,
-) -> None:
-    """One month as Turtle: the dataset, its source files, the LSOAs, the observations."""
-    base = target.base
-    write = stream.write
+def _prefixes(write: Callable[[str], object], header: str, extra: dict[str, str]) -> None:
     for line in header.splitlines():
         write(f"# {line}".rstrip() + "\n")
     write("\n")
     for prefix in PREFIX_NAMES:
         write(f"@prefix {prefix}: <{PREFIXES[prefix]}> .\n")
-    write("@prefix sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#> .\n")
     write(f"@prefix lsoa: <{ONS_GEOGRAPHY}> .\n")
-    write(f"@prefix category: <{base}def/police-uk/crime-categories/> .\n")
-    write(f"@prefix obs: <{target.observations}> .\n\n")
+    for prefix, iri in extra.items():
+        write(f"@prefix {prefix}: <{iri}> .\n")
+    write("\n")
+
+
+def write_month(
+    stream: TextIO, target: MonthFile, counted: MonthTally, register: AgencyRegister, header: str
+) -> None:
+    """One month as Turtle: the dataset, its source files and the observations."""
+    base = target.base
+    write = stream.write
+    _prefixes(
+        write,
+        header,
+        {
+            "sdmx-dimension": "http://purl.org/linked-data/sdmx/2009/dimension#",
+            "category": f"{base}def/police-uk/crime-categories/",
+            "obs": target.observations,
+        },
+    )
     _write_dataset(write, target, counted, register)
-    for code, name in sorted(counted.names.items()):
-        write(f"lsoa:{code} a dcterms:Location ;\n    rdfs:label {_literal(name)} ;\n")
-        district = re.sub(r"\s+\d{3}[A-Z]$", "", name)
-        area = area_iri(base, slugify(district) + "-district")
-        if district != name and str(area) in known_areas:
-            write(f"    schema:containedInPlace <{area}> ;\n")
-        write(f'    skos:notation "{code}" .\n\n')
     dataset = f"<{target.dataset}>"
     month = f'"{target.month}"^^xsd:gYearMonth'
     prefix = f"{base}def/police-uk/crime-categories/"
@@ -277,6 +277,37 @@ def write_month(
             f"    sdmx-dimension:refArea lsoa:{code} ;\n    sdmx-dimension:refPeriod {month} ;\n"
             f"    cspkg:crimeCategory category:{slug} ;\n    cspkg:crimeCount {count} .\n\n"
         )
+
+
+def write_lsoas(
+    stream: TextIO, names: dict[str, str], base: str, known_areas: set[str], header: str
+) -> None:
+    """The LSOAs the months name, once (not in each month's file, where the union of the
+    graphs would repeat them): name, code, and the district the name gives.
+
+    ONS names an LSOA after its local authority district ("Cannock Chase 001A"); the link
+    to the district is made only when that district is in our reference areas.
+    """
+    write = stream.write
+    _prefixes(write, header, {})
+    for code, name in sorted(names.items()):
+        write(f"lsoa:{code} a dcterms:Location ;\n    rdfs:label {_literal(name)} ;\n")
+        district = re.sub(r"\s+\d{3}[A-Z]$", "", name)
+        area = area_iri(base, slugify(district) + "-district")
+        if district != name and str(area) in known_areas:
+            write(f"    schema:containedInPlace <{area}> ;\n")
+        write(f'    skos:notation "{code}" .\n\n')
+
+
+def read_lsoas(path: Path) -> dict[str, str]:
+    """The LSOA names an earlier import wrote (``write_lsoas``), so a new one adds to them."""
+    if not path.exists():
+        return {}
+    graph = Graph().parse(path, format="turtle")
+    return {
+        str(code): str(graph.value(node, RDFS.label) or "")
+        for node, code in graph.subject_objects(SKOS.notation)
+    }
 
 
 def _write_dataset(

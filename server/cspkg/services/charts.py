@@ -17,6 +17,7 @@ from ..config import Settings
 from ..namespaces import PREFIXES
 from ..store.base import Store
 from .canned_queries import run_canned, select
+from .crime_trends import Line, crime_trend
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ priority."""
 
 # --- Building each chart from the store ------------------------------------------------
 
-Chart = Heatmap | Bars | Counts
+Chart = Heatmap | Bars | Counts | Line
 
 
 def _records(
@@ -252,5 +253,6 @@ CHARTS: dict[str, tuple[str, Callable[[Store, Catalog, Settings, str | None], Ch
         commissioner_priority_bars,
     ),
     "agency-priority": ("Agencies × CSP priorities", agency_priority),
+    "crime-trend": ("Recorded crime month by month", crime_trend),
 }
 """Chart name -> (short title, builder), in the order pages show them."""

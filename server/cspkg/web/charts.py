@@ -15,9 +15,10 @@ from flask import Blueprint, Response, render_template, request
 
 from ..errors import PageNotFound
 from ..services.charts import CHARTS, Bars, Chart, Counts, Heatmap, default_plan
+from ..services.crime_trends import Line, crime_trend
 from ..services.delivery import resolve_plan
 from ..services.overview import PlanOverview, plan_overviews
-from .chart_layout import bars_layout, matrix_layout, shade
+from .chart_layout import bars_layout, line_layout, matrix_layout, shade
 from .context import services
 from .pagekit import Alternate, catalog, data, page
 
@@ -39,6 +40,10 @@ ABOUT = {
         "How many of each agency's actions (led or supported, its units' included) meet "
         "each CSP priority; darker cells mean more. A cell links to the agency."
     ),
+    "crime-trend": (
+        "Street-level crimes police.uk recorded in the partnership's district, month by "
+        "month (the crime-trend question)."
+    ),
 }
 """What each chart shows, in a sentence under its heading."""
 
@@ -54,6 +59,10 @@ def _build(name: str, plan: str | None = None) -> Chart:
         known = ", ".join(CHARTS)
         raise PageNotFound(f"There is no chart named '{name}'. The charts are: {known}.")
     found = services()
+    priority = request.args.get("priority") if name == "crime-trend" else None
+    if priority:  # one CSP priority's crime, as its page shows it
+        plan = plan or _asked_plan()
+        return crime_trend(found.store, catalog(), found.settings, plan, priority)
     return CHARTS[name][1](found.store, catalog(), found.settings, plan or _asked_plan())
 
 
@@ -95,7 +104,9 @@ def figure(name: str, width: int = 760, plan: str | None = None) -> dict[str, An
         "chart": chart,
         "plan": plan_key(plan) if plan else request.args.get("plan"),
     }
-    if isinstance(chart, Bars):
+    if isinstance(chart, Line):
+        shown |= _line(chart, width)
+    elif isinstance(chart, Bars):
         shown["kind"] = "bars"
         shown["layout"] = bars_layout(chart, width=width, label_width=min(290, width // 2 - 40))
     else:
@@ -106,6 +117,32 @@ def figure(name: str, width: int = 760, plan: str | None = None) -> dict[str, An
         shown["biggest"] = max(values.values(), default=0)
         shown["marked"] = MARKED.get(name, "")
     return shown
+
+
+def _line(chart: Line, width: int) -> dict[str, Any]:
+    """A line chart drawn twice: for wide screens and for phones (shown by CSS), so its
+    labels stay readable rather than shrink with the picture."""
+    return {
+        "kind": "line",
+        "layout": line_layout(chart, width=width),
+        "narrow": line_layout(chart, width=340, height=260),
+    }
+
+
+@bp.app_template_global("trend_figure")
+def trend_figure(chart: Line, priority: str, plan: str | None) -> dict[str, Any]:
+    """What ``charts/_chart.html`` needs for a CSP priority's crime trend on its page."""
+    return {
+        "name": "crime-trend",
+        "title": "Recorded crime of this priority, month by month",
+        "about": (
+            "Crimes of the police.uk categories above recorded in the partnership's "
+            "district each month (the crime-trend question)."
+        ),
+        "chart": chart,
+        "plan": plan_key(plan) if plan else None,
+        "priority": priority,
+    } | _line(chart, 760)
 
 
 @bp.app_template_global("chart_shade")
@@ -145,7 +182,9 @@ def chart_json(name: str) -> Response:
 @bp.get("/charts/<name>.svg")
 def chart_svg(name: str) -> Response:
     chart = _build(name)
-    if isinstance(chart, Bars):
+    if isinstance(chart, Line):
+        svg = render_template("charts/line.svg", layout=line_layout(chart))
+    elif isinstance(chart, Bars):
         svg = render_template("charts/bars.svg", layout=bars_layout(chart))
     else:
         svg = render_template("charts/matrix.svg", layout=matrix_layout(chart), shade=shade)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from ..services.charts import CHARTS
+from ..services.crime_trends import periods_differ, plan_period
 from ..services.overview import plan_overviews
 from .charts import figure, plans_and_shown
 from .context import services
@@ -54,7 +55,25 @@ def index() -> Response:
         doc_href=lambda iri: link_for(iri, base),
         links=_links(),
         charts=[figure(name, width=560, plan=iri) for name in HOME_CHARTS] if shown else [],
+        crime=_crime(iri) if iri else None,
     )
+
+
+def _crime(plan: str) -> dict[str, object] | None:
+    """The plan's district's crime month by month, with the plan's period beside it so
+    the page can say when the two differ; None when no crime is loaded for it."""
+    found = services()
+    chart = figure("crime-trend", width=760, plan=plan)
+    months = chart["chart"].months
+    if months[0] is None:
+        return None
+    period = plan_period(found.store, found.settings, plan)
+    return {
+        "chart": chart,
+        "months": months,
+        "period": period,
+        "differs": periods_differ(months, period),
+    }
 
 
 @bp.get("/data")
