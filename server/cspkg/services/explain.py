@@ -194,10 +194,17 @@ _ACTION = """SELECT ?description ?plan ?planLabel ?targetDue ?document ?document
 }} LIMIT 1"""
 
 _COMMISSIONER_VIA = """SELECT ?other ?otherLabel ?via ?viaLabel ?rationale WHERE {{
-  {iri} cspkg:meetsPriority ?via . {via_label}
-  ?via skos:relatedMatch ?other . ?other a cspkg:CommissionerPriority . {other_label}
-  OPTIONAL {{ ?link cspkg:fromPriority ?via ; cspkg:toPriority ?other ; rdfs:comment ?rationale }}
+  {{
+    {iri} cspkg:meetsPriority ?via . {via_label}
+    ?via skos:relatedMatch ?other . ?other a cspkg:CommissionerPriority . {other_label}
+    OPTIONAL {{ ?link cspkg:fromPriority ?via ; cspkg:toPriority ?other ; rdfs:comment ?rationale }}
+  }} UNION {{
+    {iri} cspkg:servesCommissionerPriority ?other . {other_label}
+    OPTIONAL {{ ?link cspkg:fromAction {iri} ; cspkg:toPriority ?other ; rdfs:comment ?rationale }}
+  }}
 }} ORDER BY ?otherLabel ?viaLabel"""
+"""Confirmed links only: through a CSP priority (``?via``) or the action's own direct link
+(``?via`` unbound), each with its rationale."""
 
 
 @dataclass(frozen=True)
