@@ -130,7 +130,7 @@ def test_too_large_is_413_with_a_clear_message(pages_live: Live, size: int) -> N
 
 @pytest.mark.parametrize(
     ("name", "data", "expected"),
-    [("notes.pdf", b"%PDF", "unknown file type"), ("empty.ttl", b"", "empty")],
+    [("notes.odt", b"PK", "unknown file type"), ("empty.ttl", b"", "empty")],
 )
 def test_unknown_or_empty_files(pages_live: Live, name: str, data: bytes, expected: str) -> None:
     response = post(pages_live, name, data, JSON)
