@@ -34,7 +34,10 @@ def test_agency_page_counts_its_units_actions_and_marks_them(real_live: Live) ->
         text, "data-partners"
     )
     assert "<title>Staffordshire Police – agency – CSP Knowledge Graph</title>" in text
-    assert re.search(r"data-action-count>6: leads 1, supports 5<", text)
+    assert re.search(
+        r"data-action-count>6 in Cannock Chase CSP Delivery Plan 2024/25: leads 1, supports 5<",
+        text,
+    )
 
 
 def test_csp_priority_separates_crime_flags_double_counting_and_the_period(

@@ -70,6 +70,9 @@ class ActionRow:
     """Each Commissioner priority with the CSP priority through which, and why."""
     roles: list[tuple[str, Ref | None]] = field(default_factory=list)
     """On an agency's page: ("lead"|"support", the unit through which, or None)."""
+    plan: Ref | None = None
+    """The delivery plan the action is a step of: lists of several plans' actions are
+    grouped by it (two plans each have an action 1)."""
 
 
 @dataclass
@@ -101,7 +104,7 @@ def action_rows(
     settings: Settings,
     commissioner_plan: str | None = None,
 ) -> list[ActionRow]:
-    """The actions named (at most ``MAX_ACTIONS``), in plan order, each once with its
+    """The actions named (at most ``MAX_ACTIONS``), by plan then number, each once with its
     lead, supporters, target and priorities (CSP, and the Commissioner's under
     ``commissioner_plan``, else the Police and Crime Plan its plan cites)."""
     wanted = list(dict.fromkeys(actions))[:MAX_ACTIONS]
@@ -128,7 +131,10 @@ def action_rows(
         for agencies in (row.leads, row.supporters):
             agencies.sort(key=lambda a: a.agency.label.casefold())
         row.alignments.sort(key=lambda a: (a.other.label.casefold(), a.via.label if a.via else ""))
-    return sorted(rows.values(), key=lambda r: (r.ordinal or 0, r.action.label.casefold()))
+    return sorted(
+        rows.values(),
+        key=lambda r: (r.plan.label if r.plan else "", r.ordinal or 0, r.action.label.casefold()),
+    )
 
 
 def _fill(row: ActionRow, r: dict[str, str | None]) -> None:
@@ -137,6 +143,7 @@ def _fill(row: ActionRow, r: dict[str, str | None]) -> None:
         row.action = Ref(row.action.iri, r["actionLabel"])
     row.ordinal = int(r["ordinal"]) if r["ordinal"] else row.ordinal
     row.target = r["target"] or row.target
+    row.plan = row.plan or _ref(r, "plan")
     agency = _ref(r, "agency")
     if agency is not None:
         named = AgencyRef(agency, _ref(r, "parent"))

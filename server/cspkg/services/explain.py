@@ -85,6 +85,7 @@ _ACTION = """SELECT ?description ?plan ?planLabel ?targetDue ?document ?document
   OPTIONAL {{ {iri} cspkg:sourceLastLine ?last }}
 }} LIMIT 1"""
 
+
 @dataclass(frozen=True)
 class ActionExplained:
     row: ActionRow
@@ -147,7 +148,19 @@ class AgencyExplained:
     @property
     def leads(self) -> int:
         """How many of its actions it (or a unit) leads."""
-        return sum(1 for row in self.actions if any(role == "lead" for role, _ in row.roles))
+        return _leads(self.actions)
+
+    @property
+    def by_plan(self) -> list[tuple[Ref | None, list[ActionRow], int]]:
+        """Its actions per delivery plan, in plan order: (plan, actions, how many it leads)."""
+        plans: dict[Ref | None, list[ActionRow]] = {}
+        for row in self.actions:
+            plans.setdefault(row.plan, []).append(row)
+        return [(plan, rows, _leads(rows)) for plan, rows in plans.items()]
+
+
+def _leads(rows: list[ActionRow]) -> int:
+    return sum(1 for row in rows if any(role == "lead" for role, _ in row.roles))
 
 
 def explain_agency(store: Store, catalog: Catalog, iri: str, settings: Settings) -> AgencyExplained:

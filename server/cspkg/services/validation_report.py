@@ -8,7 +8,7 @@ cached per store generation: validating takes seconds, the data changes only on 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rdflib import Dataset, Graph
 
@@ -76,7 +76,27 @@ class ReportView:
 def validate(graph: Graph, settings: Settings) -> ReportView:
     """Validate ``graph`` (left untouched) and return a report to show people."""
     report = validate_graph(graph, settings)
-    return ReportView(report.findings, len(graph), "cspkg.rdf.validation")
+    findings = tuple(
+        replace(f, focus_label=words_for_iri(f.focus, f.focus_label)) for f in report.findings
+    )
+    return ReportView(findings, len(graph), "cspkg.rdf.validation")
+
+
+def words_for_iri(iri: str, label: str | None) -> str:
+    """What a finding is about, for people: its label, else words from its address
+    ("…/id/action/x/2024-25/01-unnamed" is "action 01 unnamed"), never the bare IRI."""
+    if label and label != iri:
+        return label
+    path = iri.split("#", 1)[-1] if "#" in iri else iri
+    for marker in ("/id/", "/def/"):
+        if marker in path:
+            parts = [p for p in path.split(marker, 1)[1].split("/") if p]
+            if parts:
+                kind, last = parts[0], parts[-1]
+                words = last.replace("-", " ").replace("_", " ")
+                return words if len(parts) == 1 else f"{kind.replace('-', ' ')} {words}"
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    return last.replace("-", " ").replace("_", " ") or iri
 
 
 def store_graph(store: Store) -> Graph:
