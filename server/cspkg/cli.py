@@ -269,6 +269,26 @@ def import_crime_command(
     _written(report.written, report.unchanged)
 
 
+@cli.command("import-population")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--year", help="The year of the estimates, when the file has no year column.")
+@OUT_OPTION
+@click.pass_context
+def import_population_command(
+    ctx: click.Context, file: Path, year: str | None, out_dir: Path | None
+) -> None:
+    """Import residents per LSOA (ONS mid-year estimates, or code,population) so crime can
+    be given per 1,000 residents; a year imported again replaces that year."""
+    from .services.population_import import import_population
+
+    settings = settings_of(ctx)
+    ctx.meta[AFTER_FAILURE] = "Nothing was written."
+    report = import_population(file, settings, out_dir, year)
+    for when, count in report.lsoas_by_year.items():
+        click.echo(f"  {when}: {count} LSOAs, {report.residents_by_year[when]:,} residents")
+    _written(report.written, report.unchanged)
+
+
 @cli.command("tracker")
 @click.argument("plan")
 @click.option("--period", required=True, help="The quarter, e.g. 2024-Q3 or 'Q3 2024/25'.")
