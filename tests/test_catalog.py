@@ -42,6 +42,7 @@ EXPECTED_NAMES = {
     "crime-trend",
     "crime-change",
     "crime-seasonal",
+    "crime-rates",
 }
 
 GOOD = """\
