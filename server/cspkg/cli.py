@@ -19,7 +19,7 @@ import click
 from . import __version__
 from .catalog import Catalog, load_catalog
 from .config import Settings, load_settings
-from .errors import CspkgError, ValidationFailed
+from .errors import CspkgError, QueryNotFound, ValidationFailed
 from .rdf import report_format, validation
 from .services.canned_queries import CannedQueries, precheck, request_values
 from .services.results import FORMATS, render
@@ -303,14 +303,16 @@ def _catalog(settings: Settings) -> Catalog:
 @cli.command("queries")
 @click.pass_context
 def list_queries(ctx: click.Context) -> None:
-    """List the canned queries and their parameters."""
+    """List the canned queries and their parameters (a thing by its name: label, code or IRI)."""
     for query in _catalog(settings_of(ctx)).queries:
         click.echo(f"{query.name}: {query.title}")
         for parameter in query.parameters:
             default = "optional" if parameter.optional else f"default {parameter.default}"
             if parameter.default is None and not parameter.optional:
                 default = "required"
-            click.echo(f"    --param {parameter.name}=<{parameter.type}>  ({default})")
+            # Things of a class are found by name (services/parameters.py), so say so.
+            kind = "name" if parameter.type == "iri" and parameter.rdf_class else parameter.type
+            click.echo(f"    --param {parameter.name}=<{kind}>  ({default})")
 
 
 @cli.command("query")
@@ -349,7 +351,10 @@ def run_query(
             raise click.UsageError(f"--param expects KEY=VALUE, got '{param}'")
         pairs.append((key, value))
     catalog = _catalog(settings)
-    query = catalog.get(name)
+    try:
+        query = catalog.get(name)
+    except QueryNotFound as exc:
+        raise QueryNotFound(f"{exc} (cspkg queries lists every query)") from None
     precheck(query, request_values(query, pairs))  # refuse bad values before loading
     store = _query_store(settings)
     try:
@@ -402,7 +407,10 @@ def serve(
         return
     _check_backend(settings)
     url = f"http://{settings.host}:{settings.port}/"
-    click.echo(f"cspkg: open {url} (query page); SPARQL endpoint {url}sparql", err=True)
+    click.echo(
+        f"cspkg: open {url} (the plan, its questions and pages); SPARQL endpoint {url}sparql",
+        err=True,
+    )
     GunicornServer(settings, threads=threads).run()
 
 

@@ -77,7 +77,7 @@ def crime_csv_to_graph(
         raw = path.read_bytes()
         text = raw.decode("utf-8-sig")
     except OSError as exc:
-        raise RdfInputError(f"{path.name}: cannot read file: {exc.strerror}") from None
+        raise RdfInputError(f"{path}: cannot read file: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise RdfInputError(f"{path.name}: not UTF-8 text") from None
     stem = slugify(path.stem)
