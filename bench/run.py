@@ -52,7 +52,7 @@ from .procs import Process, free_port, run_timed
 from .report import write_report
 
 BENCH_DIR = Path(__file__).resolve().parent
-ADMIN_TOKEN = "bench-token"
+ADMIN_TOKEN = "bench-token-Hq4Wz8Lp2Xv7Nc5R"
 TODAY = "2024-10-01"
 REFERENCE = {"mem": "ref-mem", "disk": "ref-disk", "remote": "ref-mem"}
 IN_MEMORY = ("ref-mem", "remote", "mem")

@@ -49,7 +49,7 @@ SEED_PLAN = SOURCES / "cannock-chase-csp-delivery-plan-2024-25.txt"
 FIXTURES = Path(__file__).parent / "fixtures"
 W3C = Path(__file__).parent / "w3c" / "sparql11"
 """The W3C SPARQL 1.1 test files the tests use (tests/w3c/README.md: origin and licence)."""
-ADMIN_TOKEN = "test-admin-token"
+ADMIN_TOKEN = "test-admin-token-Qx7Lm2Vr9Kp4Zt8W"
 SLOW_GRAPH = "urn:test:slow"
 SLOW_QUERY = (
     "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:test:slow> "
@@ -585,3 +585,64 @@ def board_store() -> Iterator[EmbeddedStore]:
     delivery_data(store)
     yield store
     store.close()
+
+
+# --- Crime over months (the derived police.uk archive) ---------------------------------
+
+
+@dataclass
+class CrimeMonths:
+    """The real data folder with its crime replaced by the derived archive's three months
+    for Cannock Chase plus four relabelled months (tests/fixtures/crime/rows.py), the rows
+    those were counted from, and a store over it."""
+
+    settings: Settings
+    rows: list[dict[str, str]]
+    store: EmbeddedStore
+
+
+@pytest.fixture(scope="session")
+def crime_months(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CrimeMonths]:
+    from cspkg.rdf.crime_import import RowFilter
+    from cspkg.services.crime_import import import_crime
+    from tests.fixtures.crime.rows import ARCHIVE, archive_rows, folder_rows, write_extra_months
+
+    root = tmp_path_factory.mktemp("crime-months")
+    base = load_settings(environ={})
+    data = root / "data"
+    shutil.copytree(base.data_dir, data, ignore=shutil.ignore_patterns("crime"))
+    settings = replace(base, data_dir=data)
+    extra = root / "extra"
+    write_extra_months(extra)
+    import_crime([ARCHIVE, extra], settings, keep=RowFilter(area="Cannock Chase"))
+    rows = [
+        r
+        for r in archive_rows() + folder_rows(extra)
+        if r["LSOA name"].startswith("Cannock Chase ")
+    ]
+    store = EmbeddedStore()
+    store.replace_sources(find_sources(settings.base, [settings.ontology_dir, settings.data_dir]))
+    yield CrimeMonths(settings, rows, store)
+    store.close()
+
+
+COMMISSIONER_FIXTURES = FIXTURES / "commissioner"
+"""Three FICTIONAL partnerships' plans under the Staffordshire Police and Crime Plan 2024-28."""
+
+
+@pytest.fixture
+def commissioner_data(tmp_path: Path) -> Path:
+    """A copy of the real data folder with the three fictional plans imported (and their
+    suggestions made, as ``cspkg import`` does): a data folder tests may write to."""
+    from cspkg.services.alignment_files import run_align
+    from cspkg.services.plan_import import import_plan
+
+    settings = load_settings(environ={})
+    data = tmp_path / "data"
+    shutil.copytree(settings.data_dir, data)
+    mine = replace(settings, data_dir=data)
+    for plan in sorted(COMMISSIONER_FIXTURES.glob("*-delivery-plan-*")):
+        report = import_plan(plan, mine)
+        assert report.plan_iri is not None
+        run_align(mine, str(report.plan_iri))
+    return data

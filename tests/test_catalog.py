@@ -22,6 +22,7 @@ EXPECTED_NAMES = {
     "agency-actions",
     "overdue-actions",
     "delivery-status",
+    "status-of-actions",
     "delivery-by-commissioner-priority",
     "exceptions",
     "missing-updates",
@@ -37,6 +38,10 @@ EXPECTED_NAMES = {
     "shared-agencies",
     "plan-changes",
     "crime-and-deprivation",  # federated: SERVICE to an allow-listed endpoint
+    # Crime over months:
+    "crime-trend",
+    "crime-change",
+    "crime-seasonal",
 }
 
 GOOD = """\

@@ -64,6 +64,7 @@ EXPECTED = {
     "own-slow": {200, 503},
     "own-fast": {200},
     "own-four": {200},
+    "report": {200, 429},
 }
 KINDS = (
     "canned",
@@ -76,12 +77,16 @@ KINDS = (
     "own-slow",
     "own-fast",
     "own-four",
+    "report",
 )
 OWN_SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d a ?f }"
 """An analyst's slow query: about 1.4 s alone on the seed graph (200), past the timeout
 when the cores are busy (503)."""
 OWN = "127.0.0.12"
 """The address of a council behind one NAT: its slow query, fast queries and a page's four."""
+REPORT_PAGE = "/delivery/cannock-chase-csp/2024-25/board-report"
+REPORT_SECTION = "## Board reports under load"
+"""The heading of the ``--reports`` run's section of the report file (kept by other runs)."""
 
 
 class SourceAdapter(requests.adapters.HTTPAdapter):
@@ -177,6 +182,28 @@ def client(url: str, stop: float, seed: int, canned: list, out: Results) -> None
         else:
             kind, path, params = "adhoc", "/sparql", {"query": rng.choice(ADHOC)}
         send(session, url, kind, path, params, headers, out)
+
+
+def reporter(url: str, stop: float, seed: int, out: Results) -> None:
+    """Board reports back to back from one address: any quarter and format, half of them
+    with ``Cache-Control: no-cache`` (which must not make the server render again)."""
+    rng = random.Random(1000 + seed)
+    session = session_from(f"127.0.1.{10 + seed}")
+    while time.monotonic() < stop:
+        form = rng.choice(["pdf", "pdf", "docx", "html"])
+        params = {"period": f"2024-Q{rng.randint(1, 4)}"}
+        headers = {"Cache-Control": "no-cache"} if rng.random() < 0.5 else {}
+        started = time.perf_counter()
+        try:
+            response = session.get(
+                f"{url}{REPORT_PAGE}.{form}", params=params, headers=headers, timeout=120
+            )
+            detail = response.text[:120] if response.status_code != 200 else ""
+            out.record("report", response.status_code, time.perf_counter() - started, detail)
+            if response.status_code == 429:
+                time.sleep(float(response.headers.get("Retry-After", "1")) / 5)
+        except requests.RequestException as exc:
+            out.record("report", 0, time.perf_counter() - started, type(exc).__name__)
 
 
 def expensive(url: str, stop: float, interval: float, out: Results) -> None:
@@ -316,10 +343,23 @@ def report(args: argparse.Namespace, out: Results, elapsed: float, canned_via: s
     late = statistics.mean(rss[-quarter:]) if rss else 0
     growth = (late - early) / early * 100 if early else 0.0
     total = sum(out.statuses.values())
+    made = out.statuses[("report", 200)]
     lines = [
-        "# Load test: `cspkg serve` on loopback",
+        REPORT_SECTION if args.reports else "# Load test: `cspkg serve` on loopback",
         "",
-        f"Run: {args.clients} clients for {args.duration:g} s, query timeout {args.timeout:g} s, "
+        f"Command: `python bench/load/run_load.py {' '.join(sys.argv[1:])}`"
+        if args.reports
+        else "",
+        "",
+        (
+            f"Alongside: {args.reports} clients asking for board reports back to back "
+            f"(seed plan, any quarter, PDF/Word/HTML, half with `Cache-Control: no-cache`): "
+            f"{made} answered ({made / elapsed:.1f}/s), "
+            f"{out.statuses[('report', 429)]} refused 429 while every renderer was busy.  "
+            if args.reports
+            else ""
+        )
+        + f"Run: {args.clients} clients for {args.duration:g} s, query timeout {args.timeout:g} s, "
         f"one expensive query every {args.expensive_interval:g} s; canned queries "
         f"via {canned_via}.  Machine: {os.cpu_count()} cores."
         + (
@@ -363,16 +403,34 @@ def report(args: argparse.Namespace, out: Results, elapsed: float, canned_via: s
     return "\n".join(lines) + "\n"
 
 
+def merged(path: Path, text: str, reports: bool) -> str:
+    """The report file with this run's part replaced: the ``--reports`` section, or
+    everything before it."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    head, sep, section = old.partition(REPORT_SECTION)
+    kept_section = sep + section
+    if reports:
+        return (head.rstrip() + "\n\n" if head.strip() else "") + text + _after(section)
+    return text + ("\n" + kept_section if kept_section else "")
+
+
+def _after(section: str) -> str:
+    """What follows the reports section: the next level-2 heading on."""
+    _, sep, rest = section.partition("\n## ")
+    return "\n## " + rest if sep else ""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--timeout", type=float, default=3.0, help="CSPKG_QUERY_TIMEOUT")
-    parser.add_argument("--expensive-interval", type=float, default=4.0, help="seconds")
+    parser.add_argument("--expensive-interval", type=float, default=4.0, help="seconds (0: none)")
     parser.add_argument("--p99-bound-ms", type=float, default=1000.0)
     parser.add_argument("--hostile", action="store_true", help="mix attackers in")
     parser.add_argument("--slow", type=int, default=8, help="slow connections (--hostile)")
     parser.add_argument("--half-open", type=int, default=16, help="stalled connections")
+    parser.add_argument("--reports", type=int, default=0, help="board report clients")
     parser.add_argument("--report", type=Path, default=ROOT / "bench" / "load" / "report.md")
     args = parser.parse_args(argv)
     port = free_port()
@@ -394,9 +452,13 @@ def main(argv: list[str] | None = None) -> int:
             threading.Thread(target=client, args=(url, stop, n, canned, out))
             for n in range(args.clients)
         ]
-        threads.append(
-            threading.Thread(target=expensive, args=(url, stop, args.expensive_interval, out))
-        )
+        if args.expensive_interval > 0:
+            threads.append(
+                threading.Thread(target=expensive, args=(url, stop, args.expensive_interval, out))
+            )
+        threads += [
+            threading.Thread(target=reporter, args=(url, stop, n, out)) for n in range(args.reports)
+        ]
         if args.hostile:
             threads += [
                 threading.Thread(target=slow, args=(url, stop, out)) for _ in range(args.slow)
@@ -426,7 +488,7 @@ def main(argv: list[str] | None = None) -> int:
             server.wait()
     text = report(args, out, elapsed, canned_via)
     args.report.parent.mkdir(parents=True, exist_ok=True)
-    args.report.write_text(text, encoding="utf-8")
+    args.report.write_text(merged(args.report, text, bool(args.reports)), encoding="utf-8")
     print(text)
     return 1 if out.unexpected else 0
 

@@ -12,9 +12,11 @@ the ``#``) continues the previous field; a bare ``#`` is a blank line.  Fields:
 ``param`` (repeatable)      ``NAME TYPE [key=value ...] [optional]``
 ``columns`` (required)      the SELECT variables, in order, separated by spaces
 
-``TYPE`` is ``iri``, ``string``, ``date``, ``integer`` or ``boolean``.  Param keys:
+``TYPE`` is ``iri``, ``string``, ``date``, ``month`` (``YYYY-MM``), ``integer`` or ``boolean``.  Param keys:
 ``label="..."`` (form label), ``default=...`` (``<iri>`` relative to the base, or a
-``prefix:name`` from :data:`cspkg.namespaces.PREFIXES`; ``today`` for dates),
+``prefix:name`` from :data:`cspkg.namespaces.PREFIXES`; ``today`` for dates; ``another``
+for an iri with a class: a thing of that class other than the other parameters' values,
+chosen against the store by ``services/canned_queries.py``, so two plans are compared),
 ``class=...`` (for iri: the type a good value has; forms list its instances; not
 enforced, a wrong IRI just matches nothing), ``min=N`` and ``max=N`` (for integer: the
 range a value must be in, e.g. a page size).  ``optional`` means "may be left out".
@@ -55,13 +57,14 @@ from pyparsing import ParseException
 from rdflib.plugins.sparql.parser import parseQuery
 
 from .errors import CatalogError, ParameterError, QueryNotFound
+from .fragments import expand, load_fragments
 from .namespaces import DEFAULT_BASE, PREFIXES
 from .presentation import FIELDS as PRESENTATION_FIELDS
 from .presentation import Presentation, parse_presentation
 from .store.sparql_text import remote_iris
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-PARAM_TYPES = ("iri", "string", "date", "integer", "boolean")
+PARAM_TYPES = ("iri", "string", "date", "month", "integer", "boolean")
 MAX_VALUE_LENGTH = 2000
 FIELDS = {"title", "description", "question", "param", "columns"} | PRESENTATION_FIELDS
 
@@ -70,6 +73,7 @@ _FIELD = re.compile(r"#\s?([A-Za-z-]+):\s*(.*)\Z")
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\]+\Z")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})\Z")
+_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])\Z")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 """Dates outside these years are typing mistakes (12025), not questions about plans."""
 _INTEGER = re.compile(r"[+-]?\d{1,18}\Z")
@@ -84,6 +88,11 @@ _SPARQL_TOKENS = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _ORACLE_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
+
+
+ANOTHER = "another"
+"""An iri default meaning "a thing of the class other than the other parameters' values":
+chosen when the query runs (the store says what there is), never bound as it stands."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +117,7 @@ class Parameter:
                 f"a real date such as 2025-01-31 or 31/01/2025, in the years {FIRST_YEAR} "
                 f"to {LAST_YEAR}, or 'today'"
             ),
+            "month": f"a month as YYYY-MM, such as 2024-04, in the years {FIRST_YEAR} to {LAST_YEAR}",
             "integer": self._range(),
             "boolean": "true or false",
         }[self.type]
@@ -131,6 +141,8 @@ class Parameter:
         if len(raw) > MAX_VALUE_LENGTH:
             raise ParameterError(self.name, self.expects(), raw[:40])
         try:
+            if self.type == "iri" and raw == ANOTHER and self.default == ANOTHER:
+                raise ParameterError(self.name, "a value (no other thing to choose)")
             if self.type == "iri":
                 iri = raw[1:-1] if raw.startswith("<") and raw.endswith(">") else raw
                 if _IRI.match(iri):
@@ -143,6 +155,10 @@ class Parameter:
                 day = _read_date(raw.strip())
                 if day is not None and FIRST_YEAR <= day.year <= LAST_YEAR:
                     return _typed(day.isoformat(), "date")
+            elif self.type == "month":
+                match = _MONTH.match(raw.strip())
+                if match and FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
+                    return _typed(raw.strip(), "gYearMonth")
             elif self.type == "integer":
                 if _INTEGER.match(raw) and self.in_range(int(raw)):
                     return _typed(str(int(raw)), "integer")
@@ -214,12 +230,13 @@ class CannedQuery:
         known = ", ".join(p.name for p in self.parameters) or "none"
         raise ParameterError(name, f"a known parameter (this query takes: {known})")
 
-    def example(self) -> str:
-        """The query bound to its defaults, without the header lines that only say how
-        pages present the answer (``group``, ``titles``...): an example for the editor."""
+    def example(self, values: dict[str, str] | None = None) -> str:
+        """The query bound to its defaults (or ``values``, which a ``default=another``
+        needs), without the header lines that only say how pages present the answer
+        (``group``, ``titles``...): an example for the editor."""
         kept: list[str] = []
         skipping = False
-        for line in self.bind().splitlines(keepends=True):
+        for line in self.bind(values).splitlines(keepends=True):
             match = _FIELD.match(line.rstrip())
             if match is not None:
                 skipping = match.group(1) in PRESENTATION_FIELDS
@@ -255,6 +272,12 @@ class Catalog:
     """Every canned query, by name, in file-name order."""
 
     queries: tuple[CannedQuery, ...]
+    fragments: dict[str, str] = field(default_factory=dict, compare=False)
+    """``queries/fragments/*.rq`` by name: the shared rules (``cspkg.fragments``)."""
+
+    def expand(self, text: str, source: str = "query") -> str:
+        """A service's own query text with its ``#include`` lines filled in."""
+        return expand(source, text, self.fragments)
 
     def get(self, name: str) -> CannedQuery:
         """The named query, or :class:`QueryNotFound`."""
@@ -284,13 +307,21 @@ def load_catalog(directory: Path, base: str = DEFAULT_BASE) -> Catalog:
     paths = sorted(directory.glob("*.rq"))
     if not paths:
         raise CatalogError(directory.name, None, "no canned queries (*.rq) found")
-    return Catalog(tuple(parse_query(p.stem, p.read_text(encoding="utf-8"), base) for p in paths))
+    fragments = load_fragments(directory)
+    return Catalog(
+        tuple(parse_query(p.stem, p.read_text(encoding="utf-8"), base, fragments) for p in paths),
+        fragments,
+    )
 
 
-def parse_query(name: str, text: str, base: str = DEFAULT_BASE) -> CannedQuery:
-    """Parse and validate one query file's text; errors name ``{name}.rq`` and a line."""
+def parse_query(
+    name: str, text: str, base: str = DEFAULT_BASE, fragments: dict[str, str] | None = None
+) -> CannedQuery:
+    """Parse and validate one query file's text; errors name ``{name}.rq`` and a line.
+    ``#include NAME`` lines in the body take the text of ``fragments[NAME]``."""
     source = f"{name}.rq"
     fields, lines = _read_header(source, text)
+    text = expand(source, text, fragments or {})
     for key in ("title", "description", "columns"):
         if key not in fields:
             raise CatalogError(source, 1, f"missing required header field '{key}'")
@@ -387,7 +418,9 @@ def _parse_param(source: str, line: int, value: str, base: str) -> Parameter:
     default = settings.get("default")
     if default is not None and optional:
         raise CatalogError(source, line, f"param {name}: optional and default= conflict")
-    if default is not None and kind == "iri":
+    if default == ANOTHER and (kind != "iri" or rdf_class is None):
+        raise CatalogError(source, line, f"param {name}: default=another needs iri and class=")
+    if default is not None and kind == "iri" and default != ANOTHER:
         default = _header_iri(source, line, default, base)
     parameter = Parameter(
         name,
@@ -399,7 +432,7 @@ def _parse_param(source: str, line: int, value: str, base: str) -> Parameter:
         bounds.get("min"),
         bounds.get("max"),
     )
-    if default is not None:
+    if default is not None and default != ANOTHER:
         try:
             parameter.term(default)
         except ParameterError as exc:
@@ -442,9 +475,14 @@ def _split(source: str, text: str, params: dict[str, Parameter]) -> tuple[str | 
 
 def _check_sparql(query: CannedQuery, columns_line: int) -> None:
     """Bind samples, parse with pyoxigraph and compare the projection with ``columns``."""
-    samples = {"iri": "urn:cspkg:sample", "string": "sample", "date": "today"}
+    samples = {"iri": "urn:cspkg:sample", "string": "sample", "date": "today", "month": "2024-04"}
     samples |= {"integer": "0", "boolean": "true"}
-    trials = [{p.name: p.default or samples[p.type] for p in query.parameters}]
+    trials = [
+        {
+            p.name: p.default if p.default not in (None, ANOTHER) else samples[p.type]
+            for p in query.parameters
+        }
+    ]
     if any(p.optional for p in query.parameters):
         trials.append({p.name: trials[0][p.name] for p in query.parameters if not p.optional})
     source = f"{query.name}.rq"

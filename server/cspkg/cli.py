@@ -83,6 +83,35 @@ PROFILE_OPTION = click.option(
 )
 
 
+def store_options(command: Any) -> Any:
+    """``--store``, ``--backend`` and ``--backend-profile``: every command that reads or
+    fills a store takes the same three (``with_store`` applies them)."""
+    command = PROFILE_OPTION(command)
+    command = click.option(
+        "--backend", help="Base URL of a remote SPARQL server instead of the store."
+    )(command)
+    return click.option(
+        "--store", "store_dir", type=click.Path(file_okay=False), help="On-disk store."
+    )(command)
+
+
+def with_store(
+    settings: Settings,
+    store_dir: str | None,
+    backend: str | None,
+    backend_profile: str | None,
+    **more: Any,
+) -> Settings:
+    """The settings with a command's store options (and any other fields) applied."""
+    return replace(
+        settings,
+        backend=backend or settings.backend,
+        backend_profile=backend_profile or settings.backend_profile,
+        store=Path(store_dir) if store_dir else settings.store,
+        **more,
+    )
+
+
 def _check_backend(settings: Settings) -> None:
     """An unknown profile, a backend showing its own graphs or refusing the account stop
     ``serve`` with one line, before gunicorn starts."""
@@ -175,27 +204,69 @@ def import_command(
             )
         for notice in report.warnings:
             click.echo(f"  warning: {notice.where}: {notice.message}", err=True)
+        if report.plan_iri is not None:
+            from .cli_alignment import report_align
+            from .services.alignment_files import cited_plan_to_align
+
+            cited = cited_plan_to_align(settings, report.plan_iri, out_dir)
+            if cited is not None:
+                report_align(settings, str(report.plan_iri), str(cited), out_dir)
 
 
 @cli.command("import-crime")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--area", help="Keep rows whose LSOA name starts with this district's name.")
+@click.option(
+    "--lsoa-list", type=click.Path(dir_okay=False, path_type=Path),
+    help="Keep rows in the LSOAs this file lists (one code a line).",
+)  # fmt: skip
 @OUT_OPTION
 @click.pass_context
-def import_crime_command(ctx: click.Context, files: tuple[Path, ...], out_dir: Path | None) -> None:
-    """Import police.uk street-level crime CSV files as RDF Data Cube observations."""
+def import_crime_command(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    area: str | None,
+    lsoa_list: Path | None,
+    out_dir: Path | None,
+) -> None:
+    """Import police.uk street-level crime as RDF Data Cube observations, a file per month.
+
+    PATHS are the data.police.uk archive (a zip, or its folder of month folders), folders
+    of YYYY-MM-<force>-street.csv files, or single CSV files.  Importing a month again
+    replaces that month.
+    """
     from tqdm import tqdm
 
+    from .rdf.crime_import import RowFilter, read_lsoa_list
     from .services.crime_import import import_crime
 
+    if area and lsoa_list:
+        raise click.UsageError("give --area or --lsoa-list, not both")
     settings = settings_of(ctx)
     ctx.meta[AFTER_FAILURE] = "Nothing was written."
-    for path in files:
-        with tqdm(desc=path.name, unit="row", disable=None, leave=False) as bar:
-            report = import_crime(path, settings, out_dir, on_row=bar.update)
+    keep = RowFilter(area=area)
+    if lsoa_list:
+        keep = RowFilter(lsoas=read_lsoa_list(lsoa_list), list_name=lsoa_list.name)
+    with (
+        tqdm(desc="files", unit="file", disable=None, leave=False) as files,
+        tqdm(desc="rows", unit="row", disable=None, leave=False, unit_scale=True) as rows,
+    ):
+
+        def on_source(name: str, done: int, total: int) -> None:
+            files.total = total
+            files.n = done
+            files.set_postfix_str(name.rsplit("/", 1)[-1], refresh=True)
+
+        report = import_crime(list(paths), settings, out_dir, keep, on_source, rows.update)
+    click.echo(
+        f"{report.sources} file(s), {report.rows} rows; kept {report.kept}"
+        + (f"; {report.no_location} without a location (not counted)" if report.no_location else "")
+    )
+    for month in report.months:
         click.echo(
-            f"{report.source}: {report.records} records in {report.lsoas} LSOAs -> {report.dataset}"
+            f"  {month.month}: {month.records} records in {month.lsoas} LSOAs -> {month.dataset}"
         )
-        _written(report.written, report.unchanged)
+    _written(report.written, report.unchanged)
 
 
 @cli.command("tracker")
@@ -319,9 +390,7 @@ def list_queries(ctx: click.Context) -> None:
 @click.argument("name")
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="Repeatable.")
 @click.option("--format", "form", type=click.Choice(FORMATS), default="table", show_default=True)
-@click.option("--store", "store_dir", type=click.Path(file_okay=False), help="On-disk store.")
-@click.option("--backend", help="Base URL of a remote SPARQL server instead of the store.")
-@PROFILE_OPTION
+@store_options
 @click.pass_context
 def run_query(
     ctx: click.Context,
@@ -334,16 +403,7 @@ def run_query(
 ) -> None:
     """Run the canned query NAME: on ontology/ and data/ in memory by default, or on
     the store `cspkg load --store DIR` / `--backend URL` filled (read as it is)."""
-    from dataclasses import replace
-
-    settings = settings_of(ctx)
-    settings = replace(
-        settings,
-        backend=backend or settings.backend,
-        backend_profile=backend_profile or settings.backend_profile,
-        store=Path(store_dir) if store_dir else settings.store,
-        query_workers=0,
-    )
+    settings = with_store(settings_of(ctx), store_dir, backend, backend_profile, query_workers=0)
     pairs: list[tuple[str, str]] = []
     for param in params:
         key, equals, value = param.partition("=")
@@ -371,9 +431,7 @@ def run_query(
 @cli.command()
 @click.option("--host", help="Interface to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, help="Port to listen on (default 5000).")
-@click.option("--store", "store_dir", type=click.Path(file_okay=False), help="On-disk store.")
-@click.option("--backend", help="Base URL of a remote SPARQL server instead of the store.")
-@PROFILE_OPTION
+@store_options
 @click.option("--threads", type=int, help="Request threads (default: the http_threads setting).")
 @click.option("--check-port", is_flag=True, help="Only check that the port is free, then exit.")
 @click.pass_context
@@ -388,19 +446,17 @@ def serve(
     check_port: bool,
 ) -> None:
     """Serve the SPARQL endpoint and query page on gunicorn."""
-    from dataclasses import replace
-    from pathlib import Path
-
     from .web.wsgi import GunicornServer
 
-    settings = settings_of(ctx)
-    settings = replace(
-        settings,
-        host=host or settings.host,
-        port=port or settings.port,
-        store=Path(store_dir) if store_dir else settings.store,
-        backend=backend or settings.backend,
-        backend_profile=backend_profile or settings.backend_profile,
+    given = settings_of(ctx)
+    settings = with_store(
+        given,
+        store_dir,
+        backend,
+        backend_profile,
+        host=host or given.host,
+        port=port or given.port,
+        progress_files=True,  # updates written on the service go back to data/progress
     )
     ensure_port_free(settings.host, settings.port)  # before gunicorn: one line, not ten
     if check_port:
@@ -442,31 +498,19 @@ def ensure_port_free(host: str, port: int) -> None:
 
 
 @cli.command()
-@click.option("--backend", help="Base URL of the SPARQL server to load into.")
-@click.option("--store", "store_dir", type=click.Path(file_okay=False), help="On-disk store.")
-@PROFILE_OPTION
+@store_options
 @click.pass_context
 def load(
-    ctx: click.Context, backend: str | None, store_dir: str | None, backend_profile: str | None
+    ctx: click.Context, store_dir: str | None, backend: str | None, backend_profile: str | None
 ) -> None:
     """Validate ontology/ and data/, then load them graph by graph, all or nothing.
 
     The same path as the service's start-up (services/loading.py): only files that
     changed since the last load into --store DIR are read and validated."""
-    from dataclasses import replace
-    from pathlib import Path
-
     from .services.loading import load_sources, project_sources
     from .store.factory import open_store
 
-    settings = settings_of(ctx)
-    settings = replace(
-        settings,
-        backend=backend or settings.backend,
-        backend_profile=backend_profile or settings.backend_profile,
-        store=Path(store_dir) if store_dir else settings.store,
-        query_workers=0,
-    )
+    settings = with_store(settings_of(ctx), store_dir, backend, backend_profile, query_workers=0)
     if not settings.backend and settings.store is None:
         raise click.UsageError("give --backend URL or --store DIR: an in-memory load is lost")
     ctx.meta[AFTER_FAILURE] = "Nothing was loaded: the store is as it was."
@@ -577,8 +621,7 @@ def validate(
               help="File to write (default: a name from the plan and quarter).")  # fmt: skip
 @click.option("--as-at", "as_at", type=click.DateTime(["%Y-%m-%d"]),
               help="Judge overdue on this day (default: the day after the quarter).")  # fmt: skip
-@click.option("--store", "store_dir", type=click.Path(file_okay=False), help="On-disk store.")
-@click.option("--backend", help="Base URL of a remote SPARQL server instead of the store.")
+@store_options
 @click.pass_context
 def report(
     ctx: click.Context,
@@ -589,27 +632,22 @@ def report(
     as_at: datetime | None,
     store_dir: str | None,
     backend: str | None,
+    backend_profile: str | None,
 ) -> None:
     """The quarterly board report for PLAN (its key, e.g. cannock-chase-csp/2024-25, its
     title or IRI): summary, RAG by priority, exceptions, missing updates, overdue actions
     and the alignment with the Commissioner's priorities, as HTML, Word or PDF."""
-    from dataclasses import replace
-
     from .reports.board import file_name, render
     from .services import delivery
 
-    settings = settings_of(ctx)
-    settings = replace(
-        settings,
-        backend=backend or settings.backend,
-        store=Path(store_dir) if store_dir else settings.store,
-        query_workers=0,
-    )
+    settings = with_store(settings_of(ctx), store_dir, backend, backend_profile, query_workers=0)
     store = _query_store(settings)
     try:
+        queries = CannedQueries(_catalog(settings), store, settings)
         found = delivery.resolve_plan(store, settings, plan)
         quarter = delivery.resolve_period(store, settings, period)
-        model = delivery.build(store, settings, found, quarter, as_at.date() if as_at else None)
+        judged = as_at.date() if as_at else None
+        model = delivery.build(store, settings, found, quarter, judged, queries=queries)
     finally:
         store.close()
     body = render(model, form)
@@ -619,6 +657,27 @@ def report(
     except OSError as exc:
         raise CspkgError(f"cannot write {target}: {exc.strerror}") from None
     click.echo(f"{model.plan.label}, {quarter.label}: {model.actions} actions -> {target}")
+
+
+@cli.command("token")
+def token_command() -> None:
+    """Make a random write token: the token for its holder, and the salted hash to put in
+    the settings (admin_token, or an [agency_tokens] entry) instead of the token."""
+    from .token_hash import new_token
+
+    token, stored = new_token()
+    click.echo(f"token (give it to its holder, once): {token}")
+    click.echo(f"settings value (keep this):         {stored}")
+
+
+def _register() -> None:
+    from .cli_alignment import COMMANDS
+
+    for command in COMMANDS:
+        cli.add_command(command)
+
+
+_register()
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from .errors import CspkgError
 from .namespaces import DEFAULT_BASE
+from .token_hash import hash_token, is_hashed, weakness
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 """The checkout's root: ``ontology/``, ``data/``, ``shapes/`` and ``queries/`` live here."""
@@ -38,16 +39,33 @@ class Settings:
     backend_password: str | None = field(default=None, repr=False)
     """The backend's own account for writes (never logged, never in an error)."""
     admin_token: str | None = field(default=None, repr=False)
+    """The token that may write anything.  Given as a token (at least 24 characters and
+    random: ``token_hash.weakness``) or as the salted hash ``cspkg token`` prints; either
+    way settings keep only the salted hash."""
     agency_tokens: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     """(agency, token) pairs: a token that may report progress for one agency only
     (``services/access.py``).  The agency is its register slug or its IRI.  TOML: a table
     ``[agency_tokens]`` of ``slug = "token"`` (or a list of tokens); environment:
-    ``CSPKG_AGENCY_TOKENS="slug=token,slug2=token2"``."""
+    ``CSPKG_AGENCY_TOKENS="slug=token,slug2=token2"``.  Tokens as for ``admin_token``."""
+    audit_key: str | None = field(default=None, repr=False)
+    """Key of the keyed hash that names a token in audit lines (``services/audit.py``);
+    unset, a random key for each start (fingerprints then match only within one run)."""
+    token_failures: int = 10
+    """Wrong tokens one client address may send before its writes are refused for
+    ``token_lockout_seconds`` (429 with Retry-After); audit lines for them stop there too."""
+    token_lockout_seconds: int = 300
+    """How long an address that sent ``token_failures`` wrong tokens is refused, and the
+    window those failures are counted in."""
     query_timeout: float = 30.0
     query_workers: int = 2
     validate_on_load: bool = True
     """Validate changed sources before they replace their graphs, at start-up and in
     ``cspkg load`` alike (``services/loading.py``); off only for trusted bulk data."""
+    progress_files: bool = False
+    """After every write to a plan's progress graph, write the graph back to its file,
+    ``data/progress/{partnership}-{year}.ttl`` (``services/progress_files.py``), so the
+    files stay the one source of progress.  On in ``cspkg serve``; off for an app built
+    without it (tests over the project's own data folder)."""
     """Worker processes running embedded-store queries (killed and replaced on timeout)."""
     worker_memory_mb: int = 0
     """Address-space cap of each worker process (queries, updates, uploads); 0: sized to
@@ -62,6 +80,11 @@ class Settings:
     waits, so keep it under ``http_threads``).  Past it: 503."""
     upload_workers: int = 1
     """``/validation`` uploads checked at once, each in its own process (more: 503)."""
+    report_workers: int = 2
+    """Board reports made at once, each in its own process (``reports/worker.py``);
+    a request for another past that gets 429."""
+    report_timeout: float = 60.0
+    """Seconds a board report may take to make before its process is killed (503)."""
     upload_timeout: float = 60.0
     """Seconds an upload's check may take before its process is killed (503)."""
     max_rows: int = 10_000
@@ -140,6 +163,26 @@ def _agency_tokens(raw: Any) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
+def _hashed_tokens(settings: Settings) -> Settings:
+    """Refuse weak tokens (naming the setting, never the token), then keep only salted
+    hashes of them."""
+
+    def kept(name: str, token: str) -> str:
+        if is_hashed(token):
+            return token
+        problem = weakness(token)
+        if problem is not None:
+            raise CspkgError(f"{name}: the token {problem}")
+        return hash_token(token)
+
+    admin = kept("admin_token", settings.admin_token) if settings.admin_token else None
+    agencies = tuple(
+        (agency, kept(f"agency_tokens: '{agency}'", token))
+        for agency, token in settings.agency_tokens
+    )
+    return replace(settings, admin_token=admin, agency_tokens=agencies)
+
+
 def _coerce(name: str, raw: Any, kind: Any) -> Any:
     text = str(kind)
     if raw is None:
@@ -200,6 +243,7 @@ def load_settings(
     settings = replace(Settings(), **coerced)
     if settings.admin_token and any(t == settings.admin_token for _, t in settings.agency_tokens):
         raise CspkgError("agency_tokens: an agency token must differ from the admin token")
+    settings = _hashed_tokens(settings)
     if not settings.base.endswith("/"):
         settings = replace(settings, base=settings.base + "/")
     return settings

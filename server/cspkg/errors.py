@@ -100,6 +100,10 @@ class RateLimited(CspkgError):
     """A client sent more requests than the configured rate allows (or holds more than its
     fair share of the query workers)."""
 
+    audited = True
+    """False for a write refused because its address sent too many wrong tokens: one
+    audit line said so when it began; each attempt since is not logged."""
+
     def __init__(self, message: str, retry_after: int) -> None:
         self.retry_after = retry_after
         super().__init__(message)
@@ -111,6 +115,13 @@ class QueryTimeout(CspkgError):
 
 class QueryRefused(CspkgError):
     """A query is well formed but not allowed here (update without token, SERVICE off-list...)."""
+
+
+class TokenRefused(QueryRefused):
+    """A bearer token that is none of the configured ones (403).  ``audited`` is false
+    once its address has had its share of audit lines (``services/access.py``)."""
+
+    audited = True
 
 
 class AuthenticationRequired(QueryRefused):

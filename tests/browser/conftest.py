@@ -13,7 +13,11 @@ from typing import Any
 
 import pytest
 
-from cspkg.config import PROJECT_ROOT
+from cspkg.config import PROJECT_ROOT, load_settings
+from cspkg.services.plan_import import import_plan
+from cspkg.store import EmbeddedStore
+from cspkg.store.sources import find_sources
+from tests.conftest import FIXTURES, Live, _serve, _settings
 
 CHROMIUM = Path(os.environ.get("CSPKG_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -56,3 +60,25 @@ def page(browser: Any) -> Iterator[Any]:
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture(scope="session")
+def three_plans_live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """The real data with the two FICTIONAL Exampleton plans imported into a copy: three
+    plans of two partnerships, as a service holding neighbours' plans serves them."""
+    import shutil
+
+    real = load_settings(environ={})
+    data = tmp_path_factory.mktemp("three-plans") / "data"
+    shutil.copytree(real.data_dir, data)
+    for year in ("2024-25", "2025-26"):
+        import_plan(FIXTURES / "plans" / f"exampleton-csp-delivery-plan-{year}.txt", real, data)
+    settings = _settings(
+        ontology_dir=PROJECT_ROOT / "ontology", shapes_dir=PROJECT_ROOT / "shapes", data_dir=data
+    )
+    store = EmbeddedStore(workers=1)
+    store.replace_sources(find_sources(settings.base, [settings.ontology_dir, data]))
+    server, url = _serve(settings, store)
+    yield Live(url, "embedded", store, settings)
+    server.shutdown()
+    store.close()

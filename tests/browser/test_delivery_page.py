@@ -132,3 +132,22 @@ def test_no_axe_violations_on_the_progress_form_with_errors(
     axe_tab.screenshot(path=screenshots / "axe-progress-form-errors.png", full_page=True)
     violations = axe_violations(axe_tab)
     assert not violations, describe(violations)
+
+
+def test_delivery_page_at_375_pixels(board_live: Live, page: Any, screenshots: Path) -> None:
+    """On a phone the page is as wide as the screen: each wide table scrolls inside its own
+    region (which a keyboard can focus), and its first column stays in view."""
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(board_live.url + PAGE + "?period=2024-Q3")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    region = page.locator(".cspkg-table-scroll", has=page.locator("#by-csp-priority"))
+    assert region.get_attribute("role") == "region" and region.get_attribute("tabindex") == "0"
+    assert region.evaluate("e => e.scrollWidth > e.clientWidth")  # it scrolls, not the page
+    page.screenshot(path=screenshots / "delivery-375.png", full_page=True)
+    first = page.locator("#by-csp-priority tbody tr th").first
+    before = first.bounding_box()
+    region.evaluate("e => { e.scrollLeft = 200; }")
+    after = first.bounding_box()
+    assert before is not None and after is not None and abs(after["x"] - before["x"]) < 1
+    region.screenshot(path=screenshots / "delivery-375-scrolled-table.png")

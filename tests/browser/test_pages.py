@@ -75,6 +75,34 @@ def test_canned_query_with_a_parameter_row_link_and_csv(
     page.screenshot(path=screenshots / "query-row-action.png", full_page=True)
 
 
+def test_chooser_by_keyboard_picks_the_exact_name(real_live: Live, page: Any) -> None:
+    """Typing a whole name and pressing Enter picks that thing, though another name
+    contains it earlier in the alphabet ("Office of the Staffordshire Police, ...")."""
+    page.goto(real_live.url + "/queries/agency-actions")
+    chooser = page.locator("#param-agency")
+    chooser.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Staffordshire Police")
+    first = page.locator("#param-agency__listbox li").first
+    assert first.inner_text() == "Staffordshire Police"
+    page.keyboard.press("Enter")
+    assert chooser.input_value() == "Staffordshire Police"
+    page.keyboard.press("Tab")  # on to the button, then submit it
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith(
+        "agency=https%3A%2F%2Fcspkg.example.org%2Fid%2Forganisation%2Fstaffordshire-police"
+    )
+    # a code picks its thing too: the CSP priority "ASB" by its abbreviation
+    page.goto(real_live.url + "/queries/priority-actions")
+    chooser = page.locator("#param-priority")
+    chooser.focus()
+    page.keyboard.type("asb")
+    assert page.locator("#param-priority__listbox li").first.inner_text() == (
+        "Anti-Social Behaviour (ASB)"
+    )
+
+
 def test_charts_page(real_live: Live, page: Any, screenshots: Path) -> None:
     page.goto(real_live.url + "/charts")
     page.wait_for_load_state("networkidle")

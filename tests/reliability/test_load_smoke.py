@@ -26,3 +26,19 @@ def test_smoke_load_writes_a_clean_report(tmp_path: Path) -> None:
     assert "- unexpected outcomes: 0" in text, text
     assert re.search(r"\| expensive \| (\d+) \| \{503: \1\} \|", text), text
     assert code == 0
+
+
+def test_report_runs_keep_each_others_sections(tmp_path: Path) -> None:
+    """``--reports`` writes its own section; the plain run rewrites only the part above."""
+    spec = importlib.util.spec_from_file_location("run_load", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["run_load"] = module
+    spec.loader.exec_module(module)
+    path = tmp_path / "report.md"
+    path.write_text(module.merged(path, "# Load test\n\nfirst\n", False))
+    path.write_text(module.merged(path, "## Board reports under load\n\nreports 1\n", True))
+    path.write_text(module.merged(path, "# Load test\n\nsecond\n", False))
+    path.write_text(module.merged(path, "## Board reports under load\n\nreports 2\n", True))
+    text = path.read_text()
+    assert text == "# Load test\n\nsecond\n\n## Board reports under load\n\nreports 2\n", text

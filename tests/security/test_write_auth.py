@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
+from cspkg import token_hash
 from cspkg.config import load_settings
-from cspkg.services import access
 from cspkg.store import EmbeddedStore
 from cspkg.web import create_app
 
 from ..conftest import _settings
 
-TOKEN = "s3cret-token-for-audit"
+TOKEN = "s3cret-token-for-audit-Rk8Tq2Xw"
 UPDATE = "PREFIX ex: <urn:ex:>\nINSERT DATA { GRAPH <urn:audit:g> { ex:a ex:b 1 } }"
 
 
@@ -33,17 +33,28 @@ def _post(client: FlaskClient, body: str, authorization: str | None) -> int:
     return response.status_code
 
 
-def test_token_from_environment() -> None:
-    assert load_settings(environ={"CSPKG_ADMIN_TOKEN": "from-env"}).admin_token == "from-env"
+FROM_ENV = "from-env-Vb6Nq1Zk8Rt3Lw9Y"
+FROM_FILE = "from-file-Jc4Hs7Pm2Xd5Gf8Q"
+
+
+def test_token_from_environment_kept_as_a_salted_hash() -> None:
+    kept = load_settings(environ={"CSPKG_ADMIN_TOKEN": FROM_ENV}).admin_token
+    assert kept is not None and kept.startswith("salted-sha256$") and FROM_ENV not in kept
+    assert token_hash.matches(FROM_ENV, kept) and not token_hash.matches(FROM_FILE, kept)
+    again = load_settings(environ={"CSPKG_ADMIN_TOKEN": FROM_ENV}).admin_token
+    assert again != kept  # a new salt each time
 
 
 def test_token_from_toml_file_and_environment_wins(tmp_path: Path) -> None:
     config = tmp_path / "cspkg.toml"
-    config.write_text('admin_token = "from-file"\n')
-    assert load_settings(config, environ={}).admin_token == "from-file"
-    assert load_settings(environ={"CSPKG_CONFIG": str(config)}).admin_token == "from-file"
-    both = load_settings(config, environ={"CSPKG_ADMIN_TOKEN": "from-env"})
-    assert both.admin_token == "from-env"
+    config.write_text(f'admin_token = "{FROM_FILE}"\n')
+    for settings in (
+        load_settings(config, environ={}),
+        load_settings(environ={"CSPKG_CONFIG": str(config)}),
+    ):
+        assert token_hash.matches(FROM_FILE, settings.admin_token or "")
+    both = load_settings(config, environ={"CSPKG_ADMIN_TOKEN": FROM_ENV})
+    assert token_hash.matches(FROM_ENV, both.admin_token or "")
 
 
 def test_token_never_in_repr() -> None:
@@ -67,6 +78,7 @@ def test_writes_off_without_a_configured_token() -> None:
 def test_token_compared_in_constant_time(
     client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Salted digests are compared with ``compare_digest``, whether the token is right."""
     calls: list[tuple[bytes, bytes]] = []
     original = hmac.compare_digest
 
@@ -74,10 +86,11 @@ def test_token_compared_in_constant_time(
         calls.append((a, b))
         return original(a, b)
 
-    monkeypatch.setattr(access.hmac, "compare_digest", spy)
+    monkeypatch.setattr(token_hash.hmac, "compare_digest", spy)
     assert _post(client, UPDATE, "Bearer wrong") == 403
     assert _post(client, UPDATE, "Bearer " + TOKEN) == 204
-    assert calls == [(b"wrong", TOKEN.encode()), (TOKEN.encode(), TOKEN.encode())]
+    assert len(calls) == 2 and calls[0][0] != calls[0][1] and calls[1][0] == calls[1][1]
+    assert all(len(a) == len(b) == 64 for a, b in calls)  # digests, not the tokens
 
 
 def test_each_write_is_audited_without_the_token(
@@ -90,12 +103,12 @@ def test_each_write_is_audited_without_the_token(
     lines = [r for r in caplog.records if r.name == "cspkg.audit"]
     assert len(lines) == 3
     committed, wrong, missing = (r.getMessage() for r in lines)
-    assert committed.startswith("write committed by token=sha256:")
+    assert committed.startswith("write committed by token=hmac:")
     assert "graphs=urn:audit:g" in committed
     assert f"size={len(UPDATE)}B" in committed
     assert "first_line='PREFIX ex: <urn:ex:>'" in committed
     assert "client=127.0.0.1" in committed
-    assert "refused (QueryRefused)" in wrong and "refused (AuthenticationRequired)" in missing
+    assert "refused (TokenRefused)" in wrong and "refused (AuthenticationRequired)" in missing
     assert "token=none" in missing
     assert all(
         TOKEN not in r.getMessage() and "wrong" not in r.getMessage().split("token=")[1][:20]

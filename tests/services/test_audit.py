@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from cspkg.services.audit import bearer_of, fingerprint, first_line, graphs_named
 
 
-def test_fingerprint_is_stable_short_and_not_the_token() -> None:
-    assert fingerprint("abc") == fingerprint("abc") != fingerprint("abd")
-    assert fingerprint("abc").startswith("sha256:") and len(fingerprint("abc")) == 19
+def test_fingerprint_is_keyed_stable_short_and_not_the_token() -> None:
+    key = b"audit-key"
+    assert fingerprint("abc", key) == fingerprint("abc", key) != fingerprint("abd", key)
+    assert fingerprint("abc", key) != fingerprint("abc", b"another key")
+    assert fingerprint("abc", key).startswith("hmac:") and len(fingerprint("abc", key)) == 21
+    unkeyed = hashlib.sha256(b"abc").hexdigest()
+    assert unkeyed[:16] not in fingerprint("abc", key)  # a log reader cannot try guesses
     token = "s3cret-token"  # not hex: it could only appear if it were copied in
-    assert token not in fingerprint(token) and token[:6] not in fingerprint(token)
-    assert fingerprint(None) == fingerprint("") == "none"
+    assert token not in fingerprint(token, key) and token[:6] not in fingerprint(token, key)
+    assert fingerprint(None, key) == fingerprint("", key) == "none"
 
 
 def test_bearer_of() -> None:

@@ -15,7 +15,7 @@ from datetime import date
 import pyoxigraph as ox
 import pytest
 
-from cspkg.catalog import Catalog
+from cspkg.catalog import ANOTHER, Catalog
 from cspkg.config import load_settings
 from cspkg.errors import ParameterError, QueryNotFound, QueryRefused, QueryUnsupported
 from cspkg.services.canned_queries import (
@@ -292,6 +292,12 @@ def test_plan_summary(mini_store: EmbeddedStore, catalog: Catalog) -> None:
             "ongoingActions": "1",
             "earliestTargetDue": "2024-12-31",
             "latestTargetDue": "2025-04-30",
+            "periodStart": None,
+            "periodEnd": None,
+            "commissionerPlan": B + "id/police-and-crime-plan/staffordshire/2021-24",
+            "commissionerPlanLabel": "Staffordshire Police and Crime Plan 2021-24",
+            "lastReported": B + "id/period/2024-25/q3",
+            "lastReportedLabel": "Q3 2024/25 (October to December 2024)",
         }
     ]
     plan = {"plan": B + "id/delivery-plan/cannock-chase-csp/2024-25"}
@@ -309,7 +315,9 @@ def test_every_iri_column_has_its_label_next_to_it(
     for query in catalog.queries:
         if query.federated:
             continue
-        table = run_canned(mini_store, query, today=date(2025, 5, 1))
+        plan = B + "id/delivery-plan/cannock-chase-csp/2024-25"  # the only one: "another"
+        values = {p.name: plan for p in query.parameters if p.default == ANOTHER}
+        table = run_canned(mini_store, query, values, today=date(2025, 5, 1))
         assert table.rows, query.name
         for index, column in enumerate(table.columns):
             if column in {"identifier", "value"}:

@@ -193,3 +193,20 @@ def test_model_agrees_with_the_delivery_canned_queries(
     assert sorted(numbers("missing-updates")) == [a.number for a in d.missing]
     overdue = rows("overdue-actions", [("plan", PLAN), ("date", d.as_of.isoformat())])
     assert {r["action"] for r in overdue} == {a.action.iri for a in d.overdue}
+
+
+def test_complete_and_withdrawn_carry_into_a_silent_quarter(
+    board_store: EmbeddedStore, settings: Settings, catalog: Catalog
+) -> None:
+    """Q4 has no updates: 3 and 12 (Complete) and 14 (Withdrawn) in Q3 stay so; the rest
+    have no update, and the missing-updates question lists exactly those."""
+    d = _build(board_store, settings, "2024-Q4")
+    by_key = dict(zip((c.key for c in d.columns), d.totals, strict=True))
+    assert (by_key["complete"], by_key["withdrawn"], by_key["no-update"]) == (2, 1, 14)
+    missing = CannedQueries(catalog, board_store, settings).run(
+        "missing-updates", [("period", "2024-Q4")]
+    )
+    assert [int(r["ordinal"] or 0) for r in missing.table.records()] == [
+        a.number for a in d.missing
+    ]
+    assert len(d.missing) == 14

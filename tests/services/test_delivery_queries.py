@@ -13,7 +13,8 @@ from datetime import date
 import pytest
 
 from cspkg.catalog import Catalog
-from cspkg.services.canned_queries import run_canned
+from cspkg.config import load_settings
+from cspkg.services.canned_queries import CannedQueries
 from cspkg.store import EmbeddedStore
 
 B = "https://cspkg.example.org/"
@@ -26,7 +27,8 @@ UPDATE = B + "id/progress-update/cannock-chase-csp/2024-25/10/"
 def records(
     store: EmbeddedStore, catalog: Catalog, name: str, **values: str
 ) -> list[dict[str, str | None]]:
-    return run_canned(store, catalog.get(name), values, today=date(2025, 1, 31)).records()
+    queries = CannedQueries(catalog, store, load_settings(environ={}), today=date(2025, 1, 31))
+    return queries.run(name, values.items()).table.records()
 
 
 def ordinals(rows: list[dict[str, str | None]]) -> list[int]:
@@ -54,11 +56,14 @@ def test_delivery_status_counts_current_updates_per_priority(
     assert rows[0]["priority"] == B + "def/cannock-chase-csp/priorities/anti-social-behaviour"
 
 
-def test_delivery_status_with_no_updates_counts_every_action_as_no_update(
+def test_delivery_status_in_a_quarter_with_no_updates_carries_only_closed_actions(
     delivery_store: EmbeddedStore, catalog: Catalog
 ) -> None:
     rows = records(delivery_store, catalog, "delivery-status", period="2025-Q1")
-    assert {r["statusLabel"] for r in rows} == {"No update"}
+    # 4, 10 and 12 were Complete and 15 Withdrawn in Q3: those carry forward
+    assert {r["statusLabel"] for r in rows} == {"No update", "Complete", "Withdrawn"}
+    fraud = {r["statusLabel"]: r["actions"] for r in rows if r["priorityLabel"] == "Fraud"}
+    assert fraud == {"Complete": "1", "No update": "3"}
     assert sum(int(str(r["actions"])) for r in rows) == 60  # action-priority pairs in the plan
 
 

@@ -7,9 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pyoxigraph import Literal, NamedNode
 
 from cspkg.catalog import Catalog
 from cspkg.config import Settings
+from cspkg.services.canned_queries import CannedQueries
+from cspkg.services.compare import pair_by_name
 from cspkg.services.plan_import import import_plan
 from cspkg.store import EmbeddedStore, SelectResult
 from cspkg.store.sources import find_sources
@@ -72,12 +75,86 @@ def test_shared_agency_resolves_to_one_uri_across_plans(
     assert not any("unregistered" in agency for agency in by_agency)
 
 
-def test_compare_priorities_side_by_side(store: EmbeddedStore, catalog: Catalog) -> None:
-    compared = rows(store, catalog, "compare-priorities", planA=CANNOCK, planB=EXAMPLETON_1)
-    table = {r["priorityKey"]: (int(r["actionsA"]), int(r["actionsB"])) for r in compared}
-    assert table["anti-social behaviour"] == (12, 3)
-    assert table["domestic abuse"] == (6, 1)
-    assert table["serious violence and violence against women and girls"] == (11, 0)
+def compare(store: EmbeddedStore, catalog: Catalog, settings: Settings, **params: str):
+    answer = CannedQueries(catalog, store, settings).run("compare-priorities", params.items())
+    return answer, answer.table.records()
+
+
+def test_compare_priorities_side_by_side(
+    store: EmbeddedStore, catalog: Catalog, settings: Settings
+) -> None:
+    _, compared = compare(store, catalog, settings, planA=CANNOCK, planB=EXAMPLETON_1)
+    table = {
+        (r["priorityALabel"], r["priorityBLabel"]): (r["actionsA"], r["actionsB"], r["pairedBy"])
+        for r in compared
+    }
+    # the same words in two partnerships' schemes, no crosswalk: paired by name, marked
+    assert table[("Domestic Abuse", "Domestic Abuse")] == (
+        "6",
+        "1",
+        "Suggested by name (score 100 of 100)",
+    )
+    # nothing alike in the second plan: one side only
+    violence = "Serious Violence & Violence Against Women and Girls"
+    assert table[(violence, None)] == ("11", "0", None)
+    assert table[("Fraud", None)] == ("4", "0", None)
+    assert [r["priorityALabel"] for r in compared if r["priorityALabel"]] == sorted(
+        (r["priorityALabel"] for r in compared if r["priorityALabel"]), key=str.casefold
+    )
+
+
+def test_compare_two_years_pairs_the_same_priorities(
+    store: EmbeddedStore, catalog: Catalog, settings: Settings
+) -> None:
+    _, compared = compare(store, catalog, settings, planA=EXAMPLETON_1, planB=EXAMPLETON_2)
+    how = {r["priorityBLabel"]: r["pairedBy"] for r in compared}
+    assert how["Anti-Social Behaviour (ASB)"] == "Same priority"
+    assert None in how.values()  # the 2025-26 plan's new priority has no partner
+
+
+def test_compare_defaults_to_two_different_plans(
+    store: EmbeddedStore, catalog: Catalog, settings: Settings
+) -> None:
+    answer, compared = compare(store, catalog, settings)
+    assert answer.bound["planA"] == CANNOCK
+    assert answer.bound["planB"] not in (None, CANNOCK)
+    assert any(r["actionsB"] != "0" for r in compared)
+    answer, _ = compare(store, catalog, settings, planA=EXAMPLETON_1)
+    assert answer.bound["planB"] == CANNOCK
+
+
+def test_pairs_by_name_only_what_is_alike_and_best_first() -> None:
+    def row(a: str | None, b: str | None) -> tuple:
+        def iri(x: str | None) -> NamedNode | None:
+            return None if x is None else NamedNode("urn:" + x.replace(" ", "-"))
+
+        def lit(x: str | None) -> Literal | None:
+            return None if x is None else Literal(x)
+
+        return (iri(a), lit(a), Literal("1"), iri(b), lit(b), Literal("2"), None)
+
+    columns = ("priorityA", "priorityALabel", "actionsA", "priorityB", "priorityBLabel")
+    table = SelectResult(
+        (*columns, "actionsB", "pairedBy"),
+        [
+            row("Fraud", None),
+            row("Fraud and Scams", None),
+            row("Hate Crime", None),
+            row(None, "Fraud & scams (online)"),
+            row(None, "Road Safety"),
+        ],
+    )
+    paired = {
+        (r["priorityALabel"], r["priorityBLabel"]): r["pairedBy"]
+        for r in pair_by_name(table).records()
+    }
+    best = paired.pop(("Fraud and Scams", "Fraud & scams (online)"))
+    assert best == "Suggested by name (score 100 of 100)"
+    assert paired == {
+        ("Fraud", None): None,
+        ("Hate Crime", None): None,
+        (None, "Road Safety"): None,
+    }
 
 
 def test_changes_between_two_years(store: EmbeddedStore, catalog: Catalog) -> None:

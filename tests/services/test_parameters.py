@@ -56,3 +56,10 @@ def test_kinds_of_thing_in_words() -> None:
     assert words_for(P) == "CSP priority"
     assert words_for(Parameter("agency", "iri", "Agency")) == "agency"
     assert words_for(Parameter("plan", "iri", "Delivery plan (all if empty)")) == "delivery plan"
+
+
+def test_other_names_for_the_chooser_are_codes_and_abbreviations_not_the_label() -> None:
+    labelled = Choice("urn:x", "Fraud", ("fraud", "FR-1", "Scams (SC)"))
+    assert ASB.other_names == ("ASB-1", "ASB")
+    assert labelled.other_names == ("FR-1", "Scams (SC)", "SC")
+    assert FRAUD.other_names == ()

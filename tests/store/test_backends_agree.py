@@ -30,7 +30,7 @@ from cspkg.store.profiles import BackendProfile
 from cspkg.store.remote import RemoteStore
 from cspkg.store.sources import Source, find_sources
 
-from ..conftest import virtuoso_store
+from ..conftest import CrimeMonths, virtuoso_store
 
 BENCH_SIZE = "10k"
 """The benchmark size checked here: big enough for many plans, small enough to stay fast."""
@@ -170,3 +170,46 @@ def test_the_zero_length_path_rewrite_is_needed(seed: Stores) -> None:
 
 def _without_rewrites(store: RemoteStore) -> BackendProfile:
     return replace(store.profile, rewrites=(), refusals=())
+
+
+CRIME_QUESTIONS = [
+    ("crime-trend", {}),
+    ("crime-trend", {"priority": "def/cannock-chase-csp/priorities/anti-social-behaviour"}),
+    (
+        "crime-trend",
+        {"category": "def/police-uk/crime-categories/burglary", "from": "2018-03", "to": "2019-02"},
+    ),
+    ("crime-change", {}),
+    ("crime-seasonal", {"priority": "def/cannock-chase-csp/priorities/domestic-abuse"}),
+]
+"""The crime-over-months questions with their parameters (the seed has one month and
+the catalogue run above binds defaults only)."""
+
+
+@pytest.fixture(scope="module")
+def months(
+    oxigraph: Callable[[], str],
+    virtuoso: Callable[[], str],
+    crime_months: CrimeMonths,
+    catalog: Catalog,
+) -> Iterator[Stores]:
+    settings = crime_months.settings
+    sources = find_sources(settings.base, [settings.ontology_dir, settings.data_dir])
+    for stores in _fill(sources, oxigraph, virtuoso):
+        stores.queries = [
+            (
+                name,
+                catalog.get(name).bind(
+                    {k: (v if v[4:5] == "-" else settings.base + v) for k, v in values.items()}
+                ),
+            )
+            for name, values in CRIME_QUESTIONS
+        ]
+        yield stores
+
+
+@pytest.mark.parametrize("backend", ["oxigraph", "virtuoso"])
+def test_crime_over_months_agrees(months: Stores, backend: str) -> None:
+    for _, text in months.queries:
+        assert len(_rows(months.embedded.query(text), text)) > 0
+    assert _compare(months, backend) == []

@@ -21,6 +21,7 @@ NAMES = (
     "actions-per-csp-priority",
     "actions-per-commissioner-priority",
     "agency-priority",
+    "crime-trend",
 )
 
 

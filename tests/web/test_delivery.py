@@ -64,6 +64,20 @@ def test_exceptions_missing_overdue_and_both_priority_views(client: FlaskClient)
     assert "https://cspkg.example.org/id/period" not in html  # quarters by name, not IRI
 
 
+def test_exceptions_say_who_reported_each_commentary(client: FlaskClient) -> None:
+    """A supporting agency's words are shown as theirs, not beside the lead's name alone."""
+    html = client.get(PAGE + "?period=2024-Q3", headers=HTML).get_data(as_text=True)
+    exceptions = html.split('id="exceptions"')[1].split("</table>")[0]
+    assert "the lead&#39;s commentary" not in html and "the lead's commentary" not in html
+    assert "with the commentary of whoever reported the update" in exceptions
+    row = next(r for r in exceptions.split("<tr")[1:] if "Support worker post vacant" in r)
+    assert "A. Fictional Officer, Burton Addiction Centre" in row
+    body = client.get(PAGE + ".json?period=2024-Q3").get_json()
+    (line,) = [e for e in body["exceptions"] if e["number"] == 7]
+    assert line["reportedBy"] == "A. Fictional Officer"
+    assert line["reportingAgency"] == "Burton Addiction Centre"
+
+
 def test_another_quarter_and_the_quarter_picker(client: FlaskClient) -> None:
     html = client.get(PAGE + "?period=2024-Q2", headers=HTML).get_data(as_text=True)
     assert "Delivery in Q2 2024/25" in html

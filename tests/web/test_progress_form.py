@@ -47,11 +47,11 @@ def _errors(html: str) -> dict[str, str]:
     return dict(re.findall(r'<li><a href="#(\w+)">([^<]+)</a></li>', html))
 
 
-def _statuses(store: EmbeddedStore, action: str) -> list[tuple[int, str]]:
+def _statuses(store: EmbeddedStore, action: str, quarter: str = "2024-q3") -> list[tuple[int, str]]:
     rows = store.query(
         "PREFIX cspkg: <https://cspkg.example.org/def/cspkg#> SELECT ?r ?s WHERE { "
         f"?u cspkg:revision ?r ; cspkg:progressStatus ?s . FILTER STRSTARTS(STR(?u), "
-        f'"{UPDATES}{action}/2024-q3/") }} ORDER BY ?r'
+        f'"{UPDATES}{action}/{quarter}/") }} ORDER BY ?r'
     ).rows  # type: ignore[union-attr]
     return [(int(r.value), s.value.rsplit("/", 1)[-1]) for r, s in rows]
 
@@ -66,7 +66,7 @@ def test_form_offers_actions_quarters_and_statuses_by_name(client: FlaskClient) 
 
 def test_missing_token_401_keeps_what_was_typed(client: FlaskClient) -> None:
     answers = {"action": "3", "period": "2024-Q3", "status": "At risk", "progress": "140",
-               "commentary": "Fictional: typed & kept <b>", "reported_by": "A. Tester"}  # fmt: skip
+               "commentary": "Fictional: typed & kept <b>"}  # fmt: skip
     response = client.post(FORM, data=answers)
     html = response.get_data(as_text=True)
     assert response.status_code == 401
@@ -138,31 +138,49 @@ def test_report_supersedes_and_history_keeps_both(
     client: FlaskClient, store: EmbeddedStore, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="cspkg.audit")
-    assert _statuses(store, "03") == [(1, "complete")]  # the fixture's Q3 update
-    answers = {"token": POLICE, "action": "3", "period": "Q3 2024/25", "status": "Off track",
+    assert _statuses(store, "03", "2024-q4") == []
+    first = {"token": POLICE, "action": "3", "period": "Q4 2024/25", "status": "On track"}
+    assert client.post(FORM, data=first).status_code == 201
+    answers = {"token": POLICE, "action": "3", "period": "Q4 2024/25", "status": "Off track",
                "progress": "70", "commentary": "Fictional: final return queried."}  # fmt: skip
     response = client.post(FORM, data=answers)
     assert response.status_code == 201 and "Progress reported" in response.get_data(as_text=True)
-    assert _statuses(store, "03") == [(1, "complete"), (2, "off-track")]
-    new = f"<{UPDATES}03/2024-q3/2>"
+    assert _statuses(store, "03", "2024-q4") == [(1, "on-track"), (2, "off-track")]
+    new = f"<{UPDATES}03/2024-q4/2>"
     facts = store.query(
-        "PREFIX prov: <http://www.w3.org/ns/prov#> SELECT ?g ?who ?old ?from WHERE { GRAPH ?g {"
-        f" {new} prov:wasAttributedTo ?who ; prov:wasRevisionOf ?old ; prov:wasDerivedFrom ?from"
-        " } }"
+        "PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX cspkg: <https://cspkg.example.org/def/"
+        "cspkg#> SELECT ?g ?who ?old ?from ?by WHERE { GRAPH ?g {"
+        f" {new} prov:wasAttributedTo ?who ; prov:wasRevisionOf ?old ; prov:wasDerivedFrom ?from ;"
+        " cspkg:reportedBy ?by } }"
     ).rows  # type: ignore[union-attr]
-    ((graph, who, old, source),) = facts
+    ((graph, who, old, source, by),) = facts
     assert graph.value == SERVICE_GRAPH
     assert who.value == "https://cspkg.example.org/id/organisation/staffordshire-police"
-    assert old.value == f"{UPDATES}03/2024-q3/1"
-    assert "/id/document/progress/form/" in source.value
-    (line,) = [r.getMessage() for r in caplog.records if r.name == "cspkg.audit"]
-    assert line.startswith("write committed") and "as=agency:<" in line and POLICE not in line
-    page = client.get("/delivery/cannock-chase-csp/2024-25?period=2024-Q3").get_data(as_text=True)
+    assert by.value == "Staffordshire Police"  # from the token, not typed
+    assert old.value == f"{UPDATES}03/2024-q4/1"
+    assert "/id/document/progress/request/" in source.value
+    lines = [r.getMessage() for r in caplog.records if r.name == "cspkg.audit"]
+    assert all(line.startswith("write committed") and "as=agency:<" in line for line in lines)
+    assert len(lines) == 2 and all(POLICE not in line for line in lines)
+    page = client.get("/delivery/cannock-chase-csp/2024-25?period=2024-Q4").get_data(as_text=True)
     exceptions = page.split('id="exceptions"')[1].split("</table>")[0]
     assert "Fictional: final return queried." in exceptions  # the current update counts
     again = client.post(FORM, data=answers)
     assert "Nothing changed" in again.get_data(as_text=True)
-    assert _statuses(store, "03") == [(1, "complete"), (2, "off-track")]
+    assert _statuses(store, "03", "2024-q4") == [(1, "on-track"), (2, "off-track")]
+
+
+def test_agency_may_not_replace_another_agencys_update(
+    client: FlaskClient, store: EmbeddedStore
+) -> None:
+    """Action 3's Q3 update is the council team's (the fixture): the police may not replace it."""
+    assert _statuses(store, "03") == [(1, "complete")]
+    response = client.post(FORM, data={"token": POLICE, "action": "3", "period": "2024-Q3",
+                                        "status": "Off track"})  # fmt: skip
+    assert response.status_code == 403
+    message = _errors(response.get_data(as_text=True))["action"]
+    assert "Community Safety Team" in message and "may replace it" in message
+    assert _statuses(store, "03") == [(1, "complete")]
 
 
 def test_admin_reports_for_the_lead(client: FlaskClient, store: EmbeddedStore) -> None:

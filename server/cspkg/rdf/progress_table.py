@@ -20,6 +20,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from ..errors import CspkgError
 
@@ -102,13 +103,7 @@ def header_key(text: object) -> str | None:
 def read_progress_file(path: Path) -> ProgressTable:
     """A ``.csv`` or ``.xlsx`` return as rows; ProgressFileError names what is wrong."""
     name = path.name
-    try:
-        size = path.stat().st_size
-    except OSError:
-        raise ProgressFileError(f"{name}: cannot be read") from None
-    if size > MAX_BYTES:
-        raise ProgressFileError(f"{name}: larger than {MAX_BYTES // 1_000_000} MB")
-    data = path.read_bytes()
+    data = read_bounded(path)
     digest = hashlib.sha256(data).hexdigest()
     suffix = path.suffix.lower()
     if suffix == ".csv":
@@ -178,9 +173,9 @@ def _capped(name: str, rows: object) -> object:
         yield item
 
 
-def _read_xlsx(name: str, digest: str, data: bytes) -> ProgressTable:
+def open_workbook(name: str, data: bytes) -> Any:
+    """An untrusted ``.xlsx`` opened read-only, values not formulas; a zip bomb refused."""
     from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -190,9 +185,26 @@ def _read_xlsx(name: str, digest: str, data: bytes) -> ProgressTable:
     if unpacked > MAX_UNPACKED_BYTES:
         raise ProgressFileError(f"{name}: the workbook unpacks to more than 50 MB")
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise ProgressFileError(f"{name}: not a readable Excel workbook (.xlsx)") from None
+
+
+def read_bounded(path: Path) -> bytes:
+    """A return's bytes, refused (by name) when unreadable or over ``MAX_BYTES``."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise ProgressFileError(f"{path.name}: cannot be read") from None
+    if size > MAX_BYTES:
+        raise ProgressFileError(f"{path.name}: larger than {MAX_BYTES // 1_000_000} MB")
+    return path.read_bytes()
+
+
+def _read_xlsx(name: str, digest: str, data: bytes) -> ProgressTable:
+    from openpyxl.utils import get_column_letter
+
+    book = open_workbook(name, data)
     try:
         sheet = book[PROGRESS_SHEET] if PROGRESS_SHEET in book.sheetnames else book.worksheets[0]
         header: list[Cell] | None = None
@@ -225,5 +237,7 @@ __all__ = [
     "ProgressRow",
     "ProgressTable",
     "header_key",
+    "open_workbook",
+    "read_bounded",
     "read_progress_file",
 ]

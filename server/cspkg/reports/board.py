@@ -55,10 +55,15 @@ def title(delivery: Delivery) -> str:
 
 
 def file_name(delivery: Delivery, form: str) -> str:
-    """``cannock-chase-csp-2024-25-2024-Q3.pdf``: from the plan's key and the quarter."""
-    key = delivery.plan.iri.rstrip("/").split("/delivery-plan/")[-1].replace("/", "-")
+    """``cannock-chase-csp-2024-25-2024-Q3-board-report.pdf``: plan key and quarter."""
+    return report_file_name(delivery.plan.iri, delivery.period.notation, form)
+
+
+def report_file_name(plan: str, quarter: str, form: str) -> str:
+    """The file name of a plan's report for a quarter (``file_name``, before the model)."""
+    key = plan.rstrip("/").split("/delivery-plan/")[-1].replace("/", "-")
     safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in key) or "plan"
-    return f"{safe}-{delivery.period.notation}-board-report.{FORMATS[form][1]}"
+    return f"{safe}-{quarter}-board-report.{FORMATS[form][1]}"
 
 
 def render(delivery: Delivery, form: str, prepared: date | None = None) -> bytes:
@@ -145,8 +150,8 @@ def render_docx(delivery: Delivery, prepared: date) -> bytes:
     _lines(
         document,
         d.exceptions,
-        ["No.", "Action", "Lead", "Status", "Done", "Commentary"],
-        lambda a: [_percent(a), a.commentary or ""],
+        ["No.", "Action", "Lead", "Status", "Done", "Commentary", "Reported by"],
+        lambda a: [_percent(a), a.commentary or "", a.reporter or "Not recorded"],
         "No action is off track or at risk.",
     )
 

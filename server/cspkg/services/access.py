@@ -2,36 +2,46 @@
 
 Two kinds of token open writes: the admin token (``admin_token``) may do anything the
 write path allows; an agency token (``agency_tokens``) may only report progress, and
-only on actions its agency leads or supports.  "Its agency" includes the agency's
+only on actions its agency leads or supports, in the closed shape of
+``services/progress_write.py`` (which also names the update and dates it).  "Its agency" includes the agency's
 units, transitively (``org:unitOf``): a council's token may report for an action its
 community safety team leads, since the council answers for its teams; a unit's token
 may not report for its parent's or a sibling unit's actions.  Members of a grouping
 (``org:hasMember``) are not covered by the grouping's token, nor the reverse.
 
-Tokens are compared in constant time against every configured token and are never
-logged or shown: audit lines carry a fingerprint (``audit.py``).
+Tokens are kept as salted hashes (``token_hash.py``), compared in constant time against
+every configured one, and never logged or shown: audit lines carry a keyed fingerprint
+(``audit.py``).  An address that sends ``token_failures`` wrong tokens is refused for a
+while (``TokenFailures``).
 """
 
 from __future__ import annotations
 
-import hmac
-from collections.abc import Iterable, Sequence
+import math
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from pyoxigraph import BlankNode, NamedNode, Triple
+from pyoxigraph import NamedNode
 
 from ..config import Settings
-from ..errors import AuthenticationRequired, QueryRefused
-from ..namespaces import CSPKG, PPLAN, PROV, RDF
+from ..errors import AuthenticationRequired, QueryRefused, RateLimited, TokenRefused
+from ..namespaces import CSPKG
 from ..store.base import SelectResult, Store
+from ..store.sources import PROGRESS_GRAPHS
+from ..token_hash import hash_token, is_hashed, matches
+from .audit import bearer_of, fingerprint
 
 ORGANISATIONS = "id/organisation/"
 """Under ``settings.base``: where agencies are named; an agency token's slug goes here."""
 
-PROGRESS_GRAPHS = "graph/progress/"
-"""Under ``settings.base``: the named graphs that updates reported on the running service
-go into, one per plan (``graph/progress/{partnership}/{year}``).  They are not backed by
-files, so loading ``data/`` again never replaces them.  Agency tokens write only here."""
+# ``store.sources.PROGRESS_GRAPHS``, under ``settings.base``: each plan's progress graph
+# (``graph/progress/{partnership}/{year}``), the one home of its updates: its file
+# ``data/progress/{partnership}-{year}.ttl`` loads into it and the service's writes go into
+# it (and back to the file: ``progress_files.py``).  Agency tokens write only here.
 
 
 @dataclass(frozen=True)
@@ -61,28 +71,102 @@ def writes_enabled(settings: Settings) -> bool:
     return bool(settings.admin_token) or bool(settings.agency_tokens)
 
 
-def identify(settings: Settings, authorization: str | None) -> Writer:
-    """The writer an ``Authorization: Bearer`` header names.
+class TokenFailures:
+    """Wrong tokens per client address.  After ``limit`` of them within ``seconds`` the
+    address's writes are refused (429, ``Retry-After``) for ``seconds``, whatever token
+    it sends, so guessing gains nothing; audit lines stop at the ``limit``-th (which says
+    the address is refused).  Memory is bounded: past ``max_clients`` the least recently
+    failing address is forgotten."""
 
-    ``QueryRefused`` (403) if no token is configured or the token is not one of them,
-    ``AuthenticationRequired`` (401) if the header is missing or not a bearer token.
-    """
-    if not writes_enabled(settings):
-        raise QueryRefused("this service is read-only: SPARQL Update and graph writes are off")
-    scheme, _, given = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not given.strip():
-        raise AuthenticationRequired("writes need an 'Authorization: Bearer <token>' header")
-    offered = given.strip().encode()
-    found: Writer | None = None
-    # Every comparison runs, whichever matches, so timing says nothing about which did.
-    if settings.admin_token and hmac.compare_digest(offered, settings.admin_token.encode()):
-        found = Writer(None)
-    for key, token in settings.agency_tokens:
-        if hmac.compare_digest(offered, token.encode()) and found is None:
-            found = Writer(agency_iri(settings.base, key))
-    if found is None:
-        raise QueryRefused("the bearer token does not allow writes")
-    return found
+    def __init__(
+        self,
+        limit: int,
+        seconds: int,
+        clock: Callable[[], float] = time.monotonic,
+        max_clients: int = 10_000,
+    ) -> None:
+        self.limit, self.seconds, self.clock, self.max_clients = limit, seconds, clock, max_clients
+        self._seen: OrderedDict[str, tuple[int, float, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def check(self, client: str) -> None:
+        """``RateLimited`` (not audited) while ``client`` is refused."""
+        with self._lock:
+            _, _, until = self._seen.get(client, (0, 0.0, 0.0))
+        wait = until - self.clock()
+        if wait > 0:
+            refused = RateLimited(
+                "too many wrong tokens from this address: writes are refused for "
+                f"{math.ceil(wait)} s",
+                math.ceil(wait),
+            )
+            refused.audited = False
+            raise refused
+
+    def failed(self, client: str) -> bool:
+        """Count one wrong token; whether it gets an audit line."""
+        now = self.clock()
+        with self._lock:
+            count, start, until = self._seen.pop(client, (0, now, 0.0))
+            if now - start > self.seconds:
+                count, start = 0, now
+            count += 1
+            if self.limit and count >= self.limit:
+                until = now + self.seconds
+            self._seen[client] = (count, start, until)
+            while len(self._seen) > self.max_clients:
+                self._seen.popitem(last=False)
+        return not self.limit or count <= self.limit
+
+
+class Tokens:
+    """The configured tokens as salted hashes (``token_hash``), whom each belongs to, the
+    wrong-token counter and the key of audit fingerprints: one per service."""
+
+    def __init__(self, settings: Settings) -> None:
+        configured: list[tuple[str | None, str]] = []
+        if settings.admin_token:
+            configured.append((None, settings.admin_token))
+        configured += [(agency_iri(settings.base, k), t) for k, t in settings.agency_tokens]
+        # Settings made by load_settings hold hashes already; others (tests) are hashed here.
+        self._entries = [(who, t if is_hashed(t) else hash_token(t)) for who, t in configured]
+        key = settings.audit_key or secrets.token_hex(32)
+        self._key = key.encode("utf-8")
+        self.failures = TokenFailures(settings.token_failures, settings.token_lockout_seconds)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self._entries)
+
+    def identify(self, authorization: str | None, client: str = "") -> Writer:
+        """The writer an ``Authorization: Bearer`` header names.
+
+        ``QueryRefused`` (403) if no token is configured, ``TokenRefused`` (403) if the
+        token is not one of them, ``AuthenticationRequired`` (401) if the header is missing
+        or not a bearer token, ``RateLimited`` (429) while the address is refused for
+        sending wrong tokens.
+        """
+        if not self.enabled:
+            raise QueryRefused("this service is read-only: SPARQL Update and graph writes are off")
+        self.failures.check(client)
+        scheme, _, given = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not given.strip():
+            raise AuthenticationRequired("writes need an 'Authorization: Bearer <token>' header")
+        offered = given.strip()
+        found: Writer | None = None
+        # Every comparison runs, whichever matches, so timing says nothing about which did.
+        for agency, stored in self._entries:
+            if matches(offered, stored) and found is None:
+                found = Writer(agency)
+        if found is None:
+            refused = TokenRefused("the bearer token does not allow writes")
+            refused.audited = self.failures.failed(client)
+            raise refused
+        return found
+
+    def fingerprint(self, authorization: str | None) -> str:
+        """A keyed hash naming the header's token in audit lines (``audit.fingerprint``)."""
+        return fingerprint(bearer_of(authorization), self._key)
 
 
 def require_admin(writer: Writer, what: str) -> None:
@@ -94,8 +178,8 @@ def require_admin(writer: Writer, what: str) -> None:
 
 
 def progress_graph(base: str, plan: str) -> str:
-    """``{base}graph/progress/{partnership}/{year}``: where the service keeps a plan's
-    reported updates (not a file's graph, so reloading data/ never replaces them)."""
+    """``{base}graph/progress/{partnership}/{year}``: the plan's progress graph, which its
+    progress file loads into and the service's writes go into."""
     key = plan.rstrip("/").split("/delivery-plan/", 1)[-1]
     return base + PROGRESS_GRAPHS + key
 
@@ -135,93 +219,3 @@ def agencies_in_scope(store: Store, agency: str, settings: Settings) -> set[str]
     )
     assert isinstance(result, SelectResult)
     return {row[0].value for row in result.rows if row[0] is not None} | {agency}
-
-
-def check_progress_triples(
-    store: Store, writer: Writer, triples: Sequence[Triple], settings: Settings, graph: str
-) -> None:
-    """An agency's write must only add new progress updates about its own actions.
-
-    Every subject is a new ``cspkg:ProgressUpdate`` (an IRI the store does not know yet:
-    superseding makes a new update, it never edits one), about one action the agency
-    leads or supports, of the plan whose progress ``graph`` it is sent to, attributed to
-    the agency or one of its units.  ``QueryRefused`` (403) otherwise.  The admin is not
-    limited here; the shapes check everyone.
-    """
-    if writer.agency is None:
-        return
-    subjects: dict[str, list[Triple]] = {}
-    for triple in triples:
-        if isinstance(triple.subject, BlankNode) or not isinstance(triple.subject, NamedNode):
-            raise QueryRefused("an agency may only send progress updates named by IRIs")
-        subjects.setdefault(triple.subject.value, []).append(triple)
-    if not subjects:
-        raise QueryRefused("the request carries no progress update")
-    actions: dict[str, str] = {}
-    mine = agencies_in_scope(store, writer.agency, settings)
-    for subject, statements in subjects.items():
-        values = {
-            p: [t.object.value for t in statements if t.predicate.value == p]
-            for p in (str(RDF.type), str(CSPKG.aboutAction), str(PROV.wasAttributedTo))
-        }
-        if str(CSPKG.ProgressUpdate) not in values[str(RDF.type)]:
-            raise QueryRefused(
-                f"<{subject}> is not a progress update; an agency may send only those"
-            )
-        about = values[str(CSPKG.aboutAction)]
-        if len(about) != 1:
-            raise QueryRefused(f"the progress update <{subject}> must name one action")
-        actions[subject] = about[0]
-        if (
-            not values[str(PROV.wasAttributedTo)]
-            or not set(values[str(PROV.wasAttributedTo)]) <= mine
-        ):
-            raise QueryRefused(
-                f"the progress update <{subject}> must be attributed to the token's agency"
-            )
-    allowed = actions_in_scope(store, writer.agency, actions.values(), settings)
-    for action in actions.values():
-        if action not in allowed:
-            raise QueryRefused(
-                f"the token's agency neither leads nor supports the action <{action}>"
-            )
-    graphs = _plan_graphs(store, actions.values(), settings)
-    for action in actions.values():
-        if graph not in graphs.get(action, set()):
-            raise QueryRefused(
-                f"the action <{action}> is not a step of the plan whose progress graph "
-                f"<{graph}> is: send its updates to its own plan's progress graph"
-            )
-    existing = _known_subjects(store, subjects, settings)
-    if existing:
-        raise QueryRefused(
-            f"<{sorted(existing)[0]}> already exists: report a new update that supersedes it"
-        )
-
-
-def _plan_graphs(store: Store, actions: Iterable[str], settings: Settings) -> dict[str, set[str]]:
-    """Action -> the progress graphs of the plans it is a step of."""
-    values = " ".join(str(NamedNode(a)) for a in sorted(set(actions)))
-    result = store.query(
-        f"SELECT DISTINCT ?action ?plan WHERE {{ VALUES ?action {{ {values} }} "
-        f"?action <{PPLAN.isStepOfPlan}> ?plan }}",
-        timeout=settings.query_timeout,
-        max_rows=None,
-    )
-    assert isinstance(result, SelectResult)
-    found: dict[str, set[str]] = {}
-    for action, plan in result.rows:
-        if action is not None and plan is not None:
-            found.setdefault(action.value, set()).add(progress_graph(settings.base, plan.value))
-    return found
-
-
-def _known_subjects(store: Store, subjects: Iterable[str], settings: Settings) -> set[str]:
-    values = " ".join(str(NamedNode(s)) for s in sorted(subjects))
-    result = store.query(
-        f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}",
-        timeout=settings.query_timeout,
-        max_rows=None,
-    )
-    assert isinstance(result, SelectResult)
-    return {row[0].value for row in result.rows if row[0] is not None}

@@ -1,7 +1,7 @@
 """The audit trail of writes: one ``cspkg.audit`` log line per attempted write.
 
-Who: a fingerprint of the bearer token (never the token), whom it belongs to (``admin``
-or ``agency:<IRI>``, ``access.py``) and the client address.  What:
+Who: a keyed fingerprint of the bearer token (never the token), whom it belongs to
+(``admin`` or ``agency:<IRI>``, ``access.py``) and the client address.  What:
 the update's first line (cut short), its size and the graphs it names.  Outcome:
 ``committed``, or why it was refused.  Lines go through ``logging``, so the deployment
 decides where they are kept (``cspkg serve`` sends them to stderr with gunicorn's).
@@ -10,6 +10,7 @@ decides where they are kept (``cspkg serve`` sends them to stderr with gunicorn'
 from __future__ import annotations
 
 import hashlib
+import hmac
 import itertools
 import logging
 
@@ -23,11 +24,14 @@ _GRAPH_KEYWORDS += ("MOVE", "COPY", "ADD", "NAMED")
 _WHOLE = {"DEFAULT": "default", "ALL": "all", "NAMED": "named"}
 
 
-def fingerprint(secret: str | None) -> str:
-    """A short, stable, non-reversible name for a token: ``sha256:`` and 12 hex digits."""
+def fingerprint(secret: str | None, key: bytes) -> str:
+    """A name for a token in the logs: ``hmac:`` and 16 hex digits of HMAC-SHA256 under the
+    service's audit key.  Keyed, so a log reader cannot test guesses against it offline
+    (an unkeyed hash of a weak token could be reversed by trying candidates)."""
     if not secret:
         return "none"
-    return "sha256:" + hashlib.sha256(secret.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    digest = hmac.new(key, secret.encode("utf-8", "surrogateescape"), hashlib.sha256)
+    return "hmac:" + digest.hexdigest()[:16]
 
 
 def bearer_of(authorization: str | None) -> str | None:
@@ -66,18 +70,19 @@ def first_line(text: str) -> str:
 def log_write(
     outcome: str,
     text: str,
-    authorization: str | None,
+    token: str,
     client: str | None = None,
     who: str | None = None,
 ) -> None:
-    """One audit line: outcome, who (token fingerprint; ``admin`` or the agency once the
-    token is known), and what the update was."""
+    """One audit line: outcome, who (``token``: its fingerprint; ``admin`` or the agency
+    once the token is known; the client's address), and what the update was.  Callers go
+    through ``SparqlService.audit``, which knows the key and the address."""
     level = logging.INFO if outcome == "committed" else logging.WARNING
     log.log(
         level,
         "write %s by token=%s as=%s client=%s size=%dB graphs=%s first_line=%r",
         outcome,
-        fingerprint(bearer_of(authorization)),
+        token,
         who or "-",
         client or "-",
         len(text.encode("utf-8", "surrogateescape")),

@@ -7,18 +7,19 @@ the row limit and the SERVICE allow-list, and reads parameters out of a request.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from pyoxigraph import Literal, NamedNode
 
-from ..catalog import CannedQuery, Catalog, Parameter
+from ..catalog import ANOTHER, CannedQuery, Catalog, Parameter
 from ..config import Settings
 from ..errors import ParameterError, QueryRefused
 from ..store.base import Formats, SelectResult, SerializedResult, Store
+from .compare import pair_by_name
 from .federation_policy import check_remote_iris, reachable
-from .parameters import Choice, group_choices, resolve
+from .parameters import Choice, article, close, group_choices, resolve, words_for
 from .results import label_columns
 
 CUT_MARKS = ("…", "...")
@@ -36,6 +37,9 @@ OUTSIDE_SUBCLASSES: dict[str, tuple[str, ...]] = {
 }
 """Subclass axioms of outside vocabularies whose ontologies are not loaded in the store
 (W3C ORG), so a ``class=org:Organization`` hint also suggests units of organisations."""
+FINISHED: dict[str, Callable[[SelectResult], SelectResult]] = {"compare-priorities": pair_by_name}
+"""Queries whose rows a service finishes after the store answers (what SPARQL cannot do,
+such as pairing names by likeness): every twin, the page and the CLI get the same rows."""
 
 
 @dataclass(frozen=True)
@@ -188,14 +192,17 @@ class CannedQueries:
             raise errors[0]
         sparql = query.bind(resolved, today=self.today)
         settings = self.settings
+        finish = FINISHED.get(query.name)
         result = _select_or_written(
             self.store,
             sparql,
             settings.query_timeout,
             settings.max_rows,
             settings.service_allow_list,
-            formats,
+            None if finish else formats,
         )
+        if finish is not None and isinstance(result, SelectResult):
+            result = finish(result)
         return Answer(query, values, effective_values(query, resolved, self.today), result)
 
     def available(self, query: CannedQuery) -> bool:
@@ -220,7 +227,23 @@ class CannedQueries:
                 resolved[name] = term.value if parameter.type == "date" else value
             except ParameterError as exc:
                 errors.append(exc)
+        for parameter in query.parameters:
+            if parameter.default == ANOTHER and parameter.name not in values:
+                resolved[parameter.name] = self._another(query, parameter, resolved)
         return resolved, errors
+
+    def _another(self, query: CannedQuery, parameter: Parameter, resolved: dict[str, str]) -> str:
+        """For ``default=another``: the first thing of the class (by label) that no other
+        parameter of the query names, so "compare" compares two plans; with only one
+        thing in the store, that one."""
+        taken = {resolved.get(p.name, p.default) for p in query.parameters if p != parameter}
+        choices = self.choices(parameter)
+        for choice in choices:
+            if choice.iri not in taken:
+                return choice.iri
+        if choices:
+            return choices[0].iri
+        raise ParameterError(parameter.name, "a value (there is nothing to choose from)")
 
     def _resolve(self, parameter: Parameter, raw: str) -> str:
         """``resolve`` among the listed things; when the list was capped at
@@ -228,7 +251,7 @@ class CannedQueries:
         all things of the class is looked up too (indexed: one pattern per name)."""
         choices = self.choices(parameter)
         try:
-            return resolve(parameter, raw, choices)
+            found = resolve(parameter, raw, choices)
         except ParameterError:
             if len(choices) < CANDIDATE_LIMIT:
                 raise
@@ -236,6 +259,32 @@ class CannedQueries:
             if exact:
                 return resolve(parameter, raw, exact)
             raise
+        if any(choice.iri == found for choice in choices) or self._known(parameter, found):
+            return found
+        raise ParameterError(
+            parameter.name,
+            f"{article(words_for(parameter))} this service holds (it has nothing called "
+            f"<{found[:120]}>)",
+            raw,
+            tuple(close(found.rstrip("/").rsplit("/", 1)[-1], choices)),
+        )
+
+    def _known(self, parameter: Parameter, iri: str) -> bool:
+        """Whether ``iri`` is a thing of the parameter's class: an IRI given as it is, of a
+        thing the (capped) list of choices left out; an unknown one is refused like an
+        unknown name, never answered with no rows."""
+        assert parameter.rdf_class is not None
+        try:
+            node = parameter.term(iri)
+        except ParameterError:
+            return False
+        classes = (parameter.rdf_class, *OUTSIDE_SUBCLASSES.get(parameter.rdf_class, ()))
+        sparql = (
+            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?class WHERE { "
+            f"VALUES ?class {{ {' '.join(str(NamedNode(c)) for c in classes)} }} "
+            f"{node} a/rdfs:subClassOf* ?class }} LIMIT 1"
+        )
+        return bool(_select(self.store, sparql, self.settings.query_timeout, 1).rows)
 
     def _exact(self, parameter: Parameter, name: str) -> list[Choice]:
         assert parameter.rdf_class is not None

@@ -17,6 +17,7 @@ from ..config import Settings
 from ..namespaces import PREFIXES
 from ..store.base import Store
 from .canned_queries import run_canned, select
+from .crime_trends import Line, crime_trend
 
 
 @dataclass(frozen=True)
@@ -152,22 +153,38 @@ priority."""
 
 # --- Building each chart from the store ------------------------------------------------
 
-Chart = Heatmap | Bars | Counts
+Chart = Heatmap | Bars | Counts | Line
 
 
-def _records(store: Store, catalog: Catalog, settings: Settings, name: str) -> list:
+def _records(
+    store: Store, catalog: Catalog, settings: Settings, name: str, plan: str | None
+) -> list:
+    """The canned query's rows for ``plan`` (its default plan when ``None``)."""
     return run_canned(
-        store, catalog.get(name), timeout=settings.query_timeout, max_rows=settings.max_rows
+        store,
+        catalog.get(name),
+        {"plan": plan} if plan else None,
+        timeout=settings.query_timeout,
+        max_rows=settings.max_rows,
     ).records()
 
 
-def action_priority(store: Store, catalog: Catalog, settings: Settings) -> Chart:
-    rows = _records(store, catalog, settings, "coverage-matrix")
+def default_plan(catalog: Catalog) -> str:
+    """The plan the charts show when none is asked for: the canned queries' default."""
+    return catalog.get("actions-per-csp-priority").parameter("plan").default or ""
+
+
+def action_priority(
+    store: Store, catalog: Catalog, settings: Settings, plan: str | None = None
+) -> Chart:
+    rows = _records(store, catalog, settings, "coverage-matrix", plan)
     return heatmap("action-priority", "Actions × CSP priorities", rows, "action")
 
 
-def priority_alignment(store: Store, catalog: Catalog, settings: Settings) -> Chart:
-    rows = _records(store, catalog, settings, "coverage-matrix")
+def priority_alignment(
+    store: Store, catalog: Catalog, settings: Settings, plan: str | None = None
+) -> Chart:
+    rows = _records(store, catalog, settings, "coverage-matrix", plan)
     title = "CSP priorities × Commissioner priorities (the project's alignment)"
     return heatmap("priority-alignment", title, rows, "csp-priority")
 
@@ -181,22 +198,28 @@ def _bars(name: str, title: str, rows: list[dict[str, str | None]]) -> Bars:
     return Bars(name, title, "actions", tuple(merged.values()))
 
 
-def csp_priority_bars(store: Store, catalog: Catalog, settings: Settings) -> Chart:
-    rows = _records(store, catalog, settings, "actions-per-csp-priority")
+def csp_priority_bars(
+    store: Store, catalog: Catalog, settings: Settings, plan: str | None = None
+) -> Chart:
+    rows = _records(store, catalog, settings, "actions-per-csp-priority", plan)
     return _bars("actions-per-csp-priority", "Actions per CSP priority", rows)
 
 
-def commissioner_priority_bars(store: Store, catalog: Catalog, settings: Settings) -> Chart:
-    rows = _records(store, catalog, settings, "actions-per-commissioner-priority")
+def commissioner_priority_bars(
+    store: Store, catalog: Catalog, settings: Settings, plan: str | None = None
+) -> Chart:
+    rows = _records(store, catalog, settings, "actions-per-commissioner-priority", plan)
     title = "Actions per Commissioner priority (through the alignment)"
     return _bars("actions-per-commissioner-priority", title, rows)
 
 
-def agency_priority(store: Store, catalog: Catalog, settings: Settings) -> Chart:
+def agency_priority(
+    store: Store, catalog: Catalog, settings: Settings, plan: str | None = None
+) -> Chart:
     """Which CSP priorities each agency's actions meet (lead or support, units included
-    with their parent), for the plan agency-workload is about by default."""
-    plan = NamedNode(catalog.get("agency-workload").parameter("plan").default or "")
-    found = select(store, _AGENCY_PRIORITY.format(plan=plan), settings).rows
+    with their parent), for ``plan`` (the charts' default plan when ``None``)."""
+    term = NamedNode(plan or default_plan(catalog))
+    found = select(store, _AGENCY_PRIORITY.format(plan=term), settings).rows
     agencies: dict[str, Item] = {}
     priorities: dict[str, Item] = {}
     raw: dict[tuple[str, str], int] = {}
@@ -221,7 +244,7 @@ def agency_priority(store: Store, catalog: Catalog, settings: Settings) -> Chart
     return Counts("agency-priority", title, tuple(rows), tuple(columns), values)
 
 
-CHARTS: dict[str, tuple[str, Callable[[Store, Catalog, Settings], Chart]]] = {
+CHARTS: dict[str, tuple[str, Callable[[Store, Catalog, Settings, str | None], Chart]]] = {
     "action-priority": ("Actions × CSP priorities", action_priority),
     "priority-alignment": ("CSP × Commissioner priorities", priority_alignment),
     "actions-per-csp-priority": ("Actions per CSP priority", csp_priority_bars),
@@ -230,5 +253,6 @@ CHARTS: dict[str, tuple[str, Callable[[Store, Catalog, Settings], Chart]]] = {
         commissioner_priority_bars,
     ),
     "agency-priority": ("Agencies × CSP priorities", agency_priority),
+    "crime-trend": ("Recorded crime month by month", crime_trend),
 }
 """Chart name -> (short title, builder), in the order pages show them."""

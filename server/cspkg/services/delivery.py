@@ -4,30 +4,32 @@ People name a plan by its key (``cannock-chase-csp/2024-25``), title or IRI, and
 quarter as ``2024-Q3`` or ``Q3 2024/25``; ``resolve_plan`` and ``resolve_period`` turn
 those into IRIs with clear errors.
 
-Which update counts for an action in a quarter: its updates for that quarter that no
-later update revises (``prov:wasRevisionOf``), latest by date then revision number.  An
-action's "last status" (shown beside a missing update) is the same rule over every
-quarter up to this one.  Overdue: a target date before the day judged on (by default
-the day after the quarter ends: the quarter as it closed) and a latest status that is
-neither Complete nor Withdrawn.  Counts by Commissioner priority go through the
-project's alignment (``skos:relatedMatch``, either direction), for every Police and
-Crime Plan with a priority aligned to the plan's, and the one the plan cites.
+Every rule is a query of the catalogue, not written here again: an action's status at
+the quarter and its latest update (``status-of-actions``, through the fragments
+``queries/fragments/status-at-quarter.rq`` and ``latest-update.rq``: the latest update in
+or before the quarter counts if it is for this quarter or said Complete or Withdrawn,
+which carry forward), overdue as at a day (``overdue-actions``: by default the day
+after the quarter ends, the quarter as it closed) and counts by Commissioner priority
+(``delivery-by-commissioner-priority``, for the Police and Crime Plan the plan cites
+and every other its actions serve).  This module tallies their rows into the model.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
 
 from pyoxigraph import NamedNode
 
+from ..catalog import Catalog, load_catalog
 from ..config import Settings
 from ..errors import DeliveryNotFound
 from ..namespaces import PREFIXES
 from ..store.base import Store
-from .canned_queries import select
+from .canned_queries import CannedQueries, select
 from .delivery_model import (
     NO_UPDATE,
     ActionLine,
@@ -51,21 +53,6 @@ _PREFIXES = "\n".join(
     for p in ("cspkg", "dcterms", "p-plan", "prov", "rdfs", "skos", "xsd")
 )
 _LABEL = "COALESCE(?{0}Pref, ?{0}Plain, STR(?{0}))"
-
-
-@dataclass(frozen=True)
-class _Update:
-    action: str
-    period: str
-    period_end: str
-    status: str | None
-    percent: int | None
-    commentary: str | None
-    reported_on: str | None
-    revision: int
-
-    def order(self) -> tuple[str, str, int]:
-        return (self.period_end, self.reported_on or "", self.revision)
 
 
 def _rows(store: Store, settings: Settings, sparql: str) -> list[dict[str, str | None]]:
@@ -156,68 +143,78 @@ def resolve_period(store: Store, settings: Settings, given: str) -> Period:
 # --- the model ---------------------------------------------------------------------
 
 
+def default_catalog(settings: Settings) -> Catalog:
+    """The catalogue of ``settings.queries_dir`` (read once per folder and base), for
+    callers that have none at hand (the CLI, tests): the rules live in its queries."""
+    return _catalog(settings.queries_dir, settings.base)
+
+
+@lru_cache(maxsize=4)
+def _catalog(folder: Path, base: str) -> Catalog:
+    return load_catalog(folder, base)
+
+
 def build(
-    store: Store, settings: Settings, plan: Named, period: Period, as_of: date | None = None
+    store: Store,
+    settings: Settings,
+    plan: Named,
+    period: Period,
+    as_of: date | None = None,
+    *,
+    queries: CannedQueries | None = None,
 ) -> Delivery:
-    """The delivery of ``plan`` in ``period``; overdue judged on ``as_of``."""
+    """The delivery of ``plan`` in ``period``; overdue judged on ``as_of``.
+
+    Every figure comes from the catalogue's delivery queries (``status-of-actions``,
+    ``overdue-actions``, ``delivery-by-commissioner-priority``), which share the rule
+    fragments in ``queries/fragments/``: this function only tallies their rows."""
     judged = as_of or period.end + timedelta(days=1)
+    queries = queries or CannedQueries(default_catalog(settings), store, settings)
     statuses = _statuses(store, settings)
     columns = (*statuses.values(), NO_UPDATE)
     info = _plan_info(store, settings, plan.iri)
-    actions = _actions(store, settings, plan.iri)
-    updates = _updates(store, settings, plan.iri, period.end.isoformat())
-    current = _latest(u for u in updates if u.period == period.iri)
-    last = _latest(updates)
-
-    def status_of(action: str, found: dict[str, _Update]) -> Status | None:
-        update = found.get(action)
-        return statuses.get(update.status or "") if update else None
-
-    def line(action: str, found: dict[str, _Update]) -> ActionLine:
-        row, update = actions[action], found.get(action)
-        return ActionLine(
-            Named(action, row["label"] or action),
-            int(row["ordinal"]) if row["ordinal"] else None,
-            row["leads"] or "",
-            status_of(action, found),
-            update.percent if update else None,
-            update.commentary if update else None,
-            row["targetText"],
-            update.reported_on if update else None,
-        )
+    where = [("plan", plan.iri), ("period", period.iri)]
+    rows = {r["action"] or "": r for r in queries.run("status-of-actions", where).table.records()}
 
     def column_of(action: str) -> int:
-        status = status_of(action, current)
+        status = statuses.get(rows[action]["status"] or "")
         return columns.index(status) if status in columns else len(columns) - 1
 
+    def line(action: str) -> ActionLine:
+        """The action with the latest update reported by the quarter's end."""
+        r = rows[action]
+        return ActionLine(
+            Named(action, r["actionLabel"] or action),
+            int(r["ordinal"]) if r["ordinal"] else None,
+            r["leads"] or "",
+            statuses.get(r["latestStatus"] or ""),
+            int(r["percentComplete"]) if r["percentComplete"] else None,
+            r["commentary"],
+            r["targetText"],
+            r["reportedOn"],
+            r["reportedBy"],
+            r["reportingAgencyLabel"],
+        )
+
     def count_row(priority: Named, members: Iterable[str]) -> CountRow:
-        tally = Counter(column_of(a) for a in set(members) if a in actions)
+        tally = Counter(column_of(a) for a in set(members) if a in rows)
         counts = tuple(tally.get(i, 0) for i in range(len(columns)))
         return CountRow(priority, counts, sum(counts))
 
     meets, scheme = _priorities(store, settings, plan.iri)
-    by_priority = tuple(count_row(p, meets.get(p.iri, ())) for p in scheme)
-    commissioner = tuple(
-        CommissionerView(
-            pcp,
-            pcp.iri == info["cited"],
-            tuple(count_row(p, (a for csp in via for a in meets.get(csp, ()))) for p, via in rows),
-        )
-        for pcp, rows in _commissioner(store, settings, plan.iri, info["cited"])
-    )
-    ordered = sorted(actions, key=lambda a: (_number(actions[a]["ordinal"]), a))
+    worst = _keyed(statuses, EXCEPTION_KEYS)
     exceptions = sorted(
-        (a for a in ordered if (s := status_of(a, current)) and s.key in EXCEPTION_KEYS),
-        key=lambda a: EXCEPTION_KEYS.index(status_of(a, current).key),  # type: ignore[union-attr]
+        (a for a in rows if (rows[a]["status"] or "") in worst),
+        key=lambda a: (worst.index(rows[a]["status"] or ""), _order(rows[a])),
     )
     overdue = [
-        a
-        for a in ordered
-        if actions[a]["targetDue"]
-        and actions[a]["targetDue"] < judged.isoformat()
-        and ((s := status_of(a, last)) is None or s.key not in DONE_KEYS)
+        r["action"] or ""
+        for r in queries.run(
+            "overdue-actions", [("plan", plan.iri), ("date", judged.isoformat())]
+        ).table.records()
+        if r["action"] in rows
     ]
-    tally = Counter(column_of(a) for a in actions)
+    tally = Counter(column_of(a) for a in rows)
     return Delivery(
         plan=Named(plan.iri, info["label"] or plan.label),
         partnership=Named(info["partnership"], info["partnershipLabel"] or "")
@@ -227,14 +224,26 @@ def build(
         as_of=judged,
         columns=columns,
         totals=tuple(tally.get(i, 0) for i in range(len(columns))),
-        actions=len(actions),
-        by_priority=by_priority,
-        commissioner=commissioner,
-        exceptions=tuple(line(a, current) for a in exceptions),
-        missing=tuple(line(a, last) for a in ordered if a not in current),
-        overdue=tuple(line(a, last) for a in overdue),
+        actions=len(rows),
+        by_priority=tuple(count_row(p, meets.get(p.iri, ())) for p in scheme),
+        commissioner=_commissioner(queries, statuses, columns, plan, period, info["cited"]),
+        exceptions=tuple(line(a) for a in exceptions),
+        missing=tuple(line(a) for a in rows if not rows[a]["status"]),
+        overdue=tuple(
+            line(a) for a in sorted(dict.fromkeys(overdue), key=lambda a: _order(rows[a]))
+        ),
         periods=tuple(plan_quarters(store, settings, plan)),
     )
+
+
+def _keyed(statuses: dict[str, Status], keys: Iterable[str]) -> list[str]:
+    """The IRIs of the statuses with these notations, in the order given."""
+    by_key = {s.key: s.iri for s in statuses.values()}
+    return [by_key[k] for k in keys if k in by_key]
+
+
+def _order(row: dict[str, str | None]) -> tuple[int, str]:
+    return (_number(row["ordinal"]), row["action"] or "")
 
 
 def _by_label(named: Named) -> tuple[str, str]:
@@ -243,16 +252,6 @@ def _by_label(named: Named) -> tuple[str, str]:
 
 def _number(ordinal: str | None) -> int:
     return int(ordinal) if ordinal else 10**9
-
-
-def _latest(updates: Iterable[_Update]) -> dict[str, _Update]:
-    """Per action, the update that counts: latest quarter, then date, then revision."""
-    found: dict[str, _Update] = {}
-    for update in updates:
-        held = found.get(update.action)
-        if held is None or update.order() > held.order():
-            found[update.action] = update
-    return found
 
 
 def _statuses(store: Store, settings: Settings) -> dict[str, Status]:
@@ -293,55 +292,6 @@ def _plan_info(store: Store, settings: Settings, plan: str) -> dict[str, str | N
     return rows[0] if rows else {}
 
 
-def _actions(store: Store, settings: Settings, plan: str) -> dict[str, dict[str, str | None]]:
-    """The plan's actions: number, title, leads (labels), target as written and due."""
-    rows = _rows(
-        store,
-        settings,
-        "SELECT ?action (SAMPLE(?o) AS ?ordinal) (SAMPLE(?l) AS ?label) "
-        "(SAMPLE(?tt) AS ?targetText) (SAMPLE(?due) AS ?targetDue) "
-        '(GROUP_CONCAT(DISTINCT ?leadLabel; separator="; ") AS ?leads) WHERE { '
-        f"?action p-plan:isStepOfPlan {NamedNode(plan)} . "
-        "OPTIONAL { ?action cspkg:ordinal ?o } OPTIONAL { ?action rdfs:label ?l } "
-        "OPTIONAL { ?action cspkg:targetText ?tt } OPTIONAL { ?action cspkg:targetDue ?due } "
-        "OPTIONAL { ?action cspkg:responsibleAgency ?lead . " + _labelled("lead") + " "
-        "BIND (" + _LABEL.format("lead") + " AS ?leadLabel) } } GROUP BY ?action",
-    )
-    return {r["action"] or "": r for r in rows}
-
-
-def _updates(store: Store, settings: Settings, plan: str, up_to: str) -> list[_Update]:
-    """The plan's progress updates for quarters ending by ``up_to``, not revised since."""
-    rows = _rows(
-        store,
-        settings,
-        "SELECT ?update ?action ?period ?end ?status ?percent ?commentary ?date ?revision "
-        "WHERE { "
-        f"?action p-plan:isStepOfPlan {NamedNode(plan)} . "
-        "?update a cspkg:ProgressUpdate ; cspkg:aboutAction ?action ; "
-        "cspkg:reportingPeriod ?period . ?period cspkg:periodEnd ?end . "
-        f'FILTER (?end <= "{up_to}"^^xsd:date) '
-        "FILTER NOT EXISTS { ?newer prov:wasRevisionOf ?update } "
-        "OPTIONAL { ?update cspkg:progressStatus ?status } "
-        "OPTIONAL { ?update cspkg:percentComplete ?percent } "
-        "OPTIONAL { ?update cspkg:commentary ?commentary } "
-        "OPTIONAL { ?update dcterms:date ?date } OPTIONAL { ?update cspkg:revision ?revision } }",
-    )
-    return [
-        _Update(
-            r["action"] or "",
-            r["period"] or "",
-            r["end"] or "",
-            r["status"],
-            int(r["percent"]) if r["percent"] else None,
-            r["commentary"],
-            r["date"],
-            int(r["revision"]) if r["revision"] else 0,
-        )
-        for r in rows
-    ]
-
-
 def _priorities(
     store: Store, settings: Settings, plan: str
 ) -> tuple[dict[str, set[str]], list[Named]]:
@@ -367,48 +317,39 @@ def _priorities(
 
 
 def _commissioner(
-    store: Store, settings: Settings, plan: str, cited: str | None
-) -> list[tuple[Named, list[tuple[Named, set[str]]]]]:
-    """Each Police and Crime Plan aligned with (or cited by) the plan: its priorities and
-    the CSP priorities aligned to each.  Newest plan first."""
-    node = NamedNode(plan)
-    cited_clause = f"UNION {{ BIND ({NamedNode(cited)} AS ?pcp) }}" if cited else ""
-    rows = _rows(
-        store,
-        settings,
-        "SELECT ?pcp (SAMPLE(" + _LABEL.format("pcp") + ") AS ?pcpLabel) ?p "
-        "(SAMPLE(" + _LABEL.format("p") + ") AS ?pLabel) ?csp WHERE { "
-        "{ SELECT DISTINCT ?pcp WHERE { "
-        f"{{ {node} cspkg:strategicPriority ?mine . "
-        "?mine skos:relatedMatch|^skos:relatedMatch ?theirs . "
-        "?theirs skos:inScheme ?s . ?pcp a cspkg:PoliceAndCrimePlan ; cspkg:priorityScheme ?s } "
-        f"{cited_clause} }} }} "
-        "?pcp cspkg:priorityScheme ?scheme . ?p skos:inScheme ?scheme . "
-        "OPTIONAL { ?p skos:relatedMatch|^skos:relatedMatch ?csp . "
-        f"{node} cspkg:strategicPriority ?csp }} "
-        + _labelled("pcp")
-        + " "
-        + _labelled("p")
-        + " } GROUP BY ?pcp ?p ?csp",
-    )
-    by_plan: dict[str, tuple[str, dict[str, tuple[str, set[str]]]]] = {}
-    for r in rows:
-        _, priorities = by_plan.setdefault(r["pcp"] or "", (r["pcpLabel"] or "", {}))
-        _, via = priorities.setdefault(r["p"] or "", (r["pLabel"] or "", set()))
-        if r["csp"]:
-            via.add(r["csp"])
-    return [
-        (
-            Named(pcp, label),
-            sorted(
-                ((Named(p, name), via) for p, (name, via) in priorities.items()),
-                key=lambda pair: _by_label(pair[0]),
-            ),
+    queries: CannedQueries,
+    statuses: dict[str, Status],
+    columns: tuple[Status, ...],
+    plan: Named,
+    period: Period,
+    cited: str | None,
+) -> tuple[CommissionerView, ...]:
+    """Counts by the priorities of each Police and Crime Plan that the plan cites or
+    that any of its actions serves (the canned query ``delivery-by-commissioner-priority``
+    for each), newest plan first."""
+    query = queries.catalog.get("delivery-by-commissioner-priority")
+    views: list[CommissionerView] = []
+    for pcp in queries.choices(query.parameter("commissionerPlan")):
+        where = [("plan", plan.iri), ("period", period.iri), ("commissionerPlan", pcp.iri)]
+        counts: dict[str, list[int]] = {}
+        names: dict[str, str] = {}
+        for r in queries.run(query.name, where).table.records():
+            priority = r["priority"] or ""
+            names[priority] = r["priorityLabel"] or priority
+            tally = counts.setdefault(priority, [0] * len(columns))
+            if r["statusLabel"] == "No actions":
+                continue
+            status = statuses.get(r["status"] or "")
+            at = columns.index(status) if status in columns else len(columns) - 1
+            tally[at] += int(r["actions"] or 0)
+        if pcp.iri != cited and not any(sum(t) for t in counts.values()):
+            continue
+        rows = sorted(
+            (CountRow(Named(p, names[p]), tuple(t), sum(t)) for p, t in counts.items()),
+            key=lambda row: _by_label(row.priority),
         )
-        for pcp, (label, priorities) in sorted(
-            by_plan.items(), key=lambda item: item[1][0], reverse=True
-        )
-    ]
+        views.append(CommissionerView(Named(pcp.iri, pcp.label), pcp.iri == cited, tuple(rows)))
+    return tuple(sorted(views, key=lambda v: v.plan.label, reverse=True))
 
 
 def default_period(store: Store, settings: Settings, plan: Named, today: date) -> Period:

@@ -70,6 +70,15 @@ class ActionLine:
     commentary: str | None = None
     target: str | None = None
     reported_on: str | None = None
+    reported_by: str | None = None
+    """The person who reported the update (its commentary is theirs)."""
+    reporting_agency: str | None = None
+    """The agency the update is attributed to: the lead or a supporting agency."""
+
+    @property
+    def reporter(self) -> str:
+        """Who reported, in words: "Jo Bloggs, Staffordshire Police" (what is known)."""
+        return ", ".join(x for x in (self.reported_by, self.reporting_agency) if x)
 
 
 @dataclass(frozen=True)
@@ -151,6 +160,8 @@ class Delivery:
                 "commentary": a.commentary,
                 "target": a.target,
                 "reportedOn": a.reported_on,
+                "reportedBy": a.reported_by,
+                "reportingAgency": a.reporting_agency,
             }
 
         def rows(found: tuple[CountRow, ...]) -> list[dict[str, object]]:

@@ -20,6 +20,7 @@ from ..config import Settings
 from ..namespaces import PREFIXES
 from ..store.base import Store
 from .canned_queries import run_canned, select
+from .crime_trends import Line, crime_trend, periods_differ, plan_period
 
 _PREFIXES = "\n".join(
     f"PREFIX {p}: <{PREFIXES[p]}>"
@@ -337,15 +338,10 @@ _CATEGORIES = """SELECT ?category ?categoryLabel ?rationale ?crimes ?shared ?sha
   }}
 }} ORDER BY ?categoryLabel"""
 
-_PERIODS = """SELECT (MIN(?month) AS ?first) (MAX(?month) AS ?last) ?start ?end WHERE {{
-  ?plan cspkg:strategicPriority {iri} .
-  OPTIONAL {{ ?plan cspkg:periodStart ?start }} OPTIONAL {{ ?plan cspkg:periodEnd ?end }}
-  OPTIONAL {{
-    {iri} skos:relatedMatch ?category .
-    ?observation cspkg:crimeCategory ?category ; sdmx-dimension:refPeriod ?period .
-    BIND(STR(?period) AS ?month)
-  }}
-}} GROUP BY ?start ?end ORDER BY DESC(?end) LIMIT 1"""
+_PLAN_OF = """SELECT ?plan WHERE {{
+  ?plan cspkg:strategicPriority {iri} . OPTIONAL {{ ?plan cspkg:periodEnd ?end }}
+}} ORDER BY DESC(?end) LIMIT 1"""
+"""The latest plan that lists a CSP priority: its district and year frame the crime."""
 
 
 @dataclass(frozen=True)
@@ -367,17 +363,14 @@ class CspPriorityExplained:
     hot_spots_limited: bool
     crime_months: tuple[str | None, str | None]
     plan_period: tuple[str | None, str | None]
+    trend: Line | None = None
+    """The priority's crime month by month in the plan's district (``crime-trend``)."""
+    plan: str | None = None
+    """The latest plan listing the priority: whose district and year frame the crime."""
 
     @property
     def period_differs(self) -> bool:
-        """True when crime months fall outside the plan's period (or it is unknown)."""
-        first, last = self.crime_months
-        start, end = self.plan_period
-        if first is None:
-            return False
-        if start is None or end is None:
-            return True
-        return first[:7] < start[:7] or (last or first)[:7] > end[:7]
+        return periods_differ(self.crime_months, self.plan_period)
 
 
 def explain_csp_priority(
@@ -423,16 +416,20 @@ def explain_csp_priority(
         for r in hot
         if r["lsoa"]
     ]
-    periods = _rows(store, _PERIODS.format(iri=node), settings)
-    p = periods[0] if periods else {}
+    plans = _rows(store, _PLAN_OF.format(iri=node), settings)
+    plan = plans[0]["plan"] if plans else None
+    title = "Recorded crime of this priority, month by month"
+    trend = crime_trend(store, catalog, settings, plan, iri, title) if plan and categories else None
     return CspPriorityExplained(
         actions=action_rows(store, actions, settings),
         serves=serves,
         categories=sorted(categories.values(), key=lambda c: c.category.label.lower()),
         hot_spots=hot_spots,
         hot_spots_limited=len(hot_spots) >= 20,
-        crime_months=(p.get("first"), p.get("last")),
-        plan_period=(p.get("start"), p.get("end")),
+        crime_months=trend.months if trend else (None, None),
+        plan_period=plan_period(store, settings, plan) if plan else (None, None),
+        trend=trend,
+        plan=plan,
     )
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple, serialize
@@ -41,9 +42,10 @@ from ..rdf.safe_rdf import parse_rdf, to_ntriples
 from ..store.base import AskResult, GraphResult, Store
 from ..store.serialize import GRAPH_FORMATS, write_graph
 from ..store.update_scope import UpdateScope
-from .access import Writer, check_progress_triples, is_progress_graph, require_admin
-from .audit import log_write
+from . import progress_files
+from .access import Writer, is_progress_graph, require_admin
 from .dataset import stream
+from .progress_write import Proposal, mint, proposal_of
 from .sparql_service import SparqlService
 from .write_check import check_literal_sizes
 
@@ -90,10 +92,13 @@ class Payload:
 
 @dataclass(frozen=True)
 class WriteOutcome:
-    """The graph written and whether it held no triples before (201 rather than 204)."""
+    """The graph written and whether it held no triples before (201 rather than 204);
+    for a progress update reported by an agency (or the form), the address the service
+    gave it (``None``: it repeated the current update, nothing was written)."""
 
     graph: str
     created: bool
+    update: str | None = None
 
 
 def target_of(args: Mapping[str, Sequence[str]]) -> Target:
@@ -199,9 +204,21 @@ class GraphStore:
     def post(
         self, target: Target, payloads: Sequence[Payload], authorization: str | None
     ) -> WriteOutcome:
-        """Merge the payload into the graph; on the bare endpoint, into a new graph."""
+        """Merge the payload into the graph; on the bare endpoint, into a new graph.
+
+        An agency token's body is one progress update in the closed shape
+        (``progress_write.proposal_of``): the service names and completes it."""
         iri, writer = self._writable(target, "POST", authorization)
         triples = self._triples_of(payloads, iri)
+        if not writer.is_admin:
+            try:
+                proposal = proposal_of(triples)
+            except CspkgError as exc:
+                what = f"POST GRAPH {_node(iri)} ({len(triples)} statements)"
+                refused = f"refused ({type(exc).__name__})"
+                self.sparql.audit(refused, what, authorization, writer.describe(), exc)
+                raise
+            return self._report(iri, writer, proposal, authorization)
         data = to_ntriples(triples)
         insert = f"INSERT DATA {{ GRAPH {_node(iri)} {{ {data.decode()} }} }}"
 
@@ -215,9 +232,39 @@ class GraphStore:
             action=f"POST GRAPH {_node(iri)} ({len(data)} bytes of N-Triples)",
             authorization=authorization,
             writer=writer,
-            allowed=lambda: check_progress_triples(self.store, writer, triples, self.settings, iri),
         )
         return WriteOutcome(iri, created=not existed and bool(data))
+
+    def report(self, graph: str, proposal: Proposal, authorization: str | None) -> WriteOutcome:
+        """One new progress update into a plan's progress graph (the progress form)."""
+        iri, writer = self._writable(Target("graph", graph), "POST", authorization)
+        return self._report(iri, writer, proposal, authorization)
+
+    def _report(
+        self, iri: str, writer: Writer, proposal: Proposal, authorization: str | None
+    ) -> WriteOutcome:
+        """Mint the update under the write lock (its address and the update it replaces
+        are read from the store as it is), then check and commit it as any write."""
+        minted: dict[str, tuple[str | None, bytes]] = {}
+
+        def prepare() -> None:
+            minted["update"] = mint(self.store, self.settings, writer, proposal, iri, date.today())
+
+        def merge(store: Store) -> None:
+            _, data = minted["update"]
+            if data:
+                store.update(f"INSERT DATA {{ GRAPH {_node(iri)} {{ {data.decode()} }} }}")
+
+        existed = self._commit(
+            iri,
+            merge,
+            action=f"POST GRAPH {_node(iri)} (a progress update on <{proposal.action}>)",
+            authorization=authorization,
+            writer=writer,
+            allowed=prepare,
+        )
+        update, _ = minted["update"]
+        return WriteOutcome(iri, created=not existed and update is not None, update=update)
 
     def delete(self, target: Target, authorization: str | None) -> None:
         """Drop the graph; ``GraphNotFound`` (404) if it holds nothing."""
@@ -256,7 +303,8 @@ class GraphStore:
                 require_admin(writer, f"{method} on this graph")
         except CspkgError as exc:
             named = f"GRAPH {_node(target.iri)}" if target.iri is not None else "a new graph"
-            log_write(f"refused ({type(exc).__name__})", f"{method} {named}", authorization)
+            refused = f"refused ({type(exc).__name__})"
+            self.sparql.audit(refused, f"{method} {named}", authorization, error=exc)
             raise
         if target.iri is not None:
             return target.iri, writer
@@ -291,8 +339,8 @@ class GraphStore:
     ) -> bool:
         """Under the service's write lock, check then commit; leave one audit line.
 
-        ``allowed`` (what the writer may send) runs under the lock too, so what it
-        saw of the store is what is changed.  Returns whether the graph held triples.
+        ``allowed`` (what the writer may send, and what the service adds to it) runs
+        under the lock too, so what it saw of the store is what is changed.  Returns whether the graph held triples.
         """
         who = writer.describe()
         try:
@@ -300,10 +348,11 @@ class GraphStore:
                 if allowed is not None:
                     allowed()
                 existed = self._check_then_apply(iri, change, must_exist)
+                progress_files.save(self.store, self.settings, iri)  # the file is the source
         except CspkgError as exc:
-            log_write(f"refused ({type(exc).__name__})", action, authorization, who=who)
+            self.sparql.audit(f"refused ({type(exc).__name__})", action, authorization, who, exc)
             raise
-        log_write("committed", action, authorization, who=who)
+        self.sparql.audit("committed", action, authorization, who)
         return existed
 
     def _check_then_apply(

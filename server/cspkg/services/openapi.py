@@ -16,6 +16,7 @@ OPENAPI_VERSION = "3.1.0"
 _SCHEMAS: dict[str, dict[str, Any]] = {
     "iri": {"type": "string", "format": "uri"},
     "date": {"type": "string", "format": "date"},
+    "month": {"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"},
     "integer": {"type": "integer"},
     "boolean": {"type": "boolean"},
     "string": {"type": "string", "maxLength": 2000},
@@ -31,8 +32,8 @@ def parameter_schema(parameter: Parameter) -> dict[str, Any]:
     if parameter.maximum is not None:
         schema["maximum"] = parameter.maximum
     default = parameter.default
-    if default is None or (parameter.type == "date" and default == "today"):
-        return schema
+    if default is None or default in ("today", "another"):
+        return schema  # chosen when the query runs
     if parameter.type == "integer":
         schema["default"] = int(default)
     elif parameter.type == "boolean":
@@ -46,6 +47,8 @@ def _parameter(parameter: Parameter) -> dict[str, Any]:
     words = [parameter.label + ":", parameter.expects() + "."]
     if parameter.type == "date" and parameter.default == "today":
         words.append("Defaults to today's date.")
+    if parameter.default == "another":
+        words.append("Defaults to another one than the other parameters name.")
     if parameter.rdf_class:
         words.append(f"Names an instance of <{parameter.rdf_class}>.")
     if parameter.optional:

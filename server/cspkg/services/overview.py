@@ -51,6 +51,12 @@ class PlanOverview:
     """(key, label, number) in display order."""
     earliest_due: str | None
     latest_due: str | None
+    year: str | None = None
+    """The year the plan covers, as plans write it ("2024/25")."""
+    commissioner_plan: str | None = None
+    commissioner_plan_label: str | None = None
+    last_reported: str | None = None
+    """The label of the last quarter any of its actions was reported on."""
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -61,6 +67,10 @@ class PlanOverview:
             "partnershipLabel": self.partnership_label,
             "counts": {key: number for key, _, number in self.counts},
             "targetDue": {"earliest": self.earliest_due, "latest": self.latest_due},
+            "year": self.year,
+            "commissionerPlan": self.commissioner_plan,
+            "commissionerPlanLabel": self.commissioner_plan_label,
+            "lastQuarterReported": self.last_reported,
         }
 
 
@@ -93,6 +103,17 @@ def plan_overviews(store: Store, catalog: Catalog, settings: Settings) -> list[P
                 counts=tuple((key, label, int(record[key] or 0)) for key, label in COUNTS),
                 earliest_due=record["earliestTargetDue"],
                 latest_due=record["latestTargetDue"],
+                year=plan_year(record["periodStart"], record["periodEnd"]),
+                commissioner_plan=record["commissionerPlan"],
+                commissioner_plan_label=record["commissionerPlanLabel"],
+                last_reported=record["lastReportedLabel"],
             )
         )
-    return plans
+    return sorted(plans, key=lambda p: (p.partnership_label or "", p.year or "", p.title))
+
+
+def plan_year(start: str | None, end: str | None) -> str | None:
+    """A financial year as plans write it: 2024-04-01 to 2025-03-31 is "2024/25"."""
+    if not start or not end or start[:4] == end[:4]:
+        return start[:4] if start else None
+    return f"{start[:4]}/{end[2:4]}"

@@ -4,7 +4,7 @@ Analysts know "Staffordshire Police" or "ASB", not IRIs.  An IRI-typed parameter
 ``class`` accepts any name of a thing of that class: its labels (``rdfs:label``,
 ``skos:prefLabel``, ``skos:altLabel``), its ``skos:notation``, an abbreviation its label
 spells out in brackets ("Anti-Social Behaviour (ASB)") and the last segment of its IRI
-("staffordshire-police"), compared without regard to case or spacing.  A name that fits
+("staffordshire-police") or its key (a plan's "cannock-chase-csp/2024-25"), compared without regard to case or spacing.  A name that fits
 several things, or none, is refused with the closest candidates (rapidfuzz), so the form
 can offer them.  The same resolver serves the web form, the JSON/CSV twins and
 ``cspkg query -p``.
@@ -25,6 +25,8 @@ from ..errors import ParameterError
 ABSOLUTE = re.compile(r"(?:https?|urn|ftp|mailto|file|tag):\S*\Z", re.IGNORECASE)
 """Values that are IRIs whatever else they might match: used as given."""
 _ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z0-9&]{1,9})\)")
+_KEY = re.compile(r"/id/[^/]+/(.+?)/?\Z")
+"""An IRI's key: its path after ``/id/{kind}/`` (``cannock-chase-csp/2024-25``)."""
 CANDIDATES_SHOWN = 5
 SCORE_CUTOFF = 55
 
@@ -38,9 +40,22 @@ class Choice:
     names: tuple[str, ...] = ()
 
     @cached_property
+    def other_names(self) -> tuple[str, ...]:
+        """Every name but the label, as written, with the abbreviations labels spell out:
+        what the chooser matches typing against besides the label."""
+        found: list[str] = []
+        for name in (*self.names, *_ABBREVIATION.findall(" ".join((self.label, *self.names)))):
+            if normalise(name) != normalise(self.label) and name not in found:
+                found.append(name)
+        return tuple(found)
+
+    @cached_property
     def known_names(self) -> frozenset[str]:
         """Every name, normalised, including the IRI's last segment and abbreviations."""
         found = {normalise(self.label), normalise(self.iri.rstrip("/").rsplit("/", 1)[-1])}
+        key = _KEY.search(self.iri)
+        if key is not None:  # a plan's "cannock-chase-csp/2024-25", as in its page's URL
+            found.add(normalise(key.group(1)))
         for name in (self.label, *self.names):
             found.add(normalise(name))
             found.update(normalise(short) for short in _ABBREVIATION.findall(name))
@@ -78,7 +93,7 @@ def resolve(parameter: Parameter, raw: str, choices: Sequence[Choice]) -> str:
         return text  # a well-formed IRI of a thing not (yet) listed: it matches nothing
     raise ParameterError(
         parameter.name,
-        f"the name or code of {_article(what)}",
+        f"the name or code of {article(what)}",
         raw,
         tuple(close(raw, choices)),
     )
@@ -109,7 +124,7 @@ def words_for(parameter: Parameter) -> str:
     return words if words[1:2].isupper() else words[:1].lower() + words[1:]
 
 
-def _article(words: str) -> str:
+def article(words: str) -> str:
     return ("an " if words[:1] in "aeiou" else "a ") + words
 
 

@@ -3,38 +3,27 @@
 The form is a second door to the same rooms: its answers become one row, checked by the
 progress service (``progress.read_entries``: the same messages as ``cspkg
 import-progress``), turned into a new update that revises the current one
-(``progress.updates_graph``), and written as the reporting agency's Graph Store POST
-into the plan's progress graph (``GraphStore.post``), which checks the token and the
-agency's scope (``access.py``), validates with the shapes and leaves the audit line.
+(``progress.updates_graph``, by ``progress_write.mint``: the service names it, dates it and
+attributes it to the token's agency), and written the way the agency's Graph Store POST
+is (``GraphStore.report``), which checks the token and the agency's scope, validates with
+the shapes and leaves the audit line.
 Nothing here writes to the store any other way.
 """
 
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from pyoxigraph import NamedNode, RdfFormat, serialize
-from rdflib import Graph, URIRef
-
-from ..errors import AuthenticationRequired, CspkgError, QueryRefused
-from ..namespaces import bind_prefixes
+from ..errors import AuthenticationRequired, CspkgError, QueryRefused, RateLimited
 from ..rdf.progress_table import ProgressRow, ProgressTable
-from ..store.base import GraphResult
-from .access import actions_in_scope, identify, progress_graph, writes_enabled
-from .audit import log_write
-from .graph_store import GraphStore, Payload, Target
-from .progress import (
-    PlanProgress,
-    ProgressRejected,
-    plan_progress,
-    read_entries,
-    status_scheme,
-    updates_graph,
-)
+from . import progress_write
+from .access import actions_in_scope, progress_graph
+from .graph_store import GraphStore
+from .progress import PlanProgress, ProgressRejected, read_entries, status_scheme
+from .progress_write import Proposal
 
 FIELDS: dict[str, str] = {
     "action": "Action",
@@ -42,9 +31,9 @@ FIELDS: dict[str, str] = {
     "status": "Status",
     "progress": "Percentage complete",
     "commentary": "Commentary",
-    "reported_by": "Your name",
 }
-"""Form field -> the name its errors use (the progress service's column keys)."""
+"""Form field -> the name its errors use (the progress service's column keys).  Who
+reported is not asked: the service takes it from the token (``progress_write``)."""
 
 SOURCE = "the progress form"
 
@@ -83,23 +72,8 @@ class Outcome:
 
 
 def plan_from_store(graph_store: GraphStore, plan: str) -> PlanProgress:
-    """The plan's actions and every update reported so far, in whichever graph."""
-    node = NamedNode(plan)
-    result = graph_store.store.query(
-        "PREFIX cspkg: <https://cspkg.example.org/def/cspkg#> "
-        "PREFIX p-plan: <http://purl.org/net/p-plan#> "
-        "CONSTRUCT { ?s ?p ?o } WHERE { "
-        f"{{ BIND ({node} AS ?s) ?s ?p ?o }} UNION "
-        f"{{ ?s p-plan:isStepOfPlan {node} ; ?p ?o }} UNION "
-        f"{{ ?a p-plan:isStepOfPlan {node} . ?s cspkg:aboutAction ?a ; ?p ?o }} }}",
-        timeout=graph_store.settings.query_timeout,
-        max_rows=None,
-    )
-    assert isinstance(result, GraphResult)
-    graph = Graph()
-    bind_prefixes(graph)
-    graph.parse(data=serialize(result.triples, format=RdfFormat.N_TRIPLES) or b"", format="nt")
-    return plan_progress(graph, URIRef(plan))
+    """The plan's actions and every update reported so far (``progress_write``)."""
+    return progress_write.plan_from_store(graph_store.store, graph_store.settings, plan)
 
 
 def submit(
@@ -116,14 +90,18 @@ def submit(
     status = 400
     writer = None
     try:
-        writer = identify(settings, authorization)
+        writer = graph_store.sparql.authorize_write(authorization)
     except AuthenticationRequired:
         errors.append(FieldError("token", "Enter your agency's access token"))
         status = 401
+    except RateLimited as exc:
+        message = f"Too many wrong access tokens were sent from here: try again in {exc.retry_after} seconds"
+        errors.append(FieldError("token", message))
+        status = 429
     except QueryRefused:
         message = (
             "The access token is not right: check it, or ask the partnership's administrator"
-            if writes_enabled(settings)
+            if graph_store.sparql.writes_enabled
             else "This service does not take progress reports: no access tokens are set up"
         )
         errors.append(FieldError("token", message))
@@ -142,7 +120,6 @@ def submit(
         errors += [_form_error(problem.column, problem.message, values) for problem in exc.problems]
     if errors or writer is None:
         return Outcome(errors=errors, status=status)
-    agency = writer.agency or (str(entry.action.leads[0]) if entry.action.leads else None)
     if writer.agency is not None and not actions_in_scope(
         graph_store.store, writer.agency, [str(entry.action.iri)], settings
     ):
@@ -151,23 +128,21 @@ def submit(
             "choose one of your agency's actions"
         )
         what = f"FORM progress on <{entry.action.iri}>"
-        log_write("refused (not its action)", what, authorization, who=writer.describe())
+        graph_store.sparql.audit("refused (not its action)", what, authorization, writer.describe())
         return Outcome(errors=[FieldError("action", message)], status=403)
-    request = URIRef(f"{settings.base}id/document/progress/form/{uuid.uuid4().hex}")
-    new, rows, _ = updates_graph(
-        [entry], progress, settings.base, request, URIRef(agency) if agency else None
+    proposal = Proposal(
+        str(entry.action.iri), entry.quarter, str(entry.status), entry.percent, entry.commentary
     )
-    if not rows:
-        return Outcome(unchanged=True)
-    target = Target("graph", progress_graph(settings.base, plan))
-    body = new.serialize(format="nt").encode("utf-8")
+    target = progress_graph(settings.base, plan)
     try:
-        graph_store.post(target, [Payload("application/n-triples", body)], authorization)
+        written = graph_store.report(target, proposal, authorization)
     except QueryRefused as exc:
         return Outcome(errors=[FieldError("action", _sentence(str(exc)))], status=403)
     except CspkgError as exc:  # the shapes refused it (ValidationFailed)
         return Outcome(errors=[FieldError("status", _sentence(str(exc)))], status=422)
-    return Outcome(update=str(next(iter(rows))), status=201)
+    if written.update is None:
+        return Outcome(unchanged=True)
+    return Outcome(update=written.update, status=201)
 
 
 def _form_error(column: str, message: str, values: Mapping[str, str | None]) -> FieldError:

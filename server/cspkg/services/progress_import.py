@@ -19,7 +19,6 @@ from ..errors import CspkgError, RdfInputError
 from ..namespaces import CSPKG, PPLAN, bind_prefixes
 from ..rdf.progress_table import ProgressTable, read_progress_file
 from ..rdf.rdf_files import load_rdf_files
-from ..rdf.turtle import to_turtle
 from ..rdf.validation import Severity, validate_graph
 from .data_files import write_all
 from .progress import (
@@ -36,6 +35,7 @@ from .progress import (
     status_scheme,
     updates_graph,
 )
+from .progress_files import progress_file, render
 
 COLUMN_OF = {
     str(CSPKG.aboutAction): "action",
@@ -48,12 +48,6 @@ COLUMN_OF = {
 }
 """Which column a shape's path comes from, so a finding points at the cell."""
 CONTEXT = ("priorities", "commissioner", "agencies.ttl")
-
-
-def progress_file(data_dir: Path, plan: URIRef) -> Path:
-    """``data/progress/{partnership}-{year}.ttl``: one file (one named graph) per plan."""
-    partnership, year = str(plan).rstrip("/").split("/")[-2:]
-    return data_dir / "progress" / f"{partnership}-{year}.ttl"
 
 
 def read_data(paths: list[Path], root: Path) -> Graph:
@@ -139,12 +133,7 @@ def import_progress(
     merged += existing
     merged += new
     merged += described
-    header = (
-        f"Progress updates for {progress.label}.\n"
-        "Written by `cspkg import-progress` and the delivery service. Updates are never\n"
-        "removed: a later one revises (prov:wasRevisionOf) the one it supersedes."
-    )
-    rendered = {progress_file(out_dir, plan): to_turtle(merged, header)}
+    rendered = {progress_file(out_dir, plan): render(merged, progress.label)}
     if new_periods is not None:
         rendered[periods_path] = new_periods
     report.written = write_all(rendered).written

@@ -14,12 +14,13 @@ from pyoxigraph import NamedNode
 
 from ..config import Settings
 from ..errors import CspkgError, ProtocolError, QueryTooComplex, RequestTooLarge
+from ..store.admission import current_client
 from ..store.base import Formats, QueryResult, SerializedResult, Store
 from ..store.embedded import EmbeddedStore
 from ..store.query_shape import ShapeLimits, measure
 from ..store.sparql_text import has_dataset_clause
 from ..store.update_scope import UpdateScope, update_scope
-from .access import Writer, identify, require_admin, writes_enabled
+from .access import Tokens, Writer, require_admin, writes_enabled
 from .audit import log_write
 from .federation_policy import check_remote_iris
 from .write_check import check_literal_sizes, check_write
@@ -33,6 +34,11 @@ class SparqlService:
     settings: Settings
     _write_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     """One write at a time: each is validated against the state it will be applied to."""
+    tokens: Tokens = field(init=False, repr=False)
+    """The tokens as salted hashes, the wrong-token counter and the audit key."""
+
+    def __post_init__(self) -> None:
+        self.tokens = Tokens(self.settings)
 
     @property
     def write_lock(self) -> threading.Lock:
@@ -96,8 +102,25 @@ class SparqlService:
         )
 
     def authorize_write(self, authorization: str | None) -> Writer:
-        """Who the bearer token names (``access.py``): 401/403 as there."""
-        return identify(self.settings, authorization)
+        """Who the bearer token names (``access.py``): 401/403/429 as there."""
+        return self.tokens.identify(authorization, current_client.get())
+
+    def audit(
+        self,
+        outcome: str,
+        text: str,
+        authorization: str | None,
+        who: str | None = None,
+        error: CspkgError | None = None,
+        client: str | None = None,
+    ) -> None:
+        """The one way writes are logged (``audit.py``): the token's keyed fingerprint and
+        the client's address on every line; a wrong token past the address's share of
+        lines (``access.TokenFailures``) leaves none."""
+        if error is not None and not getattr(error, "audited", True):
+            return
+        fingerprint = self.tokens.fingerprint(authorization)
+        log_write(outcome, text, fingerprint, client or current_client.get() or None, who)
 
     def update(
         self,
@@ -123,9 +146,11 @@ class SparqlService:
                     text, authorization, using_graph_uris, using_named_graph_uris, base_iri
                 )
         except CspkgError as exc:
-            log_write(f"refused ({type(exc).__name__})", text, authorization, client)
+            self.audit(
+                f"refused ({type(exc).__name__})", text, authorization, error=exc, client=client
+            )
             raise
-        log_write("committed", text, authorization, client, writer.describe())
+        self.audit("committed", text, authorization, writer.describe(), client=client)
 
     def _update(
         self,

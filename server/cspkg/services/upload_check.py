@@ -3,9 +3,8 @@
 Why: parsing and validating a hostile upload is unbounded work in the serving process
 (measured before this: a 4.6 MB deeply nested RDF/XML took 143 s, an 800 KB nested
 Turtle list 18.5 s, and eight such uploads at once made ``/health`` time out).  Each
-upload is read and validated in a fresh interpreter (``python -c``, no fork of the
-threaded server) that caps its own address space (``worker_memory_mb``) and is killed
-at ``upload_timeout``; at most ``upload_workers`` run at once, and a request that finds
+upload is read and validated in a fresh interpreter (``limited_process.py``) that caps
+its own address space (``worker_memory_mb``) and is killed at ``upload_timeout``; at most ``upload_workers`` run at once, and a request that finds
 none free within a second is refused (503, ``Retry-After``) rather than queued.
 
 The file travels to the process and the report back as pickles over pipes; errors come
@@ -15,13 +14,7 @@ page shows the same messages as before.
 
 from __future__ import annotations
 
-import os
-import pickle
-import resource
-import subprocess
-import sys
 import threading
-from pathlib import Path
 
 from ..config import Settings
 from ..errors import (
@@ -33,13 +26,9 @@ from ..errors import (
     WorkerFailed,
 )
 from ..store.factory import worker_memory_bytes
+from .limited_process import ChildFailed, ChildTimedOut, child_answer, child_input, run_child
 from .validation_report import ReportView
 
-_BOOT = (
-    "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); "
-    "from cspkg.services.upload_check import child; child()"
-)  # Ctrl-C is the server's to handle, as for the query workers (store/pool.py)
-_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 _KINDS: dict[str, type[CspkgError]] = {
     "RequestTooLarge": RequestTooLarge,
     "RdfInputError": RdfInputError,
@@ -66,32 +55,26 @@ def check_upload(filename: str | None, data: bytes, settings: Settings) -> Repor
 
 
 def _run(filename: str | None, data: bytes, settings: Settings) -> ReportView:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_ROOT, env.get("PYTHONPATH")]))
-    env["CSPKG_UPLOAD_MEMORY"] = str(worker_memory_bytes(settings))
     try:
-        done = subprocess.run(
-            [sys.executable, "-c", _BOOT],
-            input=pickle.dumps((filename, data, settings)),
-            capture_output=True,
+        kind, payload = run_child(
+            "cspkg.services.upload_check:child",
+            (filename, data, settings),
+            memory=worker_memory_bytes(settings),
             timeout=settings.upload_timeout,
-            env=env,
-            check=False,
         )
-    except subprocess.TimeoutExpired:
+    except ChildTimedOut:
         raise WorkerFailed(
             f"checking the file took longer than {settings.upload_timeout:g} s and was "
             "stopped; try a smaller or simpler file"
         ) from None
-    if done.returncode != 0 or not done.stdout:
+    except ChildFailed:
         raise WorkerFailed(
             "checking the file needed more memory or time than an upload may use; "
             "try a smaller or simpler file"
-        )
-    kind, payload = pickle.loads(done.stdout)
+        ) from None
     if kind == "ok":
-        return payload  # type: ignore[no-any-return]
-    name, message = payload
+        return payload  # type: ignore[return-value]
+    name, message = payload  # type: ignore[misc]
     if name == "PlanDocumentError":
         error = PlanDocumentError.__new__(PlanDocumentError)
         Exception.__init__(error, message)
@@ -101,21 +84,14 @@ def _run(filename: str | None, data: bytes, settings: Settings) -> ReportView:
 
 
 def child() -> None:
-    """In the child: read (filename, bytes, settings) from stdin, write the outcome."""
-    limit = int(os.environ.get("CSPKG_UPLOAD_MEMORY", "0"))
-    if limit > 0:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    """In the child: (filename, bytes, settings) in, the outcome out."""
     from .uploads import read_upload
     from .validation_report import validate
 
-    filename, data, settings = pickle.loads(sys.stdin.buffer.read())
+    filename, data, settings = child_input()  # type: ignore[misc]
     try:
-        outcome: tuple[str, object] = (
-            "ok",
-            validate(read_upload(filename, data, settings), settings),
-        )
+        child_answer("ok", validate(read_upload(filename, data, settings), settings))
     except CspkgError as exc:
-        outcome = ("error", (type(exc).__name__, str(exc)))
+        child_answer("error", (type(exc).__name__, str(exc)))
     except RecursionError:
-        outcome = ("error", ("RdfInputError", "the file nests too deeply to be checked"))
-    sys.stdout.buffer.write(pickle.dumps(outcome))
+        child_answer("error", ("RdfInputError", "the file nests too deeply to be checked"))

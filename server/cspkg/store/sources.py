@@ -2,11 +2,16 @@
 
 Each source file is its own named graph, so a file can be replaced without touching the
 others and every triple can be traced to its file: ``{base}graph/{dir}/{relative path
-without extension}``, e.g. ``{base}graph/data/plans/cannock-chase-csp-2024-25``.
+without extension}``, e.g. ``{base}graph/data/plans/cannock-chase-csp-2024-25``.  One
+exception: a plan's progress file, ``data/progress/{partnership}-{year}.ttl``, is its
+plan's progress graph ``{base}graph/progress/{partnership}/{year}``, the graph the
+service's progress form and agencies' Graph Store writes go into, so updates from a file
+and from the service are one history in one graph (``services/progress_files.py``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,8 +38,16 @@ class Source:
     media_type: str
 
 
+PROGRESS_GRAPHS = "graph/progress/"
+"""Where each plan's progress graph is, ``{base}graph/progress/{partnership}/{year}``."""
+_PROGRESS_FILE = re.compile(r"[^/]+/progress/(?P<partnership>[^/]+)-(?P<year>\d{4}-\d{2})\.\w+\Z")
+
+
 def graph_iri(base: str, name: str) -> str:
     """The named graph for a source called ``name`` (``data/plans/x.ttl``)."""
+    progress = _PROGRESS_FILE.match(name)
+    if progress is not None:
+        return f"{base}{PROGRESS_GRAPHS}{progress['partnership']}/{progress['year']}"
     stem = name.rsplit(".", 1)[0] if "." in name.rsplit("/", 1)[-1] else name
     return f"{base}graph/{stem}"
 

@@ -8,6 +8,7 @@ from flask import Flask, Response, g
 
 from ..catalog import load_catalog
 from ..config import Settings
+from ..reports.worker import ReportRenders
 from ..services.canned_queries import CannedQueries
 from ..services.loading import open_loaded_store
 from ..services.sparql_service import SparqlService
@@ -52,6 +53,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Flask:
         CannedQueries(catalog, store, settings),
         ServedReportCache(),
         cache,
+        ReportRenders(settings),
     )
     blueprints = (
         sparql.bp, pages.bp, health.bp, home.bp, things.bp, charts.bp, validation.bp,

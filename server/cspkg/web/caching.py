@@ -126,8 +126,14 @@ def _validators(response: Response, etag: str, last_modified: float) -> Response
     return response
 
 
-def cached_get(key: Hashable, produce: Callable[[], Response]) -> Response:
-    """Answer a GET from the cache, with a 304, or by ``produce()`` (then cached)."""
+def cached_get(
+    key: Hashable, produce: Callable[[], Response], *, honour_no_cache: bool = True
+) -> Response:
+    """Answer a GET from the cache, with a 304, or by ``produce()`` (then cached).
+
+    ``honour_no_cache=False``: a request's ``Cache-Control: no-cache`` does not make the
+    answer again (board reports: the same data gives the same report, and making one
+    costs a process; a client could otherwise keep the renderers busy)."""
     found = services()
     cache = found.cache
     if cache is None or request.method != "GET":
@@ -137,7 +143,7 @@ def cached_get(key: Hashable, produce: Callable[[], Response]) -> Response:
     last_modified = cache.last_modified(generation)
     if _not_modified(etag, last_modified):
         return _validators(Response(status=304), etag, last_modified)
-    no_cache = "no-cache" in request.headers.get("Cache-Control", "").lower()
+    no_cache = honour_no_cache and "no-cache" in request.headers.get("Cache-Control", "").lower()
     answer = None if no_cache else cache.get(generation, key)
     if answer is not None:
         response = Response(answer.body)

@@ -11,6 +11,7 @@ import textwrap
 from dataclasses import dataclass
 
 from ..services.charts import Bars, Counts, Heatmap, Item
+from ..services.crime_trends import Line
 
 CHAR_WIDTH = 7.0
 """Rough width in px of one character of the 13px sans-serif the charts use."""
@@ -116,3 +117,98 @@ def shade(value: int, biggest: int) -> int:
     if value <= 0 or biggest <= 0:
         return 0
     return min(3, 1 + (3 * (value - 1)) // max(biggest, 1))
+
+
+# --- Lines (a value per month) -----------------------------------------------------------
+
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def month_label(month: str) -> str:
+    """``2019-01`` -> ``Jan 2019``: how people write a month."""
+    return f"{MONTH_NAMES[int(month[5:7]) - 1]} {month[:4]}"
+
+
+def _month_number(month: str) -> int:
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
+@dataclass(frozen=True)
+class LinePoint:
+    month: str
+    label: str
+    value: int
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class LineLayout:
+    chart: Line
+    width: int
+    height: int
+    left: int
+    top: int
+    plot_width: int
+    plot_height: int
+    points: tuple[LinePoint, ...]
+    segments: tuple[str, ...]
+    """SVG ``points`` attributes, one per run of consecutive months (a gap breaks the line)."""
+    ticks: tuple[tuple[int, float], ...]
+    """(value, y) of each axis tick."""
+    x_labels: tuple[tuple[float, str, str], ...]
+    """(x, month, year) of each labelled month: the year under the first label of each year."""
+
+
+def line_layout(chart: Line, width: int = 760, height: int = 300) -> LineLayout:
+    """Months along the bottom by their place in time (missing months leave a gap),
+    values up the side from 0; labels are spaced so none overlaps another."""
+    left, top, bottom, right = 56, 16, 48, 24
+    plot_width, plot_height = width - left - right, height - top - bottom
+    numbers = [_month_number(m) for m, _ in chart.points]
+    first, last = (min(numbers), max(numbers)) if numbers else (0, 0)
+    span = max(last - first, 1)
+    biggest = max((v for _, v in chart.points), default=0)
+    step = _nice_step(biggest)
+    top_value = step * max(1, math.ceil(biggest / step))
+
+    def x_of(number: int) -> float:
+        if last == first:
+            return round(left + plot_width / 2, 1)
+        return round(left + (number - first) * plot_width / span, 1)
+
+    def y_of(value: int) -> float:
+        return round(top + plot_height - value * plot_height / top_value, 1)
+
+    points = tuple(
+        LinePoint(m, month_label(m), v, x_of(n), y_of(v))
+        for (m, v), n in zip(chart.points, numbers, strict=True)
+    )
+    segments, run = [], []
+    for i, point in enumerate(points):
+        if run and numbers[i] != numbers[i - 1] + 1:
+            segments.append(run)
+            run = []
+        run.append(f"{point.x},{point.y}")
+    if run:
+        segments.append(run)
+    every = max(1, math.ceil((last - first + 1) * 40 / plot_width))  # ~40 px per label
+    every = next(s for s in (1, 2, 3, 4, 6, 12, 24, 36, 60, 120) if s >= every)
+    labels, shown_year = [], None
+    for n in range(first, last + 1) if numbers else ():
+        if (n - first) % every == 0:
+            year = n // 12  # under the first label of each year
+            labels.append((x_of(n), MONTH_NAMES[n % 12], str(year) if year != shown_year else ""))
+            shown_year = year
+    ticks = tuple((v, y_of(v)) for v in range(0, top_value + 1, step))
+    return LineLayout(
+        chart, width, height, left, top, plot_width, plot_height, points,
+        tuple(" ".join(r) for r in segments), ticks, tuple(labels),
+    )  # fmt: skip
+
+
+def _nice_step(biggest: int) -> int:
+    """1, 2 or 5 times a power of ten, giving about five ticks."""
+    rough = max(biggest / 5, 1)
+    power = 10 ** int(math.log10(rough))
+    return next(power * f for f in (1, 2, 5, 10) if power * f >= rough)

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, render_template, request
 
 from ..errors import PageNotFound
-from ..services.charts import CHARTS, Bars, Chart, Counts, Heatmap
-from .chart_layout import bars_layout, matrix_layout, shade
+from ..services.charts import CHARTS, Bars, Chart, Counts, Heatmap, default_plan
+from ..services.crime_trends import Line, crime_trend
+from ..services.delivery import resolve_plan
+from ..services.overview import PlanOverview, plan_overviews
+from .chart_layout import bars_layout, line_layout, matrix_layout, shade
 from .context import services
 from .pagekit import Alternate, catalog, data, page
 
@@ -37,6 +40,10 @@ ABOUT = {
         "How many of each agency's actions (led or supported, its units' included) meet "
         "each CSP priority; darker cells mean more. A cell links to the agency."
     ),
+    "crime-trend": (
+        "Street-level crimes police.uk recorded in the partnership's district, month by "
+        "month (the crime-trend question)."
+    ),
 }
 """What each chart shows, in a sentence under its heading."""
 
@@ -47,24 +54,59 @@ MARKED = {
 """The legend of a yes/no grid: what a marked cell means."""
 
 
-def _build(name: str) -> Chart:
+def _build(name: str, plan: str | None = None) -> Chart:
     if name not in CHARTS:
         known = ", ".join(CHARTS)
         raise PageNotFound(f"There is no chart named '{name}'. The charts are: {known}.")
     found = services()
-    return CHARTS[name][1](found.store, catalog(), found.settings)
+    priority = request.args.get("priority") if name == "crime-trend" else None
+    if priority:  # one CSP priority's crime, as its page shows it
+        plan = plan or _asked_plan()
+        return crime_trend(found.store, catalog(), found.settings, plan, priority)
+    return CHARTS[name][1](found.store, catalog(), found.settings, plan or _asked_plan())
 
 
-def figure(name: str, width: int = 760) -> dict[str, Any]:
-    """What ``charts/_chart.html`` needs to show one chart in a page."""
-    chart = _build(name)
+def _asked_plan() -> str | None:
+    """The plan the request names (``?plan=``: key, title or IRI), else ``None``."""
+    given = request.args.get("plan")
+    if not given:
+        return None
+    found = services()
+    return resolve_plan(found.store, found.settings, given).iri
+
+
+def plans_and_shown() -> tuple[list[PlanOverview], PlanOverview | None]:
+    """Every plan, and the one a page's charts show: the one asked for (``?plan=``), else
+    the canned queries' default plan, else the first."""
+    found = services()
+    plans = plan_overviews(found.store, catalog(), found.settings)
+    wanted = _asked_plan() or default_plan(catalog())
+    shown = next((p for p in plans if p.iri == wanted), plans[0] if plans else None)
+    return plans, shown
+
+
+def plan_key(iri: str) -> str | None:
+    """What a link's ``?plan=`` says: nothing for the default plan, else its key
+    (``exampleton-csp/2025-26``)."""
+    if iri == default_plan(catalog()):
+        return None
+    return iri.split("/delivery-plan/", 1)[-1]
+
+
+def figure(name: str, width: int = 760, plan: str | None = None) -> dict[str, Any]:
+    """What ``charts/_chart.html`` needs to show one chart in a page (for ``plan``, else
+    the plan the request names, else the default plan)."""
+    chart = _build(name, plan)
     shown: dict[str, Any] = {
         "name": name,
         "title": CHARTS[name][0],
         "about": ABOUT.get(name, ""),
         "chart": chart,
+        "plan": plan_key(plan) if plan else request.args.get("plan"),
     }
-    if isinstance(chart, Bars):
+    if isinstance(chart, Line):
+        shown |= _line(chart, width)
+    elif isinstance(chart, Bars):
         shown["kind"] = "bars"
         shown["layout"] = bars_layout(chart, width=width, label_width=min(290, width // 2 - 40))
     else:
@@ -77,6 +119,32 @@ def figure(name: str, width: int = 760) -> dict[str, Any]:
     return shown
 
 
+def _line(chart: Line, width: int) -> dict[str, Any]:
+    """A line chart drawn twice: for wide screens and for phones (shown by CSS), so its
+    labels stay readable rather than shrink with the picture."""
+    return {
+        "kind": "line",
+        "layout": line_layout(chart, width=width),
+        "narrow": line_layout(chart, width=340, height=260),
+    }
+
+
+@bp.app_template_global("trend_figure")
+def trend_figure(chart: Line, priority: str, plan: str | None) -> dict[str, Any]:
+    """What ``charts/_chart.html`` needs for a CSP priority's crime trend on its page."""
+    return {
+        "name": "crime-trend",
+        "title": "Recorded crime of this priority, month by month",
+        "about": (
+            "Crimes of the police.uk categories above recorded in the partnership's "
+            "district each month (the crime-trend question)."
+        ),
+        "chart": chart,
+        "plan": plan_key(plan) if plan else None,
+        "priority": priority,
+    } | _line(chart, 760)
+
+
 @bp.app_template_global("chart_shade")
 def chart_shade(value: int, biggest: int) -> int:
     return shade(value, biggest)
@@ -84,10 +152,14 @@ def chart_shade(value: int, biggest: int) -> int:
 
 @bp.get("/charts")
 def index() -> Response:
+    plans, shown = plans_and_shown()
+    iri = shown.iri if shown else None
     return page(
         "charts.html",
         [Alternate("/charts.json", "application/json", "JSON")],
-        charts=[figure(name) for name in CHARTS],
+        charts=[figure(name, plan=iri) for name in CHARTS],
+        plans=plans,
+        shown=shown,
     )
 
 
@@ -110,7 +182,9 @@ def chart_json(name: str) -> Response:
 @bp.get("/charts/<name>.svg")
 def chart_svg(name: str) -> Response:
     chart = _build(name)
-    if isinstance(chart, Bars):
+    if isinstance(chart, Line):
+        svg = render_template("charts/line.svg", layout=line_layout(chart))
+    elif isinstance(chart, Bars):
         svg = render_template("charts/bars.svg", layout=bars_layout(chart))
     else:
         svg = render_template("charts/matrix.svg", layout=matrix_layout(chart), shade=shade)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from flask import current_app
 
 from ..config import Settings
+from ..reports.worker import ReportRenders
 from ..services.canned_queries import CannedQueries
 from ..services.sparql_service import SparqlService
 from ..services.validation_report import ServedReportCache
@@ -30,6 +31,8 @@ class Services:
     reports: ServedReportCache
     cache: ResultCache | None = None
     """Rendered answers per store version; ``None`` when off (or the store is remote)."""
+    renders: ReportRenders | None = None
+    """Board reports being made (``reports/worker.py``): the bound and who makes what."""
 
 
 def services() -> Services:

@@ -14,10 +14,11 @@ from flask import Blueprint, Response, request, url_for
 
 from ..errors import DeliveryNotFound, ParameterError
 from ..rdf.periods import PeriodError, parse_period
-from ..reports.board import FORMATS, file_name, render
+from ..reports.board import FORMATS, report_file_name
 from ..services import delivery, progress_entry
 from ..services.delivery_model import Delivery, Named, Period, Status
 from ..services.graph_store import GraphStore
+from .caching import cached_get
 from .context import services
 from .pagekit import Alternate, data, page, wants_html
 
@@ -61,7 +62,9 @@ def _period(plan: Named) -> Period:
 def _model(partnership: str, year: str) -> tuple[Delivery, str]:
     found = services()
     plan = delivery.resolve_plan(found.store, found.settings, f"{partnership}/{year}")
-    return delivery.build(found.store, found.settings, plan, _period(plan)), plan_key(plan)
+    return delivery.build(
+        found.store, found.settings, plan, _period(plan), queries=found.queries
+    ), plan_key(plan)
 
 
 def _quarter_refused(plan: Named, here: dict[str, str], given: str) -> Response:
@@ -117,7 +120,7 @@ def plan(partnership: str, year: str) -> Response:
         if not wants_html():
             raise
         return _quarter_refused(chosen, here, request.args.get("period", "").strip()[:200])
-    model = delivery.build(found.store, found.settings, chosen, period_of)
+    model = delivery.build(found.store, found.settings, chosen, period_of, queries=found.queries)
     period = {"period": model.period.notation}
     twins = [Alternate(url_for("delivery.plan_json", **here, **period), "application/json", "JSON")]
     if not wants_html():
@@ -188,10 +191,28 @@ def plan_json(partnership: str, year: str) -> Response:
 
 @bp.get("/delivery/<partnership>/<year>/board-report.<form>")
 def board_report(partnership: str, year: str, form: str) -> Response:
-    """The board report as a download: HTML, Word or PDF."""
+    """The board report as a download: HTML, Word or PDF.
+
+    Made once per plan, quarter, as-at date and store version, in a limited process
+    (``reports/worker.py``: a few at once, 429 past that), and kept in the result cache."""
     if form not in FORMATS:
         raise DeliveryNotFound("The board report comes as .html, .docx or .pdf.")
-    model, _ = _model(partnership, year)
-    response = Response(render(model, form), content_type=FORMATS[form][0])
-    response.headers["Content-Disposition"] = f'attachment; filename="{file_name(model, form)}"'
-    return response
+    found = services()
+    plan = delivery.resolve_plan(found.store, found.settings, f"{partnership}/{year}")
+    period = _period(plan)
+    today = date.today()
+    key = ("board-report", plan.iri, period.notation, today.isoformat(), form)
+
+    def produce() -> Response:
+        def model() -> Delivery:
+            # overdue as the delivery page judges it (the quarter as it closed): one number
+            return delivery.build(found.store, found.settings, plan, period, queries=found.queries)
+
+        assert found.renders is not None
+        body = found.renders.render(key, model, form, today)
+        response = Response(body, content_type=FORMATS[form][0])
+        name = report_file_name(plan.iri, period.notation, form)
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    return cached_get(key, produce, honour_no_cache=False)

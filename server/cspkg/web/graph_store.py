@@ -49,7 +49,9 @@ def endpoint() -> Response:
         outcome = graph_store.put(target, _payloads(), authorization)
     else:
         outcome = graph_store.post(target, _payloads(), authorization)
-    response = Response(status=201 if outcome.created else 204)
+    response = Response(status=201 if outcome.created or outcome.update else 204)
     if target.kind == "store":
         response.headers["Location"] = outcome.graph
+    if outcome.update is not None:
+        response.headers["Location"] = outcome.update  # the address the service gave it
     return response

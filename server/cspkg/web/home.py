@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from ..services.charts import CHARTS
+from ..services.crime_trends import periods_differ, plan_period
 from ..services.overview import plan_overviews
-from .charts import figure
+from .charts import figure, plans_and_shown
 from .context import services
 from .links import link_for
 from .pagekit import Alternate, catalog, data, page
@@ -31,7 +32,11 @@ def _links() -> list[dict[str, str]]:
         {"href": "/queries", "title": "Query catalogue", "about": "ready-made questions"},
         {"href": "/sparql", "title": "SPARQL editor", "about": "write your own query"},
         {"href": "/charts", "title": "Charts", "about": "coverage, alignment, partners"},
-        {"href": "/validation", "title": "Validation", "about": "SHACL report; check a file"},
+        {
+            "href": "/validation",
+            "title": "Validation",
+            "about": "checks of the data against its rules; check a file",
+        },
         {"href": "/data", "title": "Data downloads", "about": "the whole graph as files"},
     ]
 
@@ -39,16 +44,36 @@ def _links() -> list[dict[str, str]]:
 @bp.get("/")
 def index() -> Response:
     found = services()
-    plans = plan_overviews(found.store, catalog(), found.settings)
+    plans, shown = plans_and_shown()
     base = found.settings.base
+    iri = shown.iri if shown else None
     return page(
         "home.html",
         _TWINS,
         plans=plans,
+        shown=shown,
         doc_href=lambda iri: link_for(iri, base),
         links=_links(),
-        charts=[figure(name, width=560) for name in HOME_CHARTS],
+        charts=[figure(name, width=560, plan=iri) for name in HOME_CHARTS] if shown else [],
+        crime=_crime(iri) if iri else None,
     )
+
+
+def _crime(plan: str) -> dict[str, object] | None:
+    """The plan's district's crime month by month, with the plan's period beside it so
+    the page can say when the two differ; None when no crime is loaded for it."""
+    found = services()
+    chart = figure("crime-trend", width=760, plan=plan)
+    months = chart["chart"].months
+    if months[0] is None:
+        return None
+    period = plan_period(found.store, found.settings, plan)
+    return {
+        "chart": chart,
+        "months": months,
+        "period": period,
+        "differs": periods_differ(months, period),
+    }
 
 
 @bp.get("/data")

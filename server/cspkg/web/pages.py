@@ -40,9 +40,10 @@ def govuk_assets(directory: Path = GOVUK_DIR) -> bool:
 def query_page() -> Response:
     """The YASGUI query editor (or a plain form if its files are not installed), with
     every canned query, bound to its defaults, as an example to start from."""
+    queries = services().queries
     examples = [
-        {"name": q.name, "title": q.title, "query": q.example()}
-        for q in services().queries.catalog.queries
+        {"name": q.name, "title": q.title, "query": q.example(queries.check(q, {})[0])}
+        for q in queries.catalog.queries
     ]
     html = render_template(
         "query.html",

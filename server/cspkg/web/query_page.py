@@ -41,6 +41,10 @@ class Field:
     hint: str
     required: bool
     options: list[tuple[str, str, bool]] = field(default_factory=list)
+    """``(value, label, selected)``."""
+    other_names: dict[str, str] = field(default_factory=dict)
+    """Each option's other names (codes, abbreviations), ``|``-separated, for the chooser's
+    ranking: an exact label, code or abbreviation comes first."""
     error: str | None = None
     candidates: list[tuple[str, str]] = field(default_factory=list)
     """``(label, url)``: the query again with a close candidate instead."""
@@ -100,11 +104,13 @@ def fields(
         elif by_name(parameter):
             item.control = "select"
             chosen = (bound.get(name) or "") if exc is None else value
-            options = [(c.iri, c.label, c.iri == chosen) for c in found.queries.choices(parameter)]
+            listed = found.queries.choices(parameter)
+            options = [(c.iri, c.label, c.iri == chosen) for c in listed]
+            item.other_names = {c.iri: "|".join(c.other_names) for c in listed if c.other_names}
             if chosen and not any(selected for _, _, selected in options):
                 options.insert(0, (chosen, chosen, True))  # what was typed, kept
             item.options = options
-        elif parameter.type in ("integer", "date"):
+        elif parameter.type in ("integer", "date", "month"):
             item.width = "govuk-input--width-10"
         if exc is not None:
             item.error = error_text(exc)
@@ -168,7 +174,9 @@ def catalogue_groups(queries: tuple[CannedQuery, ...]) -> list[dict[str, Any]]:
         described = []
         for parameter in query.parameters:
             default = parameter.default
-            if default and by_name(parameter):
+            if default == "another":
+                default = f"another {words_for(parameter)}"
+            elif default and by_name(parameter):
                 names = {c.iri: c.label for c in found.queries.choices(parameter)}
                 default = names.get(default, default.rstrip("/").rsplit("/", 1)[-1])
             described.append(

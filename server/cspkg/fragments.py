@@ -1,0 +1,49 @@
+"""Shared SPARQL fragments: a domain rule written once in ``queries/fragments/NAME.rq``.
+
+A rule that several questions share (an action's status at a quarter, its latest update
+as at a day, its Commissioner priorities under a named Police and Crime Plan) is one
+file of SPARQL graph patterns.  A canned query, or a query a service runs, says
+``#include NAME`` on a line of its own; the text of ``fragments/NAME.rq`` stands there
+before the query is parsed, so the page, its twins, the board report and the CLI all
+run the same words.  A fragment may include another; it documents, in its leading
+comment lines, the variables it needs bound and those it binds.  Fragments take no
+``$parameters``: the including query binds the variables they need.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .errors import CatalogError
+
+FRAGMENTS = "fragments"
+"""The folder of ``queries/`` that holds fragments (not canned queries themselves)."""
+_INCLUDE = re.compile(r"^[ \t]*#include[ \t]+([a-z][a-z0-9-]*)[ \t]*$", re.MULTILINE)
+_DEPTH = 8
+
+
+def load_fragments(queries_dir: Path) -> dict[str, str]:
+    """Every ``queries/fragments/*.rq`` by name (its file name without ``.rq``)."""
+    folder = queries_dir / FRAGMENTS
+    if not folder.is_dir():
+        return {}
+    return {path.stem: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.rq"))}
+
+
+def expand(source: str, text: str, fragments: dict[str, str], depth: int = 0) -> str:
+    """``text`` with every ``#include NAME`` line replaced by that fragment (expanded in
+    turn); an unknown name or an include loop is a ``CatalogError`` naming the line."""
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        line = text.count("\n", 0, match.start()) + 1
+        if name not in fragments:
+            known = ", ".join(sorted(fragments)) or "none"
+            raise CatalogError(source, line, f"#include {name}: no such fragment ({known})")
+        if depth >= _DEPTH:
+            raise CatalogError(source, line, f"#include {name}: fragments include each other")
+        body = expand(f"{FRAGMENTS}/{name}.rq", fragments[name], fragments, depth + 1)
+        return body.rstrip("\n")
+
+    return _INCLUDE.sub(one, text)

@@ -1,0 +1,62 @@
+"""Pages over three plans of two partnerships: each view says which plan it shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import Live
+
+B = "https://cspkg.example.org/"
+
+
+def test_compare_two_plans(three_plans_live: Live, page: Any, screenshots: Path) -> None:
+    """By default two different plans, pairs in words, suggested pairs marked."""
+    page.goto(three_plans_live.url + "/queries/compare-priorities")
+    first = page.locator("#param-planA").input_value()
+    second = page.locator("#param-planB").input_value()
+    assert first == "Cannock Chase CSP Delivery Plan 2024/25"
+    assert second and second != first
+    headers = page.locator("table th").all_inner_texts()
+    assert "Priority in the first plan" in headers and "How they are paired" in headers
+    assert not any(h in ("Priority key", "Actions A", "Actions B") for h in headers)
+    assert page.locator("td", has_text="Suggested by name").count() >= 1
+    page.screenshot(path=screenshots / "compare-two-plans.png", full_page=True)
+    # two years of one partnership: the same priorities are paired as such
+    page.locator("#param-planA").fill("Exampleton CSP Delivery Plan 2024/25")
+    page.keyboard.press("Enter")
+    page.locator("#param-planB").fill("Exampleton CSP Delivery Plan 2025/26")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Show the answer").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("td", has_text="Same priority").count() >= 1
+
+
+def test_home_page_with_three_plans(three_plans_live: Live, page: Any, screenshots: Path) -> None:
+    """The plans listed (partnership, year, actions, last quarter reported); the charts
+    say which plan, and which Police and Crime Plan, they show, and offer the others."""
+    page.goto(three_plans_live.url + "/")
+    assert page.locator("h1").inner_text() == "CSP delivery plans"
+    rows = page.locator("[data-plans] tbody tr")
+    assert rows.count() == 3
+    cells = [rows.nth(i).locator("th, td").all_inner_texts() for i in range(3)]
+    assert cells[0][:4] == ["Cannock Chase CSP Delivery Plan 2024/25", cells[0][1], "2024/25", "17"]
+    assert {c[2] for c in cells} == {"2024/25", "2025/26"}
+    assert all(c[4] for c in cells)  # a quarter, or "None yet"
+    told = page.locator("[data-charts-plan]").inner_text()
+    assert "These charts show Cannock Chase CSP Delivery Plan 2024/25" in told
+    assert "Staffordshire Police and Crime Plan 2021-24" in told
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=screenshots / "home-three-plans.png", full_page=True)
+    page.get_by_role("link", name="Exampleton CSP Delivery Plan 2025/26").last.click()
+    page.wait_for_load_state("networkidle")
+    assert (
+        "These charts show Exampleton CSP Delivery Plan 2025/26"
+        in page.locator("[data-charts-plan]").inner_text()
+    )
+    assert (
+        page.locator("h2#at-a-glance").inner_text().endswith("Exampleton CSP Delivery Plan 2025/26")
+    )
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=screenshots / "home-three-plans-375.png", full_page=True)
