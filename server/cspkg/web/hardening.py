@@ -25,9 +25,9 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import InternalServerError, RequestEntityTooLarge
 
 from ..config import Settings
-from ..errors import CspkgError, RateLimited, RequestTooLarge, UriTooLong
-from ..services.access import identify, writes_enabled
+from ..errors import RateLimited, RequestTooLarge, UriTooLong
 from ..store.admission import current_client
+from .context import services
 from .errors import error_page, handle, wants_page
 
 log = logging.getLogger("cspkg.web")
@@ -124,11 +124,10 @@ def admission_client(settings: Settings) -> str:
     behind a council's proxy do not share that address's workers; anyone else is their
     address (an unknown token counts as none, so made-up tokens buy no extra share)."""
     authorization = request.headers.get("Authorization")
-    if authorization and writes_enabled(settings):
-        try:
-            return "token " + identify(settings, authorization).describe()
-        except CspkgError:
-            pass
+    if authorization:
+        holder = services().sparql.tokens.holder(authorization)
+        if holder is not None:
+            return "token " + holder.describe()
     return client_address(settings)
 
 
