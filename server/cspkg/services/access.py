@@ -59,10 +59,17 @@ class Writer:
         return "admin" if self.agency is None else f"agency:<{self.agency}>"
 
 
+PARTNERSHIPS = "partnership/"
+"""An ``agency_tokens`` key starting so names a partnership (``partnership/cannock-chase-csp``):
+its token may review its own plans' alignment suggestions (``alignment_entry.py``)."""
+
+
 def agency_iri(base: str, key: str) -> str:
-    """An ``agency_tokens`` key as an IRI: a register slug, or already an IRI."""
+    """An ``agency_tokens`` key as an IRI: a register slug, ``partnership/slug``, or an IRI."""
     if key.startswith(("http://", "https://", "urn:")):
         return key
+    if key.startswith(PARTNERSHIPS):
+        return base + "id/" + key.strip("/")
     return base + ORGANISATIONS + key.strip("/")
 
 

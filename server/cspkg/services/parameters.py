@@ -121,7 +121,8 @@ def _display(choice: Choice, choices: Sequence[Choice]) -> str:
 def words_for(parameter: Parameter) -> str:
     """What kind of thing a parameter names, in words ("agency", "CSP priority")."""
     words = parameter.label.split(" (")[0] or "thing"
-    return words if words[1:2].isupper() else words[:1].lower() + words[1:]
+    proper = words[1:2].isupper() or any(w[:1].isupper() for w in words.split()[1:])
+    return words if proper else words[:1].lower() + words[1:]
 
 
 def article(words: str) -> str:
