@@ -43,6 +43,11 @@ EXPECTED_NAMES = {
     "crime-change",
     "crime-seasonal",
     "crime-rates",
+    # The Commissioner's view across partnerships (confirmed links only):
+    "commissioner-coverage",
+    "commissioner-gaps",
+    "commissioner-agencies",
+    "commissioner-delivery",
 }
 
 GOOD = """\

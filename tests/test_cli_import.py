@@ -43,7 +43,17 @@ def test_broken_document_exits_non_zero_naming_the_line(runner: CliRunner, tmp_p
 def test_missing_file_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["import", str(tmp_path / "nope.txt")])
     assert result.exit_code == 2
-    assert "nope.txt: cannot read file" in result.output
+    assert f"Error: {tmp_path / 'nope.txt'}: cannot read file" in result.output
+
+
+def test_a_missing_file_is_named_as_given(runner: CliRunner) -> None:
+    """``../nope/plan.txt``, not ``plan.txt``: the folder is what the user got wrong."""
+    result = runner.invoke(cli, ["import", "../nope/plan.txt"])
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: ../nope/plan.txt: cannot read file")
+    crime = runner.invoke(cli, ["import-crime", "../nope/street.csv"])
+    assert crime.exit_code == 2
+    assert "../nope/street.csv: cannot read file" in crime.output
 
 
 def test_import_prints_layout_actions_and_each_warning(runner: CliRunner, tmp_path: Path) -> None:
@@ -98,3 +108,52 @@ def test_bad_layout_file_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> 
     assert result.exit_code == 2
     assert "layout.toml: unknown column field(s) who" in result.output
     assert "Nothing was written." in result.output
+
+
+def test_explain_prints_the_mapping_and_writes_nothing(runner: CliRunner, tmp_path: Path) -> None:
+    from tests.fixtures.plans.corpus import KETTLEWICK
+
+    plan = KETTLEWICK.build(KETTLEWICK, tmp_path / KETTLEWICK.name)
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["import", "--explain", str(plan), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert not out.exists()
+    lines = result.output.splitlines()
+    assert "  front matter: partnership 'Kettlewick', year 2025/26" in lines
+    assert "    strategic priorities: Anti-Social Behaviour; Domestic Abuse; Fraud" in lines
+    assert "  sheet 'Action plan', header row 4:" in lines
+    row = next(line for line in lines if line.strip().startswith("E ")).split()
+    assert row[:4] == ["E", "Partners", "involved", "cspkg:supportingAgency"]
+    assert row[4:6] == ["100", "synonym"] and "'Probation Service, Vysions" in " ".join(row)
+    rag = next(line for line in lines if line.strip().startswith("H "))
+    assert "RAG" in rag and "unmapped: kept as cspkg:annotation" in rag and "'Green'" in rag
+    assert "  actions: 5" in lines and lines[-1] == "  nothing written (--explain)"
+
+
+def test_explain_shows_fuzzy_scores_and_layout_overrides(runner: CliRunner, tmp_path: Path) -> None:
+    from tests.fixtures.plans.corpus import SALTMARSH
+
+    plan = SALTMARSH.build(SALTMARSH, tmp_path / SALTMARSH.name)
+    result = runner.invoke(cli, ["import", "--explain", str(plan)])
+    assert result.exit_code == 0, result.output
+    target = next(line for line in result.output.splitlines() if line.strip().startswith("E "))
+    assert "cspkg:targetText" in target and " 81  fuzzy, like 'completion date'" in target
+    layout = tmp_path / "layout.toml"
+    layout.write_text('[columns]\noutcome = "Internal notes"\n', encoding="utf-8")
+    result = runner.invoke(cli, ["import", "--explain", str(plan), "--layout", str(layout)])
+    lines = result.output.splitlines()
+    notes = next(line for line in lines if line.strip().startswith("G "))
+    assert "cspkg:measureOfSuccess" in notes and "layout file" in notes
+    success = next(line for line in lines if line.strip().startswith("F "))
+    assert "unmapped: kept as cspkg:annotation" in success
+
+
+def test_explain_says_where_the_import_would_stop(runner: CliRunner, tmp_path: Path) -> None:
+    text = (FIXTURES / "plans" / "minimal-plan.txt").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.txt"
+    bad.write_text(
+        text.replace("Target Date\nMarch 2031", "Target Date\nnext year sometime"), encoding="utf-8"
+    )
+    result = runner.invoke(cli, ["import", "--explain", str(bad)])
+    assert result.exit_code == 0
+    assert "the import would stop: bad.txt:50: cannot read the target date" in result.output

@@ -19,7 +19,7 @@ import click
 from . import __version__
 from .catalog import Catalog, load_catalog
 from .config import Settings, load_settings
-from .errors import CspkgError, ValidationFailed
+from .errors import CspkgError, QueryNotFound, ValidationFailed
 from .rdf import report_format, validation
 from .services.canned_queries import CannedQueries, precheck, request_values
 from .services.results import FORMATS, render
@@ -158,6 +158,12 @@ def _written(written: list[Path], unchanged: list[Path]) -> None:
     help="A priority an action names that the plan's list lacks: add it (with a warning) "
     "or refuse the plan.",
 )
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Print how each document would be read (columns, properties, scores, samples, "
+    "front matter) and write nothing.",
+)
 @click.pass_context
 def import_command(
     ctx: click.Context,
@@ -165,8 +171,9 @@ def import_command(
     out_dir: Path | None,
     layout_file: Path | None,
     unlisted_priorities: str,
+    explain: bool,
 ) -> None:
-    """Import plan documents (.txt, .docx, .xlsx or .csv) into Turtle under data/."""
+    """Import plan documents (.txt, .docx, .pdf, .xlsx or .csv) into Turtle under data/."""
     from tqdm import tqdm
 
     from .rdf.plan_layout import load_layout
@@ -175,6 +182,12 @@ def import_command(
     settings = settings_of(ctx)
     ctx.meta[AFTER_FAILURE] = "Nothing was written."
     layout = load_layout(layout_file) if layout_file else None
+    if explain:
+        from .services.plan_explain import explain_plan
+
+        for document in documents:
+            _print_explanation(explain_plan(document, settings, layout, unlisted_priorities))  # type: ignore[arg-type]
+        return
     for document in documents:
         with tqdm(total=4, desc=document.name, unit="step", disable=None, leave=False) as bar:
             report = import_plan(
@@ -211,6 +224,39 @@ def import_command(
             cited = cited_plan_to_align(settings, report.plan_iri, out_dir)
             if cited is not None:
                 report_align(settings, str(report.plan_iri), str(cited), out_dir)
+
+
+def _print_explanation(explanation: Any) -> None:
+    """``cspkg import --explain``: the mapping, the front matter, what the import would say."""
+    click.echo(explanation.source)
+    if explanation.layout:
+        click.echo(f"  layout: {explanation.layout}")
+    record = explanation.record
+    if record is not None:
+        click.echo(f"  front matter: partnership '{record.partnership}', year {record.year}")
+        listed = "; ".join(p.label for p in record.priorities) or "none listed"
+        click.echo(f"    strategic priorities: {listed}")
+        pcp = record.commissioner
+        if pcp is not None:
+            click.echo(f"    Commissioner's plan: {pcp.area} {pcp.title} {pcp.years}")
+    for table in explanation.tables:
+        click.echo(f"  {table.name}, header row {table.header_row}:")
+        click.echo(
+            f"    {'column':<7}{'title':<30}{'property':<36}{'score':>5}  {'match':<36}sample"
+        )
+        for c in table.columns:
+            score = f"{c.score:.0f}" if c.score else "-"
+            click.echo(
+                f"    {c.column:<7}{c.title[:29]:<30}{c.property:<36}{score:>5}  "
+                f"{c.how[:35]:<36}'{c.sample}'"
+            )
+    if record is not None:
+        click.echo(f"  actions: {len(record.actions)}")
+    for notice in explanation.warnings:
+        click.echo(f"  warning: {notice.where}: {notice.message}")
+    if explanation.problem:
+        click.echo(f"  the import would stop: {explanation.problem}")
+    click.echo("  nothing written (--explain)")
 
 
 @cli.command("import-crime")
@@ -394,14 +440,16 @@ def _catalog(settings: Settings) -> Catalog:
 @cli.command("queries")
 @click.pass_context
 def list_queries(ctx: click.Context) -> None:
-    """List the canned queries and their parameters."""
+    """List the canned queries and their parameters (a thing by its name: label, code or IRI)."""
     for query in _catalog(settings_of(ctx)).queries:
         click.echo(f"{query.name}: {query.title}")
         for parameter in query.parameters:
             default = "optional" if parameter.optional else f"default {parameter.default}"
             if parameter.default is None and not parameter.optional:
                 default = "required"
-            click.echo(f"    --param {parameter.name}=<{parameter.type}>  ({default})")
+            # Things of a class are found by name (services/parameters.py), so say so.
+            kind = "name" if parameter.type == "iri" and parameter.rdf_class else parameter.type
+            click.echo(f"    --param {parameter.name}=<{kind}>  ({default})")
 
 
 @cli.command("query")
@@ -429,7 +477,10 @@ def run_query(
             raise click.UsageError(f"--param expects KEY=VALUE, got '{param}'")
         pairs.append((key, value))
     catalog = _catalog(settings)
-    query = catalog.get(name)
+    try:
+        query = catalog.get(name)
+    except QueryNotFound as exc:
+        raise QueryNotFound(f"{exc} (cspkg queries lists every query)") from None
     precheck(query, request_values(query, pairs))  # refuse bad values before loading
     store = _query_store(settings)
     try:
@@ -478,7 +529,10 @@ def serve(
         return
     _check_backend(settings)
     url = f"http://{settings.host}:{settings.port}/"
-    click.echo(f"cspkg: open {url} (query page); SPARQL endpoint {url}sparql", err=True)
+    click.echo(
+        f"cspkg: open {url} (the plan, its questions and pages); SPARQL endpoint {url}sparql",
+        err=True,
+    )
     GunicornServer(settings, threads=threads).run()
 
 
@@ -596,7 +650,7 @@ def validate(
 ) -> None:
     """Check FILEs (default: the built graph) against the SHACL shapes.
 
-    FILEs are RDF or plan documents (.txt, .docx, .xlsx, .csv: imported in memory).  They are checked
+    FILEs are RDF or plan documents (.txt, .docx, .pdf, .xlsx, .csv: imported in memory).  They are checked
     with the project's graph (ontology/ and data/) as context, as they will be served,
     and the report covers their own nodes; --alone checks them by themselves.  Exits 0
     when nothing breaks the model (warnings allowed), 1 when there are violations, 2

@@ -201,7 +201,7 @@ def test_invalid_utf8_names_the_line(tmp_path: Path) -> None:
 
 
 def test_unsupported_file_type(tmp_path: Path) -> None:
-    path = tmp_path / "plan.pdf"
-    path.write_bytes(b"%PDF")
-    with pytest.raises(PlanDocumentError, match=r"unsupported file type '\.pdf'"):
+    path = tmp_path / "plan.odt"
+    path.write_bytes(b"PK")
+    with pytest.raises(PlanDocumentError, match=r"unsupported file type '\.odt'"):
         read_plan_document(path)

@@ -33,7 +33,7 @@ MONTH = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
 SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 DASH = re.compile(r"\s*[-–—‐]\s*")
 EXPECTED = (
-    "expected 'Ongoing', a month ('April 2025'), a date ('31 March 2025', '31/03/2025'), "
+    "expected 'Ongoing', a month ('April 2025', 'Mar-26'), a date ('31 March 2025', '31/03/2025'), "
     "a period ('1 April 2022 - 31 March 2025', 'April - June 2025', '2025-2027'), a "
     "financial year ('2025/26'), a quarter ('Q3 2025/26'), 'by end of March 2026', a "
     "season ('Spring 2026') or 'TBC'"
@@ -189,6 +189,8 @@ FORMS: tuple[tuple[str, str, Reader], ...] = (
     ("numeric date", r"(?P<d>\d{1,2})[/.](?P<m>\d{1,2})[/.](?P<y>\d{4}|\d{2})",
      lambda m, _: _day(m["d"], _month_number(m["m"]), m["y"])),
     ("month", rf"(?P<m>{MONTH}),? (?P<y>\d{{4}})", lambda m, _: _month(MONTHS[m["m"]], m["y"])),
+    ("month", rf"(?P<m>{MONTH})(?:-| ')(?P<y>\d{{2}})",  # Excel's mmm-yy: 'Mar-26', "Mar '26"
+     lambda m, _: _month(MONTHS[m["m"]], m["y"])),
     ("quarter", rf"q[1-4],? (?:fy ?)?{FY}|\d{{4}} ?- ?q[1-4]", _reporting_quarter),
     ("quarter", rf"quarter ?(?P<q>[1-4]),? (?:of )?(?:fy ?)?{FY}",
      lambda m, _: _fy(m, int(m["q"]))),

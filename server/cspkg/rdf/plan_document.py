@@ -1,5 +1,5 @@
-"""Read a plan document (``.txt``, ``.docx``, ``.xlsx``, ``.csv``) into clean, numbered lines
-and tables.
+"""Read a plan document (``.txt``, ``.docx``, ``.pdf``, ``.xlsx``, ``.csv``) into clean, numbered
+lines and tables.
 
 Word's text export leaves artefacts in the text: ``[bookmark: _Hlk...]`` anchors, and
 footnotes written inline as ``[footnoteRef:1] [1:  the footnote text]``.  This module
@@ -19,13 +19,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import PlanDocumentError
+from .plan_record import Notice
 
 BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 FOOTNOTE_REF = re.compile(r"\[footnoteRef:(\d+)\]")
 FOOTNOTE_TEXT = re.compile(r"\[(\d+):\s+(.*?)\]\s*$")
-SUPPORTED_SUFFIXES = (".txt", ".docx", ".xlsx", ".csv")
+SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf", ".xlsx", ".csv")
 MEDIA_TYPES = {
     ".txt": "text/plain",
+    ".pdf": "application/pdf",
     ".csv": "text/csv",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -90,6 +92,8 @@ class PlanDocument:
     media_type: str
     footnotes: dict[int, str] = field(default_factory=dict)
     tables: tuple[Table, ...] = ()
+    notices: tuple[Notice, ...] = ()
+    """What reading noticed and the import reports (hidden rows, a read cut short)."""
 
 
 def clean_line(number: int, raw: str) -> tuple[Line, dict[int, str]]:
@@ -213,13 +217,14 @@ def _docx_blocks(path: Path) -> tuple[list[tuple[str, str]], list[Table]]:
 
 
 def read_plan_document(path: Path) -> PlanDocument:
-    """Read a ``.txt`` (UTF-8, as Word exports it), ``.docx``, ``.xlsx`` or ``.csv`` plan."""
+    """Read a ``.txt`` (UTF-8, as Word exports it), ``.docx``, ``.pdf``, ``.xlsx`` or ``.csv``
+    plan."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise PlanDocumentError(
             path.name,
             None,
-            f"unsupported file type '{suffix}'; expected .txt, .docx, .xlsx or .csv",
+            f"unsupported file type '{suffix}'; expected .txt, .docx, .pdf, .xlsx or .csv",
         )
     try:
         size = path.stat().st_size
@@ -229,7 +234,8 @@ def read_plan_document(path: Path) -> PlanDocument:
             )
         raw = path.read_bytes()
     except OSError as exc:
-        raise PlanDocumentError(path.name, None, f"cannot read file: {exc.strerror}") from None
+        # The path as given (``../nope/plan.txt``): its name alone hides which folder.
+        raise PlanDocumentError(str(path), None, f"cannot read file: {exc.strerror}") from None
     digest = hashlib.sha256(raw).hexdigest()
     media_type = MEDIA_TYPES[suffix]
     tables: list[Table] = []
@@ -239,8 +245,13 @@ def read_plan_document(path: Path) -> PlanDocument:
 
         if suffix == ".xlsx":
             check_package(path, raw)
-        tables = read_sheets(path, raw)
-        return PlanDocument(path.name, (), digest, media_type, {}, tuple(tables))
+        tables, notices = read_sheets(path, raw)
+        return PlanDocument(path.name, (), digest, media_type, {}, tuple(tables), tuple(notices))
+    if suffix == ".pdf":
+        from .plan_pdf import read_pdf
+
+        pdf_lines, tables = read_pdf(path, raw)
+        return PlanDocument(path.name, tuple(pdf_lines), digest, media_type, {}, tuple(tables))
     if suffix == ".docx":
         check_package(path, raw)
         blocks, tables = _docx_blocks(path)

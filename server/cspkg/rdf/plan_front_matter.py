@@ -124,13 +124,16 @@ def read_front_matter(
 
 def _title(lines: tuple[Line, ...]) -> tuple[str | None, str | None]:
     """The partnership and year from a title, headings first."""
-    ordered = sorted(lines, key=lambda line: line.kind != "heading")
+    ordered = sorted(range(len(lines)), key=lambda i: lines[i].kind != "heading")
     name = year = None
-    for line in ordered:
+    for index in ordered:
+        line = lines[index]
         if name is None and (found := TITLE_LINE.search(line.text)):
             name = re.sub(r"^The\s+", "", found.group("name").strip())
-            if (same := YEAR_IN_TEXT.search(line.text)) is not None:
-                year = same.group("year")
+            # the year on the title's line, or the title's next line (a title over two rows)
+            for near in lines[index : index + 3]:
+                if year is None and (same := YEAR_IN_TEXT.search(near.text)) is not None:
+                    year = same.group("year")
         if year is None and line.kind == "heading" and (found := YEAR_IN_TEXT.search(line.text)):
             year = found.group("year")
     return name, year

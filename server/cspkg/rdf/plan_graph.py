@@ -209,6 +209,13 @@ class PlanGraphBuilder:
                 g.add((node, CSPKG.targetDue, Literal(end, datatype=XSD.date)))
             if target.spans and target.start is not None:
                 g.add((node, CSPKG.periodStart, Literal(target.start, datatype=XSD.date)))
+        for number, (title, text) in enumerate(action.annotations, start=1):
+            note = URIRef(f"{node}/column/{number}-{slugify(title)[:40]}")
+            g.add((node, CSPKG.annotation, note))
+            g.add((note, RDF.type, CSPKG.ColumnAnnotation))
+            g.add((note, CSPKG.columnTitle, Literal(title)))
+            g.add((note, RDF.value, Literal(text)))
+            g.add((note, PROV.wasDerivedFrom, self.doc))
         g.add((node, PROV.wasDerivedFrom, self.doc))
         g.add((node, CSPKG.sourceFirstLine, Literal(action.first_line)))
         g.add((node, CSPKG.sourceLastLine, Literal(action.last_line)))

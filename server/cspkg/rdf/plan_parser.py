@@ -71,12 +71,12 @@ def parse_plan(
 
     ``layout`` comes from a layout file (``--layout FILE``); None recognises the layout.
     """
-    from .plan_tables import find_action_table, parse_table_plan
+    from .plan_tables import find_action_tables, parse_table_plan
 
     chosen = layout or Layout()
     if chosen.kind != "narrative":
-        found = find_action_table(document, chosen)
-        if found is not None:
+        found = find_action_tables(document, chosen)
+        if found:
             return parse_table_plan(document, found, chosen, unlisted, knows_agency)
         if chosen.kind == "table" or not document.lines:
             raise PlanDocumentError(
@@ -122,7 +122,7 @@ def parse_narrative(
         commissioner=front.commissioner,
         actions=tuple(actions),
         layout="narrative (blocks headed 'Action')",
-        warnings=(*notices, *book.notices),
+        warnings=(*document.notices, *notices, *book.notices),
     )
 
 

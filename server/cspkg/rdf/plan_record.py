@@ -9,6 +9,7 @@ such as "table 1, row 4, column 'Lead'" so messages point where a person would l
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -63,6 +64,8 @@ class ActionRecord:
     """The measure of success or outcome the plan states for the action."""
     heading: Named | None = None
     """The priority heading the action sat under in the plan's table."""
+    annotations: tuple[tuple[str, str], ...] = ()
+    """(column title, cell text) for the table's columns no property holds."""
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,39 @@ def priority_key(text: str) -> str:
     """
     text = re.sub(r"\([^)]*\)?", " ", text.lower()).replace("&", " and ")
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+NAME_SEPARATOR = re.compile(r"\s*,\s*|\s+and\s+|\s*&\s*|\s*/\s*")
+MAX_NAME_PIECES = 40
+
+
+def split_names(text: str, known: Callable[[str], bool]) -> list[str] | None:
+    """'Staffordshire Police, Probation Service and Vysions Youth Service' -> the three,
+    when the text splits at commas, 'and', '&' or '/' into names ``known`` all knows (the
+    fewest pieces: 'Fire and Rescue Service' stays one name); None when it does not."""
+    pieces = NAME_SEPARATOR.split(text)
+    separators = NAME_SEPARATOR.findall(text)
+    if len(pieces) < 2 or len(pieces) > MAX_NAME_PIECES:
+        return None
+    best: dict[int, list[str] | None] = {len(pieces): []}
+    for start in range(len(pieces) - 1, -1, -1):
+        best[start] = None
+        for end in range(start + 1, len(pieces) + 1):
+            rest = best[end]
+            if rest is None:
+                continue
+            name = pieces[start] + "".join(
+                sep + piece
+                for sep, piece in zip(
+                    separators[start : end - 1], pieces[start + 1 : end], strict=True
+                )
+            )
+            current = best[start]
+            shorter = current is None or len(rest) + 1 < len(current)
+            if shorter and name.strip() and known(name.strip()):
+                best[start] = [name.strip(), *rest]
+    found = best[0]
+    return found if found is not None and len(found) > 1 else None
 
 
 def is_none(text: str) -> bool:

@@ -75,6 +75,9 @@ class ActionRow:
     commissioner_priorities: list[Ref] = field(default_factory=list)
     roles: list[tuple[str, Ref | None]] = field(default_factory=list)
     """On an agency's page: ("lead"|"support", the unit through which, or None)."""
+    plan: Ref | None = None
+    """The delivery plan the action is a step of: lists of several plans' actions are
+    grouped by it (two plans each have an action 1)."""
 
 
 @dataclass(frozen=True)
@@ -114,9 +117,10 @@ def _label(var: str) -> str:
 # --- Lists of actions, one row per action --------------------------------------------
 
 _ACTION_DETAILS = """SELECT ?action ?actionLabel ?ordinal ?target ?role ?agency ?agencyLabel
-       ?parent ?parentLabel ?priority ?priorityLabel ?pcc ?pccLabel WHERE {{
+       ?parent ?parentLabel ?priority ?priorityLabel ?pcc ?pccLabel ?plan ?planLabel WHERE {{
   VALUES ?action {{ {actions} }}
   OPTIONAL {{ ?action rdfs:label ?actionLabel }}
+  OPTIONAL {{ ?action p-plan:isStepOfPlan ?plan {plan_label} }}
   OPTIONAL {{ ?action cspkg:ordinal ?ordinal }}
   OPTIONAL {{ ?action cspkg:targetText ?target }}
   {{
@@ -142,6 +146,7 @@ def action_rows(store: Store, actions: list[str], settings: Settings) -> list[Ac
         parent_label=_label("?parent"),
         priority_label=_label("?priority"),
         pcc_label=_label("?pcc"),
+        plan_label=_label("?plan"),
     )
     rows: dict[str, ActionRow] = {a: ActionRow(Ref(a, a)) for a in actions}
     for r in _rows(store, text, settings):
@@ -150,6 +155,7 @@ def action_rows(store: Store, actions: list[str], settings: Settings) -> list[Ac
             row.action = Ref(row.action.iri, r["actionLabel"])
         row.ordinal = int(r["ordinal"]) if r["ordinal"] else row.ordinal
         row.target = r["target"] or row.target
+        row.plan = row.plan or _ref(r, "plan")
         agency = _ref(r, "agency")
         if agency is not None:
             named = AgencyRef(agency, _ref(r, "parent"))
@@ -168,7 +174,10 @@ def action_rows(store: Store, actions: list[str], settings: Settings) -> list[Ac
             items.sort(key=lambda ref: ref.label.lower())
         for agencies in (row.leads, row.supporters):
             agencies.sort(key=lambda a: a.agency.label.lower())
-    return sorted(rows.values(), key=lambda r: (r.ordinal or 0, r.action.label.lower()))
+    return sorted(
+        rows.values(),
+        key=lambda r: (r.plan.label if r.plan else "", r.ordinal or 0, r.action.label.lower()),
+    )
 
 
 # --- An action ------------------------------------------------------------------------
@@ -185,10 +194,17 @@ _ACTION = """SELECT ?description ?plan ?planLabel ?targetDue ?document ?document
 }} LIMIT 1"""
 
 _COMMISSIONER_VIA = """SELECT ?other ?otherLabel ?via ?viaLabel ?rationale WHERE {{
-  {iri} cspkg:meetsPriority ?via . {via_label}
-  ?via skos:relatedMatch ?other . ?other a cspkg:CommissionerPriority . {other_label}
-  OPTIONAL {{ ?link cspkg:fromPriority ?via ; cspkg:toPriority ?other ; rdfs:comment ?rationale }}
+  {{
+    {iri} cspkg:meetsPriority ?via . {via_label}
+    ?via skos:relatedMatch ?other . ?other a cspkg:CommissionerPriority . {other_label}
+    OPTIONAL {{ ?link cspkg:fromPriority ?via ; cspkg:toPriority ?other ; rdfs:comment ?rationale }}
+  }} UNION {{
+    {iri} cspkg:servesCommissionerPriority ?other . {other_label}
+    OPTIONAL {{ ?link cspkg:fromAction {iri} ; cspkg:toPriority ?other ; rdfs:comment ?rationale }}
+  }}
 }} ORDER BY ?otherLabel ?viaLabel"""
+"""Confirmed links only: through a CSP priority (``?via``) or the action's own direct link
+(``?via`` unbound), each with its rationale."""
 
 
 @dataclass(frozen=True)
@@ -263,7 +279,19 @@ class AgencyExplained:
     @property
     def leads(self) -> int:
         """How many of its actions it (or a unit) leads."""
-        return sum(1 for row in self.actions if any(role == "lead" for role, _ in row.roles))
+        return _leads(self.actions)
+
+    @property
+    def by_plan(self) -> list[tuple[Ref | None, list[ActionRow], int]]:
+        """Its actions per delivery plan, in plan order: (plan, actions, how many it leads)."""
+        plans: dict[Ref | None, list[ActionRow]] = {}
+        for row in self.actions:
+            plans.setdefault(row.plan, []).append(row)
+        return [(plan, rows, _leads(rows)) for plan, rows in plans.items()]
+
+
+def _leads(rows: list[ActionRow]) -> int:
+    return sum(1 for row in rows if any(role == "lead" for role, _ in row.roles))
 
 
 def explain_agency(store: Store, catalog: Catalog, iri: str, settings: Settings) -> AgencyExplained:

@@ -4,7 +4,7 @@ Analysts know "Staffordshire Police" or "ASB", not IRIs.  An IRI-typed parameter
 ``class`` accepts any name of a thing of that class: its labels (``rdfs:label``,
 ``skos:prefLabel``, ``skos:altLabel``), its ``skos:notation``, an abbreviation its label
 spells out in brackets ("Anti-Social Behaviour (ASB)") and the last segment of its IRI
-("staffordshire-police"), compared without regard to case or spacing.  A name that fits
+("staffordshire-police") or its key (a plan's "cannock-chase-csp/2024-25"), compared without regard to case or spacing.  A name that fits
 several things, or none, is refused with the closest candidates (rapidfuzz), so the form
 can offer them.  The same resolver serves the web form, the JSON/CSV twins and
 ``cspkg query -p``.
@@ -25,6 +25,8 @@ from ..errors import ParameterError
 ABSOLUTE = re.compile(r"(?:https?|urn|ftp|mailto|file|tag):\S*\Z", re.IGNORECASE)
 """Values that are IRIs whatever else they might match: used as given."""
 _ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z0-9&]{1,9})\)")
+_KEY = re.compile(r"/id/[^/]+/(.+?)/?\Z")
+"""An IRI's key: its path after ``/id/{kind}/`` (``cannock-chase-csp/2024-25``)."""
 CANDIDATES_SHOWN = 5
 SCORE_CUTOFF = 55
 
@@ -51,6 +53,9 @@ class Choice:
     def known_names(self) -> frozenset[str]:
         """Every name, normalised, including the IRI's last segment and abbreviations."""
         found = {normalise(self.label), normalise(self.iri.rstrip("/").rsplit("/", 1)[-1])}
+        key = _KEY.search(self.iri)
+        if key is not None:  # a plan's "cannock-chase-csp/2024-25", as in its page's URL
+            found.add(normalise(key.group(1)))
         for name in (self.label, *self.names):
             found.add(normalise(name))
             found.update(normalise(short) for short in _ABBREVIATION.findall(name))
@@ -116,7 +121,8 @@ def _display(choice: Choice, choices: Sequence[Choice]) -> str:
 def words_for(parameter: Parameter) -> str:
     """What kind of thing a parameter names, in words ("agency", "CSP priority")."""
     words = parameter.label.split(" (")[0] or "thing"
-    return words if words[1:2].isupper() else words[:1].lower() + words[1:]
+    proper = words[1:2].isupper() or any(w[:1].isupper() for w in words.split()[1:])
+    return words if proper else words[:1].lower() + words[1:]
 
 
 def article(words: str) -> str:

@@ -14,17 +14,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pyoxigraph import NamedNode, RdfFormat, serialize
+from pyoxigraph import NamedNode
 from rdflib import Graph
 
 from ..config import Settings
 from ..errors import StoreUnavailable
-from ..namespaces import bind_prefixes
 from ..rdf.turtle import to_turtle
-from ..store.base import GraphResult, Store
+from ..store.base import Store
 from ..store.sources import PROGRESS_GRAPHS
 from .data_files import write_all
-from .progress_write import name_of
+from .progress_write import constructed, name_of
 
 HEADER = (
     "Progress updates for {label}.\n"
@@ -52,16 +51,11 @@ def save(store: Store, settings: Settings, graph_iri: str) -> Path | None:
     if not settings.progress_files or not graph_iri.startswith(prefix):
         return None
     plan = settings.base + "id/delivery-plan/" + graph_iri[len(prefix) :]
-    result = store.query(
+    graph = constructed(
+        store,
+        settings,
         f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {NamedNode(graph_iri)} {{ ?s ?p ?o }} }}",
-        timeout=settings.query_timeout,
-        max_rows=None,
     )
-    assert isinstance(result, GraphResult)
-    graph = Graph()
-    bind_prefixes(graph)
-    text = serialize(result.triples, format=RdfFormat.N_TRIPLES) or b""
-    graph.parse(data=text, format="nt")
     target = progress_file(settings.data_dir, plan)
     try:
         write_all({target: render(graph, name_of(store, settings, plan))})

@@ -168,21 +168,27 @@ def _string(values: list[object]) -> str | None:
 def plan_from_store(store: Store, settings: Settings, plan: str) -> PlanProgress:
     """The plan's actions and every update reported so far, in whichever graph."""
     node = NamedNode(plan)
-    result = store.query(
+    graph = constructed(
+        store,
+        settings,
         "PREFIX cspkg: <https://cspkg.example.org/def/cspkg#> "
         "PREFIX p-plan: <http://purl.org/net/p-plan#> "
         "CONSTRUCT { ?s ?p ?o } WHERE { "
         f"{{ BIND ({node} AS ?s) ?s ?p ?o }} UNION "
         f"{{ ?s p-plan:isStepOfPlan {node} ; ?p ?o }} UNION "
         f"{{ ?a p-plan:isStepOfPlan {node} . ?s cspkg:aboutAction ?a ; ?p ?o }} }}",
-        timeout=settings.query_timeout,
-        max_rows=None,
     )
+    return plan_progress(graph, URIRef(plan))
+
+
+def constructed(store: Store, settings: Settings, sparql: str) -> Graph:
+    """A CONSTRUCT's answer as an rdflib graph (what the progress service reads)."""
+    result = store.query(sparql, timeout=settings.query_timeout, max_rows=None)
     assert isinstance(result, GraphResult)
     graph = Graph()
     bind_prefixes(graph)
     graph.parse(data=serialize(result.triples, format=RdfFormat.N_TRIPLES) or b"", format="nt")
-    return plan_progress(graph, URIRef(plan))
+    return graph
 
 
 def plan_of_graph(settings: Settings, graph: str) -> str:

@@ -97,13 +97,30 @@ def _for_pages(f: ValidationFinding) -> Finding:
         severity=f.severity.value,
         shape_name=f.shape_name or f.shape,
         focus=f.focus,
-        focus_label=f.focus_label or f.focus,
+        focus_label=words_for_iri(f.focus, f.focus_label),
         message=f.message,
         path=f.path,
         value=f.value,
         source_line=f.source_line,
         value_label=f.value_label,
     )
+
+
+def words_for_iri(iri: str, label: str | None) -> str:
+    """What a finding is about, for people: its label, else words from its address
+    ("…/id/action/x/2024-25/01-unnamed" is "action 01 unnamed"), never the bare IRI."""
+    if label and label != iri:
+        return label
+    path = iri.split("#", 1)[-1] if "#" in iri else iri
+    for marker in ("/id/", "/def/"):
+        if marker in path:
+            parts = [p for p in path.split(marker, 1)[1].split("/") if p]
+            if parts:
+                kind, last = parts[0], parts[-1]
+                words = last.replace("-", " ").replace("_", " ")
+                return words if len(parts) == 1 else f"{kind.replace('-', ' ')} {words}"
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    return last.replace("-", " ").replace("_", " ") or iri
 
 
 def store_graph(store: Store) -> Graph:

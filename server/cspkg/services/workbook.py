@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -239,9 +239,11 @@ def _cell(sheet: Worksheet, term: Term | None) -> Any:
 
 
 def _text(sheet: Worksheet, value: str) -> Cell:
-    """A cell holding ``value`` as text, never as a formula."""
+    """A cell holding ``value`` as text, never as a formula; characters XML cannot hold
+    (``\x00``, ``\x0b``...: a parameter typed with them, a literal in the store) become
+    U+FFFD, so a workbook is always written rather than a 500."""
     cell = Cell(sheet, value=None)
-    cell.value = value
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     cell.data_type = "s"
     return cell
 

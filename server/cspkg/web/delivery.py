@@ -154,7 +154,7 @@ def report_progress(partnership: str, year: str) -> Response:
     outcome = progress_entry.Outcome()
     answers: dict[str, str] = {}
     if request.method == "POST":
-        answers = {key: request.form.get(key, "")[:4000] for key in progress_entry.FIELDS}
+        answers = {key: request.form.get(key, "") for key in progress_entry.FIELDS}
         outcome = progress_entry.submit(
             GraphStore(found.sparql), plan.iri, answers, request.form.get("token", ""), date.today()
         )
@@ -179,6 +179,7 @@ def report_progress(partnership: str, year: str) -> Response:
         quarters=quarters,
         statuses=delivery.statuses(found.store, found.settings),
         fields=progress_entry.FIELDS,
+        commentary_max=progress_entry.COMMENTARY_MAX,
         delivery_href=url_for("delivery.plan", **here, period=answers.get("period") or None),
     )
 
@@ -205,7 +206,8 @@ def board_report(partnership: str, year: str, form: str) -> Response:
 
     def produce() -> Response:
         def model() -> Delivery:
-            return delivery.build(found.store, found.settings, plan, period, today)
+            # overdue as the delivery page judges it (the quarter as it closed): one number
+            return delivery.build(found.store, found.settings, plan, period, queries=found.queries)
 
         assert found.renders is not None
         body = found.renders.render(key, model, form, today)
