@@ -29,6 +29,9 @@ _PREFIXES = "\n".join(
 )
 _PREFIXES += "\nPREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>"
 
+LEADS = PREFIXES["cspkg"] + "responsibleAgency"
+"""The role ``agency-actions`` gives a lead (a supporter's is ``cspkg:supportingAgency``)."""
+
 KINDS = {
     PREFIXES["cspkg"] + "Action": "action",
     PREFIXES["cspkg"] + "DeliveryPlan": "plan",
@@ -123,13 +126,6 @@ def explain_action(store: Store, iri: str, settings: Settings) -> ActionExplaine
 
 # --- An agency ------------------------------------------------------------------------
 
-_AGENCY_ACTIONS = """SELECT DISTINCT ?action ?role ?unit ?unitLabel WHERE {{
-  {{ ?action cspkg:responsibleAgency ?named BIND("lead" AS ?role) }}
-  UNION {{ ?action cspkg:supportingAgency ?named BIND("support" AS ?role) }}
-  ?named org:unitOf* {iri} .
-  OPTIONAL {{ ?named org:unitOf+ {iri} . BIND(?named AS ?unit) {unit_label} }}
-}}"""
-
 _AGENCY = """SELECT ?parent ?parentLabel ?unit ?unitLabel WHERE {{
   {{ {iri} org:unitOf ?parent {parent_label} }}
   UNION {{ {{ ?unit org:unitOf {iri} }} UNION {{ {iri} org:hasUnit ?unit }} {unit_label} }}
@@ -177,8 +173,17 @@ def explain_agency(store: Store, catalog: Catalog, iri: str, settings: Settings)
         if unit is not None and unit not in units:
             units.append(unit)
     roles: dict[str, list[tuple[str, Ref | None]]] = {}
-    for r in _rows(store, _AGENCY_ACTIONS.format(iri=node, unit_label=_label("?unit")), settings):
-        role = (r["role"] or "", _ref(r, "unit"))
+    # an agency's actions, its units' included: the canned query, one rule for page and question
+    for r in run_canned(
+        store,
+        catalog.get("agency-actions"),
+        {"agency": iri},
+        timeout=settings.query_timeout,
+        max_rows=settings.max_rows,
+    ).records():
+        named = r["named"] or ""
+        unit = Ref(named, r["namedLabel"] or named) if named and named != iri else None
+        role = ("lead" if r["role"] == LEADS else "support", unit)
         roles.setdefault(r["action"] or "", [])
         if role not in roles[r["action"] or ""]:
             roles[r["action"] or ""].append(role)
