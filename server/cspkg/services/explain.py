@@ -59,6 +59,17 @@ def _rows(store: Store, text: str, settings: Settings) -> list[dict[str, str | N
     return [dict(zip(result.variables, map(_str, row), strict=True)) for row in result.rows]
 
 
+def _canned(
+    store: Store, catalog: Catalog, name: str, values: dict[str, str], settings: Settings
+) -> list[dict[str, str | None]]:
+    """A canned query's rows, where a page shows what the question answers."""
+    query = catalog.get(name)
+    found = run_canned(
+        store, query, values, timeout=settings.query_timeout, max_rows=settings.max_rows
+    )
+    return found.records()
+
+
 def _ref(row: dict[str, str | None], key: str) -> Ref | None:
     iri = row.get(key)
     return Ref(iri, row.get(key + "Label") or iri) if iri else None
@@ -174,13 +185,7 @@ def explain_agency(store: Store, catalog: Catalog, iri: str, settings: Settings)
             units.append(unit)
     roles: dict[str, list[tuple[str, Ref | None]]] = {}
     # an agency's actions, its units' included: the canned query, one rule for page and question
-    for r in run_canned(
-        store,
-        catalog.get("agency-actions"),
-        {"agency": iri},
-        timeout=settings.query_timeout,
-        max_rows=settings.max_rows,
-    ).records():
+    for r in _canned(store, catalog, "agency-actions", {"agency": iri}, settings):
         named = r["named"] or ""
         unit = Ref(named, r["namedLabel"] or named) if named and named != iri else None
         role = ("lead" if r["role"] == LEADS else "support", unit)
@@ -198,13 +203,7 @@ def explain_agency(store: Store, catalog: Catalog, iri: str, settings: Settings)
             Ref(r["partner"] or "", r["partnerLabel"] or r["partner"] or ""),
             int(r["sharedActions"] or 0),
         )
-        for r in run_canned(
-            store,
-            catalog.get("agency-partners"),
-            {"agency": iri},
-            timeout=settings.query_timeout,
-            max_rows=settings.max_rows,
-        ).records()
+        for r in _canned(store, catalog, "agency-partners", {"agency": iri}, settings)
         if r["partner"]
     ]
     priorities = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].label.lower()))
@@ -302,13 +301,7 @@ def explain_csp_priority(
         shared = _ref(r, "shared")
         if shared is not None and shared not in found.also_under:
             found.also_under.append(shared)
-    hot = run_canned(
-        store,
-        catalog.get("crime-hotspots"),
-        {"priority": iri},
-        timeout=settings.query_timeout,
-        max_rows=settings.max_rows,
-    ).records()
+    hot = _canned(store, catalog, "crime-hotspots", {"priority": iri}, settings)
     hot_spots = [
         (
             Ref(r["lsoa"] or "", r["lsoaLabel"] or r["lsoa"] or ""),
