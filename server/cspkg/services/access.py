@@ -171,6 +171,18 @@ class Tokens:
             raise refused
         return found
 
+    def holder(self, authorization: str | None) -> Writer | None:
+        """Whose valid bearer token the header carries, if any: for sharing the query
+        workers (a token is its own client), so nothing is counted or refused here."""
+        scheme, _, given = (authorization or "").partition(" ")
+        if not self.enabled or scheme.lower() != "bearer" or not given.strip():
+            return None
+        found: Writer | None = None
+        for agency, stored in self._entries:
+            if matches(given.strip(), stored) and found is None:
+                found = Writer(agency)
+        return found
+
     def fingerprint(self, authorization: str | None) -> str:
         """A keyed hash naming the header's token in audit lines (``audit.fingerprint``)."""
         return fingerprint(bearer_of(authorization), self._key)

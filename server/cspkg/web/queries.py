@@ -19,6 +19,7 @@ from flask import (
     Response,
     g,
     jsonify,
+    redirect,
     render_template,
     request,
     send_from_directory,
@@ -183,6 +184,15 @@ def autocomplete_asset(name: str) -> Response:
 def catalogue() -> Response:
     """Every canned query with its question, parameters and links (HTML, or JSON by Accept)."""
     return _catalogue(not wants_html("page"))
+
+
+@bp.get("/queries/")
+def catalogue_slash() -> Response:
+    """``/queries/`` (a trailing slash, as people type folder-like URLs) is the catalogue."""
+    target = url_for("queries.catalogue")
+    if request.query_string:
+        target += "?" + request.query_string.decode("latin-1")
+    return redirect(target, code=308)
 
 
 @bp.get("/queries.json")
