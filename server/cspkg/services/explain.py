@@ -29,6 +29,9 @@ _PREFIXES = "\n".join(
 )
 _PREFIXES += "\nPREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>"
 
+LEADS = PREFIXES["cspkg"] + "responsibleAgency"
+"""The role ``agency-actions`` gives a lead (a supporter's is ``cspkg:supportingAgency``)."""
+
 KINDS = {
     PREFIXES["cspkg"] + "Action": "action",
     PREFIXES["cspkg"] + "DeliveryPlan": "plan",
@@ -54,6 +57,17 @@ def _str(term: object) -> str | None:
 def _rows(store: Store, text: str, settings: Settings) -> list[dict[str, str | None]]:
     result = select(store, _PREFIXES + "\n" + text, settings)
     return [dict(zip(result.variables, map(_str, row), strict=True)) for row in result.rows]
+
+
+def _canned(
+    store: Store, catalog: Catalog, name: str, values: dict[str, str], settings: Settings
+) -> list[dict[str, str | None]]:
+    """A canned query's rows, where a page shows what the question answers."""
+    query = catalog.get(name)
+    found = run_canned(
+        store, query, values, timeout=settings.query_timeout, max_rows=settings.max_rows
+    )
+    return found.records()
 
 
 def _ref(row: dict[str, str | None], key: str) -> Ref | None:
@@ -123,13 +137,6 @@ def explain_action(store: Store, iri: str, settings: Settings) -> ActionExplaine
 
 # --- An agency ------------------------------------------------------------------------
 
-_AGENCY_ACTIONS = """SELECT DISTINCT ?action ?role ?unit ?unitLabel WHERE {{
-  {{ ?action cspkg:responsibleAgency ?named BIND("lead" AS ?role) }}
-  UNION {{ ?action cspkg:supportingAgency ?named BIND("support" AS ?role) }}
-  ?named org:unitOf* {iri} .
-  OPTIONAL {{ ?named org:unitOf+ {iri} . BIND(?named AS ?unit) {unit_label} }}
-}}"""
-
 _AGENCY = """SELECT ?parent ?parentLabel ?unit ?unitLabel WHERE {{
   {{ {iri} org:unitOf ?parent {parent_label} }}
   UNION {{ {{ ?unit org:unitOf {iri} }} UNION {{ {iri} org:hasUnit ?unit }} {unit_label} }}
@@ -177,8 +184,11 @@ def explain_agency(store: Store, catalog: Catalog, iri: str, settings: Settings)
         if unit is not None and unit not in units:
             units.append(unit)
     roles: dict[str, list[tuple[str, Ref | None]]] = {}
-    for r in _rows(store, _AGENCY_ACTIONS.format(iri=node, unit_label=_label("?unit")), settings):
-        role = (r["role"] or "", _ref(r, "unit"))
+    # an agency's actions, its units' included: the canned query, one rule for page and question
+    for r in _canned(store, catalog, "agency-actions", {"agency": iri}, settings):
+        named = r["named"] or ""
+        unit = Ref(named, r["namedLabel"] or named) if named and named != iri else None
+        role = ("lead" if r["role"] == LEADS else "support", unit)
         roles.setdefault(r["action"] or "", [])
         if role not in roles[r["action"] or ""]:
             roles[r["action"] or ""].append(role)
@@ -193,13 +203,7 @@ def explain_agency(store: Store, catalog: Catalog, iri: str, settings: Settings)
             Ref(r["partner"] or "", r["partnerLabel"] or r["partner"] or ""),
             int(r["sharedActions"] or 0),
         )
-        for r in run_canned(
-            store,
-            catalog.get("agency-partners"),
-            {"agency": iri},
-            timeout=settings.query_timeout,
-            max_rows=settings.max_rows,
-        ).records()
+        for r in _canned(store, catalog, "agency-partners", {"agency": iri}, settings)
         if r["partner"]
     ]
     priorities = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].label.lower()))
@@ -297,13 +301,7 @@ def explain_csp_priority(
         shared = _ref(r, "shared")
         if shared is not None and shared not in found.also_under:
             found.also_under.append(shared)
-    hot = run_canned(
-        store,
-        catalog.get("crime-hotspots"),
-        {"priority": iri},
-        timeout=settings.query_timeout,
-        max_rows=settings.max_rows,
-    ).records()
+    hot = _canned(store, catalog, "crime-hotspots", {"priority": iri}, settings)
     hot_spots = [
         (
             Ref(r["lsoa"] or "", r["lsoaLabel"] or r["lsoa"] or ""),
