@@ -13,7 +13,10 @@ Every field has a default, so a query written without them still reads well:
 - ``matrix: rows=row columns=column value=covered [by=rowKind]
   [sheets="action=Actions x priorities; csp-priority=CSP x Commissioner"]`` -- the
   workbook pivots the long answer into a wide grid (one sheet per ``by`` value, named
-  by ``sheets``).
+  by ``sheets``);
+- ``shows: commissionerPlan`` -- columns that say which value an optional parameter left
+  empty stood for (a query falls back to the Police and Crime Plan the delivery plan
+  cites): the form shows that value chosen rather than a bare "Any".
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from dataclasses import dataclass, field
 
 from .errors import CatalogError
 
-FIELDS = {"group", "titles", "hidden", "rows", "total", "matrix"}
+FIELDS = {"group", "titles", "hidden", "rows", "total", "matrix", "shows"}
 DEFAULT_GROUP = "Other questions"
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
@@ -51,6 +54,7 @@ class Presentation:
     rows: str | None = None
     total: tuple[str, str] | None = None
     matrix: Matrix | None = None
+    shows: tuple[str, ...] = ()
 
     def title_of(self, column: str) -> str:
         """The column's title in words."""
@@ -101,6 +105,8 @@ def parse_presentation(
         presentation["titles"] = {known("titles", k): v for k, v in pairs("titles").items()}
     if "hidden" in fields:
         presentation["hidden"] = tuple(known("hidden", n) for n in fields["hidden"][0].split())
+    if "shows" in fields:
+        presentation["shows"] = tuple(known("shows", n) for n in fields["shows"][0].split())
     if "rows" in fields:
         presentation["rows"] = known("rows", fields["rows"][0].strip())
     if "total" in fields:

@@ -151,3 +151,26 @@ def test_delivery_page_at_375_pixels(board_live: Live, page: Any, screenshots: P
     after = first.bounding_box()
     assert before is not None and after is not None and abs(after["x"] - before["x"]) < 1
     region.screenshot(path=screenshots / "delivery-375-scrolled-table.png")
+
+
+@pytest.mark.parametrize("width", [1366, 375])
+def test_progress_form_counts_commentary_characters(
+    board_live: Live, axe_tab: Any, screenshots: Path, width: int
+) -> None:
+    """GOV.UK character count: the count as the person types, and a commentary over
+    4,000 characters refused with its message (kept, not cut); axe finds nothing."""
+    axe_tab.set_viewport_size({"width": width, "height": 812 if width < 800 else 768})
+    axe_tab.goto(board_live.url + PAGE + "/progress")
+    axe_tab.fill("#commentary", "Fictional. " * 373)  # 4,103 characters
+    message = axe_tab.locator(".govuk-character-count__status")
+    message.wait_for()
+    assert "too many" in message.inner_text()
+    axe_tab.select_option("#action", "7")
+    axe_tab.get_by_role("button", name="Report progress").click()
+    axe_tab.wait_for_load_state("networkidle")
+    summary = axe_tab.locator(".govuk-error-summary").inner_text()
+    assert "Commentary must be 4,000 characters or less" in summary
+    assert len(axe_tab.locator("#commentary").input_value()) == 4_103  # kept as typed
+    axe_tab.screenshot(path=screenshots / f"progress-form-long-{width}.png", full_page=True)
+    violations = axe_violations(axe_tab)
+    assert not violations, describe(violations)

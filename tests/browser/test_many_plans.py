@@ -60,3 +60,29 @@ def test_home_page_with_three_plans(three_plans_live: Live, page: Any, screensho
     page.set_viewport_size({"width": 375, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.screenshot(path=screenshots / "home-three-plans-375.png", full_page=True)
+
+
+def test_agency_page_groups_its_actions_by_plan(
+    three_plans_live: Live, page: Any, screenshots: Path
+) -> None:
+    """Staffordshire Police works in all three plans: counts per named plan, one table
+    each (no two rows numbered 1 in one table), and at 375 px the tables scroll."""
+    page.goto(three_plans_live.url + "/doc/organisation/staffordshire-police")
+    count = page.locator("[data-action-count]").inner_text()
+    assert "in 3 plans" in count
+    per_plan = page.locator("[data-plan-count]").all_inner_texts()
+    assert any(t.startswith("Cannock Chase CSP Delivery Plan 2024/25: ") for t in per_plan)
+    tables = page.locator("table[data-actions]")
+    assert tables.count() == 3
+    for i in range(3):
+        caption = tables.nth(i).locator("caption").inner_text()
+        assert caption.startswith("Actions in ") and "Delivery Plan" in caption
+        numbers = [
+            cell.split(".")[0]
+            for cell in tables.nth(i).locator("tbody tr td:first-child").all_inner_texts()
+        ]
+        assert len(numbers) == len(set(numbers))
+    page.screenshot(path=screenshots / "agency-three-plans.png", full_page=True)
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=screenshots / "agency-three-plans-375.png", full_page=True)

@@ -88,8 +88,9 @@ def test_chooser_by_keyboard_picks_the_exact_name(real_live: Live, page: Any) ->
     page.keyboard.press("Enter")
     assert chooser.input_value() == "Staffordshire Police"
     page.keyboard.press("Tab")  # on to the button, then submit it
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.activeElement.type") == "submit"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.url.endswith(
         "agency=https%3A%2F%2Fcspkg.example.org%2Fid%2Forganisation%2Fstaffordshire-police"
     )
@@ -153,3 +154,19 @@ def test_sparql_editor_page(real_live: Live, page: Any, screenshots: Path) -> No
     results.get_by_text("Anti-Social Behaviour (ASB)").first.wait_for()
     assert fits(page)
     page.screenshot(path=screenshots / "sparql.png", full_page=True)
+
+
+def test_commissioner_plan_box_names_the_cited_plan_and_offers_the_other(
+    real_live: Live, page: Any, screenshots: Path
+) -> None:
+    """Left empty, the Police and Crime Plan box shows the plan the delivery plan cites
+    (not "Any"), the answer names it, and opening the box offers the other plan too."""
+    page.goto(real_live.url + "/queries/actions-per-commissioner-priority")
+    box = page.locator("#param-commissionerPlan")
+    assert box.input_value() == "Staffordshire Police and Crime Plan 2021-24"
+    assert "Staffordshire Police and Crime Plan 2021-24" in page.locator("table").inner_text()
+    box.click()
+    offered = page.locator("#param-commissionerPlan__listbox li").all_inner_texts()
+    assert offered[0] == "Staffordshire Police and Crime Plan 2021-24"
+    assert "Staffordshire Police and Crime Plan 2024-28" in offered
+    page.screenshot(path=screenshots / "commissioner-plan-box.png")

@@ -34,7 +34,10 @@ def test_agency_page_counts_its_units_actions_and_marks_them(real_live: Live) ->
         text, "data-partners"
     )
     assert "<title>Staffordshire Police – agency – CSP Knowledge Graph</title>" in text
-    assert re.search(r"data-action-count>6: leads 1, supports 5<", text)
+    assert re.search(
+        r"data-action-count>6 in Cannock Chase CSP Delivery Plan 2024/25: leads 1, supports 5<",
+        text,
+    )
 
 
 def test_csp_priority_separates_crime_flags_double_counting_and_the_period(
@@ -65,7 +68,7 @@ def test_action_shows_its_source_lines_alignment_and_findings(real_live: Live) -
     source = text[text.index("data-source-lines") :]
     assert re.search(r'cspkg-line-no">88</span> CSP to fund an annual package', source)
     assert "lines 87–111" in text
-    assert "Why (the project's rationale)" in text and "A Local and Responsive Service" in text
+    assert "Why (the confirmed rationale)" in text and "A Local and Responsive Service" in text
     assert "data-findings" in text
     assert "Led by" in text and 'href="/doc/organisation/vysions-youth-service"' in text
 

@@ -55,6 +55,10 @@ def test_uploaded_turtle_gets_its_own_report_and_the_served_graph_is_unchanged(
     assert "ActionShape" in page.text and "an action needs a label" in page.text
     assert 'href="/doc/action/upload' not in page.text  # not in the served graph: no page
     assert 'title="https://cspkg.example.org/id/action/upload/2024-25/01-nameless"' in page.text
+    about = page.text.split(
+        'title="https://cspkg.example.org/id/action/upload/2024-25/01-nameless">'
+    )
+    assert about[1].startswith("action 01 nameless<")  # words in the About column, not the IRI
     report = post(pages_live, "plan.ttl", UNLABELLED, JSON).json()
     assert report["file"] == "plan.ttl" and report["conforms"] is False
     (finding,) = report["findings"]
@@ -180,3 +184,16 @@ def test_uploaded_spreadsheet_plan_gets_a_report(
     assert report.json()["file"] == "exampleton.xlsx" and report.json()["triples"] > 50
     bad = post(pages_live, "exampleton.xlsx", plan[:200], JSON)
     assert bad.status_code == 400 and "exampleton.xlsx" in bad.text and "/tmp" not in bad.text
+
+
+def test_shape_messages_on_the_page_are_in_words() -> None:
+    from cspkg.web.validation import in_words
+
+    assert in_words("Its due date (cspkg:targetDue) has passed.") == "Its due date has passed."
+    assert in_words("It is a cspkg:ProgressUpdate (and prov:Entity).") == (
+        "It is a progress update."
+    )
+    assert in_words("At most one due date (cspkg:targetDue), an xsd:date.") == (
+        "At most one due date, a date."
+    )
+    assert in_words("Plain words (see page 3).") == "Plain words (see page 3)."

@@ -17,7 +17,7 @@ import hashlib
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -86,6 +86,8 @@ class ProgressTable:
     """Column key -> the name a person sees (``F (Status)`` or ``status``)."""
     plan: str | None = None
     """The plan a tracker workbook names in its ``Plan`` cell, when it has one."""
+    warnings: tuple[str, ...] = ()
+    """What was read but may not be what the person meant (a formula with no saved value)."""
 
     def column_name(self, key: str) -> str:
         return self.columns.get(key, key)
@@ -173,9 +175,13 @@ def _capped(name: str, rows: object) -> object:
         yield item
 
 
-def open_workbook(name: str, data: bytes) -> Any:
-    """An untrusted ``.xlsx`` opened read-only, values not formulas; a zip bomb refused."""
+def open_workbook(name: str, data: bytes, formulas: bool = False) -> Any:
+    """An untrusted ``.xlsx`` opened read-only, values not formulas (``formulas``: the
+    formulas' text instead); a zip bomb or a DTD refused first, as ``cspkg import``
+    refuses them (``plan_document.check_package``)."""
     from openpyxl import load_workbook
+
+    from .plan_document import check_package
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -184,8 +190,9 @@ def open_workbook(name: str, data: bytes) -> Any:
         raise ProgressFileError(f"{name}: not a readable Excel workbook (.xlsx)") from None
     if unpacked > MAX_UNPACKED_BYTES:
         raise ProgressFileError(f"{name}: the workbook unpacks to more than 50 MB")
+    check_package(Path(name), data)
     try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=not formulas)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise ProgressFileError(f"{name}: not a readable Excel workbook (.xlsx)") from None
 
@@ -227,7 +234,41 @@ def _read_xlsx(name: str, digest: str, data: bytes) -> ProgressTable:
             f"on the sheet '{sheet.title}'"
         )
     letters = [get_column_letter(i + 1) for i in range(len(header))]
-    return _table(name, digest, header, body, letters, plan)
+    table = _table(name, digest, header, body, letters, plan)
+    read = {key: letters.index(column.split(" ")[0]) for key, column in table.columns.items()}
+    missing = _formulas_without_values(name, data, sheet.title, body, set(read.values()))
+    by_index = {index: table.columns[key] for key, index in read.items()}
+    return replace(
+        table,
+        warnings=tuple(
+            f"row {row}, column {by_index[index]}: a formula with no saved value was read as "
+            "empty; open the file in Excel and save it, or type the value in"
+            for row, index in missing
+        ),
+    )
+
+
+def _formulas_without_values(
+    name: str, data: bytes, title: str, body: list[tuple[int, list[Cell]]], columns: set[int]
+) -> list[tuple[int, int]]:
+    """(row, column index) of formula cells in the read columns whose saved value is
+    missing (a workbook written by a program that does not calculate): openpyxl reads
+    them as empty, so without this they would vanish silently."""
+    empty = {(n, i) for n, cells in body for i in columns if i >= len(cells) or cells[i] is None}
+    if not empty:
+        return []
+    book = open_workbook(name, data, formulas=True)
+    try:
+        found = []
+        rows = book[title].iter_rows(values_only=True)
+        for number, cells in _capped(name, enumerate(rows, 1)):  # type: ignore[arg-type]
+            for index in sorted(columns):
+                value = cells[index] if index < len(cells) else None
+                if (number, index) in empty and isinstance(value, str) and value.startswith("="):
+                    found.append((number, index))
+    finally:
+        book.close()
+    return found
 
 
 __all__ = [

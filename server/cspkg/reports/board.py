@@ -28,6 +28,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..errors import CspkgError, ReportUnavailable
 from ..services.delivery_model import ActionLine, CountRow, Delivery, Status
+from ..unicode_text import isolate
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -151,7 +152,7 @@ def render_docx(delivery: Delivery, prepared: date) -> bytes:
         document,
         d.exceptions,
         ["No.", "Action", "Lead", "Status", "Done", "Commentary", "Reported by"],
-        lambda a: [_percent(a), a.commentary or "", a.reporter or "Not recorded"],
+        lambda a: [_percent(a), isolate(a.commentary or ""), a.reporter or "Not recorded"],
         "No action is off track or at risk.",
     )
 

@@ -78,7 +78,8 @@ class ActionLine:
     @property
     def reporter(self) -> str:
         """Who reported, in words: "Jo Bloggs, Staffordshire Police" (what is known)."""
-        return ", ".join(x for x in (self.reported_by, self.reporting_agency) if x)
+        # An agency's token reports as the agency (``progress_write``): say it once.
+        return ", ".join(dict.fromkeys(x for x in (self.reported_by, self.reporting_agency) if x))
 
 
 @dataclass(frozen=True)

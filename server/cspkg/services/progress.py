@@ -20,17 +20,20 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from ..config import Settings
-from ..errors import CspkgError
+from ..errors import CspkgError, ParameterError
 from ..namespaces import CSPKG, PPLAN, bind_prefixes
 from ..rdf.periods import PeriodError, Quarter, parse_period, period_graph, quarters_in
 from ..rdf.progress_table import ProgressTable
-from ..rdf.slugs import slugify
+from ..unicode_text import clean_name
+from .parameters import PLAN, group_choices, resolve
 
 STATUS_SCHEME = URIRef("https://cspkg.example.org/def/progress-status")
 STATUS = "https://cspkg.example.org/def/progress-status/"
 RAG_READS_AS = {"green": "on-track", "amber": "at-risk", "red": "off-track", "g": "on-track",
                 "a": "at-risk", "r": "off-track"}  # fmt: skip
 """A colour alone is read as the status that means it (ontology/progress-status.ttl)."""
+COMMENTARY_MAX = 4_000
+"""Longest commentary a report may carry, in characters (a board report quotes it)."""
 PERIODS_FILE = Path("reference") / "reporting-periods.ttl"
 PERIODS_HEADER = (
     "Reporting periods: the quarters of the financial years 2020/21 to 2029/30.\n"
@@ -54,10 +57,12 @@ class RowProblem:
 class ProgressRejected(CspkgError):
     """Rows that cannot become progress updates; nothing was stored."""
 
-    def __init__(self, source: str, problems: Sequence[RowProblem]) -> None:
+    def __init__(
+        self, source: str, problems: Sequence[RowProblem], notes: Sequence[str] = ()
+    ) -> None:
         self.source = source
         self.problems = tuple(problems)
-        lines = "\n".join(f"  {p}" for p in self.problems)
+        lines = "\n".join([f"  {p}" for p in self.problems] + [f"  note: {n}" for n in notes])
         super().__init__(f"{source}: {len(self.problems)} problem(s), nothing written:\n{lines}")
 
 
@@ -190,17 +195,24 @@ def plan_progress(graph: Graph, plan: URIRef) -> PlanProgress:
 
 
 def resolve_plan(text: str, graph: Graph) -> URIRef:
-    """A plan named by IRI, by ``partnership/year`` (``cannock-chase-csp/2024-25``) or label."""
-    wanted = text.strip()
+    """A plan in ``graph`` (plan files, before any store) by IRI, key
+    (``cannock-chase-csp/2024-25``), label or title: the one name rule
+    (``parameters.resolve``) the store's doors use too."""
     plans = sorted(URIRef(p) for p in graph.subjects(RDF.type, CSPKG.DeliveryPlan))
-    for plan in plans:
-        labels = [graph.value(plan, RDFS.label), graph.value(plan, DCTERMS.title)]
-        names = {str(plan), "/".join(str(plan).split("/")[-2:])}
-        names |= {slugify(str(label).replace("/", "-")) for label in labels if label}
-        if wanted in names or slugify(wanted.replace("/", "-")) in names:
-            return plan
+    choices = group_choices(
+        (str(plan), str(graph.value(plan, RDFS.label) or plan), str(name))
+        for plan in plans
+        for name in (graph.value(plan, RDFS.label), graph.value(plan, DCTERMS.title), plan)
+        if name is not None
+    )
+    try:
+        found = resolve(PLAN, text.strip(), choices)
+    except ParameterError:
+        found = ""
+    if found in {c.iri for c in choices}:
+        return URIRef(found)
     known = ", ".join("/".join(str(p).split("/")[-2:]) for p in plans) or "none"
-    raise CspkgError(f"no delivery plan called '{wanted[:80]}' (plans: {known})")
+    raise CspkgError(f"no delivery plan called '{text.strip()[:80]}' (plans: {known})")
 
 
 # --- rows -> entries --------------------------------------------------------------------
@@ -220,6 +232,7 @@ def read_entries(
         status = _status(row.values.get("status"), scheme, problem)
         percent = _percent(row.values.get("progress"), problem)
         reported_on = _day(row.values.get("reported_on"), today, problem)
+        commentary = _commentary(row.values.get("commentary"), problem)
         if action and quarter:
             earlier = seen.setdefault((action.iri, quarter), row.row)
             if earlier != row.row:
@@ -231,7 +244,7 @@ def read_entries(
         entries.append(
             Entry(
                 row.row, action, quarter, status, percent,
-                _text(row.values.get("commentary")), _text(row.values.get("reported_by")),
+                commentary, _name(row.values.get("reported_by")),
                 reported_on,
             )
         )  # fmt: skip
@@ -314,6 +327,22 @@ def _text(value: object) -> str | None:
         value = int(value)
     text = str(value).strip()
     return text or None
+
+
+def _commentary(value: object, problem: _Problems) -> str | None:
+    """The commentary as written; refused (never cut) past ``COMMENTARY_MAX`` characters."""
+    text = _text(value)
+    if text is not None and len(text) > COMMENTARY_MAX:
+        problem("commentary", f"{len(text):,} characters: commentary may have at most "
+                f"{COMMENTARY_MAX:,}; shorten it")  # fmt: skip
+        return None
+    return text
+
+
+def _name(value: object) -> str | None:
+    """Who reported, without hidden direction or zero-width characters (``unicode_text``)."""
+    text = _text(value)
+    return (clean_name(text).strip() or None) if text else None
 
 
 def _whole(value: object) -> int | None:
@@ -447,6 +476,7 @@ def periods_text(existing: Graph, quarters: Iterable[Quarter], base: str) -> str
 
 
 __all__ = [
+    "COMMENTARY_MAX",
     "PERIODS_FILE",
     "ActionInfo",
     "Entry",

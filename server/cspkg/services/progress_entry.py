@@ -22,7 +22,13 @@ from ..rdf.progress_table import ProgressRow, ProgressTable
 from . import progress_write
 from .access import actions_in_scope, progress_graph
 from .graph_store import GraphStore
-from .progress import PlanProgress, ProgressRejected, read_entries, status_scheme
+from .progress import (
+    COMMENTARY_MAX,
+    PlanProgress,
+    ProgressRejected,
+    read_entries,
+    status_scheme,
+)
 from .progress_write import Proposal
 
 FIELDS: dict[str, str] = {
@@ -47,6 +53,7 @@ WHEN_EMPTY: dict[str, str] = {
 WHEN_WRONG: dict[str, str] = {
     "status": "Select the action's status",
     "progress": "Enter a percentage from 0 to 100",
+    "commentary": f"Commentary must be {COMMENTARY_MAX:,} characters or less",
 }
 """A field whose answer cannot be used, where the form has one clear thing to ask for;
 other fields keep the progress service's message, which says what is wrong."""

@@ -114,10 +114,15 @@ def import_progress(
     table = read_progress_file(source)
     plan, plan_path = find_plan(settings, plan_name, table)
     progress, plan_graph, existing = load_plan_progress(settings, plan, plan_path, out_dir)
-    entries = read_entries(table, progress, status_scheme(settings), today)
+    try:
+        entries = read_entries(table, progress, status_scheme(settings), today)
+    except ProgressRejected as exc:  # a formula read as empty may be why: say so
+        raise ProgressRejected(exc.source, exc.problems, table.warnings) from None
     document, described = document_graph(table, progress, settings.base)
     new, rows, unchanged = updates_graph(entries, progress, settings.base, document)
-    report = ProgressImportReport(table.source, plan, sorted(rows), unchanged)
+    report = ProgressImportReport(
+        table.source, plan, sorted(rows), unchanged, warnings=list(table.warnings)
+    )
     if not rows:
         return report
     periods_path = out_dir / PERIODS_FILE
@@ -127,7 +132,7 @@ def import_progress(
     if new_periods is not None:
         periods = Graph().parse(data=new_periods, format="turtle")
     context = _context(settings) + plan_graph + periods + existing
-    report.warnings = _check(table, new + described, context, rows, settings, today)
+    report.warnings += _check(table, new + described, context, rows, settings, today)
     merged = Graph()
     bind_prefixes(merged)
     merged += existing

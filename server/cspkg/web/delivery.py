@@ -37,7 +37,7 @@ def rag_tag(status: Status | None) -> str:
 
 def plan_key(plan: Named) -> str:
     """``cannock-chase-csp/2024-25``: how a plan is named in URLs."""
-    return plan.iri.rstrip("/").split("/delivery-plan/", 1)[-1]
+    return delivery.plan_key(plan.iri)
 
 
 QUARTER_EXPECTED = "a quarter such as 2024-Q3 or Q3 2024/25"
@@ -154,7 +154,7 @@ def report_progress(partnership: str, year: str) -> Response:
     outcome = progress_entry.Outcome()
     answers: dict[str, str] = {}
     if request.method == "POST":
-        answers = {key: request.form.get(key, "")[:4000] for key in progress_entry.FIELDS}
+        answers = {key: request.form.get(key, "") for key in progress_entry.FIELDS}
         outcome = progress_entry.submit(
             GraphStore(found.sparql), plan.iri, answers, request.form.get("token", ""), date.today()
         )
@@ -179,6 +179,7 @@ def report_progress(partnership: str, year: str) -> Response:
         quarters=quarters,
         statuses=delivery.statuses(found.store, found.settings),
         fields=progress_entry.FIELDS,
+        commentary_max=progress_entry.COMMENTARY_MAX,
         delivery_href=url_for("delivery.plan", **here, period=answers.get("period") or None),
     )
 

@@ -18,6 +18,7 @@ from ..config import PROJECT_ROOT
 from ..errors import ParameterError
 from ..services.canned_queries import Answer, by_name
 from ..services.parameters import words_for
+from ..store.base import SelectResult
 from .context import services
 
 AUTOCOMPLETE_DIR = PROJECT_ROOT / "node_modules" / "accessible-autocomplete" / "dist"
@@ -49,6 +50,8 @@ class Field:
     candidates: list[tuple[str, str]] = field(default_factory=list)
     """``(label, url)``: the query again with a close candidate instead."""
     width: str = "govuk-!-width-two-thirds"
+    empty: str = "Any"
+    """The empty option's words: "Any", "Choose", or the default a query falls back to."""
 
     @property
     def chosen(self) -> bool:
@@ -87,8 +90,11 @@ def fields(
     values: dict[str, str],
     bound: dict[str, str | None],
     errors: list[ParameterError],
+    answer: Answer | None = None,
 ) -> list[Field]:
-    """Every parameter's control, keeping what was typed and saying what was wrong."""
+    """Every parameter's control, keeping what was typed and saying what was wrong; an
+    optional chooser left empty shows the one value the answer used, if it names one
+    (the Police and Crime Plan the delivery plan cites), never a bare "Any"."""
     found = services()
     wrong = {exc.name: exc for exc in errors}
     shown = []
@@ -99,11 +105,15 @@ def fields(
         value = typed if typed is not None else (bound.get(name) or "")
         required = parameter.default is None and not parameter.optional
         item = Field(parameter, "input", value, hint_for(parameter), required)
+        if required:
+            item.empty = "Choose"
+        elif name in query.presentation.shows:
+            item.empty = f"The default {words_for(parameter)}"
         if parameter.type == "boolean":
             item.control = "boolean"
         elif by_name(parameter):
             item.control = "select"
-            chosen = (bound.get(name) or "") if exc is None else value
+            chosen = (bound.get(name) or _used(answer, name)) if exc is None else value
             listed = found.queries.choices(parameter)
             options = [(c.iri, c.label, c.iri == chosen) for c in listed]
             item.other_names = {c.iri: "|".join(c.other_names) for c in listed if c.other_names}
@@ -119,6 +129,19 @@ def fields(
             ]
         shown.append(item)
     return shown
+
+
+def _used(answer: Answer | None, name: str) -> str:
+    """The one value the answer's column of this name holds, for a query whose header
+    says the column ``shows`` what the left-out optional parameter stood for, else ``""``."""
+    if answer is None or not isinstance(answer.result, SelectResult):
+        return ""
+    table = answer.result
+    if name not in answer.query.presentation.shows or name not in table.columns:
+        return ""
+    at = table.columns.index(name)
+    found = {row[at].value for row in table.rows if row[at] is not None}
+    return found.pop() if len(found) == 1 else ""
 
 
 def _with(query: CannedQuery, values: dict[str, str], name: str, value: str) -> str:
@@ -143,7 +166,7 @@ def render_page(
     return render_template(
         "queries/query.html",
         query=query,
-        fields=fields(query, values, bound, errors),
+        fields=fields(query, values, bound, errors, answer),
         errors=errors,
         error_text=error_text,
         table=table,

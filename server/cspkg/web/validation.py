@@ -8,6 +8,8 @@ shows its report.  Nothing posted here reaches the served graph.  Twins:
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -30,6 +32,17 @@ bp = Blueprint("validation", __name__)
 
 _TWINS = [Alternate("/validation.json", "application/json", "JSON")]
 _UPLOAD_ERRORS = (RdfInputError, PlanDocumentError, RequestTooLarge, StoreUnavailable)
+_NAMED_IN_BRACKETS = re.compile(r"\s*\((?:[^()]*\s)?[a-z][a-z-]*:[A-Za-z]\w*[^()]*\)")
+_PREFIXED = re.compile(r"\b[a-z][a-z-]*:([A-Za-z]\w*)")
+
+
+def in_words(message: str) -> str:
+    """A shape's message for the page: the model's names (``cspkg:targetDue``), which the
+    JSON twin keeps for developers, left out or spelled ("progress update")."""
+    text = _NAMED_IN_BRACKETS.sub("", message).replace(" an xsd:", " a xsd:")
+    return _PREFIXED.sub(
+        lambda m: " ".join(re.findall(r"[A-Z]?[a-z0-9]+", m.group(1))).lower(), text
+    )
 
 
 def _render(
@@ -50,6 +63,7 @@ def _render(
         accepted=accepted_suffixes(),
         max_bytes=services().settings.max_upload_bytes,
         doc_href=lambda iri: link_for(iri, base) if linked else None,
+        in_words=in_words,
         **extra,
     )
 

@@ -44,6 +44,13 @@
     }
     return function (typed, populate) {
       var query = normalise(typed);
+      var current = select.options[select.selectedIndex];
+      if (current && query && query === normalise(current.textContent)) {
+        // The value already chosen: it first, then every other one (not just itself).
+        var others = entries.filter(function (e) { return e.label !== current.textContent; });
+        populate([current.textContent].concat(others.map(function (e) { return e.label; })));
+        return;
+      }
       var found = [];
       for (var i = 0; i < entries.length; i++) {
         var score = rank(query, entries[i].label, entries[i].others);
