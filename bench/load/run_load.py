@@ -164,7 +164,7 @@ def client(url: str, stop: float, seed: int, canned: list, out: Results) -> None
         send(session, url, kind, path, params, headers, out)
 
 
-def reporter(url: str, stop: float, seed: int, out: Results) -> None:
+def reporter(url: str, stop: float, seed: int, pause: float, out: Results) -> None:
     """Board reports back to back from one address: any quarter and format, half of them
     with ``Cache-Control: no-cache`` (which must not make the server render again)."""
     rng = random.Random(1000 + seed)
@@ -182,6 +182,7 @@ def reporter(url: str, stop: float, seed: int, out: Results) -> None:
             out.record("report", response.status_code, time.perf_counter() - started, detail)
             if response.status_code == 429:
                 time.sleep(float(response.headers.get("Retry-After", "1")) / 5)
+            time.sleep(pause)
         except requests.RequestException as exc:
             out.record("report", 0, time.perf_counter() - started, type(exc).__name__)
 
@@ -297,20 +298,27 @@ def report(args: argparse.Namespace, out: Results, elapsed: float, canned_via: s
     lines = [
         REPORT_SECTION if args.reports else "# Load test: `cspkg serve` on loopback",
         "",
-        f"Command: `python bench/load/run_load.py {' '.join(sys.argv[1:])}`"
-        if args.reports
-        else "",
-        "",
+        *(
+            [f"Command: `python bench/load/run_load.py {' '.join(sys.argv[1:])}`", ""]
+            if args.reports
+            else []
+        ),
         (
-            f"Alongside: {args.reports} clients asking for board reports back to back "
-            f"(seed plan, any quarter, PDF/Word/HTML, half with `Cache-Control: no-cache`): "
+            f"Alongside: {args.reports} clients asking for board reports "
+            + ("back to back " if not args.report_pause else f"every {args.report_pause:g} s ")
+            + "(seed plan, any quarter, PDF/Word/HTML, half with `Cache-Control: no-cache`): "
             f"{made} answered ({made / elapsed:.1f}/s), "
             f"{out.statuses[('report', 429)]} refused 429 while every renderer was busy.  "
             if args.reports
             else ""
         )
         + f"Run: {args.clients} clients for {args.duration:g} s, query timeout {args.timeout:g} s, "
-        f"one expensive query every {args.expensive_interval:g} s; canned queries "
+        + (
+            f"one expensive query every {args.expensive_interval:g} s"
+            if args.expensive_interval > 0
+            else "no expensive queries"
+        )
+        + "; canned queries "
         f"via {canned_via}.  Machine: {os.cpu_count()} cores."
         + (
             f"  Hostile: {args.slow} slow connections from one address, {args.half_open} "
@@ -380,6 +388,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slow", type=int, default=8, help="slow connections (--hostile)")
     parser.add_argument("--half-open", type=int, default=16, help="stalled connections")
     parser.add_argument("--reports", type=int, default=0, help="board report clients")
+    parser.add_argument("--report-pause", type=float, default=0.0, help="seconds between")
     parser.add_argument("--report", type=Path, default=ROOT / "bench" / "load" / "report.md")
     args = parser.parse_args(argv)
     port = free_port()
@@ -406,7 +415,8 @@ def main(argv: list[str] | None = None) -> int:
                 threading.Thread(target=expensive, args=(url, stop, args.expensive_interval, out))
             )
         threads += [
-            threading.Thread(target=reporter, args=(url, stop, n, out)) for n in range(args.reports)
+            threading.Thread(target=reporter, args=(url, stop, n, args.report_pause, out))
+            for n in range(args.reports)
         ]
         if args.hostile:
             threads += [
