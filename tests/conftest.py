@@ -590,6 +590,10 @@ def board_store() -> Iterator[EmbeddedStore]:
 # --- Crime over months (the derived police.uk archive) ---------------------------------
 
 
+POPULATION = FIXTURES / "population" / "cannock-chase-lsoa-mid-2021-FICTIONAL.csv"
+"""FICTIONAL residents per Cannock Chase LSOA, laid out as ONS publishes mid-year estimates."""
+
+
 @dataclass
 class CrimeMonths:
     """The real data folder with its crime replaced by the derived archive's three months
@@ -615,6 +619,9 @@ def crime_months(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CrimeMont
     extra = root / "extra"
     write_extra_months(extra)
     import_crime([ARCHIVE, extra], settings, keep=RowFilter(area="Cannock Chase"))
+    from cspkg.services.population_import import import_population
+
+    import_population(POPULATION, settings, year="2021")
     rows = [
         r
         for r in archive_rows() + folder_rows(extra)

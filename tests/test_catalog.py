@@ -42,6 +42,12 @@ EXPECTED_NAMES = {
     "crime-trend",
     "crime-change",
     "crime-seasonal",
+    "crime-rates",
+    # The Commissioner's view across partnerships (confirmed links only):
+    "commissioner-coverage",
+    "commissioner-gaps",
+    "commissioner-agencies",
+    "commissioner-delivery",
 }
 
 GOOD = """\

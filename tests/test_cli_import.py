@@ -43,7 +43,17 @@ def test_broken_document_exits_non_zero_naming_the_line(runner: CliRunner, tmp_p
 def test_missing_file_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["import", str(tmp_path / "nope.txt")])
     assert result.exit_code == 2
-    assert "nope.txt: cannot read file" in result.output
+    assert f"Error: {tmp_path / 'nope.txt'}: cannot read file" in result.output
+
+
+def test_a_missing_file_is_named_as_given(runner: CliRunner) -> None:
+    """``../nope/plan.txt``, not ``plan.txt``: the folder is what the user got wrong."""
+    result = runner.invoke(cli, ["import", "../nope/plan.txt"])
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: ../nope/plan.txt: cannot read file")
+    crime = runner.invoke(cli, ["import-crime", "../nope/street.csv"])
+    assert crime.exit_code == 2
+    assert "../nope/street.csv: cannot read file" in crime.output
 
 
 def test_import_prints_layout_actions_and_each_warning(runner: CliRunner, tmp_path: Path) -> None:

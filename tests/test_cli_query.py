@@ -31,8 +31,9 @@ def test_queries_lists_the_catalogue(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["queries"])
     assert result.exit_code == 0, result.output
     assert "agency-partners: Agency partners\n" in result.output
-    assert f"    --param agency=<iri>  (default {CST})\n" in result.output
-    assert "    --param plan=<iri>  (optional)\n" in result.output
+    assert f"    --param agency=<name>  (default {CST})\n" in result.output  # names work
+    assert "    --param plan=<name>  (optional)\n" in result.output
+    assert "    --param endpoint=<iri>  " in result.output  # an address, not a thing
     queries = sorted((PROJECT_ROOT / "queries").glob("*.rq"))
     assert result.output.count(": ") == len(queries)
 
@@ -85,7 +86,8 @@ def test_query_as_table(runner: CliRunner, env: dict[str, str]) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["query", "nope"], "no canned query named 'nope'"),
+        (["query", "nope"], "no canned query named 'nope' (cspkg queries lists every query)"),
+        (["query", "agency-partner"], "did you mean 'agency-partners'?"),
         (["query", "priority-gaps", "-p", "min"], "--param expects KEY=VALUE"),
         (["query", "priority-gaps", "-p", "min=3 || true"], "parameter 'min': expected"),
         (["query", "priority-gaps", "-p", "max=3"], "parameter 'max': expected a known"),

@@ -61,9 +61,29 @@ EXPECTED = {
     "slow": {429, 503},
     "crash": {400},
     "memory": {503},
+    "own-slow": {200, 503},
+    "own-fast": {200},
+    "own-four": {200},
     "report": {200, 429},
 }
-KINDS = ("canned", "adhoc", "health", "expensive", "slow", "crash", "memory", "report")
+KINDS = (
+    "canned",
+    "adhoc",
+    "health",
+    "expensive",
+    "slow",
+    "crash",
+    "memory",
+    "own-slow",
+    "own-fast",
+    "own-four",
+    "report",
+)
+OWN_SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d a ?f }"
+"""An analyst's slow query: about 1.4 s alone on the seed graph (200), past the timeout
+when the cores are busy (503)."""
+OWN = "127.0.0.12"
+"""The address of a council behind one NAT: its slow query, fast queries and a page's four."""
 REPORT_PAGE = "/delivery/cannock-chase-csp/2024-25/board-report"
 REPORT_SECTION = "## Board reports under load"
 """The heading of the ``--reports`` run's section of the report file (kept by other runs)."""
@@ -244,6 +264,36 @@ def slow(url: str, stop: float, out: Results) -> None:
         time.sleep(0.05)
 
 
+def one_address(url: str, stop: float, canned: list, out: Results) -> None:
+    """One address (a council behind a NAT) runs a slow query; while it runs,
+    five fast queries one after another, then four canned questions sent together, all
+    from the same address: with work-conserving admission none waits for the slow one."""
+    rng = random.Random(99)
+    fresh = {"Cache-Control": "no-cache"}
+    while time.monotonic() + 4 < stop:
+        slow_query = threading.Thread(
+            target=send,
+            args=(session_from(OWN), url, "own-slow", "/sparql", {"query": OWN_SLOW}, {}, out),
+        )
+        slow_query.start()
+        time.sleep(0.2)
+        session = session_from(OWN)
+        for _ in range(5):
+            send(session, url, "own-fast", "/sparql", {"query": rng.choice(ADHOC)}, {}, out)
+        four = [
+            threading.Thread(
+                target=send, args=(session_from(OWN), url, "own-four", path, params, fresh, out)
+            )
+            for path, params in rng.sample(canned, 4)
+        ]
+        for thread in four:
+            thread.start()
+        for thread in four:
+            thread.join()
+        slow_query.join()
+        time.sleep(1.0)
+
+
 def half_open(port: int, stop: float, count: int) -> None:
     """``count`` connections that send half a request and stall; reopened when closed."""
     held: list[socket.socket] = []
@@ -348,7 +398,8 @@ def report(args: argparse.Namespace, out: Results, elapsed: float, canned_via: s
         + (
             f"  Hostile: {args.slow} slow connections from one address, {args.half_open} "
             "half-open connections, a crash payload every 2 s, the memory query every 5 s, "
-            "/health twice a second."
+            "/health twice a second; one more address (own-*) runs a slow query (about 1.4 s alone) "
+            "and, while it runs, five fast queries and then four canned questions at once."
             if args.hostile
             else ""
         ),
@@ -454,6 +505,7 @@ def main(argv: list[str] | None = None) -> int:
                 threading.Thread(target=half_open, args=(port, stop, args.half_open)),
                 threading.Thread(target=every, args=(url, stop, 2.0, "crash", "127.0.0.6", out)),
                 threading.Thread(target=every, args=(url, stop, 5.0, "memory", "127.0.0.7", out)),
+                threading.Thread(target=one_address, args=(url, stop, canned, out)),
             ]
         threads.append(
             threading.Thread(target=every, args=(url, stop, 0.5, "health", "127.0.0.5", out))

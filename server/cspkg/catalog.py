@@ -284,7 +284,18 @@ class Catalog:
         for query in self.queries:
             if query.name == name:
                 return query
-        raise QueryNotFound(f"no canned query named '{name}'")
+        message = f"no canned query named '{name}'"
+        close = self.close_names(name)
+        if close:
+            message += "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+        raise QueryNotFound(message)
+
+    def close_names(self, name: str, limit: int = 2) -> list[str]:
+        """Query names spelled like ``name`` (a typo, a missing plural), best first."""
+        from rapidfuzz import fuzz, process
+
+        found = process.extract(name, self.names(), scorer=fuzz.ratio, limit=limit, score_cutoff=75)
+        return [match for match, _, _ in found]
 
     def names(self) -> tuple[str, ...]:
         """Query names in catalogue order."""

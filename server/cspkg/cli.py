@@ -19,7 +19,7 @@ import click
 from . import __version__
 from .catalog import Catalog, load_catalog
 from .config import Settings, load_settings
-from .errors import CspkgError, ValidationFailed
+from .errors import CspkgError, QueryNotFound, ValidationFailed
 from .rdf import report_format, validation
 from .services.canned_queries import CannedQueries, precheck, request_values
 from .services.results import FORMATS, render
@@ -315,6 +315,26 @@ def import_crime_command(
     _written(report.written, report.unchanged)
 
 
+@cli.command("import-population")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--year", help="The year of the estimates, when the file has no year column.")
+@OUT_OPTION
+@click.pass_context
+def import_population_command(
+    ctx: click.Context, file: Path, year: str | None, out_dir: Path | None
+) -> None:
+    """Import residents per LSOA (ONS mid-year estimates, or code,population) so crime can
+    be given per 1,000 residents; a year imported again replaces that year."""
+    from .services.population_import import import_population
+
+    settings = settings_of(ctx)
+    ctx.meta[AFTER_FAILURE] = "Nothing was written."
+    report = import_population(file, settings, out_dir, year)
+    for when, count in report.lsoas_by_year.items():
+        click.echo(f"  {when}: {count} LSOAs, {report.residents_by_year[when]:,} residents")
+    _written(report.written, report.unchanged)
+
+
 @cli.command("tracker")
 @click.argument("plan")
 @click.option("--period", required=True, help="The quarter, e.g. 2024-Q3 or 'Q3 2024/25'.")
@@ -420,14 +440,16 @@ def _catalog(settings: Settings) -> Catalog:
 @cli.command("queries")
 @click.pass_context
 def list_queries(ctx: click.Context) -> None:
-    """List the canned queries and their parameters."""
+    """List the canned queries and their parameters (a thing by its name: label, code or IRI)."""
     for query in _catalog(settings_of(ctx)).queries:
         click.echo(f"{query.name}: {query.title}")
         for parameter in query.parameters:
             default = "optional" if parameter.optional else f"default {parameter.default}"
             if parameter.default is None and not parameter.optional:
                 default = "required"
-            click.echo(f"    --param {parameter.name}=<{parameter.type}>  ({default})")
+            # Things of a class are found by name (services/parameters.py), so say so.
+            kind = "name" if parameter.type == "iri" and parameter.rdf_class else parameter.type
+            click.echo(f"    --param {parameter.name}=<{kind}>  ({default})")
 
 
 @cli.command("query")
@@ -455,7 +477,10 @@ def run_query(
             raise click.UsageError(f"--param expects KEY=VALUE, got '{param}'")
         pairs.append((key, value))
     catalog = _catalog(settings)
-    query = catalog.get(name)
+    try:
+        query = catalog.get(name)
+    except QueryNotFound as exc:
+        raise QueryNotFound(f"{exc} (cspkg queries lists every query)") from None
     precheck(query, request_values(query, pairs))  # refuse bad values before loading
     store = _query_store(settings)
     try:
@@ -504,7 +529,10 @@ def serve(
         return
     _check_backend(settings)
     url = f"http://{settings.host}:{settings.port}/"
-    click.echo(f"cspkg: open {url} (query page); SPARQL endpoint {url}sparql", err=True)
+    click.echo(
+        f"cspkg: open {url} (the plan, its questions and pages); SPARQL endpoint {url}sparql",
+        err=True,
+    )
     GunicornServer(settings, threads=threads).run()
 
 

@@ -16,7 +16,7 @@ import requests
 
 from .conftest import kill_group, write_data
 
-TOKEN = "reliability-token"
+TOKEN = "reliability-token-4f9c2a7e81b3"  # 24+ characters: weak tokens stop start-up
 SLOW_TRIPLES = 200
 
 
@@ -89,3 +89,18 @@ def test_acknowledged_writes_survive_sigkill(tmp_path: Path, serve) -> None:  # 
     assert _ask(second.url, "ASK { GRAPH <urn:test:new> { <urn:a> <urn:b> 1 } }")
     assert _ask(second.url, 'ASK { <urn:one:0> <urn:test:v> "edited" }')
     assert not _ask(second.url, 'ASK { <urn:one:0> <urn:test:v> "v1-0" }')
+
+
+def test_two_services_on_different_ports_stop_apart(tmp_path: Path, serve) -> None:  # type: ignore[no-untyped-def]
+    """Before: gunicorn opened one control socket per user (``~/.gunicorn/gunicorn.ctl``),
+    so a second ``make run`` took it over and stopping either deleted the other's."""
+    data = write_data(tmp_path, "v1", 10)
+    home = tmp_path / "home"
+    home.mkdir()
+    first = serve(data, HOME=str(home))
+    second = serve(data, HOME=str(home))
+    first.process.send_signal(signal.SIGTERM)
+    assert first.process.wait(timeout=30) == 0
+    assert requests.get(second.url + "/health", timeout=10).status_code == 200
+    assert not (home / ".gunicorn").exists()
+    kill_group(second.process, signal.SIGTERM)

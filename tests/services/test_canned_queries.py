@@ -306,6 +306,9 @@ def test_plan_summary(mini_store: EmbeddedStore, catalog: Catalog) -> None:
     assert run_canned(mini_store, catalog.get("plan-summary"), other).records() == []
 
 
+ACROSS_PARTNERSHIPS = {"commissioner-agencies"}
+
+
 def test_every_iri_column_has_its_label_next_to_it(
     mini_store: EmbeddedStore, catalog: Catalog
 ) -> None:
@@ -318,6 +321,9 @@ def test_every_iri_column_has_its_label_next_to_it(
         plan = B + "id/delivery-plan/cannock-chase-csp/2024-25"  # the only one: "another"
         values = {p.name: plan for p in query.parameters if p.default == ANOTHER}
         table = run_canned(mini_store, query, values, today=date(2025, 5, 1))
+        if query.name in ACROSS_PARTNERSHIPS:  # one partnership here: checked on several
+            assert not table.rows  # in tests/web/test_commissioner_view.py
+            continue
         assert table.rows, query.name
         for index, column in enumerate(table.columns):
             if column in {"identifier", "value"}:

@@ -1,4 +1,4 @@
-"""Fair admission: shares per client, heavy clients leave a worker, bounded queue."""
+"""Fair admission: work-conserving shares, heavy clients leave a worker, bounded queue."""
 
 from __future__ import annotations
 
@@ -8,36 +8,92 @@ import time
 import pytest
 
 from cspkg.errors import QueryTimeout, RateLimited, ServiceBusy
-from cspkg.store.admission import Admission, current_client
+from cspkg.store.admission import LIGHT_RECENT, RECLAIM_AFTER, Admission, Grant, current_client
 
 
-def acquire_as(admission: Admission, client: str, wait: float = 0.2) -> tuple[str, float]:
+def acquire_as(admission: Admission, client: str, wait: float = 0.2) -> Grant:
     current_client.set(client)
     return admission.acquire(time.monotonic() + wait, wait)
 
 
-def test_a_client_runs_at_most_its_share_and_others_pass() -> None:
+def test_a_client_may_use_any_idle_worker() -> None:
+    """Work-conserving: one address's slow query never keeps its fast one off a free worker."""
     admission = Admission(slots=2, per_client=1, queue_length=8)
-    held = acquire_as(admission, "10.0.0.1")
-    with pytest.raises(QueryTimeout):
-        acquire_as(admission, "10.0.0.1")
-    other = acquire_as(admission, "10.0.0.2")
-    admission.release(held)
-    admission.release(other)
+    slow = acquire_as(admission, "10.0.0.1")
+    started = time.monotonic()
+    fast = acquire_as(admission, "10.0.0.1", wait=0.5)  # over its share: nobody else waits
+    assert time.monotonic() - started < 0.1
+    admission.release(fast)
+    admission.release(slow)
 
 
-def test_too_many_waiting_from_one_client_is_429() -> None:
+def test_shares_bind_when_others_wait() -> None:
+    """Both workers busy with one client's queries: the next free one goes to the other
+    client waiting, not to the first client's next request."""
+    admission = Admission(slots=2, per_client=1, queue_length=8)
+    first = acquire_as(admission, "10.0.0.1")
+    second = acquire_as(admission, "10.0.0.1")
+    order: list[str] = []
+
+    def wait_as(client: str) -> None:
+        ticket = acquire_as(admission, client, wait=2.0)
+        order.append(client)
+        time.sleep(0.2)
+        admission.release(ticket)
+
+    mine = threading.Thread(target=wait_as, args=("10.0.0.1",))
+    mine.start()
+    time.sleep(0.05)
+    other = threading.Thread(target=wait_as, args=("10.0.0.2",))
+    other.start()
+    time.sleep(0.05)
+    admission.release(first)
+    time.sleep(0.05)
+    assert order == ["10.0.0.2"]  # arrived later, within its share
+    admission.release(second)
+    mine.join()
+    other.join()
+    assert order == ["10.0.0.2", "10.0.0.1"]
+
+
+def test_four_at_once_from_one_address_all_run() -> None:
+    """A page's four questions from one address while its slow query runs: no 429."""
+    admission = Admission(slots=2, per_client=1, queue_length=8)
+    slow = acquire_as(admission, "10.0.0.1")
+    errors: list[Exception] = []
+    done: list[str] = []
+
+    def ask() -> None:
+        try:
+            ticket = acquire_as(admission, "10.0.0.1", wait=2.0)
+        except Exception as exc:
+            errors.append(exc)
+            return
+        time.sleep(0.02)
+        admission.release(ticket)
+        done.append("ok")
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    admission.release(slow)
+    assert errors == [] and len(done) == 4
+
+
+def test_too_many_waiting_from_one_client_is_429_while_others_wait() -> None:
     admission = Admission(slots=1, per_client=1, queue_length=8)
     held = acquire_as(admission, "10.0.0.1")
     errors: list[Exception] = []
 
-    def wait() -> None:
+    def wait(client: str) -> None:
         try:
-            acquire_as(admission, "10.0.0.1", wait=1.0)
+            admission.release(acquire_as(admission, client, wait=1.0))
         except Exception as exc:
             errors.append(exc)
 
-    threads = [threading.Thread(target=wait) for _ in range(2)]
+    threads = [threading.Thread(target=wait, args=(c,)) for c in ("10.0.0.1",) * 2 + ("10.0.0.2",)]
     for thread in threads:
         thread.start()
     time.sleep(0.1)
@@ -46,17 +102,33 @@ def test_too_many_waiting_from_one_client_is_429() -> None:
     admission.release(held)
     for thread in threads:
         thread.join()
+    assert errors == []
 
 
-def test_heavy_clients_leave_one_worker_for_light_ones() -> None:
+def test_heavy_clients_leave_one_worker_while_a_light_one_is_about() -> None:
     admission = Admission(slots=2, per_client=2, queue_length=8)
+    admission.release(acquire_as(admission, "10.0.0.2"))  # a light client was just served
     first = acquire_as(admission, "10.0.0.1")
     admission._charge("10.0.0.1", 5.0)  # it has been running slow queries
     with pytest.raises(QueryTimeout):
         acquire_as(admission, "10.0.0.1")  # the last worker is kept for light clients
     light = acquire_as(admission, "10.0.0.2")
-    admission.release(first)
     admission.release(light)
+    admission.release(first)
+
+
+def test_a_heavy_client_alone_gets_every_worker() -> None:
+    """No light client about: the kept worker is handed out once the last one's recent
+    query stops counting (``LIGHT_RECENT``), without anything else happening."""
+    admission = Admission(slots=2, per_client=1, queue_length=8)
+    admission.release(acquire_as(admission, "10.0.0.2"))
+    first = acquire_as(admission, "10.0.0.1")
+    admission._charge("10.0.0.1", 5.0)
+    started = time.monotonic()
+    second = acquire_as(admission, "10.0.0.1", wait=LIGHT_RECENT + 1.0)
+    assert time.monotonic() - started < LIGHT_RECENT + 0.5
+    admission.release(second)
+    admission.release(first)
 
 
 def test_full_queue_displaces_the_heaviest_waiter() -> None:
@@ -99,3 +171,47 @@ def test_full_queue_displaces_the_heaviest_waiter() -> None:
 
 def _quietly(admission: Admission, client: str) -> None:
     admission.release(acquire_as(admission, client, wait=2.0))
+
+
+def test_many_quick_queries_do_not_make_a_client_heavy() -> None:
+    """A busy page or a council's users behind one address: two seconds of worker time
+    in 40 quick queries is not heavy; two seconds in one query is."""
+    admission = Admission(slots=2, per_client=1, queue_length=8)
+    for _ in range(40):
+        admission._charge("10.0.0.1", 0.05)
+    admission._charge("10.0.0.2", 2.0)
+    assert not admission._heavy("10.0.0.1")
+    assert admission._heavy("10.0.0.2")
+
+
+def test_a_lent_worker_is_taken_back_for_a_client_within_its_share() -> None:
+    """A flood that found the service idle holds both workers; a newcomer within its
+    share gets the lent one back once its query has run ``RECLAIM_AFTER``."""
+    admission = Admission(slots=2, per_client=1, queue_length=8)
+    own = acquire_as(admission, "10.0.0.1")
+    lent = acquire_as(admission, "10.0.0.1")
+    assert not own.lent and lent.lent
+    got: list[Grant] = []
+    started = time.monotonic()
+    thread = threading.Thread(target=lambda: got.append(acquire_as(admission, "10.0.0.2", 3.0)))
+    thread.start()
+    time.sleep(RECLAIM_AFTER + 0.3)
+    assert lent.revoked and not own.revoked  # the pool stops the lent one's query
+    admission.release(lent)
+    thread.join()
+    assert got and time.monotonic() - started < RECLAIM_AFTER + 0.6
+    admission.release(got[0])
+    admission.release(own)
+
+
+def test_a_lent_worker_is_kept_while_nobody_else_waits() -> None:
+    admission = Admission(slots=2, per_client=1, queue_length=8)
+    own = acquire_as(admission, "10.0.0.1")
+    lent = acquire_as(admission, "10.0.0.1")
+    waiting = threading.Thread(target=lambda: _quietly(admission, "10.0.0.1"))
+    waiting.start()  # the same client's third: it waits, takes nothing back
+    time.sleep(RECLAIM_AFTER + 0.3)
+    assert not lent.revoked
+    admission.release(lent)
+    waiting.join()
+    admission.release(own)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
+import time
 from collections.abc import Iterator
 
 import pytest
 
-from cspkg.errors import QuerySyntaxError, StoreUnavailable
+from cspkg.errors import QuerySyntaxError, QueryTimeout, StoreUnavailable
 from cspkg.store import RemoteStore, SelectResult
+from cspkg.store import remote as remote_module
 from tests.conftest import CountingProxy, free_port
 
 DATA = b"<http://example.org/a> <http://example.org/p> 1 .\n"
@@ -62,3 +67,76 @@ def test_unreachable_server_is_unavailable_not_a_timeout() -> None:
     with pytest.raises(StoreUnavailable, match="could not be reached"):
         store.query("ASK {}", timeout=5)
     store.close()
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """Accepts connections, reads the request and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            with contextlib.suppress(OSError):
+                held.append(listener.accept()[0])
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    listener.close()
+
+
+def test_a_server_that_never_answers_is_a_read_timeout(silent_server: str) -> None:
+    store = RemoteStore(silent_server, write_timeout=1.0)
+    try:
+        with pytest.raises(QueryTimeout, match=r"1 s limit .*\(read timeout"):
+            store.query("ASK {}", timeout=1.0)
+        with pytest.raises(StoreUnavailable, match=r"did not answer within 1 s \(read timeout\)"):
+            store.load_graph("urn:g", DATA, "text/turtle")
+        with pytest.raises(QueryTimeout, match="read timeout"):  # no query timeout given
+            store.query("ASK {}")
+    finally:
+        store.close()
+
+
+def test_a_server_that_accepts_no_connection_is_a_connect_timeout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A listener whose accept queue is full: the kernel drops new connection attempts."""
+    monkeypatch.setattr(remote_module, "CONNECT_TIMEOUT", 0.5)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    fillers = []
+    for _ in range(4):  # fill the queue (never accepted)
+        filler = socket.socket()
+        filler.setblocking(False)
+        with contextlib.suppress(BlockingIOError):
+            filler.connect(listener.getsockname())
+        fillers.append(filler)
+    time.sleep(0.1)
+    store = RemoteStore(url, write_timeout=5.0)
+    try:
+        with pytest.raises(StoreUnavailable, match=r"connection within 0.5 s \(connect timeout\)"):
+            store.query("ASK {}", timeout=5.0)
+        with pytest.raises(StoreUnavailable, match=r"\(connect timeout\)"):
+            store.update("DROP ALL")
+    finally:
+        store.close()
+        for filler in fillers:
+            filler.close()
+        listener.close()
+
+
+def test_an_update_sent_as_a_query_is_a_syntax_error(remote: RemoteStore) -> None:
+    with pytest.raises(QuerySyntaxError, match="line 1"):
+        remote.query('INSERT DATA { <urn:a> <urn:b> "c" }')

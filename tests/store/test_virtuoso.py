@@ -5,6 +5,7 @@ and a server whose system graphs show through the union default graph is refused
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -12,10 +13,16 @@ import pytest
 
 from bench import virtuoso as virtuoso_server
 from cspkg.config import load_settings
-from cspkg.errors import QuerySyntaxError, QueryTimeout, QueryUnsupported, StoreUnavailable
-from cspkg.store import SelectResult
+from cspkg.errors import (
+    CspkgError,
+    QuerySyntaxError,
+    QueryTimeout,
+    QueryUnsupported,
+    StoreUnavailable,
+)
+from cspkg.store import AskResult, SelectResult
 from cspkg.store.factory import open_store
-from cspkg.store.profiles import PROFILES, get_profile
+from cspkg.store.profiles import PROFILES, backend_base, get_profile
 from cspkg.store.remote import RemoteStore
 
 from ..conftest import SLOW_GRAPH, SLOW_QUERY, clear, virtuoso_store
@@ -113,3 +120,54 @@ def test_a_server_showing_its_own_graphs_is_refused_at_start(virtuoso_db: Remote
 def test_graphs_never_lists_the_engines_own(virtuoso_db: RemoteStore) -> None:
     assert virtuoso_db.graphs() == [SLOW_GRAPH]
     assert virtuoso_db.triple_count() == 300
+
+
+def test_the_endpoint_address_users_paste_is_the_base(virtuoso_url: str) -> None:
+    """``http://host:8890/sparql`` (what Virtuoso shows) works like the base address:
+    before, writes went to ``/sparql/sparql-graph-crud-auth`` and ``cspkg load`` waited
+    five minutes for a 500."""
+    store = virtuoso_store(virtuoso_url + "/sparql/")
+    try:
+        assert store.backend == virtuoso_url
+        store.load_graph("urn:test:pasted", b"<urn:a> <urn:b> <urn:c> .\n", "text/turtle")
+        asked = "ASK { GRAPH <urn:test:pasted> { <urn:a> <urn:b> <urn:c> } }"
+        assert store.query(asked) == AskResult(True)
+        clear(store)
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    ("given", "base"),
+    [
+        ("http://h:8890/sparql", "http://h:8890"),
+        ("http://h:8890/sparql-auth/", "http://h:8890"),
+        ("http://h:8890/sparql-graph-crud-auth", "http://h:8890"),
+        ("http://h/virtuoso/sparql", "http://h/virtuoso"),
+        ("http://h:8890/", "http://h:8890"),
+    ],
+)
+def test_endpoint_addresses_become_the_base(given: str, base: str) -> None:
+    assert backend_base(given, get_profile("virtuoso")) == base
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        ("h:8890/sparql", "give the server's base address, for example http://127.0.0.1:8890"),
+        (
+            "http://h:8890/sparql?default-graph-uri=x",
+            "give the server's base address (http://h:8890)",
+        ),
+    ],
+)
+def test_an_address_that_cannot_be_a_base_is_refused_at_once(given: str, says: str) -> None:
+    with pytest.raises(CspkgError, match=re.escape(says)):
+        RemoteStore(given, profile="virtuoso")
+
+
+def test_an_update_sent_as_a_query_is_400_not_503(virtuoso_db: RemoteStore) -> None:
+    """Virtuoso ran it as the anonymous reader and refused the write (503 before)."""
+    with pytest.raises(QuerySyntaxError, match="line 1"):
+        virtuoso_db.query('INSERT DATA { GRAPH <urn:test:x> { <urn:a> <urn:b> "c" } }')
+    assert virtuoso_db.query("ASK { GRAPH <urn:test:x> { ?s ?p ?o } }") == AskResult(False)

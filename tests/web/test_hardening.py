@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from cspkg.store import EmbeddedStore
+from cspkg.store.admission import current_client
 from cspkg.web import create_app
 from cspkg.web.hardening import TokenBucket
 
@@ -146,3 +147,26 @@ def test_unexpected_errors_say_nothing(caplog: pytest.LogCaptureFixture) -> None
 def test_settings_defaults() -> None:
     settings = replace(_settings())
     assert settings.rate_limit_per_minute == 0 and settings.max_url_length == 8000
+
+
+def test_who_shares_the_workers_is_a_token_or_an_address() -> None:
+    """A valid bearer token is its own client; a made-up one counts as the address; the
+    forwarded address counts only from a trusted proxy."""
+    app = _app(
+        admin_token="admin-secret",
+        agency_tokens=(("staffordshire-police", "agency-secret"),),
+        trusted_proxies=("127.0.0.9",),
+    )
+    cases = [
+        ({"Authorization": "Bearer admin-secret"}, "10.0.0.1", "token admin"),
+        ({"Authorization": "Bearer agency-secret"}, "10.0.0.1", "token agency:<"),
+        ({"Authorization": "Bearer made-up"}, "10.0.0.1", "10.0.0.1"),
+        ({"X-Forwarded-For": "192.0.2.7"}, "10.0.0.1", "10.0.0.1"),
+        ({"X-Forwarded-For": "198.51.100.1, 192.0.2.7"}, "127.0.0.9", "192.0.2.7"),
+    ]
+    for headers, peer, expected in cases:
+        with app.test_request_context(
+            "/sparql", headers=headers, environ_base={"REMOTE_ADDR": peer}
+        ):
+            app.preprocess_request()
+            assert current_client.get().startswith(expected), (headers, peer)

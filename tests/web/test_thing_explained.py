@@ -68,7 +68,7 @@ def test_action_shows_its_source_lines_alignment_and_findings(real_live: Live) -
     source = text[text.index("data-source-lines") :]
     assert re.search(r'cspkg-line-no">88</span> CSP to fund an annual package', source)
     assert "lines 87–111" in text
-    assert "Why (the project's rationale)" in text and "A Local and Responsive Service" in text
+    assert "Why (the confirmed rationale)" in text and "A Local and Responsive Service" in text
     assert "data-findings" in text
     assert "Led by" in text and 'href="/doc/organisation/vysions-youth-service"' in text
 

@@ -234,7 +234,8 @@ def read_plan_document(path: Path) -> PlanDocument:
             )
         raw = path.read_bytes()
     except OSError as exc:
-        raise PlanDocumentError(path.name, None, f"cannot read file: {exc.strerror}") from None
+        # The path as given (``../nope/plan.txt``): its name alone hides which folder.
+        raise PlanDocumentError(str(path), None, f"cannot read file: {exc.strerror}") from None
     digest = hashlib.sha256(raw).hexdigest()
     media_type = MEDIA_TYPES[suffix]
     tables: list[Table] = []

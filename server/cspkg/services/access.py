@@ -59,10 +59,17 @@ class Writer:
         return "admin" if self.agency is None else f"agency:<{self.agency}>"
 
 
+PARTNERSHIPS = "partnership/"
+"""An ``agency_tokens`` key starting so names a partnership (``partnership/cannock-chase-csp``):
+its token may review its own plans' alignment suggestions (``alignment_entry.py``)."""
+
+
 def agency_iri(base: str, key: str) -> str:
-    """An ``agency_tokens`` key as an IRI: a register slug, or already an IRI."""
+    """An ``agency_tokens`` key as an IRI: a register slug, ``partnership/slug``, or an IRI."""
     if key.startswith(("http://", "https://", "urn:")):
         return key
+    if key.startswith(PARTNERSHIPS):
+        return base + "id/" + key.strip("/")
     return base + ORGANISATIONS + key.strip("/")
 
 
@@ -162,6 +169,18 @@ class Tokens:
             refused = TokenRefused("the bearer token does not allow writes")
             refused.audited = self.failures.failed(client)
             raise refused
+        return found
+
+    def holder(self, authorization: str | None) -> Writer | None:
+        """Whose valid bearer token the header carries, if any: for sharing the query
+        workers (a token is its own client), so nothing is counted or refused here."""
+        scheme, _, given = (authorization or "").partition(" ")
+        if not self.enabled or scheme.lower() != "bearer" or not given.strip():
+            return None
+        found: Writer | None = None
+        for agency, stored in self._entries:
+            if matches(given.strip(), stored) and found is None:
+                found = Writer(agency)
         return found
 
     def fingerprint(self, authorization: str | None) -> str:

@@ -26,7 +26,7 @@ from pyoxigraph import NamedNode
 
 from ..catalog import Catalog, load_catalog
 from ..config import Settings
-from ..errors import DeliveryNotFound
+from ..errors import DeliveryNotFound, ParameterError
 from ..namespaces import PREFIXES
 from ..store.base import Store
 from .canned_queries import CannedQueries, select
@@ -40,6 +40,7 @@ from .delivery_model import (
     Period,
     Status,
 )
+from .parameters import PLAN, QUARTER
 
 STATUS_ORDER = ("not-started", "on-track", "at-risk", "off-track", "complete", "withdrawn")
 """Reading order of the progress-status scheme's notations (as the issue lists them)."""
@@ -89,16 +90,26 @@ def plans(store: Store, settings: Settings) -> list[Named]:
     return sorted((Named(r["plan"] or "", r["label"] or "") for r in rows), key=_by_label)
 
 
-def resolve_plan(store: Store, settings: Settings, given: str) -> Named:
-    """A plan by IRI, key (``cannock-chase-csp/2024-25``) or title, ignoring case."""
-    wanted = given.strip().strip("<>").lower()
-    found = plans(store, settings)
-    for plan in found:
-        key = plan.iri.split("/delivery-plan/", 1)[-1].lower()
-        if wanted in (plan.iri.lower(), key, plan.label.lower()):
-            return plan
-    names = ", ".join(p.iri.split("/delivery-plan/", 1)[-1] for p in found) or "none loaded"
-    raise DeliveryNotFound(f"no delivery plan '{given[:80]}': known plans are {names}")
+def resolve_plan(
+    store: Store, settings: Settings, given: str, queries: CannedQueries | None = None
+) -> Named:
+    """A plan by key (``cannock-chase-csp/2024-25``), title, label or IRI, ignoring case:
+    the one name rule (``CannedQueries.resolve``) every door uses."""
+    queries = queries or CannedQueries(default_catalog(settings), store, settings)
+    try:
+        iri = queries.resolve(PLAN, given.strip().strip("<>"))
+    except ParameterError:
+        names = ", ".join(plan_key(p.iri) for p in plans(store, settings)) or "none loaded"
+        raise DeliveryNotFound(
+            f"no delivery plan '{given[:80]}': known plans are {names}"
+        ) from None
+    label = next((c.label for c in queries.choices(PLAN) if c.iri == iri), iri)
+    return Named(iri, label)
+
+
+def plan_key(plan: str) -> str:
+    """``cannock-chase-csp/2024-25``: how a plan is named in URLs and commands."""
+    return plan.rstrip("/").split("/delivery-plan/", 1)[-1]
 
 
 def periods(store: Store, settings: Settings) -> list[Period]:
@@ -126,13 +137,17 @@ def periods(store: Store, settings: Settings) -> list[Period]:
     return sorted(found, key=lambda p: p.start)
 
 
-def resolve_period(store: Store, settings: Settings, given: str) -> Period:
-    """A quarter by ``2024-Q3``, ``Q3 2024/25`` or IRI."""
-    wanted = " ".join(given.strip().strip("<>").lower().split())
+def resolve_period(
+    store: Store, settings: Settings, given: str, queries: CannedQueries | None = None
+) -> Period:
+    """A quarter by ``2024-Q3``, ``Q3 2024/25`` or IRI (``CannedQueries.resolve``)."""
+    queries = queries or CannedQueries(default_catalog(settings), store, settings)
+    try:
+        iri = queries.resolve(QUARTER, given.strip())
+    except ParameterError:
+        iri = ""
     for period in periods(store, settings):
-        names = {period.iri.lower(), period.notation.lower(), period.label.lower()}
-        names.add(period.label.split(" (")[0].lower())
-        if wanted in names:
+        if period.iri == iri:
             return period
     raise DeliveryNotFound(
         f"'{given[:40]}' is not a reporting quarter the graph knows: write a quarter of "

@@ -78,18 +78,40 @@ def load_sources(
     """Bring ``store`` up to date with ``sources`` (all of the dataset's files)."""
     changed, gone = store.changed_sources(sources)
     with store.loading():
-        if (changed or gone) and settings.validate_on_load:
-            staged = stage(store, changed, on_progress)
-            try:
-                _validate_staged(store, staged, settings, on_progress)
-            except BaseException:
-                drop_quietly(store, [tmp for tmp, _ in staged])
-                raise
-            swap(store, staged, gone)
-        elif changed or gone:
-            store.replace_sources(changed, gone, on_progress)
+        if changed or gone:
+            _replace(store, changed, gone, settings, on_progress)
         store.record_sources(sources)
     return LoadOutcome(len(changed), len(sources) - len(changed), len(gone))
+
+
+def reload_sources(store: Store, changed: Sequence[Source], settings: Settings) -> None:
+    """Replace just these sources' graphs, after the service itself rewrote their files
+    (a review's decisions): staged and validated against the rest of the store and swapped
+    in, as ``load_sources`` does, without reading every other file again."""
+    with store.loading():
+        _replace(store, changed, [], settings, None)
+        store.record_sources(project_sources(settings))
+
+
+def _replace(
+    store: Store,
+    changed: Sequence[Source],
+    gone: Sequence[str],
+    settings: Settings,
+    on_progress: Progress | None,
+) -> None:
+    """Changed graphs validated and swapped in with one update (or bulk-replaced when
+    validation is off); the graphs of ``gone`` dropped."""
+    if not settings.validate_on_load:
+        store.replace_sources(changed, gone, on_progress)
+        return
+    staged = stage(store, changed, on_progress)
+    try:
+        _validate_staged(store, staged, settings, on_progress)
+    except BaseException:
+        drop_quietly(store, [tmp for tmp, _ in staged])
+        raise
+    swap(store, staged, gone)
 
 
 def _validate_staged(

@@ -20,12 +20,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from ..config import Settings
-from ..errors import CspkgError
+from ..errors import CspkgError, ParameterError
 from ..namespaces import CSPKG, PPLAN, bind_prefixes
 from ..rdf.periods import PeriodError, Quarter, parse_period, period_graph, quarters_in
 from ..rdf.progress_table import ProgressTable
-from ..rdf.slugs import slugify
 from ..unicode_text import clean_name
+from .parameters import PLAN, group_choices, resolve
 
 STATUS_SCHEME = URIRef("https://cspkg.example.org/def/progress-status")
 STATUS = "https://cspkg.example.org/def/progress-status/"
@@ -195,17 +195,24 @@ def plan_progress(graph: Graph, plan: URIRef) -> PlanProgress:
 
 
 def resolve_plan(text: str, graph: Graph) -> URIRef:
-    """A plan named by IRI, by ``partnership/year`` (``cannock-chase-csp/2024-25``) or label."""
-    wanted = text.strip()
+    """A plan in ``graph`` (plan files, before any store) by IRI, key
+    (``cannock-chase-csp/2024-25``), label or title: the one name rule
+    (``parameters.resolve``) the store's doors use too."""
     plans = sorted(URIRef(p) for p in graph.subjects(RDF.type, CSPKG.DeliveryPlan))
-    for plan in plans:
-        labels = [graph.value(plan, RDFS.label), graph.value(plan, DCTERMS.title)]
-        names = {str(plan), "/".join(str(plan).split("/")[-2:])}
-        names |= {slugify(str(label).replace("/", "-")) for label in labels if label}
-        if wanted in names or slugify(wanted.replace("/", "-")) in names:
-            return plan
+    choices = group_choices(
+        (str(plan), str(graph.value(plan, RDFS.label) or plan), str(name))
+        for plan in plans
+        for name in (graph.value(plan, RDFS.label), graph.value(plan, DCTERMS.title), plan)
+        if name is not None
+    )
+    try:
+        found = resolve(PLAN, text.strip(), choices)
+    except ParameterError:
+        found = ""
+    if found in {c.iri for c in choices}:
+        return URIRef(found)
     known = ", ".join("/".join(str(p).split("/")[-2:]) for p in plans) or "none"
-    raise CspkgError(f"no delivery plan called '{wanted[:80]}' (plans: {known})")
+    raise CspkgError(f"no delivery plan called '{text.strip()[:80]}' (plans: {known})")
 
 
 # --- rows -> entries --------------------------------------------------------------------

@@ -37,10 +37,11 @@ from ..errors import (
     QuerySyntaxError,
     QueryTimeout,
     ResultTooLarge,
+    ServiceBusy,
     StoreUnavailable,
     WorkerFailed,
 )
-from .admission import Admission
+from .admission import Admission, Grant
 from .base import QueryResult, SerializedResult
 from .worker import Task, UpdateTask
 
@@ -130,7 +131,7 @@ class QueryPool:
         child.close()
         return _Worker(process, Connection(parent.detach()))
 
-    def _replace(self, worker: _Worker, slot: list[tuple[str, float]]) -> int | None:
+    def _replace(self, worker: _Worker, slot: list[Grant]) -> int | None:
         """Kill ``worker`` (if still running) and start another; its exit status.
 
         The new worker opens the current snapshot in the background before it joins the
@@ -150,7 +151,7 @@ class QueryPool:
             thread.start()
         return code
 
-    def _respawn(self, ticket: tuple[str, float]) -> None:
+    def _respawn(self, ticket: Grant) -> None:
         fresh = self._spawn()
         with contextlib.suppress(EOFError, OSError):
             fresh.conn.send(("query", (str(self._snapshot()), "ASK {}", (), (), None, None)))
@@ -163,6 +164,20 @@ class QueryPool:
         else:
             self._idle.put(fresh)
         self.admission.release(ticket)
+
+    @staticmethod
+    def _answered(worker: _Worker, deadline: float | None, grant: Grant) -> bool:
+        """Whether the worker answered before the deadline (and, on a lent worker,
+        before the grant was revoked: looked at every 50 ms)."""
+        while True:
+            remaining = None if deadline is None else max(deadline - time.monotonic(), 0)
+            if not grant.lent:
+                return worker.conn.poll(remaining)
+            step = 0.05 if remaining is None else min(remaining, 0.05)
+            if worker.conn.poll(step):
+                return True
+            if grant.revoked or (remaining is not None and remaining <= step):
+                return False
 
     def _died(self, code: int | None) -> WorkerFailed:
         if code == -signal.SIGABRT:  # the engine aborts when an allocation fails
@@ -191,7 +206,7 @@ class QueryPool:
         fields: tuple[object, ...],
         timeout: float | None,
         deadline: float | None,
-        slot: list[tuple[str, float]],
+        slot: list[Grant],
     ) -> object:
         remaining = None if deadline is None else max(deadline - time.monotonic(), 0)
         try:
@@ -202,9 +217,15 @@ class QueryPool:
             ) from None
         try:
             worker.conn.send((kind, (str(self._snapshot()), *fields)))
-            remaining = None if deadline is None else max(deadline - time.monotonic(), 0)
-            if not worker.conn.poll(remaining):
+            if not self._answered(worker, deadline, slot[0]):
+                grant = slot[0]
                 self._replace(worker, slot)
+                if grant.revoked:
+                    raise ServiceBusy(
+                        "the query was stopped: it ran on a worker beyond your share while "
+                        "another client waited for it; retry in 1 s",
+                        1,
+                    )
                 raise QueryTimeout(
                     f"the request ran longer than the {timeout:g} s limit and was stopped"
                 )

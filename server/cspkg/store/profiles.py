@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal
+from urllib.parse import urlsplit
 
 from ..errors import (
     CspkgError,
@@ -368,6 +369,37 @@ PROFILES: dict[str, BackendProfile] = {
         graph_store_path="",
     ),
 }
+
+
+def backend_base(url: str, profile: BackendProfile) -> str:
+    """The server's base address from what a user gave: the base itself, or one of the
+    profile's endpoint addresses (``http://host:8890/sparql``, the one Virtuoso shows,
+    which users paste).  Anything else that cannot be a base is refused at once, saying
+    what to give: before, a pasted endpoint address made every write go to
+    ``/sparql/sparql-graph-crud-auth`` and ``cspkg load`` waited minutes for a 500."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise CspkgError(
+            f"the backend address '{url}' is not an http(s) URL; give the server's base "
+            f"address, for example {_EXAMPLE_BASE.get(profile.name, 'http://127.0.0.1:7878')}"
+        )
+    if parts.query or parts.fragment:
+        bare = backend_base(f"{parts.scheme}://{parts.netloc}{parts.path}", profile)
+        raise CspkgError(
+            f"the backend address '{url}' has a query or fragment; give the server's base "
+            f"address ({bare})"
+        )
+    path = parts.path.rstrip("/")
+    endpoints = {profile.query_path, profile.update_path, profile.graph_store_path}
+    endpoints.add(profile.graph_read_path or "")
+    for endpoint in sorted((e for e in endpoints if e), key=len, reverse=True):
+        if path.endswith(endpoint):
+            path = path[: -len(endpoint)]
+            break
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+_EXAMPLE_BASE = {"virtuoso": "http://127.0.0.1:8890", "oxigraph": "http://127.0.0.1:7878"}
 
 
 def get_profile(name: str) -> BackendProfile:

@@ -41,19 +41,25 @@ from pyoxigraph import (
     Quad,
     QueryResultsFormat,
     RdfFormat,
+    Store,
     parse,
     parse_query_results,
     serialize,
 )
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
-from urllib3.exceptions import HTTPError, NewConnectionError, ProtocolError
-from urllib3.exceptions import TimeoutError as Urllib3Timeout
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HTTPError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+)
 
 from ..errors import QueryTimeout, RdfInputError, StoreUnavailable
 from ..rdf.safe_rdf import parse_rdf, to_ntriples
 from .base import AskResult, Formats, Progress, QueryResult, SelectResult
-from .engine import collect
-from .profiles import VERSION_GRAPH, BackendProfile, get_profile
+from .engine import collect, syntax_error
+from .profiles import VERSION_GRAPH, BackendProfile, backend_base, get_profile
 from .sources import Source
 from .sparql_text import dataset_clauses, inject_using, query_form
 from .staging import stage, swap
@@ -67,6 +73,9 @@ _GRAPH_HEADERS = {"Accept": _GRAPH_ACCEPT, "Content-Type": _FORM}
 takes the first type it can write, and its SPARQL JSON cannot carry a graph."""
 POOL_CONNECTIONS = 16
 """Idle keep-alive connections kept to the server: at least the request threads (8)."""
+CONNECT_TIMEOUT = 10.0
+"""Seconds to open a connection to the server.  Every request has it and a read timeout
+(the query's own, or ``write_timeout``), and a message naming which one ran out."""
 
 
 VERSION_PREDICATE = "urn:cspkg:version"
@@ -86,6 +95,16 @@ def _auth(profile: BackendProfile, user: str | None, password: str | None) -> Au
     return HTTPBasicAuth(user, password or "")
 
 
+def _refuse_non_query(sparql: str) -> None:
+    """Text that is no query form (an update sent as ``query``, or garbage) gets the
+    embedded engine's own 400 from its parser, never the server's answer to it
+    (Virtuoso runs an update sent as a query and refuses it as a write: it was 503)."""
+    try:
+        Store().query(sparql)
+    except SyntaxError as exc:
+        raise syntax_error(str(exc)) from None
+
+
 class RemoteStore:
     """A SPARQL server reached over HTTP.  The generation is the server's store version
     (profiles with a version graph) or counts the writes made through this object."""
@@ -101,8 +120,8 @@ class RemoteStore:
         user: str | None = None,
         password: str | None = None,
     ) -> None:
-        self.backend = backend.rstrip("/")
         self.profile = get_profile(profile) if isinstance(profile, str) else profile
+        self.backend = backend_base(backend, self.profile)
         self._write_timeout = write_timeout
         self._generation = 0
         self._http = requests.Session()
@@ -184,6 +203,8 @@ class RemoteStore:
         base_iri: str | None = None,
         formats: Formats | None = None,
     ) -> QueryResult:
+        if query_form(sparql) is None:
+            _refuse_non_query(sparql)
         if base_iri and self.profile.base_in_text:
             sparql = f"BASE <{base_iri}> {sparql}"
         return self._run(sparql, default_graph_uris, named_graph_uris, timeout, max_rows)
@@ -215,12 +236,15 @@ class RemoteStore:
             form.append((profile.timeout_param, str(max(int(timeout * 500), 1))))
         body = urlencode(form).encode()
         graph = query_form(sparql) in ("construct", "describe")
+        read = timeout if timeout is not None else self._write_timeout
         try:
-            response = self._send(body, timeout, _GRAPH_HEADERS if graph else _QUERY_HEADERS)
-        except NewConnectionError:  # a subclass of urllib3's TimeoutError, but refused
+            response = self._send(body, read, _GRAPH_HEADERS if graph else _QUERY_HEADERS)
+        except NewConnectionError:  # a subclass of ConnectTimeoutError, but refused
             raise StoreUnavailable("the SPARQL server could not be reached") from None
-        except Urllib3Timeout:
-            raise self._timeout(timeout) from None
+        except ConnectTimeoutError:
+            raise self._connect_timeout() from None
+        except ReadTimeoutError:
+            raise self._timeout(read) from None
         except (HTTPError, OSError):
             raise StoreUnavailable("the SPARQL server could not be reached") from None
         if response.status >= 300:
@@ -249,7 +273,7 @@ class RemoteStore:
         return data
 
     def _send(
-        self, body: bytes, timeout: float | None, headers: dict[str, str]
+        self, body: bytes, timeout: float, headers: dict[str, str]
     ) -> urllib3.BaseHTTPResponse:
         """POST a query form on a pooled connection, read in full within ``timeout``.
 
@@ -262,21 +286,30 @@ class RemoteStore:
             return self._post_query(body, timeout, headers)
 
     def _post_query(
-        self, body: bytes, timeout: float | None, headers: dict[str, str]
+        self, body: bytes, timeout: float, headers: dict[str, str]
     ) -> urllib3.BaseHTTPResponse:
         return self._queries.request(
             "POST",
             self.backend + self.profile.query_path,
             body=body,
             headers=headers,
-            timeout=urllib3.Timeout(connect=timeout, read=timeout),
+            timeout=urllib3.Timeout(connect=min(CONNECT_TIMEOUT, timeout), read=timeout),
         )
 
     @staticmethod
     def _timeout(timeout: float | None) -> QueryTimeout:
         if timeout is None:
             return QueryTimeout("the query ran longer than the SPARQL server allows")
-        return QueryTimeout(f"the query ran longer than the {timeout:g} s limit and was stopped")
+        return QueryTimeout(
+            f"the query ran longer than the {timeout:g} s limit and was stopped "
+            "(read timeout: the SPARQL server did not answer in time)"
+        )
+
+    def _connect_timeout(self) -> StoreUnavailable:
+        return StoreUnavailable(
+            f"the SPARQL server at {self.backend} did not accept a connection within "
+            f"{CONNECT_TIMEOUT:g} s (connect timeout)"
+        )
 
     @staticmethod
     def _parse(data: bytes, media_type: str, max_rows: int | None) -> QueryResult:
@@ -290,10 +323,15 @@ class RemoteStore:
     def _post(self, path: str, **kwargs: Any) -> requests.Response:
         try:
             response = self._http.request(
-                timeout=self._write_timeout, url=self.backend + path, **kwargs
+                timeout=(CONNECT_TIMEOUT, self._write_timeout), url=self.backend + path, **kwargs
             )
-        except requests.Timeout:
-            raise StoreUnavailable("the SPARQL server did not answer in time") from None
+        except requests.ConnectTimeout:
+            raise self._connect_timeout() from None
+        except requests.ReadTimeout:
+            raise StoreUnavailable(
+                f"the SPARQL server at {self.backend} did not answer within "
+                f"{self._write_timeout:g} s (read timeout)"
+            ) from None
         except requests.RequestException:
             raise StoreUnavailable("the SPARQL server could not be reached") from None
         if response.status_code == 400:

@@ -15,7 +15,9 @@ from ..services.sparql_service import SparqlService
 from ..services.validation_report import ServedReportCache
 from ..store.base import Store
 from . import (
+    alignment,
     charts,
+    commissioner,
     data,
     delivery,
     graph_store,
@@ -58,6 +60,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Flask:
     blueprints = (
         sparql.bp, pages.bp, health.bp, home.bp, things.bp, charts.bp, validation.bp,
         queries.bp, openapi.bp, data.bp, graph_store.bp, links.bp, delivery.bp,
+        alignment.bp, commissioner.bp,
     )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -37,7 +37,7 @@ def rag_tag(status: Status | None) -> str:
 
 def plan_key(plan: Named) -> str:
     """``cannock-chase-csp/2024-25``: how a plan is named in URLs."""
-    return plan.iri.rstrip("/").split("/delivery-plan/", 1)[-1]
+    return delivery.plan_key(plan.iri)
 
 
 QUARTER_EXPECTED = "a quarter such as 2024-Q3 or Q3 2024/25"

@@ -27,6 +27,7 @@ from werkzeug.exceptions import InternalServerError, RequestEntityTooLarge
 from ..config import Settings
 from ..errors import RateLimited, RequestTooLarge, UriTooLong
 from ..store.admission import current_client
+from .context import services
 from .errors import error_page, handle, wants_page
 
 log = logging.getLogger("cspkg.web")
@@ -117,6 +118,19 @@ def client_address(settings: Settings) -> str:
     return peer
 
 
+def admission_client(settings: Settings) -> str:
+    """Who shares the query workers: the holder of a valid bearer token (the admin or one
+    agency) is its own client, whatever address it comes from, so an agency's scripts
+    behind a council's proxy do not share that address's workers; anyone else is their
+    address (an unknown token counts as none, so made-up tokens buy no extra share)."""
+    authorization = request.headers.get("Authorization")
+    if authorization:
+        holder = services().sparql.tokens.holder(authorization)
+        if holder is not None:
+            return "token " + holder.describe()
+    return client_address(settings)
+
+
 class PublicBase:
     """WSGI wrapper: absolute URLs (links in ``/queries*.json``, the OpenAPI ``servers``,
     VoID, the service description) come from the configured public base, never from the
@@ -161,7 +175,7 @@ def init_app(app: Flask, settings: Settings) -> None:
 
     @app.before_request
     def _check_request() -> None:
-        current_client.set(client_address(settings))
+        current_client.set(admission_client(settings))
         raw = request.environ.get("RAW_URI") or ""
         target = max(raw, request.full_path, key=len)
         if len(target.encode("utf-8", "surrogateescape")) > settings.max_url_length:

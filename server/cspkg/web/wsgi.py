@@ -72,6 +72,10 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
             # GET /sparql?query=... of a canned query can pass gunicorn's default 4094 bytes;
             # 8190 is gunicorn's largest bound, and the app answers 414 first.
             "limit_request_line": 8190,
+            # gunicorn 24+ opens a control socket at one fixed path per user: a second
+            # `cspkg serve` (another port) took it over and stopping either deleted the
+            # other's.  Nothing here uses it (SIGTERM/SIGHUP control the server).
+            "control_socket_disable": True,
         }
         super().__init__()
 

@@ -1,0 +1,69 @@
+"""``/commissioner``: the Commissioner's view of one Police and Crime Plan across every
+partnership's plan, with its ``.json`` twin and links to the canned queries' downloads.
+
+Plans are chosen by name (``?commissionerPlan=staffordshire/2024-28`` or its title) and
+quarters by notation (``?period=2024-Q3``); the model is ``services/commissioner_view``.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request, url_for
+
+from ..services import commissioner_view
+from .context import services
+from .pagekit import Alternate, data, page, wants_html
+
+bp = Blueprint("commissioner", __name__)
+
+
+def _asked() -> tuple[str | None, str | None]:
+    plan = request.args.get("commissionerPlan", "").strip()[:200] or None
+    period = request.args.get("period", "").strip()[:40] or None
+    return plan, period
+
+
+@bp.get("/commissioner")
+def view() -> Response:
+    found = services()
+    plan, period = _asked()
+    model = commissioner_view.build(found.queries, plan, period)
+    chosen = {"commissionerPlan": model.commissioner_plan}
+    if period:
+        chosen["period"] = period
+    twins = [Alternate(url_for("commissioner.view_json", **chosen), "application/json", "JSON")]
+    if not wants_html():
+        return data(model.as_json(), twins)
+    catalog = found.queries.catalog
+    choices = found.queries.choices(
+        catalog.get("commissioner-coverage").parameter("commissionerPlan")
+    )
+    quarters = found.queries.choices(catalog.get("commissioner-delivery").parameter("period"))
+    downloads = [
+        (catalog.get(name).title, url_for("queries.show", name=f"{name}.xlsx", **(
+            {**chosen} if name == "commissioner-delivery" and period else
+            {"commissionerPlan": model.commissioner_plan} if name != "commissioner-agencies" else {}
+        )))
+        for name in commissioner_view.QUERIES
+        if name != "commissioner-delivery" or period
+    ]  # fmt: skip
+    reviews = {
+        row.plan: url_for("alignment.review", partnership=row.plan.split("/")[-2], year=row.plan.split("/")[-1])
+        for row in model.plans
+        if "/delivery-plan/" in row.plan
+    }  # fmt: skip
+    return page(
+        "commissioner/view.html",
+        twins,
+        v=model,
+        choices=choices,
+        quarters=quarters,
+        period=period or "",
+        downloads=downloads,
+        reviews=reviews,
+    )
+
+
+@bp.get("/commissioner.json")
+def view_json() -> Response:
+    plan, period = _asked()
+    return data(commissioner_view.build(services().queries, plan, period).as_json())
