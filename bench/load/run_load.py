@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "server"))
 sys.path.insert(0, str(ROOT))
 
+from bench.load.board_reports import REPORT_SECTION, merged, reporter, warm_reports  # noqa: E402
 from bench.procs import rss_bytes as tree_rss  # noqa: E402
 
 from cspkg.catalog import load_catalog  # noqa: E402
@@ -84,9 +85,6 @@ OWN_SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d a ?f }"
 when the cores are busy (503)."""
 OWN = "127.0.0.12"
 """The address of a council behind one NAT: its slow query, fast queries and a page's four."""
-REPORT_PAGE = "/delivery/cannock-chase-csp/2024-25/board-report"
-REPORT_SECTION = "## Board reports under load"
-"""The heading of the ``--reports`` run's section of the report file (kept by other runs)."""
 
 
 class SourceAdapter(requests.adapters.HTTPAdapter):
@@ -182,48 +180,6 @@ def client(url: str, stop: float, seed: int, canned: list, out: Results) -> None
         else:
             kind, path, params = "adhoc", "/sparql", {"query": rng.choice(ADHOC)}
         send(session, url, kind, path, params, headers, out)
-
-
-def reporter(url: str, stop: float, seed: int, pause: float, out: Results) -> None:
-    """Board reports back to back from one address: any quarter and format, half of them
-    with ``Cache-Control: no-cache`` (which must not make the server render again)."""
-    rng = random.Random(1000 + seed)
-    session = session_from(f"127.0.1.{10 + seed}")
-    while time.monotonic() < stop:
-        form = rng.choice(["pdf", "pdf", "docx", "html"])
-        params = {"period": f"2024-Q{rng.randint(1, 4)}"}
-        headers = {"Cache-Control": "no-cache"} if rng.random() < 0.5 else {}
-        started = time.perf_counter()
-        try:
-            response = session.get(
-                f"{url}{REPORT_PAGE}.{form}", params=params, headers=headers, timeout=120
-            )
-            detail = response.text[:120] if response.status_code != 200 else ""
-            out.record("report", response.status_code, time.perf_counter() - started, detail)
-            if response.status_code == 429:
-                time.sleep(float(response.headers.get("Retry-After", "1")) / 5)
-            time.sleep(pause)
-        except requests.RequestException as exc:
-            out.record("report", 0, time.perf_counter() - started, type(exc).__name__)
-
-
-def warm_reports(url: str) -> float:
-    """Ask for every report the report clients will (each quarter, each format) once, so
-    the run measures reports already made; returns the seconds it took."""
-    begun = time.monotonic()
-    session = session_from("127.0.0.9")
-    for quarter in range(1, 5):
-        for form in ("pdf", "docx", "html"):
-            while True:
-                response = session.get(
-                    f"{url}{REPORT_PAGE}.{form}", params={"period": f"2024-Q{quarter}"}, timeout=300
-                )
-                if response.status_code != 429:
-                    break
-                time.sleep(1)
-            if response.status_code != 200:
-                raise RuntimeError(f"warming a report: {response.status_code} {response.text[:80]}")
-    return time.monotonic() - begun
 
 
 def expensive(url: str, stop: float, interval: float, out: Results) -> None:
@@ -436,23 +392,6 @@ def report(args: argparse.Namespace, out: Results, elapsed: float, canned_via: s
     return "\n".join(lines) + "\n"
 
 
-def merged(path: Path, text: str, reports: bool) -> str:
-    """The report file with this run's part replaced: the ``--reports`` section, or
-    everything before it."""
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    head, sep, section = old.partition(REPORT_SECTION)
-    kept_section = sep + section
-    if reports:
-        return (head.rstrip() + "\n\n" if head.strip() else "") + text + _after(section)
-    return text + ("\n" + kept_section if kept_section else "")
-
-
-def _after(section: str) -> str:
-    """What follows the reports section: the next level-2 heading on."""
-    _, sep, rest = section.partition("\n## ")
-    return "\n## " + rest if sep else ""
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=16)
@@ -479,7 +418,7 @@ def main(argv: list[str] | None = None) -> int:
             "/queries" if canned[0][0] != "/sparql" else "/sparql (bound from cspkg.catalog)"
         )
         if args.warm_reports:
-            args.warmed = warm_reports(url)
+            args.warmed = warm_reports(url, session_from("127.0.0.9"))
         stop_sampling = threading.Event()
         sampler = threading.Thread(target=sample_rss, args=(server.pid, stop_sampling, out))
         sampler.start()
@@ -494,7 +433,17 @@ def main(argv: list[str] | None = None) -> int:
                 threading.Thread(target=expensive, args=(url, stop, args.expensive_interval, out))
             )
         threads += [
-            threading.Thread(target=reporter, args=(url, stop, n, args.report_pause, out))
+            threading.Thread(
+                target=reporter,
+                args=(
+                    url,
+                    session_from(f"127.0.1.{10 + n}"),
+                    stop,
+                    n,
+                    args.report_pause,
+                    out.record,
+                ),
+            )
             for n in range(args.reports)
         ]
         if args.hostile:
