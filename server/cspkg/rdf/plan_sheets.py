@@ -182,8 +182,9 @@ def _hidden(name: str, sheet: Any, xml: _SheetXml, rows: int) -> list[Notice]:
 
 
 def _rows(values: list[list[str]], merges: list[tuple[int, int, int, int]]) -> list[Row]:
-    """Rows of cells, each merged range's text in every position it covers; a range
-    merged across columns is one cell in its row (as Word gives it)."""
+    """Rows of cells, each merged range's text in every position it covers (but a row
+    empty of its own stays empty); a range merged across columns is one cell in its row
+    (as Word gives it)."""
     width = max((len(v) for v in values), default=0)
     grid = [v + [""] * (width - len(v)) for v in values]
     cells: list[list[Cell]] = [
@@ -195,6 +196,8 @@ def _rows(values: list[list[str]], merges: list[tuple[int, int, int, int]]) -> l
             continue
         text = grid[top - 1][left - 1]
         for number in range(top, min(bottom, len(grid)) + 1):
+            if number > top and not any(grid[number - 1]):
+                continue  # a spacer row inside a merge stays a spacer
             shared = Cell(text, number, number)
             for column in range(left, min(right, width) + 1):
                 cells[number - 1][column - 1] = shared

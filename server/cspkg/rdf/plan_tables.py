@@ -64,7 +64,7 @@ class ActionTable:
         return {c.field: c.index for c in self.columns if c.field}
 
     def column_name(self, column: int) -> str:
-        title = self.titles[column] if column < len(self.titles) else ""
+        title = next((c.title for c in self.columns if c.index == column), "")
         if self.table.sheet:
             return f"column {get_column_letter(column + 1)}" + (f" ('{title}')" if title else "")
         return f"column '{title}'" if title else f"column {column + 1}"
@@ -164,12 +164,17 @@ def _unmapped(found: ActionTable) -> list[Column]:
     for column in found.columns:
         if column.field:
             continue
-        filled = any(
-            column.index < len(r.cells) and r.cells[column.index].text.strip() for r in body
-        )
-        if column.title or filled:
+        filled = any(_own(r, column.index) for r in body)
+        if filled or (column.title and not column.title.endswith("(continued)")):
             out.append(column)
     return out
+
+
+def _own(row: Row, index: int) -> str:
+    """The text of a row's cell in a column, unless it is the cell merged from the left."""
+    if index >= len(row.cells) or (index and row.cells[index] is row.cells[index - 1]):
+        return ""
+    return row.cells[index].text.strip()
 
 
 def parse_table_plan(
@@ -366,7 +371,7 @@ class _RowReader:
     def _annotations(self, row: Row) -> tuple[tuple[str, str], ...]:
         kept: list[tuple[str, str]] = []
         for column in self.unmapped:
-            if column.index < len(row.cells) and (text := row.cells[column.index].text.strip()):
+            if text := _own(row, column.index):
                 title = column.title or self.found.column_name(column.index)
                 kept.append((title, text))
         return tuple(kept)
