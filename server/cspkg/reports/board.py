@@ -91,6 +91,11 @@ def render_html(delivery: Delivery, prepared: date) -> str:
 
 
 def render_pdf(delivery: Delivery, prepared: date) -> bytes:
+    return html_to_pdf(render_html(delivery, prepared))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """A report's HTML laid out by WeasyPrint, which may fetch nothing."""
     try:
         from weasyprint import HTML  # heavy import (Pango): only when a PDF is asked for
     except OSError:  # the Pango library is missing
@@ -102,7 +107,7 @@ def render_pdf(delivery: Delivery, prepared: date) -> bytes:
     def refuse(url: str, *args: object, **kwargs: object) -> dict[str, object]:
         raise ValueError("the board report fetches nothing")
 
-    document = HTML(string=render_html(delivery, prepared), url_fetcher=refuse)
+    document = HTML(string=html, url_fetcher=refuse)
     return bytes(document.write_pdf())
 
 
@@ -176,10 +181,11 @@ def render_docx(delivery: Delivery, prepared: date) -> bytes:
 
     document.add_heading("Alignment with the Commissioner's priorities", level=2)
     document.add_paragraph(
-        "Which Commissioner priorities each CSP priority serves is the CSP Knowledge "
-        "Graph's judgement (each link has a written rationale), not something the plans "
-        "state. An action is counted under every Commissioner priority its CSP "
-        "priorities serve."
+        "Only confirmed links are counted: which Commissioner priorities each CSP priority "
+        "(or an action directly) serves is a judgement confirmed by a person or the "
+        "project, with a written rationale, not something the plans state; suggestions "
+        "waiting for a review are not counted. An action is counted under every "
+        "Commissioner priority it serves."
     )
     for view in d.commissioner:
         cited = " (the plan this delivery plan cites)" if view.cited else ""
