@@ -33,7 +33,7 @@ def test_a_plan_and_a_return_are_refused_alike(tmp_path: Path, name: str) -> Non
 def test_rows_are_capped_and_cut_to_the_columns_read() -> None:
     raw = b"\n".join(b"a,b,c" for _ in range(4))
     assert csv_rows("x.csv", raw, 4, 2) == [(n, ["a", "b"]) for n in range(1, 5)]
-    with pytest.raises(SpreadsheetError, match="x.csv: the file has more than 3 rows"):
+    with pytest.raises(SpreadsheetError, match=r"x\.csv: the file has more than 3 rows"):
         csv_rows("x.csv", raw, 3, 2)
 
 
