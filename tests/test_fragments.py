@@ -64,3 +64,19 @@ def test_fragments_are_not_canned_queries(tmp_path: Path) -> None:
     catalog = load_catalog(tmp_path)
     assert catalog.names() == ("things",)
     assert catalog.expand("#include typed") == "?thing a ?type ."
+
+
+def test_every_service_query_parses_with_its_iris_put_in() -> None:
+    """queries/service/*.rq are read by the services that run them; a broken one fails here."""
+    import pyoxigraph as ox
+
+    from cspkg.fragments import service_query
+
+    folder = Path(__file__).parents[1] / "queries"
+    names = sorted(p.stem for p in (folder / "service").glob("*.rq"))
+    assert {"action-rows", "delivery-plans", "plan-info", "progress-statuses"} <= set(names)
+    for name in names:
+        text = service_query(folder, name, plan="urn:x:plan", commissionerPlan=None)
+        text = text.replace("$actions", "<urn:x:action>")
+        assert "$" not in text.split("SELECT", 1)[1], name
+        ox.Store().query(text)  # parses (no answer needed)

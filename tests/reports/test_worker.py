@@ -56,6 +56,8 @@ def test_a_report_is_made_once_per_store_version(store: EmbeddedStore, renders: 
     assert first.status_code == again.status_code == 200
     assert first.data == again.data and first.headers["ETag"] == again.headers["ETag"]
     assert renders == ["html"]
+    assert client.get(f"{PAGE}/board-report.html?period=Q3+2024/25").data == first.data
+    assert renders == ["html"]  # the same quarter written another way: the same report
     assert client.get(f"{PAGE}/board-report.html?period=2024-Q2").status_code == 200
     assert renders == ["html", "html"]  # another quarter is another report
     write = client.post(

@@ -101,7 +101,7 @@ def run(delivery: Delivery, form: str, prepared: date, settings: Settings) -> by
             (delivery, form, prepared),
             memory=worker_memory_bytes(settings),
             timeout=settings.report_timeout,
-            nice=10,  # the serving process's fast answers come first on a busy machine
+            nice=19,  # the serving process's fast answers come first on a busy machine
         )
     except ChildTimedOut:
         raise WorkerFailed(

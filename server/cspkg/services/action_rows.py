@@ -14,13 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
 from pyoxigraph import NamedNode
 
 from ..config import Settings
-from ..fragments import expand, load_fragments
+from ..fragments import service_query
 from ..store.base import Store
 from .canned_queries import select
 
@@ -86,13 +84,6 @@ class ActionFacts:
     target: list[tuple[str, str]] = field(default_factory=list)
 
 
-@lru_cache(maxsize=4)
-def _query_text(queries_dir: Path) -> str:
-    """``queries/service/action-rows.rq`` with its fragment filled in (read once)."""
-    source = queries_dir / "service" / "action-rows.rq"
-    return expand(source.name, source.read_text(encoding="utf-8"), load_fragments(queries_dir))
-
-
 def _ref(row: dict[str, str | None], key: str) -> Ref | None:
     iri = row.get(key)
     return Ref(iri, row.get(key + "Label") or iri) if iri else None
@@ -110,12 +101,8 @@ def action_rows(
     wanted = list(dict.fromkeys(actions))[:MAX_ACTIONS]
     if not wanted:
         return []
-    given = str(NamedNode(commissioner_plan)) if commissioner_plan else "?noneGiven"
-    text = (
-        _query_text(settings.queries_dir)
-        .replace("$actions", " ".join(str(NamedNode(a)) for a in wanted))
-        .replace("$commissionerPlan", given)
-    )
+    text = service_query(settings.queries_dir, "action-rows", commissionerPlan=commissioner_plan)
+    text = text.replace("$actions", " ".join(str(NamedNode(a)) for a in wanted))
     result = select(store, text, settings)
     rows: dict[str, ActionRow] = {a: ActionRow(Ref(a, a)) for a in wanted}
     for values in result.rows:

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request, url_for
 
+from ..errors import PageNotFound
+from ..reports import commissioner as report_edition
+from ..reports.board import FORMATS
 from ..services import commissioner_view
 from .context import services
 from .pagekit import Alternate, data, page, wants_html
 
 bp = Blueprint("commissioner", __name__)
+FORM_NAMES = {"html": "web page (HTML)", "docx": "Word document", "pdf": "PDF"}
 
 
 def _asked() -> tuple[str | None, str | None]:
@@ -51,6 +55,9 @@ def view() -> Response:
         for row in model.plans
         if "/delivery-plan/" in row.plan
     }  # fmt: skip
+    reports = [
+        (FORM_NAMES[form], url_for("commissioner.report", form=form, **chosen)) for form in FORMATS
+    ]
     return page(
         "commissioner/view.html",
         twins,
@@ -60,6 +67,7 @@ def view() -> Response:
         period=period or "",
         downloads=downloads,
         reviews=reviews,
+        reports=reports,
     )
 
 
@@ -67,3 +75,16 @@ def view() -> Response:
 def view_json() -> Response:
     plan, period = _asked()
     return data(commissioner_view.build(services().queries, plan, period).as_json())
+
+
+@bp.get("/commissioner/report.<form>")
+def report(form: str) -> Response:
+    """The board report's Commissioner's edition as a download: HTML, Word or PDF."""
+    if form not in FORMATS:
+        raise PageNotFound("The Commissioner's report comes as .html, .docx or .pdf.")
+    plan, period = _asked()
+    view = commissioner_view.build(services().queries, plan, period)
+    response = Response(report_edition.render(view, form), content_type=FORMATS[form][0])
+    name = report_edition.file_name(view, form)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

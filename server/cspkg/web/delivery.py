@@ -18,7 +18,7 @@ from ..reports.board import FORMATS, report_file_name
 from ..services import delivery, progress_entry
 from ..services.delivery_model import Delivery, Named, Period, Status
 from ..services.graph_store import GraphStore
-from .caching import cached_get
+from .caching import Answer, cached_get
 from .context import services
 from .pagekit import Alternate, data, page, wants_html
 
@@ -199,18 +199,35 @@ def board_report(partnership: str, year: str, form: str) -> Response:
     if form not in FORMATS:
         raise DeliveryNotFound("The board report comes as .html, .docx or .pdf.")
     found = services()
-    plan = delivery.resolve_plan(found.store, found.settings, f"{partnership}/{year}")
-    period = _period(plan)
-    today = date.today()
-    key = ("board-report", plan.iri, period.notation, today.isoformat(), form)
+    today = date.today().isoformat()
+    given = request.args.get("period", "").strip()
+    try:
+        quarter = parse_period(given).notation if given else ""
+    except PeriodError:
+        quarter = given  # refused below (400), and a refusal is never cached
+    # Known from the URL alone, so a report already made costs no query at all.
+    key = ("board-report", partnership, year, quarter, today, form)
 
     def produce() -> Response:
+        plan = delivery.resolve_plan(found.store, found.settings, f"{partnership}/{year}")
+        period = _period(plan)
+
         def model() -> Delivery:
             # overdue as the delivery page judges it (the quarter as it closed): one number
             return delivery.build(found.store, found.settings, plan, period, queries=found.queries)
 
         assert found.renders is not None
-        body = found.renders.render(key, model, form, today)
+        # Under the report's own name too: another spelling of the quarter (or none, the
+        # plan's default) finds the report made for the first, not a second render.
+        made = ("board-report", plan.iri, period.notation, today, form)
+        generation = found.store.generation
+        kept = found.cache.get(generation, made) if found.cache is not None else None
+        if kept is not None:
+            body = kept.body
+        else:
+            body = found.renders.render(made, model, form, date.fromisoformat(today))
+            if found.cache is not None:
+                found.cache.put(generation, made, Answer(body, ()))
         response = Response(body, content_type=FORMATS[form][0])
         name = report_file_name(plan.iri, period.notation, form)
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
