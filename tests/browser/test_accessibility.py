@@ -91,5 +91,10 @@ def test_no_axe_violations_in_the_sparql_editor_with_results(
     page.locator(".tabPanel.active .yasqe_queryButton").click()
     page.locator(".tabPanel.active .yasr table").get_by_text("Fraud").first.wait_for()
     page.screenshot(path=screenshots / "axe-sparql-results.png", full_page=True)
+    cells = page.locator(".tabPanel.active .yasr tbody tr").first.locator("td").all_inner_texts()
+    assert not any(c.startswith(("<", '"')) for c in cells), cells  # plain values
+    assert page.locator(".tabPanel.active .yasr .cspkg-datatype", has_text="integer").count()
+    download = page.locator(".tabPanel.active .yasr_downloadIcon")
+    assert download.get_attribute("aria-label") == "Download the results"
     violations = axe_violations(page)
     assert not violations, describe(violations)

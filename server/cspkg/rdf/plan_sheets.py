@@ -36,8 +36,9 @@ MAX_CELL = 20_000
 BLANK_RUN = 500
 """Empty rows in a row after which a sheet is taken to have ended."""
 MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
-HIDDEN_ROW = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=\"(\d+)\"[^>]*?\bhidden=\"(?:1|true)\"")
-HIDDEN_ROW_FIRST = re.compile(rb"<(?:\w+:)?row\s[^>]*?\bhidden=\"(?:1|true)\"[^>]*?\br=\"(\d+)\"")
+HIDDEN = re.compile(rb"\bhidden=\"(?:1|true)\"")
+ROW_TAG = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=\"(\d+)\"")
+MAX_HIDDEN = 10_000
 COLUMN = re.compile(rb"<(?:\w+:)?col\s[^>]*>")
 ATTRIBUTE = re.compile(rb"\b(min|max|hidden)=\"([^\"]*)\"")
 QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
@@ -91,8 +92,15 @@ class _SheetXml:
             (int(m[2]), _column(m[1]), int(m[4] or m[2]), _column(m[3] or m[1]))
             for m in MERGE.finditer(xml)
         ][:10_000]
-        rows = {int(m[1]) for m in HIDDEN_ROW.finditer(xml)}
-        self.hidden_rows = sorted(rows | {int(m[1]) for m in HIDDEN_ROW_FIRST.finditer(xml)})
+        rows: set[int] = set()
+        for number, found in enumerate(HIDDEN.finditer(xml)):
+            if number >= MAX_HIDDEN:
+                break
+            start = xml.rfind(b"<", 0, found.start())
+            tag = ROW_TAG.match(xml, start, found.start())
+            if tag is not None:
+                rows.add(int(tag[1]))
+        self.hidden_rows = sorted(rows)
         columns: set[int] = set()
         for tag in COLUMN.finditer(xml):
             found = {k.decode(): v.decode() for k, v in ATTRIBUTE.findall(tag.group(0))}
