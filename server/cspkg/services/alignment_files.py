@@ -25,7 +25,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from ..config import Settings
-from ..errors import CspkgError
+from ..errors import CspkgError, ParameterError
 from ..namespaces import CSPKG, bind_prefixes
 from ..rdf.turtle import to_turtle
 from .alignment_suggest import (
@@ -38,6 +38,7 @@ from .alignment_suggest import (
     suggest,
 )
 from .data_files import write_all
+from .parameters import Parameter, group_choices, resolve
 from .progress import resolve_plan
 from .progress_import import read_data
 
@@ -88,20 +89,30 @@ def commissioner_plans(graph: Graph) -> list[URIRef]:
     return [p for p in plans if p not in replaced] + [p for p in plans if p in replaced]
 
 
+COMMISSIONER_PLAN = Parameter(
+    "commissionerPlan", "iri", "Police and Crime Plan", rdf_class=str(CSPKG.PoliceAndCrimePlan)
+)
+
+
 def resolve_commissioner_plan(graph: Graph, name: str | None, data_dir: Path) -> URIRef:
-    """A Commissioner plan by IRI, ``area/years``, years or label; by default the newest
-    one the suggester has evidence for."""
+    """A Commissioner plan by IRI, title or label (the one name rule,
+    ``parameters.resolve``); by default the newest one the suggester has evidence for."""
     plans = commissioner_plans(graph)
     if name:
-        wanted = name.strip().lower()
-        for plan in plans:
-            keys = {str(plan).lower(), "/".join(str(plan).split("/")[-2:]).lower()}
-            keys |= {str(plan).rsplit("/", 1)[-1], plan_key(plan)}
-            keys |= {str(label).lower() for label in graph.objects(plan, RDFS.label)}
-            if wanted in keys:
-                return plan
-        known = ", ".join("/".join(str(p).split("/")[-2:]) for p in plans) or "none"
-        raise CspkgError(f"no Police and Crime Plan called '{name[:80]}' (plans: {known})")
+        choices = group_choices(
+            (str(plan), str(graph.value(plan, RDFS.label) or plan), str(other))
+            for plan in plans
+            for other in (graph.value(plan, RDFS.label), graph.value(plan, DCTERMS.title), plan)
+            if other is not None
+        )
+        try:
+            found = resolve(COMMISSIONER_PLAN, name.strip(), choices)
+        except ParameterError:
+            found = ""
+        if found in {c.iri for c in choices}:
+            return URIRef(found)
+        known = "; ".join(str(graph.value(p, RDFS.label) or p) for p in plans) or "none"
+        raise CspkgError(f"no Police and Crime Plan called '{name.strip()[:80]}' (plans: {known})")
     for plan in plans:
         if evidence_path(data_dir, plan).exists():
             return plan
