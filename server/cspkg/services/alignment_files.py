@@ -25,7 +25,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from ..config import Settings
-from ..errors import CspkgError, ParameterError
+from ..errors import CspkgError
 from ..namespaces import CSPKG, bind_prefixes
 from ..rdf.turtle import to_turtle
 from .alignment_suggest import (
@@ -38,8 +38,8 @@ from .alignment_suggest import (
     suggest,
 )
 from .data_files import write_all
-from .parameters import Parameter, group_choices, resolve
-from .progress import resolve_plan
+from .parameters import Parameter, resolve_among
+from .progress import named, resolve_plan
 from .progress_import import read_data
 
 STATUS = "def/alignment-status/"
@@ -99,17 +99,8 @@ def resolve_commissioner_plan(graph: Graph, name: str | None, data_dir: Path) ->
     ``parameters.resolve``); by default the newest one the suggester has evidence for."""
     plans = commissioner_plans(graph)
     if name:
-        choices = group_choices(
-            (str(plan), str(graph.value(plan, RDFS.label) or plan), str(other))
-            for plan in plans
-            for other in (graph.value(plan, RDFS.label), graph.value(plan, DCTERMS.title), plan)
-            if other is not None
-        )
-        try:
-            found = resolve(COMMISSIONER_PLAN, name.strip(), choices)
-        except ParameterError:
-            found = ""
-        if found in {c.iri for c in choices}:
+        found = resolve_among(COMMISSIONER_PLAN, name, [named(graph, plan) for plan in plans])
+        if found is not None:
             return URIRef(found)
         known = "; ".join(str(graph.value(p, RDFS.label) or p) for p in plans) or "none"
         raise CspkgError(f"no Police and Crime Plan called '{name.strip()[:80]}' (plans: {known})")
