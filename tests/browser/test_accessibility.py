@@ -76,3 +76,25 @@ def test_no_axe_violations(real_live: Live, axe_page: Any, screenshots: Path, ki
     page.screenshot(path=screenshots / f"axe-{kind}.png")
     violations = axe_violations(page)
     assert not violations, describe(violations)
+
+
+def test_no_axe_violations_in_the_sparql_editor_with_results(
+    real_live: Live, axe_page: Any, screenshots: Path
+) -> None:
+    """The editor after running a query: its controls, results table and download."""
+    page = axe_page
+    page.goto(real_live.url + "/sparql")
+    page.wait_for_load_state("networkidle")
+    if page.locator("#yasgui").count() == 0:
+        pytest.fail("the SPARQL editor is missing: run `npm ci` (make setup)")
+    page.get_by_role("button", name="Actions per CSP priority").click()
+    page.locator(".tabPanel.active .yasqe_queryButton").click()
+    page.locator(".tabPanel.active .yasr table").get_by_text("Fraud").first.wait_for()
+    page.screenshot(path=screenshots / "axe-sparql-results.png", full_page=True)
+    cells = page.locator(".tabPanel.active .yasr tbody tr").first.locator("td").all_inner_texts()
+    assert not any(c.startswith(("<", '"')) for c in cells), cells  # plain values
+    assert page.locator(".tabPanel.active .yasr .cspkg-datatype", has_text="integer").count()
+    download = page.locator(".tabPanel.active .yasr_downloadIcon")
+    assert download.get_attribute("aria-label") == "Download the results"
+    violations = axe_violations(page)
+    assert not violations, describe(violations)

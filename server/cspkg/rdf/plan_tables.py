@@ -251,23 +251,31 @@ def _read_rows(
     implied = _sheet_priority(found, book) if "priorities" not in found.fields else None
     for index, row in enumerate(rows):
         single = _single(row)
-        if single is not None and layout.priorities != "column":
-            if NOTE.match(single) or index > last_action or len(single) > 120 or "\n" in single:
-                for note in rows[index:]:
-                    text = " ".join(" ".join(c.text for c in note.cells).split())
-                    notices.append(
-                        Notice(
-                            f"{found.table.name}, row {note.number}",
-                            f"a note under the table, not an action: '{text[:100]}'",
-                        )
-                    )
-                break
+        if single is not None and index > last_action:
+            notices += [_note(found, note) for note in rows[index:]]
+            break  # notes under the table end it
+        if single is not None and NOTE.match(single):
+            notices.append(_note(found, row))
+            continue
+        if single is not None and layout.priorities != "column" and _heading_like(single):
             where = f"{found.table.name}, row {row.number}"
             heading = book.match(Named(" ".join(single.split()), row.cells[0].line, where))
             headings = True
             continue
         actions.append(reader.action(len(actions) + 1, row, heading, implied))
     return headings
+
+
+def _heading_like(text: str) -> bool:
+    return len(text) <= 120 and "\n" not in text
+
+
+def _note(found: ActionTable, row: Row) -> Notice:
+    text = " ".join(" ".join(c.text for c in row.cells).split())
+    return Notice(
+        f"{found.table.name}, row {row.number}",
+        f"a note under the table, not an action: '{text[:100]}'",
+    )
 
 
 def _sheet_priority(found: ActionTable, book: PriorityBook) -> Named | None:

@@ -53,7 +53,7 @@ _environment = Environment(
 
 def title(delivery: Delivery) -> str:
     """``Quarterly performance report, Q3 2024/25``."""
-    return f"Quarterly performance report, {delivery.period.label.split(' (')[0]}"
+    return f"Quarterly performance report, {delivery.period.name}"
 
 
 def file_name(delivery: Delivery, form: str) -> str:
@@ -86,6 +86,7 @@ def render_html(delivery: Delivery, prepared: date) -> str:
         d=delivery,
         title=title(delivery),
         css=(TEMPLATES / "board-report.css").read_text(encoding="utf-8"),
+        author=author(delivery),
         prepared=_long_date(prepared),
         as_of=_long_date(delivery.as_of),
     )
@@ -109,7 +110,14 @@ def html_to_pdf(html: str) -> bytes:
         raise ValueError("the board report fetches nothing")
 
     document = HTML(string=html, url_fetcher=refuse)
-    return bytes(document.write_pdf())
+    # PDF/UA-1: tagged (headings, tables, reading order) for screen readers; the title,
+    # author (the partnership), subject and keywords come from the HTML's head.
+    return bytes(document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True))
+
+
+def author(delivery: Delivery) -> str:
+    """Who the report is by: the partnership (else the plan)."""
+    return delivery.partnership.label if delivery.partnership else delivery.plan.label
 
 
 def _long_date(day: date) -> str:
@@ -131,6 +139,8 @@ def render_docx(delivery: Delivery, prepared: date) -> bytes:
     document.styles["Normal"].font.size = Pt(10)
     document.core_properties.title = title(d)
     document.core_properties.subject = d.plan.label
+    document.core_properties.author = author(d)
+    document.core_properties.keywords = f"board report, {d.period.name}"
 
     if d.partnership is not None:
         document.add_paragraph(d.partnership.label)
@@ -204,7 +214,7 @@ def render_docx(delivery: Delivery, prepared: date) -> bytes:
 
 def _summary_sentence(d: Delivery) -> str:
     rag = d.rag_totals()
-    quarter = d.period.label.split(" (")[0]
+    quarter = d.period.name
     return (
         f"The plan has {d.actions} actions. For {quarter}, {d.reported} have an update and "
         f"{len(d.missing)} have none. {rag['green']} rated Green, {rag['amber']} Amber and "

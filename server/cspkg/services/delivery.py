@@ -163,7 +163,9 @@ def build(
     columns = (*statuses.values(), NO_UPDATE)
     info = _plan_info(store, settings, plan.iri)
     where = [("plan", plan.iri), ("period", period.iri)]
-    rows = {r["action"] or "": r for r in queries.run("status-of-actions", where).table.records()}
+    # Whole action titles (the data cuts long ones "…"): the page and the board report.
+    table = queries.full_labels(queries.run("status-of-actions", where).table)
+    rows = {r["action"] or "": r for r in table.records()}
 
     def column_of(action: str) -> int:
         status = statuses.get(rows[action]["status"] or "")

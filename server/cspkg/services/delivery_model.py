@@ -104,6 +104,11 @@ class Period:
     start: date
     end: date
 
+    @property
+    def name(self) -> str:
+        """The one short form reports write: ``Q3 2024/25``."""
+        return self.label.split(" (")[0]
+
 
 @dataclass(frozen=True)
 class Delivery:

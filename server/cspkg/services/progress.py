@@ -14,13 +14,16 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from ..config import Settings
 from ..errors import CspkgError, ParameterError
+from ..fragments import service_query
 from ..namespaces import CSPKG, PPLAN, bind_prefixes
 from ..rdf.periods import PeriodError, Quarter, parse_period, period_graph, quarters_in
 from ..rdf.progress_table import ProgressTable
@@ -379,14 +382,19 @@ def update_iri(base: str, plan: PlanProgress, entry: Entry, revision: int) -> UR
 
 
 def current_update(history: Graph, action: URIRef, period: URIRef) -> URIRef | None:
-    """The update for an action and quarter that no other update revises."""
-    candidates = [
-        u
-        for u in history.subjects(CSPKG.aboutAction, action)
-        if (u, CSPKG.reportingPeriod, period) in history
-        and (None, PROV.wasRevisionOf, u) not in history
-    ]
-    return max(candidates, key=lambda u: int(history.value(u, CSPKG.revision) or 0), default=None)  # type: ignore[arg-type]
+    """The update for an action and quarter that counts (the one a new update revises):
+    the shared rule ``queries/fragments/current-update.rq``, run on the plan's history."""
+    found = history.query(_current_query(), initBindings={"action": action, "latestPeriod": period})
+    updates = [row[0] for row in found if isinstance(row[0], URIRef)]  # type: ignore[index]
+    return updates[0] if updates else None
+
+
+@lru_cache(maxsize=1)
+def _current_query() -> Any:
+    """``queries/service/current-update.rq``, parsed once."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    return prepareQuery(service_query(Settings().queries_dir, "current-update"))
 
 
 def _same(history: Graph, update: URIRef, entry: Entry) -> bool:
