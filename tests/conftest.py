@@ -323,6 +323,9 @@ def _settings(**overrides: object) -> Settings:
         ontology_dir=FIXTURES / "ontology",
         data_dir=FIXTURES / "data",
         shapes_dir=FIXTURES / "service-shapes",
+        # Session-long servers see wrong tokens from many test files, all from 127.0.0.1:
+        # no lockout here (security/test_tokens.py tests it on its own services).
+        token_failures=0,
     )
     return replace(base, **overrides)  # type: ignore[arg-type]
 
@@ -384,6 +387,7 @@ def served_env(settings: Settings, user: str, password: str) -> dict[str, str]:
     }
     if settings.admin_token:
         env["CSPKG_ADMIN_TOKEN"] = settings.admin_token
+    env["CSPKG_TOKEN_FAILURES"] = str(settings.token_failures)
     return env
 
 

@@ -52,7 +52,8 @@ class Settings:
     unset, a random key for each start (fingerprints then match only within one run)."""
     token_failures: int = 10
     """Wrong tokens one client address may send before its writes are refused for
-    ``token_lockout_seconds`` (429 with Retry-After); audit lines for them stop there too."""
+    ``token_lockout_seconds`` (429 with Retry-After); audit lines for them stop there too.
+    0 turns the lockout off."""
     token_lockout_seconds: int = 300
     """How long an address that sent ``token_failures`` wrong tokens is refused, and the
     window those failures are counted in."""
