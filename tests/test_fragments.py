@@ -42,7 +42,7 @@ def test_a_loop_of_includes_is_refused() -> None:
 
 def test_the_real_delivery_queries_share_one_status_rule(catalog: Catalog) -> None:
     """The rule's text is written once (in fragments/) and stands in every query of it."""
-    rule = load_fragments(Path(__file__).parents[1] / "queries")["latest-update"]
+    rule = load_fragments(Path(__file__).parents[1] / "queries")["current-update"]
     users = {q.name for q in catalog.queries if rule.strip() in q.sparql}
     assert {
         "status-of-actions",

@@ -31,6 +31,7 @@ SECTIONS = [
     "Exceptions: actions off track or at risk",
     "Actions with no update",
     "Overdue actions",
+    "Outcomes",
     "Alignment with the Commissioner's priorities",
 ]
 TITLE = "Quarterly performance report, Q3 2024/25"

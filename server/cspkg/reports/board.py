@@ -29,6 +29,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from ..errors import CspkgError, ReportUnavailable
 from ..services.delivery_model import ActionLine, CountRow, Delivery, Status
 from ..unicode_text import isolate
+from .outcomes_section import add_outcomes
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -188,6 +189,8 @@ def render_docx(delivery: Delivery, prepared: date) -> bytes:
         lambda a: [a.target or ""],
         "No action is past its target without being complete.",
     )
+
+    add_outcomes(document, d, _table, _shade)
 
     document.add_heading("Alignment with the Commissioner's priorities", level=2)
     document.add_paragraph(

@@ -38,6 +38,7 @@ from .delivery_model import (
     Period,
     Status,
 )
+from .outcomes import plan_outcomes
 from .parameters import PLAN, QUARTER
 
 STATUS_ORDER = ("not-started", "on-track", "at-risk", "off-track", "complete", "withdrawn")
@@ -223,6 +224,7 @@ def build(
             line(a) for a in sorted(dict.fromkeys(overdue), key=lambda a: _order(rows[a]))
         ),
         periods=tuple(plan_quarters(store, settings, plan)),
+        outcomes=tuple(plan_outcomes(store, queries.catalog, settings, plan.iri, period.notation)),
     )
 
 

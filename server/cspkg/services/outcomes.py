@@ -59,6 +59,23 @@ class Outcome:
     """Crime measures: how many of the quarter's three months are loaded."""
     status: str | None
 
+    @staticmethod
+    def shown(value: Decimal | None) -> str:
+        """A figure as people write it: ``263``, ``72.5``; an en dash when there is none."""
+        if value is None:
+            return "–"
+        return f"{value.normalize():f}" if value != value.to_integral_value() else f"{int(value)}"
+
+    @property
+    def direction_text(self) -> str:
+        return "lower is better" if self.direction == "down" else "higher is better"
+
+    @property
+    def source_text(self) -> str:
+        return (
+            "recorded crime (police.uk)" if self.source == "crime" else "entered by the partnership"
+        )
+
     @property
     def status_label(self) -> str:
         if self.status:

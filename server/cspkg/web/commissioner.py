@@ -7,6 +7,8 @@ quarters by notation (``?period=2024-Q3``); the model is ``services/commissioner
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, Response, request, url_for
 
 from ..errors import PageNotFound
@@ -15,6 +17,7 @@ from ..reports.board import FORMATS
 from ..services import commissioner_view
 from .context import services
 from .pagekit import Alternate, data, page, wants_html
+from .report_download import Prepared, report_download
 
 bp = Blueprint("commissioner", __name__)
 FORM_NAMES = {"html": "web page (HTML)", "docx": "Word document", "pdf": "PDF"}
@@ -79,12 +82,15 @@ def view_json() -> Response:
 
 @bp.get("/commissioner/report.<form>")
 def report(form: str) -> Response:
-    """The board report's Commissioner's edition as a download: HTML, Word or PDF."""
+    """The board report's Commissioner's edition as a download: HTML, Word or PDF, made
+    once per plan, quarter, date and store version (``report_download``)."""
     if form not in FORMATS:
         raise PageNotFound("The Commissioner's report comes as .html, .docx or .pdf.")
     plan, period = _asked()
-    view = commissioner_view.build(services().queries, plan, period)
-    response = Response(report_edition.render(view, form), content_type=FORMATS[form][0])
-    name = report_edition.file_name(view, form)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+
+    def prepare() -> Prepared:
+        view = commissioner_view.build(services().queries, plan, period)
+        name = ("commissioner", view.commissioner_plan, view.period, date.today().isoformat(), form)
+        return Prepared(name, lambda: view, report_edition.file_name(view, form))
+
+    return report_download((plan, period), form, "commissioner", prepare)
