@@ -151,3 +151,16 @@ def group_choices(rows: Iterable[tuple[str, str, str | None]]) -> list[Choice]:
             names[iri].append(name)
     found = [Choice(iri, labels[iri], tuple(names.get(iri, ()))) for iri in labels]
     return sorted(found, key=lambda c: (c.label.casefold(), c.iri))
+
+
+def resolve_among(
+    parameter: Parameter, text: str, things: Sequence[tuple[str, str, Sequence[str]]]
+) -> str | None:
+    """The one name rule over things read from files rather than a store: ``(iri, label,
+    other names)`` each; the IRI ``text`` names among them, or ``None``."""
+    choices = group_choices((iri, label, name) for iri, label, names in things for name in names)
+    try:
+        found = resolve(parameter, text.strip(), choices)
+    except ParameterError:
+        return None
+    return found if found in {c.iri for c in choices} else None

@@ -22,13 +22,13 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from ..config import Settings
-from ..errors import CspkgError, ParameterError
+from ..errors import CspkgError
 from ..fragments import service_query
 from ..namespaces import CSPKG, PPLAN, bind_prefixes
 from ..rdf.periods import PeriodError, Quarter, parse_period, period_graph, quarters_in
 from ..rdf.progress_table import ProgressTable
 from ..unicode_text import clean_name
-from .parameters import PLAN, group_choices, resolve
+from .parameters import PLAN, resolve_among
 
 STATUS_SCHEME = URIRef("https://cspkg.example.org/def/progress-status")
 STATUS = "https://cspkg.example.org/def/progress-status/"
@@ -197,22 +197,20 @@ def plan_progress(graph: Graph, plan: URIRef) -> PlanProgress:
     )
 
 
+def named(graph: Graph, thing: URIRef) -> tuple[str, str, list[str]]:
+    """A thing's IRI, label and every name (label, title, IRI) for ``resolve_among``."""
+    names = [graph.value(thing, RDFS.label), graph.value(thing, DCTERMS.title), thing]
+    label = str(graph.value(thing, RDFS.label) or thing)
+    return str(thing), label, [str(n) for n in names if n is not None]
+
+
 def resolve_plan(text: str, graph: Graph) -> URIRef:
     """A plan in ``graph`` (plan files, before any store) by IRI, key
     (``cannock-chase-csp/2024-25``), label or title: the one name rule
     (``parameters.resolve``) the store's doors use too."""
     plans = sorted(URIRef(p) for p in graph.subjects(RDF.type, CSPKG.DeliveryPlan))
-    choices = group_choices(
-        (str(plan), str(graph.value(plan, RDFS.label) or plan), str(name))
-        for plan in plans
-        for name in (graph.value(plan, RDFS.label), graph.value(plan, DCTERMS.title), plan)
-        if name is not None
-    )
-    try:
-        found = resolve(PLAN, text.strip(), choices)
-    except ParameterError:
-        found = ""
-    if found in {c.iri for c in choices}:
+    found = resolve_among(PLAN, text, [named(graph, plan) for plan in plans])
+    if found is not None:
         return URIRef(found)
     known = ", ".join("/".join(str(p).split("/")[-2:]) for p in plans) or "none"
     raise CspkgError(f"no delivery plan called '{text.strip()[:80]}' (plans: {known})")
