@@ -137,6 +137,25 @@ def test_validation_page_and_upload(
     page.screenshot(path=screenshots / "validation-upload.png", full_page=True)
 
 
+def test_a_pdf_plan_uploaded_on_the_validation_page(
+    real_live: Live, page: Any, screenshots: Path, tmp_path: Path
+) -> None:
+    """A council's PDF plan (FICTIONAL) checked from the page, at laptop and phone width."""
+    from tests.fixtures.plans.corpus import EASTWOLD
+
+    plan = EASTWOLD.build(EASTWOLD, tmp_path / EASTWOLD.name)
+    for width in (1366, 375):
+        page.set_viewport_size({"width": width, "height": 768})
+        page.goto(real_live.url + "/validation")
+        assert ".pdf" in page.locator("#file-hint").inner_text()
+        page.set_input_files('input[name="file"]', str(plan))
+        page.get_by_role("button", name="Check the file").click()
+        page.wait_for_load_state()
+        assert f"Report for {EASTWOLD.name}" in page.content()
+        assert fits(page)
+        page.screenshot(path=screenshots / f"validation-pdf-{width}.png", full_page=True)
+
+
 def test_sparql_editor_page(real_live: Live, page: Any, screenshots: Path) -> None:
     """Open a canned query as an example in the editor, run it, see its rows."""
     page.goto(real_live.url + "/sparql")
