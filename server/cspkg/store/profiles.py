@@ -209,8 +209,13 @@ def virtuoso_error(status: int, text: str) -> CspkgError:
             "the virtuoso backend cannot run this query (its SPARQL compiler reports "
             f"{code}: {message.split(':')[-1].strip() or 'an internal error'})"
         )
-    if "SECURITY" in message or code.startswith("SR"):
+    if "SECURITY" in message or "permission" in message.lower():
         return StoreUnavailable("the SPARQL server refused the write: check the backend account")
+    if state.startswith("22"):  # a data exception (SR083: division by zero) stops the query
+        return QueryUnsupported(
+            "the virtuoso backend cannot run this query: its engine stops at "
+            f"{message.split(':')[-1].strip() or 'a data error'} where SPARQL leaves a value unbound"
+        )
     return StoreUnavailable("the SPARQL server reported an error")
 
 
