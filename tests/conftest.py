@@ -590,6 +590,10 @@ def board_store() -> Iterator[EmbeddedStore]:
 # --- Crime over months (the derived police.uk archive) ---------------------------------
 
 
+POPULATION = FIXTURES / "population" / "cannock-chase-lsoa-mid-2021-FICTIONAL.csv"
+"""FICTIONAL residents per Cannock Chase LSOA, laid out as ONS publishes mid-year estimates."""
+
+
 @dataclass
 class CrimeMonths:
     """The real data folder with its crime replaced by the derived archive's three months
@@ -615,6 +619,9 @@ def crime_months(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CrimeMont
     extra = root / "extra"
     write_extra_months(extra)
     import_crime([ARCHIVE, extra], settings, keep=RowFilter(area="Cannock Chase"))
+    from cspkg.services.population_import import import_population
+
+    import_population(POPULATION, settings, year="2021")
     rows = [
         r
         for r in archive_rows() + folder_rows(extra)
@@ -646,3 +653,64 @@ def commissioner_data(tmp_path: Path) -> Path:
         assert report.plan_iri is not None
         run_align(mine, str(report.plan_iri))
     return data
+
+
+# --- Outcome measures (FICTIONAL figures) ------------------------------------------------
+
+FICTIONAL_MEASURES = [
+    # ref, name, unit, direction, source, priorities, actions, baseline, period, (target, actual) in 2024-Q3
+    ("E1", "Victims of domestic abuse supported (FICTIONAL)", "%", "Up is good", "Entered by the partnership",
+     "Domestic Abuse", "3", 70, "2023/24", (80, 82)),
+    ("E2", "Young people referred to diversionary activities (FICTIONAL)", "referrals", "Up is good",
+     "Entered by the partnership", "Anti-Social Behaviour (ASB)", "2", 35, "2023/24", (40, 39)),
+    ("E3", "Repeat calls about anti-social behaviour (FICTIONAL)", "calls", "Down is good",
+     "Entered by the partnership", "Anti-Social Behaviour (ASB)", "14; 15", 45, "2023/24", (30, 41)),
+]  # fmt: skip
+"""Three entered measures whose 2024-Q3 figures are Green, Amber and Red (invented)."""
+
+
+def fill_measures_workbook(source: Path, out: Path) -> None:
+    """What a partnership does with ``cspkg measures``' workbook: a target for the
+    recorded-crime measures and three measures of its own (FICTIONAL figures)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(source)
+    measures, targets = book["Measures"], book["Targets"]
+    for row in range(2, targets.max_row + 1):
+        if targets.cell(row, 2).value == "2024-Q3":
+            targets.cell(row, 3, 250)
+    for ref, name, unit, direction, src, priorities, actions, base, period, (
+        goal,
+        actual,
+    ) in FICTIONAL_MEASURES:
+        measures.append(
+            [ref, name, unit, direction, src, priorities, actions, None, base, period, None]
+        )
+        targets.append([ref, "2024-Q3", goal, actual])
+    book.save(out)
+
+
+@pytest.fixture(scope="session")
+def outcomes_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
+    """The board report's fictional quarter of updates with outcome measures, imported
+    through the workbook as a partnership would."""
+    from cspkg.services.measures import build_workbook, import_measures
+
+    root = tmp_path_factory.mktemp("outcomes")
+    settings = load_settings(environ={})
+    data = root / "data"
+    shutil.copytree(settings.data_dir, data, ignore=shutil.ignore_patterns("sources"))
+    mine = replace(settings, data_dir=data)
+    _, content = build_workbook(mine, "cannock-chase-csp/2024-25")
+    (root / "measures.xlsx").write_bytes(content)
+    fill_measures_workbook(root / "measures.xlsx", root / "filled.xlsx")
+    report = import_measures(root / "filled.xlsx", mine)
+    store = EmbeddedStore()
+    delivery_data(store)
+    store.load_graph(
+        "https://cspkg.example.org/graph/data/measures",
+        report.written[0].read_bytes(),
+        "text/turtle",
+    )
+    yield store
+    store.close()

@@ -44,6 +44,7 @@ EXPECTED_NAMES = {
     "crime-trend",
     "crime-change",
     "crime-seasonal",
+    "crime-rates",
     # The Commissioner's view across partnerships (confirmed links only):
     "commissioner-coverage",
     "commissioner-gaps",

@@ -258,7 +258,10 @@ def _query_grid(rows: list[dict[str, object]]) -> Grid:
     """Rows of priority, status and actions (the xlsx and CSV say it in words)."""
     grid: Grid = {}
     for r in rows:
-        priority = r.get("priorityLabel") or r.get("Priority")
+        words = {k: v for k, v in r.items() if "(IRI)" not in k}  # the xlsx: titles in words
+        priority = r.get("priorityLabel") or next(
+            v for k, v in words.items() if k.lower().endswith("priority")
+        )
         status = r.get("statusLabel") or r.get("Status")
         count = int(r.get("actions") or r.get("Actions") or 0)  # type: ignore[call-overload]
         if count:

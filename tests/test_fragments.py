@@ -42,7 +42,7 @@ def test_a_loop_of_includes_is_refused() -> None:
 
 def test_the_real_delivery_queries_share_one_status_rule(catalog: Catalog) -> None:
     """The rule's text is written once (in fragments/) and stands in every query of it."""
-    rule = load_fragments(Path(__file__).parents[1] / "queries")["latest-update"]
+    rule = load_fragments(Path(__file__).parents[1] / "queries")["current-update"]
     users = {q.name for q in catalog.queries if rule.strip() in q.sparql}
     assert {
         "status-of-actions",
@@ -64,3 +64,19 @@ def test_fragments_are_not_canned_queries(tmp_path: Path) -> None:
     catalog = load_catalog(tmp_path)
     assert catalog.names() == ("things",)
     assert catalog.expand("#include typed") == "?thing a ?type ."
+
+
+def test_every_service_query_parses_with_its_iris_put_in() -> None:
+    """queries/service/*.rq are read by the services that run them; a broken one fails here."""
+    import pyoxigraph as ox
+
+    from cspkg.fragments import service_query
+
+    folder = Path(__file__).parents[1] / "queries"
+    names = sorted(p.stem for p in (folder / "service").glob("*.rq"))
+    assert {"action-rows", "delivery-plans", "plan-info", "progress-statuses"} <= set(names)
+    for name in names:
+        text = service_query(folder, name, plan="urn:x:plan", commissionerPlan=None)
+        text = text.replace("$actions", "<urn:x:action>")
+        assert "$" not in text.split("SELECT", 1)[1], name
+        ox.Store().query(text)  # parses (no answer needed)

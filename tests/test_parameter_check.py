@@ -81,3 +81,16 @@ def test_the_cli_exits_2_for_an_unknown_plan(runner: CliRunner) -> None:
     assert query.exit_code == EXIT_USAGE_OR_INPUT and "plan" in query.output
     report = runner.invoke(cli, ["report", "nowhere-csp/2024-25", "--period", "2024-Q3"])
     assert report.exit_code == EXIT_USAGE_OR_INPUT
+
+
+@pytest.mark.parametrize("url", ["/?plan=nowhere-csp/2024-25", "/charts?plan=nowhere-csp/2024-25"])
+def test_an_unknown_plan_in_a_page_address_is_400_with_the_error_summary(
+    client: FlaskClient, url: str
+) -> None:
+    response = client.get(url, headers={"Accept": "text/html"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    summary = html.split("govuk-error-summary__list", 1)[1].split("</ul>", 1)[0]
+    assert "nowhere-csp/2024-25" in summary and "cannock-chase-csp/2024-25" in summary
+    twin = "/charts/actions-per-csp-priority.json?" + url.split("?")[1]
+    assert client.get(twin).status_code == 400

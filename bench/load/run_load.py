@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "server"))
 sys.path.insert(0, str(ROOT))
 
+from bench.load.board_reports import REPORT_SECTION, merged, reporter, warm_reports  # noqa: E402
 from bench.procs import rss_bytes as tree_rss  # noqa: E402
 
 from cspkg.catalog import load_catalog  # noqa: E402
@@ -84,9 +85,6 @@ OWN_SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d a ?f }"
 when the cores are busy (503)."""
 OWN = "127.0.0.12"
 """The address of a council behind one NAT: its slow query, fast queries and a page's four."""
-REPORT_PAGE = "/delivery/cannock-chase-csp/2024-25/board-report"
-REPORT_SECTION = "## Board reports under load"
-"""The heading of the ``--reports`` run's section of the report file (kept by other runs)."""
 
 
 class SourceAdapter(requests.adapters.HTTPAdapter):
@@ -182,28 +180,6 @@ def client(url: str, stop: float, seed: int, canned: list, out: Results) -> None
         else:
             kind, path, params = "adhoc", "/sparql", {"query": rng.choice(ADHOC)}
         send(session, url, kind, path, params, headers, out)
-
-
-def reporter(url: str, stop: float, seed: int, out: Results) -> None:
-    """Board reports back to back from one address: any quarter and format, half of them
-    with ``Cache-Control: no-cache`` (which must not make the server render again)."""
-    rng = random.Random(1000 + seed)
-    session = session_from(f"127.0.1.{10 + seed}")
-    while time.monotonic() < stop:
-        form = rng.choice(["pdf", "pdf", "docx", "html"])
-        params = {"period": f"2024-Q{rng.randint(1, 4)}"}
-        headers = {"Cache-Control": "no-cache"} if rng.random() < 0.5 else {}
-        started = time.perf_counter()
-        try:
-            response = session.get(
-                f"{url}{REPORT_PAGE}.{form}", params=params, headers=headers, timeout=120
-            )
-            detail = response.text[:120] if response.status_code != 200 else ""
-            out.record("report", response.status_code, time.perf_counter() - started, detail)
-            if response.status_code == 429:
-                time.sleep(float(response.headers.get("Retry-After", "1")) / 5)
-        except requests.RequestException as exc:
-            out.record("report", 0, time.perf_counter() - started, type(exc).__name__)
 
 
 def expensive(url: str, stop: float, interval: float, out: Results) -> None:
@@ -347,20 +323,33 @@ def report(args: argparse.Namespace, out: Results, elapsed: float, canned_via: s
     lines = [
         REPORT_SECTION if args.reports else "# Load test: `cspkg serve` on loopback",
         "",
-        f"Command: `python bench/load/run_load.py {' '.join(sys.argv[1:])}`"
-        if args.reports
-        else "",
-        "",
+        *(
+            [f"Command: `python bench/load/run_load.py {' '.join(sys.argv[1:])}`", ""]
+            if args.reports
+            else []
+        ),
         (
-            f"Alongside: {args.reports} clients asking for board reports back to back "
-            f"(seed plan, any quarter, PDF/Word/HTML, half with `Cache-Control: no-cache`): "
+            f"Alongside: {args.reports} clients asking for board reports "
+            + ("back to back " if not args.report_pause else f"every {args.report_pause:g} s ")
+            + "(seed plan, any quarter, PDF/Word/HTML, half with `Cache-Control: no-cache`): "
             f"{made} answered ({made / elapsed:.1f}/s), "
-            f"{out.statuses[('report', 429)]} refused 429 while every renderer was busy.  "
+            f"{out.statuses[('report', 429)]} refused 429 while every renderer was busy"
+            + (
+                f" (each of the 12 reports was made once before the run: "
+                f"{args.warmed:.0f} s, one at a time).  "
+                if getattr(args, "warmed", None) is not None
+                else ".  "
+            )
             if args.reports
             else ""
         )
         + f"Run: {args.clients} clients for {args.duration:g} s, query timeout {args.timeout:g} s, "
-        f"one expensive query every {args.expensive_interval:g} s; canned queries "
+        + (
+            f"one expensive query every {args.expensive_interval:g} s"
+            if args.expensive_interval > 0
+            else "no expensive queries"
+        )
+        + "; canned queries "
         f"via {canned_via}.  Machine: {os.cpu_count()} cores."
         + (
             f"  Hostile: {args.slow} slow connections from one address, {args.half_open} "
@@ -403,23 +392,6 @@ def report(args: argparse.Namespace, out: Results, elapsed: float, canned_via: s
     return "\n".join(lines) + "\n"
 
 
-def merged(path: Path, text: str, reports: bool) -> str:
-    """The report file with this run's part replaced: the ``--reports`` section, or
-    everything before it."""
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    head, sep, section = old.partition(REPORT_SECTION)
-    kept_section = sep + section
-    if reports:
-        return (head.rstrip() + "\n\n" if head.strip() else "") + text + _after(section)
-    return text + ("\n" + kept_section if kept_section else "")
-
-
-def _after(section: str) -> str:
-    """What follows the reports section: the next level-2 heading on."""
-    _, sep, rest = section.partition("\n## ")
-    return "\n## " + rest if sep else ""
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=16)
@@ -431,6 +403,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slow", type=int, default=8, help="slow connections (--hostile)")
     parser.add_argument("--half-open", type=int, default=16, help="stalled connections")
     parser.add_argument("--reports", type=int, default=0, help="board report clients")
+    parser.add_argument("--report-pause", type=float, default=0.0, help="seconds between")
+    parser.add_argument("--warm-reports", action="store_true", help="make each report first")
     parser.add_argument("--report", type=Path, default=ROOT / "bench" / "load" / "report.md")
     args = parser.parse_args(argv)
     port = free_port()
@@ -443,6 +417,8 @@ def main(argv: list[str] | None = None) -> int:
         canned_via = (
             "/queries" if canned[0][0] != "/sparql" else "/sparql (bound from cspkg.catalog)"
         )
+        if args.warm_reports:
+            args.warmed = warm_reports(url, session_from("127.0.0.9"))
         stop_sampling = threading.Event()
         sampler = threading.Thread(target=sample_rss, args=(server.pid, stop_sampling, out))
         sampler.start()
@@ -457,7 +433,18 @@ def main(argv: list[str] | None = None) -> int:
                 threading.Thread(target=expensive, args=(url, stop, args.expensive_interval, out))
             )
         threads += [
-            threading.Thread(target=reporter, args=(url, stop, n, out)) for n in range(args.reports)
+            threading.Thread(
+                target=reporter,
+                args=(
+                    url,
+                    session_from(f"127.0.1.{10 + n}"),
+                    stop,
+                    n,
+                    args.report_pause,
+                    out.record,
+                ),
+            )
+            for n in range(args.reports)
         ]
         if args.hostile:
             threads += [

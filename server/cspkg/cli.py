@@ -315,6 +315,57 @@ def import_crime_command(
     _written(report.written, report.unchanged)
 
 
+@cli.command("import-population")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--year", help="The year of the estimates, when the file has no year column.")
+@OUT_OPTION
+@click.pass_context
+def import_population_command(
+    ctx: click.Context, file: Path, year: str | None, out_dir: Path | None
+) -> None:
+    """Import residents per LSOA (ONS mid-year estimates, or code,population) so crime can
+    be given per 1,000 residents; a year imported again replaces that year."""
+    from .services.population_import import import_population
+
+    settings = settings_of(ctx)
+    ctx.meta[AFTER_FAILURE] = "Nothing was written."
+    report = import_population(file, settings, out_dir, year)
+    for when, count in report.lsoas_by_year.items():
+        click.echo(f"  {when}: {count} LSOAs, {report.residents_by_year[when]:,} residents")
+    _written(report.written, report.unchanged)
+
+
+@cli.command("measures")
+@click.argument("plan")
+@click.option(
+    "--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+    help="The workbook to write (.xlsx).",
+)  # fmt: skip
+@click.pass_context
+def measures_command(ctx: click.Context, plan: str, out_file: Path) -> None:
+    """Write a plan's outcome measures (baseline, targets per quarter) as a workbook to fill
+    in; read it back with import-measures.  PLAN: cannock-chase-csp/2024-25, title or IRI."""
+    from .services.measures import build_workbook
+
+    context, content = build_workbook(settings_of(ctx), plan)
+    out_file.write_bytes(content)
+    click.echo(f"{context.key}: outcome measures -> {out_file}")
+
+
+@cli.command("import-measures")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@OUT_OPTION
+@click.pass_context
+def import_measures_command(ctx: click.Context, file: Path, out_dir: Path | None) -> None:
+    """Read a filled outcome-measures workbook into data/measures/ (all rows or none)."""
+    from .services.measures import import_measures
+
+    ctx.meta[AFTER_FAILURE] = "Nothing was written."
+    report = import_measures(file, settings_of(ctx), out_dir)
+    click.echo(f"{report.measures} measure(s), {report.targets} target(s) for {report.plan}")
+    _written(report.written, report.unchanged)
+
+
 @cli.command("tracker")
 @click.argument("plan")
 @click.option("--period", required=True, help="The quarter, e.g. 2024-Q3 or 'Q3 2024/25'.")

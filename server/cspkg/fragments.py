@@ -13,7 +13,10 @@ comment lines, the variables it needs bound and those it binds.  Fragments take 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
+
+from pyoxigraph import NamedNode
 
 from .errors import CatalogError
 
@@ -25,6 +28,9 @@ NAME written so that engine (a backend profile's name) answers it right: the sam
 parameters and columns, and the same answer as the query on the embedded store (tested
 in ``tests/store/test_backends_agree.py``).  Its text starts with the query itself (its
 ``PREFIX`` lines), not with a header."""
+SERVICE = "service"
+"""The folder of ``queries/`` that holds the queries one service runs (not canned queries:
+not in the catalogue, their ``$name`` IRIs put in by ``service_query``)."""
 _INCLUDE = re.compile(r"^[ \t]*#include[ \t]+([a-z][a-z0-9-]*)[ \t]*$", re.MULTILINE)
 _DEPTH = 8
 
@@ -64,3 +70,20 @@ def expand(source: str, text: str, fragments: dict[str, str], depth: int = 0) ->
         return body.rstrip("\n")
 
     return _INCLUDE.sub(one, text)
+
+
+@lru_cache(maxsize=64)
+def _service_text(queries_dir: Path, name: str) -> str:
+    source = queries_dir / SERVICE / f"{name}.rq"
+    text = source.read_text(encoding="utf-8")
+    return expand(f"{SERVICE}/{name}.rq", text, load_fragments(queries_dir))
+
+
+def service_query(queries_dir: Path, name: str, **iris: str | None) -> str:
+    """``queries/service/NAME.rq`` (read once, includes filled in) with each ``$key`` put
+    as the IRI ``iris[key]`` (checked by pyoxigraph), or as a fresh unbound variable
+    when it is ``None``."""
+    text = _service_text(queries_dir, name)
+    for key, iri in iris.items():
+        text = text.replace(f"${key}", str(NamedNode(iri)) if iri else f"?_unbound_{key}")
+    return text

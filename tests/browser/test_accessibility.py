@@ -34,6 +34,7 @@ PAGES = {
     "sparql": "/sparql",
     "downloads": "/data",
     "not-found": "/no/such/page",
+    "bad-value-in-address": "/charts?plan=nowhere-csp/2024-25",
 }
 
 
@@ -70,9 +71,33 @@ def test_no_axe_violations(real_live: Live, axe_page: Any, screenshots: Path, ki
         pytest.fail("axe-core is missing: run `npm ci` (make setup)")
     response = page.goto(real_live.url + PAGES[kind])
     assert response is not None
-    expected = {"not-found": 404, "query-with-an-error": 400}.get(kind, 200)
+    expected = {"not-found": 404, "query-with-an-error": 400, "bad-value-in-address": 400}.get(
+        kind, 200
+    )
     assert response.status == expected, kind
     page.wait_for_load_state("networkidle")
     page.screenshot(path=screenshots / f"axe-{kind}.png")
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+
+
+def test_no_axe_violations_in_the_sparql_editor_with_results(
+    real_live: Live, axe_page: Any, screenshots: Path
+) -> None:
+    """The editor after running a query: its controls, results table and download."""
+    page = axe_page
+    page.goto(real_live.url + "/sparql")
+    page.wait_for_load_state("networkidle")
+    if page.locator("#yasgui").count() == 0:
+        pytest.fail("the SPARQL editor is missing: run `npm ci` (make setup)")
+    page.get_by_role("button", name="Actions per CSP priority").click()
+    page.locator(".tabPanel.active .yasqe_queryButton").click()
+    page.locator(".tabPanel.active .yasr table").get_by_text("Fraud").first.wait_for()
+    page.screenshot(path=screenshots / "axe-sparql-results.png", full_page=True)
+    cells = page.locator(".tabPanel.active .yasr tbody tr").first.locator("td").all_inner_texts()
+    assert not any(c.startswith(("<", '"')) for c in cells), cells  # plain values
+    assert page.locator(".tabPanel.active .yasr .cspkg-datatype", has_text="integer").count()
+    download = page.locator(".tabPanel.active .yasr_downloadIcon")
+    assert download.get_attribute("aria-label") == "Download the results"
     violations = axe_violations(page)
     assert not violations, describe(violations)

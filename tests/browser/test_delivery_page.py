@@ -120,6 +120,18 @@ def test_no_axe_violations(
     assert not violations, describe(violations)
 
 
+def test_no_axe_violations_in_the_board_report_html(
+    board_live: Live, axe_tab: Any, screenshots: Path
+) -> None:
+    """The board report's HTML download, opened as a page (it is an attachment)."""
+    response = axe_tab.request.get(board_live.url + PAGE + "/board-report.html?period=2024-Q3")
+    assert response.ok
+    axe_tab.set_content(response.text())
+    axe_tab.screenshot(path=screenshots / "axe-board-report-html.png", full_page=True)
+    violations = axe_violations(axe_tab)
+    assert not violations, describe(violations)
+
+
 def test_no_axe_violations_on_the_progress_form_with_errors(
     board_live: Live, axe_tab: Any, screenshots: Path
 ) -> None:

@@ -170,3 +170,29 @@ def test_commissioner_plan_box_names_the_cited_plan_and_offers_the_other(
     assert offered[0] == "Staffordshire Police and Crime Plan 2021-24"
     assert "Staffordshire Police and Crime Plan 2024-28" in offered
     page.screenshot(path=screenshots / "commissioner-plan-box.png")
+
+
+def test_a_ready_made_question_is_a_few_tab_presses_away(real_live: Live, page: Any) -> None:
+    """Skip link, the contents' group link, then the group's questions: "Agency workload"
+    (the third group's second question) within eight presses of Tab from the top."""
+    page.goto(real_live.url + "/queries")
+    presses = 0
+
+    def tab() -> str:
+        nonlocal presses
+        presses += 1
+        page.keyboard.press("Tab")
+        return str(page.evaluate("document.activeElement.textContent.trim()"))
+
+    assert tab() == "Skip to main content"
+    page.keyboard.press("Enter")
+    while tab() != "Agencies":
+        assert presses < 12
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "agencies"
+    while tab() != "Agency workload":
+        assert presses < 12
+    assert presses <= 8, presses
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/queries/agency-workload")

@@ -324,3 +324,30 @@ def test_a_sheet_with_priority_rows_over_its_actions(tmp_path: Path) -> None:
         "sheet 'Sheet', row 3",
         "sheet 'Sheet', row 5",
     ]
+
+
+def test_notes_are_reported_never_priorities_and_only_trailing_notes_end_the_table(
+    tmp_path: Path,
+) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["FICTIONAL: Exampleton Community Safety Partnership Plan 2026/27"])
+    sheet.append(["Action", "Lead", "Priority", "By when"])
+    sheet.append(["Fictional lantern walk.", "Staffordshire Police", "Fraud", "Q3"])
+    sheet.append(["Note: the next action is new this year."])
+    sheet.append([None])
+    sheet.append(["Fictional litter pick.", "Staffordshire Police", "Fraud", "Q4"])
+    sheet.append([None])
+    sheet.append(["Updated quarterly by the fictional partnership team"])
+    sheet.append(["Contact: fictional@example.org"])
+    book.save(tmp_path / "notes.xlsx")
+    record = parse_plan(read_plan_document(tmp_path / "notes.xlsx"))
+    assert [a.paragraphs[0] for a in record.actions] == [
+        "Fictional lantern walk.",
+        "Fictional litter pick.",
+    ]
+    assert [p.label for p in record.priorities] == ["Fraud"]
+    notes = [w.where for w in record.warnings if "a note under the table" in w.message]
+    assert notes == ["sheet 'Sheet', row 4", "sheet 'Sheet', row 8", "sheet 'Sheet', row 9"]

@@ -31,6 +31,7 @@ SECTIONS = [
     "Exceptions: actions off track or at risk",
     "Actions with no update",
     "Overdue actions",
+    "Outcomes",
     "Alignment with the Commissioner's priorities",
 ]
 TITLE = "Quarterly performance report, Q3 2024/25"
@@ -158,3 +159,27 @@ def test_file_names_and_unknown_format(model: Delivery) -> None:
     assert board.file_name(model, "pdf") == "cannock-chase-csp-2024-25-2024-Q3-board-report.pdf"
     with pytest.raises(Exception, match="use html, docx or pdf"):
         board.render(model, "rtf")
+
+
+def test_pdf_is_tagged_pdf_ua_with_its_properties(model: Delivery) -> None:
+    """Tagged (a structure tree, marked content) PDF/UA-1, so a screen reader can follow
+    headings and tables; title, author (the partnership) and subject set."""
+    reader = PdfReader(BytesIO(board.render(model, "pdf", PREPARED)))
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert root["/Lang"] == "en"
+    metadata = reader.metadata
+    assert metadata is not None and metadata.title == TITLE
+    assert metadata.author == "Cannock Chase Community Safety Partnership"
+    xmp = reader.xmp_metadata
+    assert xmp is not None and b"pdfuaid" in xmp.stream.get_data()
+
+
+def test_full_titles_one_quarter_form_and_word_properties(model: Delivery) -> None:
+    html = board.render(model, "html", PREPARED).decode()
+    assert "…" not in html  # the data's cut titles are given whole
+    assert "2024-Q3" not in html and "Q3 2024/25" in html  # one way to write the quarter
+    assert '<meta name="author" content="Cannock Chase Community Safety Partnership">' in html
+    assert html.count("<main>") == 1
+    document = Document(BytesIO(board.render(model, "docx", PREPARED)))
+    assert document.core_properties.author == "Cannock Chase Community Safety Partnership"

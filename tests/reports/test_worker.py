@@ -1,5 +1,6 @@
-"""Board reports over HTTP: made once per plan, quarter, as-at date and store version, in a
-process with a time limit and a memory cap, a bounded number at once."""
+"""Board reports (and the Commissioner's edition) over HTTP: made once per plan, quarter,
+as-at date and store version, in a process with a time limit and a memory cap, a bounded
+number at once."""
 
 from __future__ import annotations
 
@@ -56,6 +57,8 @@ def test_a_report_is_made_once_per_store_version(store: EmbeddedStore, renders: 
     assert first.status_code == again.status_code == 200
     assert first.data == again.data and first.headers["ETag"] == again.headers["ETag"]
     assert renders == ["html"]
+    assert client.get(f"{PAGE}/board-report.html?period=Q3+2024/25").data == first.data
+    assert renders == ["html"]  # the same quarter written another way: the same report
     assert client.get(f"{PAGE}/board-report.html?period=2024-Q2").status_code == 200
     assert renders == ["html", "html"]  # another quarter is another report
     write = client.post(
@@ -93,12 +96,15 @@ def test_past_the_bound_another_report_is_429(store: EmbeddedStore) -> None:
     renders = app.extensions[EXTENSION].renders
     assert renders.slots.acquire(blocking=False)  # one report being made elsewhere
     try:
-        response = app.test_client().get(f"{PAGE}/board-report.pdf?period=2024-Q3")
-        assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
-        assert "being made" in response.get_data(as_text=True)
+        for url in (f"{PAGE}/board-report.pdf?period=2024-Q3", "/commissioner/report.pdf"):
+            response = app.test_client().get(url)
+            assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
+            assert "being made" in response.get_data(as_text=True)
     finally:
         renders.slots.release()
     assert app.test_client().get(f"{PAGE}/board-report.html?period=2024-Q3").status_code == 200
+    edition = app.test_client().get("/commissioner/report.docx?period=2024-Q3")
+    assert edition.status_code == 200 and edition.data.startswith(b"PK")
 
 
 def test_time_limit_and_memory_cap_stop_a_render(store: EmbeddedStore) -> None:

@@ -4,6 +4,7 @@ rejection remembered, and suggestions never counted as alignment."""
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -195,3 +196,21 @@ def test_decided_files_conform_to_the_shapes(
     assert len(written) == 2
     report = validate_files([s.path for s in project_sources(mine)], mine)
     assert not [f.message for f in report.findings if f.severity is Severity.VIOLATION]
+
+
+def test_an_oversized_or_bomb_workbook_is_refused_before_reading(
+    settings: Settings, commissioner_data: Path, tmp_path: Path
+) -> None:
+    import zipfile
+
+    big = tmp_path / "big.xlsx"
+    big.write_bytes(b"PK" + b"\0" * 6_000_000)
+    with pytest.raises(CspkgError, match=re.escape("big.xlsx: larger than 5 MB")):
+        import_review(_mine(settings, commissioner_data), big)
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * 60_000_000)
+    with pytest.raises(
+        CspkgError, match=re.escape("bomb.xlsx: the workbook unpacks to more than 50 MB")
+    ):
+        import_review(_mine(settings, commissioner_data), bomb)

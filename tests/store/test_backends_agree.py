@@ -204,6 +204,11 @@ CRIME_QUESTIONS = [
     ),
     ("crime-change", {}),
     ("crime-seasonal", {"priority": "def/cannock-chase-csp/priorities/domestic-abuse"}),
+    ("crime-rates", {}),
+    (
+        "crime-rates",
+        {"priority": "def/cannock-chase-csp/priorities/anti-social-behaviour", "by": "count"},
+    ),
 ]
 """The crime-over-months questions with their parameters (the seed has one month and
 the catalogue run above binds defaults only)."""
@@ -224,7 +229,7 @@ def months(
                 name,
                 _by_dialect(
                     catalog.get(name),
-                    {k: (v if v[4:5] == "-" else settings.base + v) for k, v in values.items()},
+                    {k: (v if "/" not in v else settings.base + v) for k, v in values.items()},
                 ),
             )
             for name, values in CRIME_QUESTIONS

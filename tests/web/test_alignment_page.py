@@ -158,3 +158,28 @@ def test_a_direct_action_link_is_shown_as_direct_on_the_action_page(
     section = page.split("Commissioner priorities it serves")[1].split("</table>")[0]
     assert "Directly" in section and "Its own work." in section
     assert "Confirmed links only" in section
+
+
+def test_hostile_answers_are_bounded_and_refused_cleanly(
+    app_parts: tuple[FlaskClient, EmbeddedStore, Path],
+) -> None:
+    client, store, data = app_parts
+    before = sorted(p.read_bytes() for p in (data / "alignment").rglob("*.ttl"))
+    flood = {f"decision-{n}": "accept" for n in range(1, 2000)}
+    response = client.post(
+        PAGE,
+        data={**flood, "reason-1": "x" * 100_000, "change-1": "<script>", "by": "y" * 300,
+              "decision-2": "drop table", "token": ADMIN},
+    )  # fmt: skip
+    assert response.status_code == 400
+    errors = _errors(response.get_data(as_text=True))
+    assert errors["by"] == "Longer than 200 characters"
+    assert errors["decision-2"].startswith("&#39;drop table&#39; is not a decision") or errors[
+        "decision-2"
+    ].startswith("'drop table' is not a decision")
+    assert "<script>" not in response.get_data(as_text=True)
+    assert sorted(p.read_bytes() for p in (data / "alignment").rglob("*.ttl")) == before
+    assert _confirmed(store) == 0
+    assert client.get("/alignment/nowhere-csp/2099-00").status_code == 404
+    long = client.get(PAGE + "?commissionerPlan=" + "z" * 5000)
+    assert long.status_code in (400, 404)

@@ -136,3 +136,14 @@ def test_delivery_per_partnership_where_a_quarter_has_updates(client: FlaskClien
 def test_an_unknown_commissioner_plan_or_quarter_is_refused(client: FlaskClient) -> None:
     assert client.get("/commissioner.json?commissionerPlan=Nowhere 1999").status_code == 400
     assert client.get("/commissioner.json?period=banana").status_code == 400
+
+
+def test_the_commissioner_edition_downloads(client: FlaskClient) -> None:
+    html = client.get("/commissioner?period=2024-Q3").get_data(as_text=True)
+    assert "/commissioner/report.docx?" in html
+    response = client.get("/commissioner/report.docx?period=2024-Q3")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="staffordshire-2024-28-commissioner-report-Q3-2024-25.docx"'
+    )
+    assert client.get("/commissioner/report.exe").status_code == 404

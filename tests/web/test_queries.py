@@ -90,6 +90,9 @@ def csv_rows(response: requests.Response) -> list[list[str]]:
 NEEDS_PROGRESS = {"exceptions", "status-history", "commissioner-delivery", "commissioner-agencies"}
 """Empty on the seed graph, which holds no progress updates (tests/services covers them)
 and one partnership (the Commissioner's view across several: tests/web/test_commissioner_view.py)."""
+NEEDS_POPULATION = {"crime-rates"}
+"""Empty on the seed graph, which holds no residents per LSOA (tests/services/
+test_population.py covers it with a fictional population)."""
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -98,18 +101,18 @@ def test_every_query_answers_on_the_seed_plan_and_its_twins_agree(
 ) -> None:
     document = get(live_data, f"/queries/{name}.json").json()
     count = document["rowCount"]
-    assert (count > 0) != (name in NEEDS_PROGRESS)
+    assert (count > 0) != (name in NEEDS_PROGRESS | NEEDS_POPULATION)
     assert len(document["rows"]) == count and not document["truncated"]
     table = csv_rows(get(live_data, f"/queries/{name}.csv"))
     assert table[0] == document["columns"] and len(table) == count + 1
     page = Page(get(live_data, f"/queries/{name}", headers={"Accept": "text/html"}).text)
-    per = CATALOG.get(name).rows_per  # the page shows one row per distinct value of it
-    shown = len({row[per]["value"] for row in document["rows"]}) if per else count
-    assert len(page.rows) == shown
+    assert len(page.rows) == count  # the page and every download: the same rows
     results = get(
         live_data, f"/queries/{name}", headers={"Accept": "application/sparql-results+json"}
     )
-    assert len(results.json()["results"]["bindings"]) == count
+    bindings = results.json()["results"]["bindings"]
+    per = CATALOG.get(name).rows_per  # the query's own rows: one per value and more
+    assert len({b[per]["value"] for b in bindings} if per else bindings) == count
 
 
 def test_catalogue_lists_every_query_in_html_and_json(live_data: Live) -> None:
@@ -503,7 +506,7 @@ def test_a_list_of_actions_has_one_row_per_action_with_its_facts(live_data: Live
     assert header == [
         "Action",
         "Lead",
-        "Supporting",
+        "Supporting agencies",
         "Target",
         "CSP priorities",
         "Commissioner priorities",
@@ -513,6 +516,44 @@ def test_a_list_of_actions_has_one_row_per_action_with_its_facts(live_data: Live
     assert not any("police-uk" in h or "crime-categor" in h for h in hrefs)
     assert not any(h.startswith(B) for h in hrefs)  # never the base host
     assert commissioner  # the scheme the Commissioner column links into
+
+
+def test_downloads_carry_what_the_page_shows(live_data: Live) -> None:
+    """An agency's actions: the page's columns (lead, supporters, target, CSP and
+    Commissioner priorities) in the .xlsx, .csv and .json, in words with the IRIs in
+    extra columns, one row per action, in the page's order."""
+    from openpyxl import load_workbook
+
+    params = {"agency": POLICE}
+    response = get(live_data, "/queries/agency-actions", params=params)
+    header = re.findall(
+        r'<th scope="col" class="govuk-table__header[^"]*">([^<]+)</th>', response.text
+    )
+    page_actions = re.findall(
+        r'<tr class="govuk-table__row"><td[^>]*>\s*<a [^>]*href="(/doc/action/[^"]+)"',
+        response.text,
+    )
+    book = load_workbook(
+        io.BytesIO(get(live_data, "/queries/agency-actions.xlsx", params=params).content)
+    )
+    rows = list(book["Answer"].iter_rows(values_only=True))
+    titles = [str(t) for t in rows[0]]
+    for title in header:
+        assert title in titles, title
+    for fact in ("Lead", "Supporting agencies", "CSP priorities", "Commissioner priorities"):
+        assert f"{fact} (IRI)" in titles
+    at = titles.index("Action (IRI)")
+    xlsx_actions = [str(r[at]).removeprefix(B + "id") for r in rows[1:]]
+    assert xlsx_actions == [a.removeprefix("/doc") for a in page_actions]
+    assert len(set(xlsx_actions)) == len(xlsx_actions)
+    lead = titles.index("Lead")
+    assert all(r[lead] for r in rows[1:])  # every action names its lead, in words
+    assert not str(rows[1][lead]).startswith("http")
+    table = csv_rows(get(live_data, "/queries/agency-actions.csv", params=params))
+    assert len(table) == len(rows) and "leadLabel" in table[0] and "commissionerLabel" in table[0]
+    document = get(live_data, "/queries/agency-actions.json", params=params).json()
+    assert document["rowCount"] == len(rows) - 1
+    assert document["titles"]["commissionerLabel"] == "Commissioner priorities"
 
 
 def test_a_limited_answer_says_what_part_of_how_many_it_is(live_data: Live) -> None:

@@ -108,10 +108,13 @@ def map_header(row: Row, layout: Layout) -> tuple[Column, ...]:
     by_index = {index: (name, score, how) for name, (index, score, how) in taken.items()}
     columns: list[Column] = []
     for index, cell in enumerate(row.cells):
+        title = " ".join(cell.text.split())
         if index and cell is row.cells[index - 1]:
+            # under a title merged over several columns: its cells are kept, not dropped
+            columns.append(Column(index, f"{title} (continued)" if title else "", None, 0.0, ""))
             continue
         name, score, how = by_index.get(index, (None, 0.0, ""))
-        columns.append(Column(index, " ".join(cell.text.split()), name, score, how))
+        columns.append(Column(index, title, name, score, how))
     return tuple(columns)
 
 

@@ -7,7 +7,8 @@ hidden, a read-me sheet.  So a merged cell's text fills every row and column it 
 as its month, and hidden rows, columns and sheets are read like the rest and reported.
 
 A spreadsheet is untrusted input: the package was checked for its unpacked size before
-this runs, openpyxl reads it in read-only (streaming) mode, rows and columns are bounded,
+this runs, the project's one spreadsheet reader (``spreadsheet.py``) opens it read-only
+(streaming), rows and columns are bounded,
 and a sheet ends after a long run of empty rows (formatting applied down a whole column
 makes a million of them), so a hostile file costs at most a bounded read and ends in a
 message that names the sheet and row.
@@ -15,7 +16,6 @@ message that names the sheet and row.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import warnings
@@ -27,16 +27,18 @@ from typing import Any
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from ..errors import PlanDocumentError
-from .plan_document import MAX_ROWS, Cell, Row, Table
+from .plan_document import MAX_ROWS, MAX_UNZIPPED, Cell, Row, Table
 from .plan_record import Notice
+from .spreadsheet import SpreadsheetError, csv_rows, open_workbook
 
 MAX_COLUMNS = 60
 MAX_CELL = 20_000
 BLANK_RUN = 500
 """Empty rows in a row after which a sheet is taken to have ended."""
 MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
-HIDDEN_ROW = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=\"(\d+)\"[^>]*?\bhidden=\"(?:1|true)\"")
-HIDDEN_ROW_FIRST = re.compile(rb"<(?:\w+:)?row\s[^>]*?\bhidden=\"(?:1|true)\"[^>]*?\br=\"(\d+)\"")
+HIDDEN = re.compile(rb"\bhidden=\"(?:1|true)\"")
+ROW_TAG = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=\"(\d+)\"")
+MAX_HIDDEN = 10_000
 COLUMN = re.compile(rb"<(?:\w+:)?col\s[^>]*>")
 ATTRIBUTE = re.compile(rb"\b(min|max|hidden)=\"([^\"]*)\"")
 QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
@@ -68,7 +70,7 @@ def read_sheets(path: Path, raw: bytes) -> tuple[list[Table], list[Notice]]:
     if path.suffix.lower() == ".csv":
         return [_read_csv(path.name, raw)], []
     with warnings.catch_warnings():  # openpyxl warns about parts it drops; we read values
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore")  # (iterating a read-only sheet warns too)
         return _read_workbook(path, raw)
 
 
@@ -90,8 +92,15 @@ class _SheetXml:
             (int(m[2]), _column(m[1]), int(m[4] or m[2]), _column(m[3] or m[1]))
             for m in MERGE.finditer(xml)
         ][:10_000]
-        rows = {int(m[1]) for m in HIDDEN_ROW.finditer(xml)}
-        self.hidden_rows = sorted(rows | {int(m[1]) for m in HIDDEN_ROW_FIRST.finditer(xml)})
+        rows: set[int] = set()
+        for number, found in enumerate(HIDDEN.finditer(xml)):
+            if number >= MAX_HIDDEN:
+                break
+            start = xml.rfind(b"<", 0, found.start())
+            tag = ROW_TAG.match(xml, start, found.start())
+            if tag is not None:
+                rows.add(int(tag[1]))
+        self.hidden_rows = sorted(rows)
         columns: set[int] = set()
         for tag in COLUMN.finditer(xml):
             found = {k.decode(): v.decode() for k, v in ATTRIBUTE.findall(tag.group(0))}
@@ -113,16 +122,10 @@ def _ranges(numbers: list[int]) -> str:
 
 
 def _read_workbook(path: Path, raw: bytes) -> tuple[list[Table], list[Notice]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, SyntaxError) as exc:
-        reason = type(exc).__name__ if isinstance(exc, KeyError) else str(exc)
-        reason = reason.splitlines()[0][:200] if reason else type(exc).__name__
-        raise PlanDocumentError(
-            path.name, None, f"not a readable Excel workbook ({reason})"
-        ) from None
+    try:  # plan_document.read_document has checked the package
+        workbook = open_workbook(path.name, raw, MAX_UNZIPPED, checked=True)
+    except SpreadsheetError as exc:
+        raise PlanDocumentError(exc.source, exc.line, exc.reason) from None
     tables: list[Table] = []
     notices: list[Notice] = []
     try:
@@ -182,8 +185,9 @@ def _hidden(name: str, sheet: Any, xml: _SheetXml, rows: int) -> list[Notice]:
 
 
 def _rows(values: list[list[str]], merges: list[tuple[int, int, int, int]]) -> list[Row]:
-    """Rows of cells, each merged range's text in every position it covers; a range
-    merged across columns is one cell in its row (as Word gives it)."""
+    """Rows of cells, each merged range's text in every position it covers (but a row
+    empty of its own stays empty); a range merged across columns is one cell in its row
+    (as Word gives it)."""
     width = max((len(v) for v in values), default=0)
     grid = [v + [""] * (width - len(v)) for v in values]
     cells: list[list[Cell]] = [
@@ -195,6 +199,8 @@ def _rows(values: list[list[str]], merges: list[tuple[int, int, int, int]]) -> l
             continue
         text = grid[top - 1][left - 1]
         for number in range(top, min(bottom, len(grid)) + 1):
+            if number > top and not any(grid[number - 1]):
+                continue  # a spacer row inside a merge stays a spacer
             shared = Cell(text, number, number)
             for column in range(left, min(right, width) + 1):
                 cells[number - 1][column - 1] = shared
@@ -210,18 +216,11 @@ def _rows(values: list[list[str]], merges: list[tuple[int, int, int, int]]) -> l
 
 def _read_csv(source: str, raw: bytes) -> Table:
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise PlanDocumentError(source, line, "text is not valid UTF-8") from None
-    rows: list[Row] = []
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        for number, values in enumerate(reader, start=1):
-            if number > MAX_ROWS:
-                raise _too_many(source, "the file")
-            texts = [cell_text(v) for v in values[:MAX_COLUMNS]]
-            rows.append(Row(number, tuple(Cell(t, number, number) for t in texts)))
-    except csv.Error as exc:
-        raise PlanDocumentError(source, reader.line_num, f"not readable as CSV ({exc})") from None
+        found = csv_rows(source, raw, MAX_ROWS, MAX_COLUMNS)
+    except SpreadsheetError as exc:
+        raise PlanDocumentError(exc.source, exc.line, exc.reason) from None
+    rows = [
+        Row(number, tuple(Cell(cell_text(v), number, number) for v in values))
+        for number, values in found
+    ]
     return Table("the table", tuple(rows), sheet=True)

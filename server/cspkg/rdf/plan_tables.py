@@ -64,7 +64,7 @@ class ActionTable:
         return {c.field: c.index for c in self.columns if c.field}
 
     def column_name(self, column: int) -> str:
-        title = self.titles[column] if column < len(self.titles) else ""
+        title = next((c.title for c in self.columns if c.index == column), "")
         if self.table.sheet:
             return f"column {get_column_letter(column + 1)}" + (f" ('{title}')" if title else "")
         return f"column '{title}'" if title else f"column {column + 1}"
@@ -164,12 +164,17 @@ def _unmapped(found: ActionTable) -> list[Column]:
     for column in found.columns:
         if column.field:
             continue
-        filled = any(
-            column.index < len(r.cells) and r.cells[column.index].text.strip() for r in body
-        )
-        if column.title or filled:
+        filled = any(_own(r, column.index) for r in body)
+        if filled or (column.title and not column.title.endswith("(continued)")):
             out.append(column)
     return out
+
+
+def _own(row: Row, index: int) -> str:
+    """The text of a row's cell in a column, unless it is the cell merged from the left."""
+    if index >= len(row.cells) or (index and row.cells[index] is row.cells[index - 1]):
+        return ""
+    return row.cells[index].text.strip()
 
 
 def parse_table_plan(
@@ -246,23 +251,31 @@ def _read_rows(
     implied = _sheet_priority(found, book) if "priorities" not in found.fields else None
     for index, row in enumerate(rows):
         single = _single(row)
-        if single is not None and layout.priorities != "column":
-            if NOTE.match(single) or index > last_action or len(single) > 120 or "\n" in single:
-                for note in rows[index:]:
-                    text = " ".join(" ".join(c.text for c in note.cells).split())
-                    notices.append(
-                        Notice(
-                            f"{found.table.name}, row {note.number}",
-                            f"a note under the table, not an action: '{text[:100]}'",
-                        )
-                    )
-                break
+        if single is not None and index > last_action:
+            notices += [_note(found, note) for note in rows[index:]]
+            break  # notes under the table end it
+        if single is not None and NOTE.match(single):
+            notices.append(_note(found, row))
+            continue
+        if single is not None and layout.priorities != "column" and _heading_like(single):
             where = f"{found.table.name}, row {row.number}"
             heading = book.match(Named(" ".join(single.split()), row.cells[0].line, where))
             headings = True
             continue
         actions.append(reader.action(len(actions) + 1, row, heading, implied))
     return headings
+
+
+def _heading_like(text: str) -> bool:
+    return len(text) <= 120 and "\n" not in text
+
+
+def _note(found: ActionTable, row: Row) -> Notice:
+    text = " ".join(" ".join(c.text for c in row.cells).split())
+    return Notice(
+        f"{found.table.name}, row {row.number}",
+        f"a note under the table, not an action: '{text[:100]}'",
+    )
 
 
 def _sheet_priority(found: ActionTable, book: PriorityBook) -> Named | None:
@@ -366,7 +379,7 @@ class _RowReader:
     def _annotations(self, row: Row) -> tuple[tuple[str, str], ...]:
         kept: list[tuple[str, str]] = []
         for column in self.unmapped:
-            if column.index < len(row.cells) and (text := row.cells[column.index].text.strip()):
+            if text := _own(row, column.index):
                 title = column.title or self.found.column_name(column.index)
                 kept.append((title, text))
         return tuple(kept)

@@ -12,22 +12,22 @@ read-only without formulas being evaluated.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from ..errors import CspkgError
+from . import spreadsheet
+from .spreadsheet import SpreadsheetError, csv_rows
 
 COLUMNS = ("action", "period", "status", "progress", "commentary", "reported_by", "reported_on")
 REQUIRED = ("action", "period", "status")
 MAX_BYTES = 5_000_000
 MAX_ROWS = 5_000
+MAX_COLUMNS = 200
 MAX_UNPACKED_BYTES = 50_000_000
 """A workbook is a zip: its parts, unpacked, may not exceed this (a zip bomb is refused)."""
 PROGRESS_SHEET = "Progress"
@@ -153,17 +153,12 @@ def _blank(value: Cell) -> bool:
 
 def _read_csv(name: str, digest: str, data: bytes) -> ProgressTable:
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ProgressFileError(f"{name}: not UTF-8 text (byte {exc.start})") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        lines = list(_capped(name, enumerate(reader, start=1)))
-    except csv.Error as exc:
-        raise ProgressFileError(f"{name}: not a readable CSV file ({exc})") from None
+        lines = csv_rows(name, data, MAX_ROWS + 1, MAX_COLUMNS)
+    except SpreadsheetError as exc:
+        raise ProgressFileError(str(exc)) from None
     if not lines:
         raise ProgressFileError(f"{name}: the file is empty")
-    header = list(lines[0][1])
+    header: list[Cell] = list(lines[0][1])
     body: list[tuple[int, list[Cell]]] = [(n, list(cells)) for n, cells in lines[1:]]
     return _table(name, digest, header, body)
 
@@ -176,25 +171,13 @@ def _capped(name: str, rows: object) -> object:
 
 
 def open_workbook(name: str, data: bytes, formulas: bool = False) -> Any:
-    """An untrusted ``.xlsx`` opened read-only, values not formulas (``formulas``: the
-    formulas' text instead); a zip bomb or a DTD refused first, as ``cspkg import``
-    refuses them (``plan_document.check_package``)."""
-    from openpyxl import load_workbook
-
-    from .plan_document import check_package
-
+    """An untrusted ``.xlsx`` through the one spreadsheet reader (``spreadsheet.py``):
+    a zip bomb or a DTD refused first, read-only, values not formulas (``formulas``: the
+    formulas' text instead)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise ProgressFileError(f"{name}: not a readable Excel workbook (.xlsx)") from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ProgressFileError(f"{name}: the workbook unpacks to more than 50 MB")
-    check_package(Path(name), data)
-    try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=not formulas)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ProgressFileError(f"{name}: not a readable Excel workbook (.xlsx)") from None
+        return spreadsheet.open_workbook(name, data, MAX_UNPACKED_BYTES, formulas=formulas)
+    except SpreadsheetError as exc:
+        raise ProgressFileError(str(exc)) from None
 
 
 def read_bounded(path: Path) -> bytes:

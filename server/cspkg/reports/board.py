@@ -29,6 +29,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from ..errors import CspkgError, ReportUnavailable
 from ..services.delivery_model import ActionLine, CountRow, Delivery, Status
 from ..unicode_text import isolate
+from .outcomes_section import add_outcomes
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -52,7 +53,7 @@ _environment = Environment(
 
 def title(delivery: Delivery) -> str:
     """``Quarterly performance report, Q3 2024/25``."""
-    return f"Quarterly performance report, {delivery.period.label.split(' (')[0]}"
+    return f"Quarterly performance report, {delivery.period.name}"
 
 
 def file_name(delivery: Delivery, form: str) -> str:
@@ -85,12 +86,18 @@ def render_html(delivery: Delivery, prepared: date) -> str:
         d=delivery,
         title=title(delivery),
         css=(TEMPLATES / "board-report.css").read_text(encoding="utf-8"),
+        author=author(delivery),
         prepared=_long_date(prepared),
         as_of=_long_date(delivery.as_of),
     )
 
 
 def render_pdf(delivery: Delivery, prepared: date) -> bytes:
+    return html_to_pdf(render_html(delivery, prepared))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """A report's HTML laid out by WeasyPrint, which may fetch nothing."""
     try:
         from weasyprint import HTML  # heavy import (Pango): only when a PDF is asked for
     except OSError:  # the Pango library is missing
@@ -102,8 +109,15 @@ def render_pdf(delivery: Delivery, prepared: date) -> bytes:
     def refuse(url: str, *args: object, **kwargs: object) -> dict[str, object]:
         raise ValueError("the board report fetches nothing")
 
-    document = HTML(string=render_html(delivery, prepared), url_fetcher=refuse)
-    return bytes(document.write_pdf())
+    document = HTML(string=html, url_fetcher=refuse)
+    # PDF/UA-1: tagged (headings, tables, reading order) for screen readers; the title,
+    # author (the partnership), subject and keywords come from the HTML's head.
+    return bytes(document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True))
+
+
+def author(delivery: Delivery) -> str:
+    """Who the report is by: the partnership (else the plan)."""
+    return delivery.partnership.label if delivery.partnership else delivery.plan.label
 
 
 def _long_date(day: date) -> str:
@@ -125,6 +139,8 @@ def render_docx(delivery: Delivery, prepared: date) -> bytes:
     document.styles["Normal"].font.size = Pt(10)
     document.core_properties.title = title(d)
     document.core_properties.subject = d.plan.label
+    document.core_properties.author = author(d)
+    document.core_properties.keywords = f"board report, {d.period.name}"
 
     if d.partnership is not None:
         document.add_paragraph(d.partnership.label)
@@ -174,12 +190,15 @@ def render_docx(delivery: Delivery, prepared: date) -> bytes:
         "No action is past its target without being complete.",
     )
 
+    add_outcomes(document, d, _table, _shade)
+
     document.add_heading("Alignment with the Commissioner's priorities", level=2)
     document.add_paragraph(
-        "Which Commissioner priorities each CSP priority serves is the CSP Knowledge "
-        "Graph's judgement (each link has a written rationale), not something the plans "
-        "state. An action is counted under every Commissioner priority its CSP "
-        "priorities serve."
+        "Only confirmed links are counted: which Commissioner priorities each CSP priority "
+        "(or an action directly) serves is a judgement confirmed by a person or the "
+        "project, with a written rationale, not something the plans state; suggestions "
+        "waiting for a review are not counted. An action is counted under every "
+        "Commissioner priority it serves."
     )
     for view in d.commissioner:
         cited = " (the plan this delivery plan cites)" if view.cited else ""
@@ -195,7 +214,7 @@ def render_docx(delivery: Delivery, prepared: date) -> bytes:
 
 def _summary_sentence(d: Delivery) -> str:
     rag = d.rag_totals()
-    quarter = d.period.label.split(" (")[0]
+    quarter = d.period.name
     return (
         f"The plan has {d.actions} actions. For {quarter}, {d.reported} have an update and "
         f"{len(d.missing)} have none. {rag['green']} rated Green, {rag['amber']} Amber and "

@@ -1,4 +1,5 @@
-"""Board reports made in a process of their own, a few at a time, each once.
+"""Board reports (and their Commissioner's edition) made in a process of their own, a
+few at a time, each once.
 
 Why: rendered in the serving process, a PDF holds the interpreter for about a second of
 CPU (WeasyPrint), so 30 clients asking for PDFs made each take 44 s and fast questions up
@@ -26,7 +27,6 @@ from datetime import date
 
 from ..config import Settings
 from ..errors import CspkgError, RateLimited, ReportUnavailable, WorkerFailed
-from ..services.delivery_model import Delivery
 from ..services.limited_process import (
     ChildFailed,
     ChildTimedOut,
@@ -58,10 +58,16 @@ class ReportRenders:
         self._pending: dict[Hashable, _Pending] = {}
 
     def render(
-        self, key: Hashable, model: Callable[[], Delivery], form: str, prepared: date
+        self,
+        key: Hashable,
+        model: Callable[[], object],
+        form: str,
+        prepared: date,
+        edition: str = "board",
     ) -> bytes:
-        """The report ``key`` names, made from ``model()`` in a limited process, or the one
-        another request is making now.  ``RateLimited`` (429) when every slot is taken."""
+        """The report ``key`` names, made from ``model()`` by ``EDITIONS[edition]`` in a
+        limited process, or the one another request is making now.  ``RateLimited``
+        (429) when every slot is taken."""
         with self._lock:
             pending = self._pending.get(key)
             owner = pending is None
@@ -81,7 +87,7 @@ class ReportRenders:
             assert pending.body is not None
             return pending.body
         try:
-            pending.body = run(model(), form, prepared, self.settings)
+            pending.body = run(model(), form, prepared, self.settings, edition)
             return pending.body
         except CspkgError as exc:
             pending.error = exc
@@ -93,15 +99,21 @@ class ReportRenders:
             pending.done.set()
 
 
-def run(delivery: Delivery, form: str, prepared: date, settings: Settings) -> bytes:
-    """``reports.board.render`` in a child process with the memory cap and time limit."""
+EDITIONS = {"board": "cspkg.reports.board", "commissioner": "cspkg.reports.commissioner"}
+"""Edition -> the module whose ``render(model, form, prepared)`` makes it."""
+
+
+def run(
+    model: object, form: str, prepared: date, settings: Settings, edition: str = "board"
+) -> bytes:
+    """An edition's ``render`` in a child process with the memory cap and time limit."""
     try:
         kind, payload = run_child(
             "cspkg.reports.worker:child",
-            (delivery, form, prepared),
+            (EDITIONS[edition], model, form, prepared),
             memory=worker_memory_bytes(settings),
             timeout=settings.report_timeout,
-            nice=10,  # the serving process's fast answers come first on a busy machine
+            nice=19,  # the serving process's fast answers come first on a busy machine
         )
     except ChildTimedOut:
         raise WorkerFailed(
@@ -117,11 +129,14 @@ def run(delivery: Delivery, form: str, prepared: date, settings: Settings) -> by
 
 
 def child() -> None:
-    """In the child: (model, form, prepared) in, the report out."""
-    from .board import render
+    """In the child: (edition module, model, form, prepared) in, the report out."""
+    import importlib
 
-    delivery, form, prepared = child_input()  # type: ignore[misc]
+    module, model, form, prepared = child_input()  # type: ignore[misc]
+    if module not in EDITIONS.values():
+        raise SystemExit(2)  # only the project's own report modules are ever run
+    render = importlib.import_module(module).render
     try:
-        child_answer("ok", render(delivery, form, prepared))
+        child_answer("ok", render(model, form, prepared))
     except CspkgError as exc:
         child_answer("error", (type(exc).__name__, str(exc)))

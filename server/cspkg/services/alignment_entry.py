@@ -27,6 +27,7 @@ from .alignment_review import (
     Review,
     ReviewRejected,
     apply_decisions,
+    check,
     load_review,
 )
 from .data_files import write_all
@@ -77,14 +78,18 @@ def submit(
 ) -> Outcome:
     """Check the token and every decision; write and reload, or say what is wrong."""
     store, settings = sparql.store, sparql.settings
+    review = load_review(settings, plan_name, commissioner_plan)
+    decisions = _decisions(review, answers)
+    errors = _field_errors(review, decisions)
     authorization = f"Bearer {token.strip()}" if token.strip() else None
+    refused = None
     try:
         writer = sparql.authorize_write(authorization)
     except AuthenticationRequired:
-        return Outcome(errors={"token": "Enter your access token"}, status=401)
+        refused = Outcome(errors={"token": "Enter your access token"}, status=401)
     except RateLimited as exc:
         message = f"Too many wrong access tokens were sent from here: try again in {exc.retry_after} seconds"
-        return Outcome(errors={"token": message}, status=429)
+        refused = Outcome(errors={"token": message}, status=429)
     except QueryRefused as exc:
         sparql.audit("refused", "REVIEW alignment", authorization, error=exc)
         message = (
@@ -92,46 +97,27 @@ def submit(
             if sparql.writes_enabled
             else "This service does not take reviews: no access tokens are set up"
         )
-        return Outcome(errors={"token": message}, status=403)
-    review = load_review(settings, plan_name, commissioner_plan)
+        refused = Outcome(errors={"token": message}, status=403)
     what = f"REVIEW alignment of <{review.plan}>"
-    if not may_review(writer, review):
+    if refused is None and not may_review(writer, review):
         sparql.audit("refused (not its partnership)", what, authorization, who=writer.describe())
-        return Outcome(
+        refused = Outcome(
             errors={"token": "This token is not the partnership's: only the plan's own "
                     "partnership or the administrator may review its suggestions"},
             status=403,
         )  # fmt: skip
-    decisions = []
-    by = answers.get("by", "")[:MAX_FIELD]
-    for row in review.rows:
-        names = field_names(row.number)
-        decisions.append(
-            Decision(
-                row.key,
-                answers.get(names["decision"], "")[:40],
-                answers.get(names["reason"], "")[:MAX_FIELD],
-                by,
-                answers.get(names["change_to"], "")[:200],
-                "",
-                tuple(names.items()),
-            )
-        )
-    if not any(d.decision.strip() for d in decisions):
-        return Outcome(
-            errors={"decision-1": "Choose accept, reject or change for at least one suggestion"},
-            status=400,
-        )
+    if refused is not None:
+        refused.errors.update(errors)
+        return refused
+    if errors:
+        return Outcome(errors=errors, status=400)
     agent = URIRef(writer.agency) if writer.agency else URIRef(settings.base + PROJECT)
     with sparql.write_lock:
         before = _texts(settings.data_dir)
         try:
             outcome = apply_decisions(settings, review, decisions, agent)
         except ReviewRejected as exc:
-            errors: dict[str, str] = {}
-            for problem in exc.problems:
-                errors.setdefault(problem.column, problem.message[:1].upper() + problem.message[1:])
-            return Outcome(errors=errors, status=400)
+            return Outcome(errors=_by_field(exc), status=400)
         written = {path.resolve() for path in outcome.written}
         changed = [s for s in project_sources(settings) if s.path.resolve() in written]
         try:
@@ -147,6 +133,44 @@ def submit(
             )
     sparql.audit("committed", what, authorization, who=writer.describe())
     return Outcome(outcome.accepted, outcome.changed, outcome.rejected, status=200)
+
+
+def _decisions(review: Review, answers: Mapping[str, str]) -> list[Decision]:
+    """The form's answers as one decision per suggestion (an empty one: not decided)."""
+    by = answers.get("by", "")[:MAX_FIELD]
+    found = []
+    for row in review.rows:
+        names = field_names(row.number)
+        found.append(
+            Decision(
+                row.key,
+                answers.get(names["decision"], "")[:40],
+                answers.get(names["reason"], "")[:MAX_FIELD],
+                by,
+                answers.get(names["change_to"], "")[:200],
+                "",
+                tuple(names.items()),
+            )
+        )
+    return found
+
+
+def _field_errors(review: Review, decisions: list[Decision]) -> dict[str, str]:
+    """Every problem with the answers, by field, before anything is written."""
+    if not any(d.decision.strip() for d in decisions):
+        return {"decision-1": "Choose accept, reject or change for at least one suggestion"}
+    try:
+        check(review, decisions)
+    except ReviewRejected as exc:
+        return _by_field(exc)
+    return {}
+
+
+def _by_field(exc: ReviewRejected) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for problem in exc.problems:
+        errors.setdefault(problem.column, problem.message[:1].upper() + problem.message[1:])
+    return errors
 
 
 def _texts(data_dir: Path) -> dict[Path, str | None]:

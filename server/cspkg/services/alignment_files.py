@@ -38,7 +38,8 @@ from .alignment_suggest import (
     suggest,
 )
 from .data_files import write_all
-from .progress import resolve_plan
+from .parameters import Parameter, resolve_among
+from .progress import named, resolve_plan
 from .progress_import import read_data
 
 STATUS = "def/alignment-status/"
@@ -88,20 +89,21 @@ def commissioner_plans(graph: Graph) -> list[URIRef]:
     return [p for p in plans if p not in replaced] + [p for p in plans if p in replaced]
 
 
+COMMISSIONER_PLAN = Parameter(
+    "commissionerPlan", "iri", "Police and Crime Plan", rdf_class=str(CSPKG.PoliceAndCrimePlan)
+)
+
+
 def resolve_commissioner_plan(graph: Graph, name: str | None, data_dir: Path) -> URIRef:
-    """A Commissioner plan by IRI, ``area/years``, years or label; by default the newest
-    one the suggester has evidence for."""
+    """A Commissioner plan by IRI, title or label (the one name rule,
+    ``parameters.resolve``); by default the newest one the suggester has evidence for."""
     plans = commissioner_plans(graph)
     if name:
-        wanted = name.strip().lower()
-        for plan in plans:
-            keys = {str(plan).lower(), "/".join(str(plan).split("/")[-2:]).lower()}
-            keys |= {str(plan).rsplit("/", 1)[-1], plan_key(plan)}
-            keys |= {str(label).lower() for label in graph.objects(plan, RDFS.label)}
-            if wanted in keys:
-                return plan
-        known = ", ".join("/".join(str(p).split("/")[-2:]) for p in plans) or "none"
-        raise CspkgError(f"no Police and Crime Plan called '{name[:80]}' (plans: {known})")
+        found = resolve_among(COMMISSIONER_PLAN, name, [named(graph, plan) for plan in plans])
+        if found is not None:
+            return URIRef(found)
+        known = "; ".join(str(graph.value(p, RDFS.label) or p) for p in plans) or "none"
+        raise CspkgError(f"no Police and Crime Plan called '{name.strip()[:80]}' (plans: {known})")
     for plan in plans:
         if evidence_path(data_dir, plan).exists():
             return plan

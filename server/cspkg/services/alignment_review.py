@@ -401,6 +401,7 @@ __all__ = [
     "ReviewRejected",
     "ReviewRow",
     "apply_decisions",
+    "check",
     "load_review",
     "source_label",
 ]

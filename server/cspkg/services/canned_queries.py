@@ -222,7 +222,7 @@ class CannedQueries:
             try:
                 value = raw
                 if by_name(parameter):
-                    value = self._resolve(parameter, raw)
+                    value = self.resolve(parameter, raw)
                 term = parameter.term(value, self.today)
                 resolved[name] = term.value if parameter.type == "date" else value
             except ParameterError as exc:
@@ -245,8 +245,12 @@ class CannedQueries:
             return choices[0].iri
         raise ParameterError(parameter.name, "a value (there is nothing to choose from)")
 
-    def _resolve(self, parameter: Parameter, raw: str) -> str:
-        """``resolve`` among the listed things; when the list was capped at
+    def resolve(self, parameter: Parameter, raw: str) -> str:
+        """The IRI of the thing of the parameter's class that ``raw`` names (a name, a
+        code, a key or the IRI of a thing the store holds), or ``ParameterError`` with
+        the closest candidates: the one rule for a plan, agency or quarter by name.
+
+        ``resolve`` among the listed things; when the list was capped at
         ``CANDIDATE_LIMIT`` (a big store) and nothing listed fits, an exact name among
         all things of the class is looked up too (indexed: one pattern per name)."""
         choices = self.choices(parameter)

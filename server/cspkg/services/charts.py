@@ -185,7 +185,7 @@ def priority_alignment(
     store: Store, catalog: Catalog, settings: Settings, plan: str | None = None
 ) -> Chart:
     rows = _records(store, catalog, settings, "coverage-matrix", plan)
-    title = "CSP priorities × Commissioner priorities (the project's alignment)"
+    title = "CSP priorities × Commissioner priorities (confirmed links only)"
     return heatmap("priority-alignment", title, rows, "csp-priority")
 
 
@@ -209,7 +209,7 @@ def commissioner_priority_bars(
     store: Store, catalog: Catalog, settings: Settings, plan: str | None = None
 ) -> Chart:
     rows = _records(store, catalog, settings, "actions-per-commissioner-priority", plan)
-    title = "Actions per Commissioner priority (through the alignment)"
+    title = "Actions per Commissioner priority (confirmed links only)"
     return _bars("actions-per-commissioner-priority", title, rows)
 
 

@@ -78,6 +78,7 @@ class CommissionerView:
     gaps: list[Gap] = field(default_factory=list)
     agencies: list[SharedAgency] = field(default_factory=list)
     period: str | None = None
+    """The quarter's name (``Q3 2024/25``) when one was asked for."""
     delivery: list[DeliveryRow] = field(default_factory=list)
 
     @property
@@ -144,7 +145,10 @@ def build(
         )
     view.agencies = list(shared.values())
     if period:
-        view.period = period
+        parameter = queries.catalog.get("commissioner-delivery").parameter("period")
+        chosen = queries.resolve(parameter, period)
+        labels = {c.iri: c.label for c in queries.choices(parameter)}
+        view.period = labels.get(chosen, chosen).split(" (")[0]
         rows: dict[tuple[str, str], list[tuple[str, int, str]]] = {}
         for r in queries.run("commissioner-delivery", [*exact, ("period", period)]).table.records():
             key = (r["planLabel"] or "", r["priorityLabel"] or "")

@@ -22,12 +22,10 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from pyoxigraph import NamedNode
-
 from ..catalog import Catalog, load_catalog
 from ..config import Settings
-from ..errors import DeliveryNotFound
-from ..namespaces import PREFIXES
+from ..errors import DeliveryNotFound, ParameterError
+from ..fragments import service_query
 from ..store.base import Store
 from .canned_queries import CannedQueries, select
 from .delivery_model import (
@@ -40,6 +38,8 @@ from .delivery_model import (
     Period,
     Status,
 )
+from .outcomes import plan_outcomes
+from .parameters import PLAN, QUARTER
 
 STATUS_ORDER = ("not-started", "on-track", "at-risk", "off-track", "complete", "withdrawn")
 """Reading order of the progress-status scheme's notations (as the issue lists them)."""
@@ -48,30 +48,19 @@ EXCEPTION_KEYS = ("off-track", "at-risk")
 DONE_KEYS = ("complete", "withdrawn")
 """Statuses after which an action cannot be overdue."""
 
-_PREFIXES = "\n".join(
-    f"PREFIX {p}: <{PREFIXES[p]}>"
-    for p in ("cspkg", "dcterms", "p-plan", "prov", "rdfs", "skos", "xsd")
-)
-_LABEL = "COALESCE(?{0}Pref, ?{0}Plain, STR(?{0}))"
 
-
-def _rows(store: Store, settings: Settings, sparql: str) -> list[dict[str, str | None]]:
-    result = select(store, f"{_PREFIXES}\n{sparql}", settings)
+def _rows(
+    store: Store, settings: Settings, name: str, plan: str | None = None
+) -> list[dict[str, str | None]]:
+    """The rows of the service query ``queries/service/{name}.rq`` (about ``plan``)."""
+    result = select(store, service_query(settings.queries_dir, name, plan=plan), settings)
     return [
         {
-            name: None if term is None else term.value
-            for name, term in zip(result.variables, row, strict=True)
+            var: None if term is None else term.value
+            for var, term in zip(result.variables, row, strict=True)
         }
         for row in result.rows
     ]
-
-
-def _labelled(var: str) -> str:
-    """OPTIONALs for a label of ``?var`` (prefLabel, else rdfs:label, else the IRI)."""
-    return (
-        f"OPTIONAL {{ ?{var} skos:prefLabel ?{var}Pref }} "
-        f"OPTIONAL {{ ?{var} rdfs:label ?{var}Plain }}"
-    )
 
 
 # --- naming a plan and a quarter -------------------------------------------------------
@@ -79,39 +68,35 @@ def _labelled(var: str) -> str:
 
 def plans(store: Store, settings: Settings) -> list[Named]:
     """Every delivery plan in the store, by title."""
-    rows = _rows(
-        store,
-        settings,
-        "SELECT ?plan (SAMPLE(COALESCE(?t, ?l, STR(?plan))) AS ?label) WHERE { "
-        "?plan a cspkg:DeliveryPlan . OPTIONAL { ?plan dcterms:title ?t } "
-        "OPTIONAL { ?plan rdfs:label ?l } } GROUP BY ?plan",
-    )
-    return sorted((Named(r["plan"] or "", r["label"] or "") for r in rows), key=_by_label)
+    rows = _rows(store, settings, "delivery-plans")
+    return sorted((Named(r["plan"] or "", r["name"] or "") for r in rows), key=_by_label)
 
 
-def resolve_plan(store: Store, settings: Settings, given: str) -> Named:
-    """A plan by IRI, key (``cannock-chase-csp/2024-25``) or title, ignoring case."""
-    wanted = given.strip().strip("<>").lower()
-    found = plans(store, settings)
-    for plan in found:
-        key = plan.iri.split("/delivery-plan/", 1)[-1].lower()
-        if wanted in (plan.iri.lower(), key, plan.label.lower()):
-            return plan
-    names = ", ".join(p.iri.split("/delivery-plan/", 1)[-1] for p in found) or "none loaded"
-    raise DeliveryNotFound(f"no delivery plan '{given[:80]}': known plans are {names}")
+def resolve_plan(
+    store: Store, settings: Settings, given: str, queries: CannedQueries | None = None
+) -> Named:
+    """A plan by key (``cannock-chase-csp/2024-25``), title, label or IRI, ignoring case:
+    the one name rule (``CannedQueries.resolve``) every door uses."""
+    queries = queries or CannedQueries(default_catalog(settings), store, settings)
+    try:
+        iri = queries.resolve(PLAN, given.strip().strip("<>"))
+    except ParameterError:
+        names = ", ".join(plan_key(p.iri) for p in plans(store, settings)) or "none loaded"
+        raise DeliveryNotFound(
+            f"no delivery plan '{given[:80]}': known plans are {names}"
+        ) from None
+    label = next((c.label for c in queries.choices(PLAN) if c.iri == iri), iri)
+    return Named(iri, label)
+
+
+def plan_key(plan: str) -> str:
+    """``cannock-chase-csp/2024-25``: how a plan is named in URLs and commands."""
+    return plan.rstrip("/").split("/delivery-plan/", 1)[-1]
 
 
 def periods(store: Store, settings: Settings) -> list[Period]:
     """Every reporting quarter the store describes, in time order."""
-    rows = _rows(
-        store,
-        settings,
-        "SELECT ?period (SAMPLE(?n) AS ?notation) (SAMPLE(?l) AS ?label) "
-        "(SAMPLE(?a) AS ?alt) (SAMPLE(?s) AS ?start) (SAMPLE(?e) AS ?end) WHERE { "
-        "?period a cspkg:ReportingPeriod ; skos:notation ?n ; cspkg:periodStart ?s ; "
-        "cspkg:periodEnd ?e . OPTIONAL { ?period rdfs:label ?l } "
-        "OPTIONAL { ?period skos:altLabel ?a } } GROUP BY ?period",
-    )
+    rows = _rows(store, settings, "reporting-periods")
     found = [
         Period(
             r["period"] or "",
@@ -126,13 +111,17 @@ def periods(store: Store, settings: Settings) -> list[Period]:
     return sorted(found, key=lambda p: p.start)
 
 
-def resolve_period(store: Store, settings: Settings, given: str) -> Period:
-    """A quarter by ``2024-Q3``, ``Q3 2024/25`` or IRI."""
-    wanted = " ".join(given.strip().strip("<>").lower().split())
+def resolve_period(
+    store: Store, settings: Settings, given: str, queries: CannedQueries | None = None
+) -> Period:
+    """A quarter by ``2024-Q3``, ``Q3 2024/25`` or IRI (``CannedQueries.resolve``)."""
+    queries = queries or CannedQueries(default_catalog(settings), store, settings)
+    try:
+        iri = queries.resolve(QUARTER, given.strip())
+    except ParameterError:
+        iri = ""
     for period in periods(store, settings):
-        names = {period.iri.lower(), period.notation.lower(), period.label.lower()}
-        names.add(period.label.split(" (")[0].lower())
-        if wanted in names:
+        if period.iri == iri:
             return period
     raise DeliveryNotFound(
         f"'{given[:40]}' is not a reporting quarter the graph knows: write a quarter of "
@@ -174,7 +163,9 @@ def build(
     columns = (*statuses.values(), NO_UPDATE)
     info = _plan_info(store, settings, plan.iri)
     where = [("plan", plan.iri), ("period", period.iri)]
-    rows = {r["action"] or "": r for r in queries.run("status-of-actions", where).table.records()}
+    # Whole action titles (the data cuts long ones "…"): the page and the board report.
+    table = queries.full_labels(queries.run("status-of-actions", where).table)
+    rows = {r["action"] or "": r for r in table.records()}
 
     def column_of(action: str) -> int:
         status = statuses.get(rows[action]["status"] or "")
@@ -233,6 +224,7 @@ def build(
             line(a) for a in sorted(dict.fromkeys(overdue), key=lambda a: _order(rows[a]))
         ),
         periods=tuple(plan_quarters(store, settings, plan)),
+        outcomes=tuple(plan_outcomes(store, queries.catalog, settings, plan.iri, period.notation)),
     )
 
 
@@ -256,15 +248,7 @@ def _number(ordinal: str | None) -> int:
 
 def _statuses(store: Store, settings: Settings) -> dict[str, Status]:
     """The progress-status scheme's concepts by IRI, in reading order."""
-    rows = _rows(
-        store,
-        settings,
-        "SELECT ?status (SAMPLE(" + _LABEL.format("status") + ") AS ?label) "
-        "(SAMPLE(?n) AS ?notation) (SAMPLE(?r) AS ?rag) WHERE { "
-        "?status a cspkg:ProgressStatus ; skos:notation ?n . " + _labelled("status") + " "
-        "OPTIONAL { ?status cspkg:ragRating ?rating . BIND (REPLACE(STR(?rating), "
-        '"^.*/", "") AS ?r) } } GROUP BY ?status',
-    )
+    rows = _rows(store, settings, "progress-statuses")
     found = [
         Status(r["status"] or "", r["label"] or "", r["notation"] or "", r["rag"]) for r in rows
     ]
@@ -277,40 +261,28 @@ def _statuses(store: Store, settings: Settings) -> dict[str, Status]:
 
 
 def _plan_info(store: Store, settings: Settings, plan: str) -> dict[str, str | None]:
-    node = NamedNode(plan)
-    rows = _rows(
-        store,
-        settings,
-        f"SELECT (SAMPLE(COALESCE(?t, ?l)) AS ?label) (SAMPLE(?partnership) AS ?partnership) "
-        f"(SAMPLE({_LABEL.format('partnership')}) AS ?partnershipLabel) "
-        f"(SAMPLE(?c) AS ?cited) (SAMPLE(?s) AS ?start) (SAMPLE(?e) AS ?end) WHERE {{ "
-        f"OPTIONAL {{ {node} dcterms:title ?t }} OPTIONAL {{ {node} rdfs:label ?l }} "
-        f"OPTIONAL {{ {node} cspkg:partnership ?partnership . {_labelled('partnership')} }} "
-        f"OPTIONAL {{ {node} cspkg:operatesUnder ?c }} "
-        f"OPTIONAL {{ {node} cspkg:periodStart ?s }} OPTIONAL {{ {node} cspkg:periodEnd ?e }} }}",
-    )
-    return rows[0] if rows else {}
+    rows = _rows(store, settings, "plan-info", plan)
+    r = rows[0] if rows else {}
+    return {
+        "label": r.get("name"),
+        "partnership": r.get("partner"),
+        "partnershipLabel": r.get("partnerLabel"),
+        "cited": r.get("cited"),
+        "start": r.get("start"),
+        "end": r.get("end"),
+    }
 
 
 def _priorities(
     store: Store, settings: Settings, plan: str
 ) -> tuple[dict[str, set[str]], list[Named]]:
     """Actions per CSP priority, and the plan's priorities in label order."""
-    node = NamedNode(plan)
-    rows = _rows(
-        store,
-        settings,
-        "SELECT ?p (SAMPLE(" + _LABEL.format("p") + ") AS ?label) ?action WHERE { "
-        f"{{ {node} cspkg:strategicPriority ?p }} UNION "
-        f"{{ ?action p-plan:isStepOfPlan {node} ; cspkg:meetsPriority ?p }} "
-        + _labelled("p")
-        + " } GROUP BY ?p ?action",
-    )
+    rows = _rows(store, settings, "plan-priorities", plan)
     meets: dict[str, set[str]] = {}
     names: dict[str, str] = {}
     for r in rows:
-        names[r["p"] or ""] = r["label"] or ""
-        members = meets.setdefault(r["p"] or "", set())
+        names[r["priority"] or ""] = r["label"] or ""
+        members = meets.setdefault(r["priority"] or "", set())
         if r["action"]:
             members.add(r["action"])
     return meets, sorted((Named(i, n) for i, n in names.items()), key=_by_label)
@@ -387,11 +359,5 @@ def plan_quarters(store: Store, settings: Settings, plan: Named) -> list[Period]
 
 def _used_quarters(store: Store, settings: Settings, plan: Named) -> set[str | None]:
     """The quarters the plan has updates for."""
-    rows = _rows(
-        store,
-        settings,
-        "SELECT DISTINCT ?period WHERE { "
-        f"?action p-plan:isStepOfPlan {NamedNode(plan.iri)} . "
-        "?update cspkg:aboutAction ?action ; cspkg:reportingPeriod ?period }",
-    )
+    rows = _rows(store, settings, "plan-quarters-used", plan.iri)
     return {r["period"] for r in rows}

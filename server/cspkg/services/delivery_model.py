@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from .outcomes import Outcome
+
 RAG_LABELS = {"green": "Green", "amber": "Amber", "red": "Red"}
 """RAG keys (the last part of ``{base}def/rag/...``) and the words shown beside colour."""
 
@@ -102,6 +104,11 @@ class Period:
     start: date
     end: date
 
+    @property
+    def name(self) -> str:
+        """The one short form reports write: ``Q3 2024/25``."""
+        return self.label.split(" (")[0]
+
 
 @dataclass(frozen=True)
 class Delivery:
@@ -124,6 +131,8 @@ class Delivery:
     overdue: tuple[ActionLine, ...]
     periods: tuple[Period, ...] = field(default=())
     """Quarters of the plan's year and any later ones with updates: for navigation."""
+    outcomes: tuple[Outcome, ...] = field(default=())
+    """The plan's outcome measures in the quarter (``services/outcomes.py``)."""
 
     @property
     def reported(self) -> int:
@@ -196,6 +205,7 @@ class Delivery:
                 }
                 for v in self.commissioner
             ],
+            "outcomes": [o.as_json() for o in self.outcomes],
             "exceptions": [line(a) for a in self.exceptions],
             "missingUpdates": [line(a) for a in self.missing],
             "overdue": [line(a) for a in self.overdue],

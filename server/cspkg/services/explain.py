@@ -11,7 +11,7 @@ counts) it is run, so page and catalogue cannot disagree.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pyoxigraph import NamedNode
 
@@ -19,6 +19,7 @@ from ..catalog import Catalog
 from ..config import Settings
 from ..namespaces import PREFIXES
 from ..store.base import Store
+from .action_rows import ActionRow, Alignment, Ref, action_rows
 from .canned_queries import run_canned, select
 from .crime_trends import Line, crime_trend, periods_differ, plan_period
 
@@ -27,6 +28,9 @@ _PREFIXES = "\n".join(
     for p in ("cspkg", "dcterms", "org", "p-plan", "prov", "rdfs", "skos", "schema", "xsd")
 )
 _PREFIXES += "\nPREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>"
+
+LEADS = PREFIXES["cspkg"] + "responsibleAgency"
+"""The role ``agency-actions`` gives a lead (a supporter's is ``cspkg:supportingAgency``)."""
 
 KINDS = {
     PREFIXES["cspkg"] + "Action": "action",
@@ -46,49 +50,6 @@ def kind_of(types: Iterable[str]) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class Ref:
-    """A thing named on a page: its IRI and its label."""
-
-    iri: str
-    label: str
-
-
-@dataclass(frozen=True)
-class AgencyRef:
-    """An agency, with its parent organisation when it is a unit of one."""
-
-    agency: Ref
-    parent: Ref | None = None
-
-
-@dataclass
-class ActionRow:
-    """One action, once, with everything a list of actions shows."""
-
-    action: Ref
-    ordinal: int | None = None
-    leads: list[AgencyRef] = field(default_factory=list)
-    supporters: list[AgencyRef] = field(default_factory=list)
-    target: str | None = None
-    csp_priorities: list[Ref] = field(default_factory=list)
-    commissioner_priorities: list[Ref] = field(default_factory=list)
-    roles: list[tuple[str, Ref | None]] = field(default_factory=list)
-    """On an agency's page: ("lead"|"support", the unit through which, or None)."""
-    plan: Ref | None = None
-    """The delivery plan the action is a step of: lists of several plans' actions are
-    grouped by it (two plans each have an action 1)."""
-
-
-@dataclass(frozen=True)
-class Alignment:
-    """A link between two priorities, the project's judgement, with its rationale."""
-
-    other: Ref
-    via: Ref | None
-    rationale: str | None
-
-
 def _str(term: object) -> str | None:
     return None if term is None else str(getattr(term, "value", term))
 
@@ -96,6 +57,17 @@ def _str(term: object) -> str | None:
 def _rows(store: Store, text: str, settings: Settings) -> list[dict[str, str | None]]:
     result = select(store, _PREFIXES + "\n" + text, settings)
     return [dict(zip(result.variables, map(_str, row), strict=True)) for row in result.rows]
+
+
+def _canned(
+    store: Store, catalog: Catalog, name: str, values: dict[str, str], settings: Settings
+) -> list[dict[str, str | None]]:
+    """A canned query's rows, where a page shows what the question answers."""
+    query = catalog.get(name)
+    found = run_canned(
+        store, query, values, timeout=settings.query_timeout, max_rows=settings.max_rows
+    )
+    return found.records()
 
 
 def _ref(row: dict[str, str | None], key: str) -> Ref | None:
@@ -114,72 +86,6 @@ def _label(var: str) -> str:
     return _LABEL.format(var)
 
 
-# --- Lists of actions, one row per action --------------------------------------------
-
-_ACTION_DETAILS = """SELECT ?action ?actionLabel ?ordinal ?target ?role ?agency ?agencyLabel
-       ?parent ?parentLabel ?priority ?priorityLabel ?pcc ?pccLabel ?plan ?planLabel WHERE {{
-  VALUES ?action {{ {actions} }}
-  OPTIONAL {{ ?action rdfs:label ?actionLabel }}
-  OPTIONAL {{ ?action p-plan:isStepOfPlan ?plan {plan_label} }}
-  OPTIONAL {{ ?action cspkg:ordinal ?ordinal }}
-  OPTIONAL {{ ?action cspkg:targetText ?target }}
-  {{
-    {{ ?action cspkg:responsibleAgency ?agency BIND("lead" AS ?role) }}
-    UNION {{ ?action cspkg:supportingAgency ?agency BIND("support" AS ?role) }}
-    {agency_label}
-    OPTIONAL {{ ?agency org:unitOf ?parent {parent_label} }}
-  }} UNION {{
-    ?action cspkg:meetsPriority ?priority {priority_label}
-    OPTIONAL {{ ?priority skos:relatedMatch ?pcc . ?pcc a cspkg:CommissionerPriority {pcc_label} }}
-  }}
-}}"""
-
-
-def action_rows(store: Store, actions: list[str], settings: Settings) -> list[ActionRow]:
-    """The actions named, in plan order, each with its lead, supporters, target and
-    priorities (CSP, and the Commissioner's through the project's alignment)."""
-    if not actions:
-        return []
-    text = _ACTION_DETAILS.format(
-        actions=" ".join(str(NamedNode(a)) for a in actions),
-        agency_label=_label("?agency"),
-        parent_label=_label("?parent"),
-        priority_label=_label("?priority"),
-        pcc_label=_label("?pcc"),
-        plan_label=_label("?plan"),
-    )
-    rows: dict[str, ActionRow] = {a: ActionRow(Ref(a, a)) for a in actions}
-    for r in _rows(store, text, settings):
-        row = rows[r["action"] or ""]
-        if r["actionLabel"]:
-            row.action = Ref(row.action.iri, r["actionLabel"])
-        row.ordinal = int(r["ordinal"]) if r["ordinal"] else row.ordinal
-        row.target = r["target"] or row.target
-        row.plan = row.plan or _ref(r, "plan")
-        agency = _ref(r, "agency")
-        if agency is not None:
-            named = AgencyRef(agency, _ref(r, "parent"))
-            into = row.leads if r["role"] == "lead" else row.supporters
-            if named not in into:
-                into.append(named)
-        for key, into_list in (
-            ("priority", row.csp_priorities),
-            ("pcc", row.commissioner_priorities),
-        ):
-            ref = _ref(r, key)
-            if ref is not None and ref not in into_list:
-                into_list.append(ref)
-    for row in rows.values():
-        for items in (row.csp_priorities, row.commissioner_priorities):
-            items.sort(key=lambda ref: ref.label.lower())
-        for agencies in (row.leads, row.supporters):
-            agencies.sort(key=lambda a: a.agency.label.lower())
-    return sorted(
-        rows.values(),
-        key=lambda r: (r.plan.label if r.plan else "", r.ordinal or 0, r.action.label.lower()),
-    )
-
-
 # --- An action ------------------------------------------------------------------------
 
 _ACTION = """SELECT ?description ?plan ?planLabel ?targetDue ?document ?documentLabel ?fileName
@@ -192,19 +98,6 @@ _ACTION = """SELECT ?description ?plan ?planLabel ?targetDue ?document ?document
   OPTIONAL {{ {iri} cspkg:sourceFirstLine ?first }}
   OPTIONAL {{ {iri} cspkg:sourceLastLine ?last }}
 }} LIMIT 1"""
-
-_COMMISSIONER_VIA = """SELECT ?other ?otherLabel ?via ?viaLabel ?rationale WHERE {{
-  {{
-    {iri} cspkg:meetsPriority ?via . {via_label}
-    ?via skos:relatedMatch ?other . ?other a cspkg:CommissionerPriority . {other_label}
-    OPTIONAL {{ ?link cspkg:fromPriority ?via ; cspkg:toPriority ?other ; rdfs:comment ?rationale }}
-  }} UNION {{
-    {iri} cspkg:servesCommissionerPriority ?other . {other_label}
-    OPTIONAL {{ ?link cspkg:fromAction {iri} ; cspkg:toPriority ?other ; rdfs:comment ?rationale }}
-  }}
-}} ORDER BY ?otherLabel ?viaLabel"""
-"""Confirmed links only: through a CSP priority (``?via``) or the action's own direct link
-(``?via`` unbound), each with its rationale."""
 
 
 @dataclass(frozen=True)
@@ -229,16 +122,6 @@ def explain_action(store: Store, iri: str, settings: Settings) -> ActionExplaine
         settings,
     )
     r = found[0] if found else {}
-    via = [
-        Alignment(_ref(a, "other") or Ref("", ""), _ref(a, "via"), a["rationale"])
-        for a in _rows(
-            store,
-            _COMMISSIONER_VIA.format(
-                iri=node, via_label=_label("?via"), other_label=_label("?other")
-            ),
-            settings,
-        )
-    ]
     return ActionExplained(
         row=row,
         description=r.get("description"),
@@ -248,18 +131,11 @@ def explain_action(store: Store, iri: str, settings: Settings) -> ActionExplaine
         file_name=r.get("fileName"),
         first_line=int(r["first"]) if r.get("first") else None,
         last_line=int(r["last"]) if r.get("last") else None,
-        commissioner=via,
+        commissioner=row.alignments,
     )
 
 
 # --- An agency ------------------------------------------------------------------------
-
-_AGENCY_ACTIONS = """SELECT DISTINCT ?action ?role ?unit ?unitLabel WHERE {{
-  {{ ?action cspkg:responsibleAgency ?named BIND("lead" AS ?role) }}
-  UNION {{ ?action cspkg:supportingAgency ?named BIND("support" AS ?role) }}
-  ?named org:unitOf* {iri} .
-  OPTIONAL {{ ?named org:unitOf+ {iri} . BIND(?named AS ?unit) {unit_label} }}
-}}"""
 
 _AGENCY = """SELECT ?parent ?parentLabel ?unit ?unitLabel WHERE {{
   {{ {iri} org:unitOf ?parent {parent_label} }}
@@ -308,8 +184,11 @@ def explain_agency(store: Store, catalog: Catalog, iri: str, settings: Settings)
         if unit is not None and unit not in units:
             units.append(unit)
     roles: dict[str, list[tuple[str, Ref | None]]] = {}
-    for r in _rows(store, _AGENCY_ACTIONS.format(iri=node, unit_label=_label("?unit")), settings):
-        role = (r["role"] or "", _ref(r, "unit"))
+    # an agency's actions, its units' included: the canned query, one rule for page and question
+    for r in _canned(store, catalog, "agency-actions", {"agency": iri}, settings):
+        named = r["named"] or ""
+        unit = Ref(named, r["namedLabel"] or named) if named and named != iri else None
+        role = ("lead" if r["role"] == LEADS else "support", unit)
         roles.setdefault(r["action"] or "", [])
         if role not in roles[r["action"] or ""]:
             roles[r["action"] or ""].append(role)
@@ -324,13 +203,7 @@ def explain_agency(store: Store, catalog: Catalog, iri: str, settings: Settings)
             Ref(r["partner"] or "", r["partnerLabel"] or r["partner"] or ""),
             int(r["sharedActions"] or 0),
         )
-        for r in run_canned(
-            store,
-            catalog.get("agency-partners"),
-            {"agency": iri},
-            timeout=settings.query_timeout,
-            max_rows=settings.max_rows,
-        ).records()
+        for r in _canned(store, catalog, "agency-partners", {"agency": iri}, settings)
         if r["partner"]
     ]
     priorities = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].label.lower()))
@@ -428,13 +301,7 @@ def explain_csp_priority(
         shared = _ref(r, "shared")
         if shared is not None and shared not in found.also_under:
             found.also_under.append(shared)
-    hot = run_canned(
-        store,
-        catalog.get("crime-hotspots"),
-        {"priority": iri},
-        timeout=settings.query_timeout,
-        max_rows=settings.max_rows,
-    ).records()
+    hot = _canned(store, catalog, "crime-hotspots", {"priority": iri}, settings)
     hot_spots = [
         (
             Ref(r["lsoa"] or "", r["lsoaLabel"] or r["lsoa"] or ""),

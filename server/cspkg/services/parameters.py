@@ -21,6 +21,7 @@ from rapidfuzz import fuzz
 
 from ..catalog import Parameter
 from ..errors import ParameterError
+from ..namespaces import PREFIXES
 
 ABSOLUTE = re.compile(r"(?:https?|urn|ftp|mailto|file|tag):\S*\Z", re.IGNORECASE)
 """Values that are IRIs whatever else they might match: used as given."""
@@ -28,6 +29,15 @@ _ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z0-9&]{1,9})\)")
 _KEY = re.compile(r"/id/[^/]+/(.+?)/?\Z")
 """An IRI's key: its path after ``/id/{kind}/`` (``cannock-chase-csp/2024-25``)."""
 CANDIDATES_SHOWN = 5
+PLAN = Parameter("plan", "iri", "Delivery plan", rdf_class=PREFIXES["cspkg"] + "DeliveryPlan")
+"""A delivery plan by name, wherever one is asked for (pages, twins, CLI, imports)."""
+QUARTER = Parameter(
+    "period",
+    "iri",
+    "Quarter (2024-Q3 or Q3 2024/25)",
+    rdf_class=PREFIXES["cspkg"] + "ReportingPeriod",
+)
+"""A reporting quarter by name: its notation (``2024-Q3``) or label (``Q3 2024/25``)."""
 SCORE_CUTOFF = 55
 
 
@@ -64,8 +74,10 @@ class Choice:
 
 
 def normalise(text: str) -> str:
-    """Case-folded, spaces collapsed, ``_`` and ``-`` read as spaces."""
-    return " ".join(text.replace("_", " ").replace("-", " ").casefold().split())
+    """Case-folded, spaces collapsed, ``_``, ``-`` and ``/`` read as spaces (so
+    ``2024-25`` is ``2024/25``, and a plan's key ``cannock-chase-csp/2024-25`` its words)."""
+    text = text.replace("_", " ").replace("-", " ").replace("/", " ")
+    return " ".join(text.casefold().split())
 
 
 def resolve(parameter: Parameter, raw: str, choices: Sequence[Choice]) -> str:
@@ -139,3 +151,16 @@ def group_choices(rows: Iterable[tuple[str, str, str | None]]) -> list[Choice]:
             names[iri].append(name)
     found = [Choice(iri, labels[iri], tuple(names.get(iri, ()))) for iri in labels]
     return sorted(found, key=lambda c: (c.label.casefold(), c.iri))
+
+
+def resolve_among(
+    parameter: Parameter, text: str, things: Sequence[tuple[str, str, Sequence[str]]]
+) -> str | None:
+    """The one name rule over things read from files rather than a store: ``(iri, label,
+    other names)`` each; the IRI ``text`` names among them, or ``None``."""
+    choices = group_choices((iri, label, name) for iri, label, names in things for name in names)
+    try:
+        found = resolve(parameter, text.strip(), choices)
+    except ParameterError:
+        return None
+    return found if found in {c.iri for c in choices} else None

@@ -14,18 +14,21 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from ..config import Settings
 from ..errors import CspkgError
+from ..fragments import service_query
 from ..namespaces import CSPKG, PPLAN, bind_prefixes
 from ..rdf.periods import PeriodError, Quarter, parse_period, period_graph, quarters_in
 from ..rdf.progress_table import ProgressTable
-from ..rdf.slugs import slugify
 from ..unicode_text import clean_name
+from .parameters import PLAN, resolve_among
 
 STATUS_SCHEME = URIRef("https://cspkg.example.org/def/progress-status")
 STATUS = "https://cspkg.example.org/def/progress-status/"
@@ -194,18 +197,23 @@ def plan_progress(graph: Graph, plan: URIRef) -> PlanProgress:
     )
 
 
+def named(graph: Graph, thing: URIRef) -> tuple[str, str, list[str]]:
+    """A thing's IRI, label and every name (label, title, IRI) for ``resolve_among``."""
+    names = [graph.value(thing, RDFS.label), graph.value(thing, DCTERMS.title), thing]
+    label = str(graph.value(thing, RDFS.label) or thing)
+    return str(thing), label, [str(n) for n in names if n is not None]
+
+
 def resolve_plan(text: str, graph: Graph) -> URIRef:
-    """A plan named by IRI, by ``partnership/year`` (``cannock-chase-csp/2024-25``) or label."""
-    wanted = text.strip()
+    """A plan in ``graph`` (plan files, before any store) by IRI, key
+    (``cannock-chase-csp/2024-25``), label or title: the one name rule
+    (``parameters.resolve``) the store's doors use too."""
     plans = sorted(URIRef(p) for p in graph.subjects(RDF.type, CSPKG.DeliveryPlan))
-    for plan in plans:
-        labels = [graph.value(plan, RDFS.label), graph.value(plan, DCTERMS.title)]
-        names = {str(plan), "/".join(str(plan).split("/")[-2:])}
-        names |= {slugify(str(label).replace("/", "-")) for label in labels if label}
-        if wanted in names or slugify(wanted.replace("/", "-")) in names:
-            return plan
+    found = resolve_among(PLAN, text, [named(graph, plan) for plan in plans])
+    if found is not None:
+        return URIRef(found)
     known = ", ".join("/".join(str(p).split("/")[-2:]) for p in plans) or "none"
-    raise CspkgError(f"no delivery plan called '{wanted[:80]}' (plans: {known})")
+    raise CspkgError(f"no delivery plan called '{text.strip()[:80]}' (plans: {known})")
 
 
 # --- rows -> entries --------------------------------------------------------------------
@@ -372,14 +380,19 @@ def update_iri(base: str, plan: PlanProgress, entry: Entry, revision: int) -> UR
 
 
 def current_update(history: Graph, action: URIRef, period: URIRef) -> URIRef | None:
-    """The update for an action and quarter that no other update revises."""
-    candidates = [
-        u
-        for u in history.subjects(CSPKG.aboutAction, action)
-        if (u, CSPKG.reportingPeriod, period) in history
-        and (None, PROV.wasRevisionOf, u) not in history
-    ]
-    return max(candidates, key=lambda u: int(history.value(u, CSPKG.revision) or 0), default=None)  # type: ignore[arg-type]
+    """The update for an action and quarter that counts (the one a new update revises):
+    the shared rule ``queries/fragments/current-update.rq``, run on the plan's history."""
+    found = history.query(_current_query(), initBindings={"action": action, "latestPeriod": period})
+    updates = [row[0] for row in found if isinstance(row[0], URIRef)]  # type: ignore[index]
+    return updates[0] if updates else None
+
+
+@lru_cache(maxsize=1)
+def _current_query() -> Any:
+    """``queries/service/current-update.rq``, parsed once."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    return prepareQuery(service_query(Settings().queries_dir, "current-update"))
 
 
 def _same(history: Graph, update: URIRef, entry: Entry) -> bool:

@@ -1,49 +1,37 @@
 """Validation reports for pages: the served graph's, and an uploaded file's.
 
-The project's validator (``rdf/validation.py``) checks the graph; its findings are
-copied into the plain, JSON-ready records pages show.  The served graph's report is
+The project's validator (``rdf/validation.py``) checks the graph; pages show its
+findings as they are (one ``Finding`` model), grouped for reading.  The served graph's report is
 cached per store generation: validating takes seconds, the data changes only on writes.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rdflib import Dataset, Graph
 
 from ..config import Settings
-from ..rdf.validation import Finding as ValidationFinding
-from ..rdf.validation import validate_graph
+from ..rdf.validation import Finding, validate_graph
 from ..store.base import Store
 
 SEVERITIES = ("Violation", "Warning", "Info")
 
 
-@dataclass(frozen=True)
-class Finding:
-    severity: str
-    shape_name: str
-    focus: str
-    focus_label: str
-    message: str
-    path: str | None = None
-    value: str | None = None
-    source_line: int | None = None
-    value_label: str | None = None
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "severity": self.severity,
-            "shape": self.shape_name,
-            "focus": self.focus,
-            "focusLabel": self.focus_label,
-            "message": self.message,
-            "path": self.path,
-            "value": self.value,
-            "valueLabel": self.value_label,
-            "sourceLine": self.source_line,
-        }
+def finding_json(f: Finding) -> dict[str, object]:
+    """One finding as the pages' JSON twins give it."""
+    return {
+        "severity": f.severity.value,
+        "shape": f.shape_name or f.shape,
+        "focus": f.focus,
+        "focusLabel": f.focus_label or f.focus,
+        "message": f.message,
+        "path": f.path,
+        "value": f.value,
+        "valueLabel": f.value_label,
+        "sourceLine": f.source_line,
+    }
 
 
 @dataclass(frozen=True)
@@ -81,29 +69,17 @@ class ReportView:
             "engine": self.engine,
             "counts": self.counts,
             "notes": list(self.notes),
-            "findings": [f.as_json() for f in self.findings],
+            "findings": [finding_json(f) for f in self.findings],
         }
 
 
 def validate(graph: Graph, settings: Settings) -> ReportView:
     """Validate ``graph`` (left untouched) and return a report to show people."""
     report = validate_graph(graph, settings)
-    findings = tuple(_for_pages(f) for f in report.findings)
-    return ReportView(findings, len(graph), "cspkg.rdf.validation")
-
-
-def _for_pages(f: ValidationFinding) -> Finding:
-    return Finding(
-        severity=f.severity.value,
-        shape_name=f.shape_name or f.shape,
-        focus=f.focus,
-        focus_label=words_for_iri(f.focus, f.focus_label),
-        message=f.message,
-        path=f.path,
-        value=f.value,
-        source_line=f.source_line,
-        value_label=f.value_label,
+    findings = tuple(
+        replace(f, focus_label=words_for_iri(f.focus, f.focus_label)) for f in report.findings
     )
+    return ReportView(findings, len(graph), "cspkg.rdf.validation")
 
 
 def words_for_iri(iri: str, label: str | None) -> str:

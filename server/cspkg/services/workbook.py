@@ -49,13 +49,14 @@ class About:
     source: str
 
 
-def workbook(table: SelectResult, about: About) -> bytes:
-    """The ``.xlsx`` bytes for one answer."""
+def workbook(table: SelectResult, about: About, titles: dict[str, str] | None = None) -> bytes:
+    """The ``.xlsx`` bytes for one answer (``titles``: column titles beyond the query's
+    own, such as the facts a list of actions adds)."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "Answer"
-    _answer(sheet, table, about.query)
+    _answer(sheet, table, about.query, titles or {})
     matrix = about.query.presentation.matrix
     if matrix is not None:
         for name, rows in _grids(table, matrix).items():
@@ -67,8 +68,14 @@ def workbook(table: SelectResult, about: About) -> bytes:
     return out.getvalue()
 
 
-def _answer(sheet: Worksheet, table: SelectResult, query: CannedQuery) -> None:
+def _answer(
+    sheet: Worksheet, table: SelectResult, query: CannedQuery, titles: dict[str, str]
+) -> None:
     """One column per label, then its IRI; other columns as they come."""
+
+    def title_of(name: str) -> str:
+        return titles.get(name) or query.title_of(name)
+
     labels = label_columns(table.columns)
     label_of = {label: iri for iri, label in labels.items()}
     order: list[tuple[int, str]] = []
@@ -77,10 +84,10 @@ def _answer(sheet: Worksheet, table: SelectResult, query: CannedQuery) -> None:
         if name in label_of:
             continue
         if name in labels:
-            order.append((index[labels[name]], query.title_of(name)))
-            order.append((i, query.title_of(name) + " (IRI)"))
+            order.append((index[labels[name]], title_of(name)))
+            order.append((i, title_of(name) + " (IRI)"))
         else:
-            order.append((i, query.title_of(name)))
+            order.append((i, title_of(name)))
     sheet.append([title for _, title in order])
     for cell in sheet[1]:
         cell.font = BOLD
@@ -165,7 +172,9 @@ def about_lines(table: SelectResult, about: About) -> list[tuple[str, str]]:
     return lines
 
 
-def csv_metadata(table: SelectResult, about: About, csv_url: str) -> dict[str, Any]:
+def csv_metadata(
+    table: SelectResult, about: About, csv_url: str, titles: dict[str, str] | None = None
+) -> dict[str, Any]:
     """W3C CSV on the Web metadata (JSON-LD) for the CSV at ``csv_url``: the same facts
     as the ``About`` sheet, plus one column per CSV column (named as in its header).
     Notes use only prefixes CSVW knows (``dc:``, ``schema:``, ``rdfs:``); the query's
@@ -197,7 +206,10 @@ def csv_metadata(table: SelectResult, about: About, csv_url: str) -> dict[str, A
             "columns": [
                 {
                     "name": column,
-                    "titles": [column, query.presentation.title_of(column)],
+                    "titles": [
+                        column,
+                        (titles or {}).get(column) or query.presentation.title_of(column),
+                    ],
                 }
                 for column in table.variables
             ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request, url_for
 
-from ..services import alignment_entry
+from ..services import alignment_entry, delivery
 from ..services.alignment_review import Review, load_review
 from .context import services
 from .pagekit import Alternate, data, page, wants_html
@@ -19,7 +19,15 @@ from .pagekit import Alternate, data, page, wants_html
 bp = Blueprint("alignment", __name__)
 
 
+def _known_plan(partnership: str, year: str) -> None:
+    """An unknown plan in the path is 404, as on the delivery pages."""
+    found = services()
+    delivery.resolve_plan(found.store, found.settings, f"{partnership}/{year}", found.queries)
+
+
 def _review(partnership: str, year: str) -> Review:
+    """The plan's review; a Commissioner plan asked for that is unknown is 400."""
+    _known_plan(partnership, year)
     found = services()
     chosen = request.values.get("commissionerPlan", "").strip()[:200] or None
     return load_review(found.settings, f"{partnership}/{year}", chosen)
@@ -49,6 +57,7 @@ def review(partnership: str, year: str) -> Response:
     found = services()
     outcome = alignment_entry.Outcome()
     answers: dict[str, str] = {}
+    _known_plan(partnership, year)  # 404 before anything is checked or written
     if request.method == "POST":
         answers = {k: v[:4000] for k, v in request.form.items() if k != "token"}
         outcome = alignment_entry.submit(

@@ -13,7 +13,8 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template, request
 
-from ..errors import PageNotFound
+from ..errors import DeliveryNotFound, PageNotFound, ParameterError
+from ..services import delivery
 from ..services.charts import CHARTS, Bars, Chart, Counts, Heatmap, default_plan
 from ..services.crime_trends import Line, crime_trend
 from ..services.delivery import resolve_plan
@@ -72,7 +73,12 @@ def _asked_plan() -> str | None:
     if not given:
         return None
     found = services()
-    return resolve_plan(found.store, found.settings, given).iri
+    try:
+        return resolve_plan(found.store, found.settings, given).iri
+    except DeliveryNotFound:  # a bad query-string value: 400, as everywhere
+        held = delivery.plans(found.store, found.settings)
+        known = tuple(delivery.plan_key(p.iri) for p in held)
+        raise ParameterError("plan", "a plan this service holds", given[:80], known) from None
 
 
 def plans_and_shown() -> tuple[list[PlanOverview], PlanOverview | None]:
@@ -90,7 +96,7 @@ def plan_key(iri: str) -> str | None:
     (``exampleton-csp/2025-26``)."""
     if iri == default_plan(catalog()):
         return None
-    return iri.split("/delivery-plan/", 1)[-1]
+    return delivery.plan_key(iri)
 
 
 def figure(name: str, width: int = 760, plan: str | None = None) -> dict[str, Any]:

@@ -7,13 +7,20 @@ quarters by notation (``?period=2024-Q3``); the model is ``services/commissioner
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, Response, request, url_for
 
+from ..errors import PageNotFound
+from ..reports import commissioner as report_edition
+from ..reports.board import FORMATS
 from ..services import commissioner_view
 from .context import services
 from .pagekit import Alternate, data, page, wants_html
+from .report_download import Prepared, report_download
 
 bp = Blueprint("commissioner", __name__)
+FORM_NAMES = {"html": "web page (HTML)", "docx": "Word document", "pdf": "PDF"}
 
 
 def _asked() -> tuple[str | None, str | None]:
@@ -51,6 +58,9 @@ def view() -> Response:
         for row in model.plans
         if "/delivery-plan/" in row.plan
     }  # fmt: skip
+    reports = [
+        (FORM_NAMES[form], url_for("commissioner.report", form=form, **chosen)) for form in FORMATS
+    ]
     return page(
         "commissioner/view.html",
         twins,
@@ -60,6 +70,7 @@ def view() -> Response:
         period=period or "",
         downloads=downloads,
         reviews=reviews,
+        reports=reports,
     )
 
 
@@ -67,3 +78,19 @@ def view() -> Response:
 def view_json() -> Response:
     plan, period = _asked()
     return data(commissioner_view.build(services().queries, plan, period).as_json())
+
+
+@bp.get("/commissioner/report.<form>")
+def report(form: str) -> Response:
+    """The board report's Commissioner's edition as a download: HTML, Word or PDF, made
+    once per plan, quarter, date and store version (``report_download``)."""
+    if form not in FORMATS:
+        raise PageNotFound("The Commissioner's report comes as .html, .docx or .pdf.")
+    plan, period = _asked()
+
+    def prepare() -> Prepared:
+        view = commissioner_view.build(services().queries, plan, period)
+        name = ("commissioner", view.commissioner_plan, view.period, date.today().isoformat(), form)
+        return Prepared(name, lambda: view, report_edition.file_name(view, form))
+
+    return report_download((plan, period), form, "commissioner", prepare)

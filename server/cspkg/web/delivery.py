@@ -18,9 +18,9 @@ from ..reports.board import FORMATS, report_file_name
 from ..services import delivery, progress_entry
 from ..services.delivery_model import Delivery, Named, Period, Status
 from ..services.graph_store import GraphStore
-from .caching import cached_get
 from .context import services
 from .pagekit import Alternate, data, page, wants_html
+from .report_download import Prepared, report_download
 
 bp = Blueprint("delivery", __name__)
 
@@ -37,7 +37,7 @@ def rag_tag(status: Status | None) -> str:
 
 def plan_key(plan: Named) -> str:
     """``cannock-chase-csp/2024-25``: how a plan is named in URLs."""
-    return plan.iri.rstrip("/").split("/delivery-plan/", 1)[-1]
+    return delivery.plan_key(plan.iri)
 
 
 QUARTER_EXPECTED = "a quarter such as 2024-Q3 or Q3 2024/25"
@@ -194,26 +194,26 @@ def plan_json(partnership: str, year: str) -> Response:
 def board_report(partnership: str, year: str, form: str) -> Response:
     """The board report as a download: HTML, Word or PDF.
 
-    Made once per plan, quarter, as-at date and store version, in a limited process
-    (``reports/worker.py``: a few at once, 429 past that), and kept in the result cache."""
+    Made once per plan, quarter, as-at date and store version (``report_download``)."""
     if form not in FORMATS:
         raise DeliveryNotFound("The board report comes as .html, .docx or .pdf.")
     found = services()
-    plan = delivery.resolve_plan(found.store, found.settings, f"{partnership}/{year}")
-    period = _period(plan)
-    today = date.today()
-    key = ("board-report", plan.iri, period.notation, today.isoformat(), form)
+    given = request.args.get("period", "").strip()
+    try:
+        quarter = parse_period(given).notation if given else ""
+    except PeriodError:
+        quarter = given  # refused below (400), and a refusal is never cached
 
-    def produce() -> Response:
+    def prepare() -> Prepared:
+        plan = delivery.resolve_plan(found.store, found.settings, f"{partnership}/{year}")
+        period = _period(plan)
+
         def model() -> Delivery:
             # overdue as the delivery page judges it (the quarter as it closed): one number
             return delivery.build(found.store, found.settings, plan, period, queries=found.queries)
 
-        assert found.renders is not None
-        body = found.renders.render(key, model, form, today)
-        response = Response(body, content_type=FORMATS[form][0])
-        name = report_file_name(plan.iri, period.notation, form)
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        name = ("board", plan.iri, period.notation, date.today().isoformat(), form)
+        return Prepared(name, model, report_file_name(plan.iri, period.notation, form))
 
-    return cached_get(key, produce, honour_no_cache=False)
+    # Known from the URL alone, so a report already made costs no query at all.
+    return report_download((partnership, year, quarter), form, "board", prepare)

@@ -98,10 +98,14 @@ def wants_page() -> bool:
     return _shape() == "text/html"
 
 
-def error_page(status: int, message: str) -> Response:
-    """The site's styled error page for ``status``, carrying ``message``."""
+def error_page(status: int, message: str, problem: str | None = None) -> Response:
+    """The site's styled error page for ``status``, carrying ``message``; ``problem``: a
+    bad value in the address (a ``ParameterError``), shown in a GOV.UK error summary as
+    every form shows one."""
     title = TITLES.get(status, TITLES[400])
-    html = render_template("error.html", status=status, title=title, message=message)
+    html = render_template(
+        "error.html", status=status, title=title, message=message, problem=problem
+    )
     return Response(html, status=status, mimetype="text/html")
 
 
@@ -126,7 +130,8 @@ def handle(exc: CspkgError, as_json: bool | None = None) -> Response:
             body["parameter"], body["expected"] = exc.name, exc.expected
         response = jsonify(body)
     elif as_json is None and wants_page():
-        response = error_page(status, message)
+        problem = _in_words(exc) if isinstance(exc, ParameterError) else None
+        response = error_page(status, message, problem)
     else:
         response = Response(message + "\n", mimetype="text/plain")
     response.status_code = status
@@ -137,6 +142,13 @@ def handle(exc: CspkgError, as_json: bool | None = None) -> Response:
     if status == 503 or isinstance(exc, RateLimited):
         response.headers["Retry-After"] = str(getattr(exc, "retry_after", 5))
     return response
+
+
+def _in_words(exc: ParameterError) -> str:
+    """A bad value in an address as a GOV.UK error message: what was given, what fits."""
+    given = f"'{exc.value}' is not right for {exc.name}" if exc.value else f"Check {exc.name}"
+    closest = f"; closest: {'; '.join(exc.candidates)}" if exc.candidates else ""
+    return f"{given}: give {exc.expected}{closest}"
 
 
 def _no_such_url(_exc: NoSuchUrl) -> Response:

@@ -30,8 +30,10 @@ from ..catalog import CannedQuery
 from ..errors import CspkgError, PageNotFound, ParameterError
 from ..services.canned_queries import Answer, request_values
 from ..services.results import json_rows, label_columns, spreadsheet_csv
+from ..services.shown_table import flat
 from ..services.workbook import About, csv_metadata, workbook
-from ..store.base import SerializedResult
+from ..store.base import SelectResult, SerializedResult
+from .answer_table import shown
 from .caching import cached_get
 from .context import services
 from .errors import handle, status_for
@@ -264,12 +266,12 @@ def _answer(name: str, media_type: str) -> Response:
     if g.shape == "json":
         response = jsonify(_json_document(answer, twins))
     elif g.shape == "xlsx":
-        table = found.queries.full_labels(answer.table)
-        response = Response(workbook(table, _about(answer)), content_type=XLSX)
+        table, titles = _downloaded(answer)
+        response = Response(workbook(table, _about(answer), titles), content_type=XLSX)
         filename = f"{answer.query.name}.xlsx"
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     elif g.shape == "csv":
-        table = found.queries.full_labels(answer.table)
+        table, _ = _downloaded(answer)
         response = Response(spreadsheet_csv(table), content_type="text/csv; charset=utf-8")
         filename = f"{answer.query.name}.csv"
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -287,6 +289,14 @@ def _answer(name: str, media_type: str) -> Response:
     for rel, url in pages.items():
         response.headers["Link"] += f', <{url}>; rel="{rel}"'
     return response
+
+
+def _downloaded(answer: Answer) -> tuple[SelectResult, dict[str, str]]:
+    """The rows and columns the page shows, one value per cell, whole labels, and the
+    columns' titles in words: what every download carries."""
+    shown_rows = shown(answer)
+    table = services().queries.full_labels(flat(shown_rows))
+    return table, shown_rows.titles(answer.query)
 
 
 def _metadata_url(name: str, values: dict[str, str]) -> str:
@@ -313,7 +323,8 @@ def _metadata(name: str) -> Response:
         csv_url = _url(url_for("queries.show", name=name, _external=True), given, "_format=csv")
     else:
         csv_url = _url(url_for("queries.show", name=name + ".csv", _external=True), given)
-    document = csv_metadata(answer.table, _about(answer, csv_url), csv_url)
+    table, titles = _downloaded(answer)
+    document = csv_metadata(table, _about(answer, csv_url), csv_url, titles)
     response = jsonify(document)
     response.content_type = CSVM
     response.headers["Link"] = f'<{csv_url}>; rel="describes"; type="{CSV}"'
@@ -337,7 +348,7 @@ def _about(answer: Answer, source: str | None = None) -> About:
 def _json_document(answer: Answer, twins: list[tuple[str, str, str]]) -> dict[str, Any]:
     """The developer JSON: what was asked, with what values, and typed, labelled cells."""
     query = answer.query
-    table = answer.table
+    table, titles = _downloaded(answer)
     return {
         "query": {
             "name": query.name,
@@ -354,6 +365,7 @@ def _json_document(answer: Answer, twins: list[tuple[str, str, str]]) -> dict[st
             for p in query.parameters
         },
         "columns": list(table.columns),
+        "titles": titles,
         "labels": label_columns(table.columns),
         "rows": json_rows(table),
         "rowCount": len(table.rows),
