@@ -67,7 +67,7 @@ def test_canned_query_with_a_parameter_row_link_and_csv(
     csv = page.request.get(csv_link if csv_link.startswith("http") else real_live.url + csv_link)
     assert csv.ok and csv.headers["content-type"].startswith("text/csv")
     assert csv.body().startswith(b"\xef\xbb\xbf")  # a BOM, so Excel reads UTF-8
-    assert csv.text().lstrip("\ufeff").splitlines()[0].startswith("action,actionLabel")
+    assert "action,actionLabel" in csv.text().lstrip("\ufeff").splitlines()[0]
     (screenshots.parent / "agency-actions.csv").write_bytes(csv.body())
     page.locator('table a[href*="/action/"]').first.click()
     page.wait_for_url(re.compile(r"/doc/action/"))
