@@ -13,10 +13,16 @@ import hashlib
 import hmac
 import itertools
 import logging
+from contextvars import ContextVar
 
 from ..store.sparql_text import _prologue, _resolve, tokens, unescape_codepoints
 
 log = logging.getLogger("cspkg.audit")
+
+request_address: ContextVar[str] = ContextVar("cspkg_request_address", default="")
+"""The client's address for this request (set by ``web/hardening.py``): every audit line
+carries it, and wrong tokens are counted by it (``access.TokenFailures``).  Not
+``store.admission.current_client``, which is a token's holder when the token is valid."""
 
 FIRST_LINE_CHARS = 120
 _GRAPH_KEYWORDS = ("GRAPH", "WITH", "INTO", "TO", "USING", "LOAD", "CLEAR", "DROP", "CREATE")

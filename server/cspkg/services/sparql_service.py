@@ -14,14 +14,13 @@ from pyoxigraph import NamedNode
 
 from ..config import Settings
 from ..errors import CspkgError, ProtocolError, QueryTooComplex, RequestTooLarge
-from ..store.admission import current_client
 from ..store.base import Formats, QueryResult, SerializedResult, Store
 from ..store.embedded import EmbeddedStore
 from ..store.query_shape import ShapeLimits, measure
 from ..store.sparql_text import has_dataset_clause
 from ..store.update_scope import UpdateScope, update_scope
 from .access import Tokens, Writer, require_admin, writes_enabled
-from .audit import log_write
+from .audit import log_write, request_address
 from .federation_policy import check_remote_iris
 from .write_check import check_literal_sizes, check_write
 
@@ -103,7 +102,7 @@ class SparqlService:
 
     def authorize_write(self, authorization: str | None) -> Writer:
         """Who the bearer token names (``access.py``): 401/403/429 as there."""
-        return self.tokens.identify(authorization, current_client.get())
+        return self.tokens.identify(authorization, request_address.get())
 
     def audit(
         self,
@@ -120,7 +119,7 @@ class SparqlService:
         if error is not None and not getattr(error, "audited", True):
             return
         fingerprint = self.tokens.fingerprint(authorization)
-        log_write(outcome, text, fingerprint, client or current_client.get() or None, who)
+        log_write(outcome, text, fingerprint, client or request_address.get() or None, who)
 
     def update(
         self,

@@ -26,6 +26,7 @@ from werkzeug.exceptions import InternalServerError, RequestEntityTooLarge
 
 from ..config import Settings
 from ..errors import RateLimited, RequestTooLarge, UriTooLong
+from ..services.audit import request_address
 from ..store.admission import current_client
 from .context import services
 from .errors import error_page, handle, wants_page
@@ -175,6 +176,7 @@ def init_app(app: Flask, settings: Settings) -> None:
 
     @app.before_request
     def _check_request() -> None:
+        request_address.set(client_address(settings))  # audit lines, wrong-token counts
         current_client.set(admission_client(settings))
         raw = request.environ.get("RAW_URI") or ""
         target = max(raw, request.full_path, key=len)

@@ -69,7 +69,6 @@ def endpoint() -> Response:
             using_graph_uris=op.using_graph_uris,
             using_named_graph_uris=op.using_named_graph_uris,
             base_iri=request.base_url,
-            client=request.remote_addr,
         )
         return Response(status=204)
     expected = _kind_of(None, op.text)
