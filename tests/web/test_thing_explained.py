@@ -83,3 +83,22 @@ def test_vocabulary_terms_render_locally(real_live: Live) -> None:
     text = get(real_live, "/doc/def/cspkg?term=meetsPriority")
     assert re.search(r"<h1[^>]*>meets priority</h1>", text, re.IGNORECASE)
     assert 'href="https://cspkg.example.org' not in text  # never the base host
+
+
+def test_action_page_names_its_commissioner_plan_and_offers_the_other(real_live: Live) -> None:
+    """One Police and Crime Plan at a time, named: the cited one, with a link to the other;
+    following it shows that plan's priorities, never both mixed."""
+    action = "/doc/action/cannock-chase-csp/2024-25/03-fund-safe-houses-scheme-cannock"
+    text = get(real_live, action)
+    named = text.split("data-commissioner-plan>", 1)[1].split("</p>", 1)[0]
+    assert (
+        "Staffordshire Police and Crime Plan 2021-24</strong> (the Police and Crime Plan" in named
+    )
+    other = re.search(r'href="(\?commissionerPlan=[^"]+)"', named)
+    assert other and "Staffordshire Police and Crime Plan 2024-28" in named
+    table = section(text, "data-commissioner")
+    assert "2021-24/priorities/" in table and "2024-28/priorities/" not in table
+    later = get(real_live, action + other.group(1).split("#")[0].replace("&amp;", "&"))
+    assert "Under the <strong>Staffordshire Police and Crime Plan 2024-28</strong>." in later
+    table = section(later, "data-commissioner")
+    assert "2024-28/priorities/" in table and "2021-24/priorities/" not in table

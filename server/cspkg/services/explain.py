@@ -11,7 +11,7 @@ counts) it is run, so page and catalogue cannot disagree.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pyoxigraph import NamedNode
 
@@ -111,11 +111,30 @@ class ActionExplained:
     first_line: int | None
     last_line: int | None
     commissioner: list[Alignment]
+    commissioner_plans: list[Ref] = field(default_factory=list)
+    """Every Police and Crime Plan in the store: the page offers the others."""
+    cited: str | None = None
+    """The Police and Crime Plan the action's delivery plan cites."""
 
 
-def explain_action(store: Store, iri: str, settings: Settings) -> ActionExplained:
+_COMMISSIONER_PLANS = """SELECT ?pcp ?pcpLabel ?cited WHERE {{
+  ?pcp a cspkg:PoliceAndCrimePlan . {pcp_label}
+  OPTIONAL {{ {iri} p-plan:isStepOfPlan/cspkg:operatesUnder ?cited }}
+}} ORDER BY ?pcpLabel"""
+
+
+def explain_action(
+    store: Store, iri: str, settings: Settings, commissioner_plan: str | None = None
+) -> ActionExplained:
+    """An action, its Commissioner priorities under ``commissioner_plan`` (one of the
+    store's Police and Crime Plans), else under the one its delivery plan cites."""
     node = str(NamedNode(iri))
-    (row,) = action_rows(store, [iri], settings)
+    plans = _rows(store, _COMMISSIONER_PLANS.format(iri=node, pcp_label=_label("?pcp")), settings)
+    known = [p for p in (_ref(r, "pcp") for r in plans) if p is not None]
+    cited = next((r["cited"] for r in plans if r["cited"]), None)
+    if commissioner_plan not in {p.iri for p in known}:
+        commissioner_plan = None  # an unknown one: the cited plan, as when none is asked
+    (row,) = action_rows(store, [iri], settings, commissioner_plan)
     found = _rows(
         store,
         _ACTION.format(iri=node, plan_label=_label("?plan"), document_label=_label("?document")),
@@ -132,6 +151,8 @@ def explain_action(store: Store, iri: str, settings: Settings) -> ActionExplaine
         first_line=int(r["first"]) if r.get("first") else None,
         last_line=int(r["last"]) if r.get("last") else None,
         commissioner=row.alignments,
+        commissioner_plans=list(dict.fromkeys(known)),
+        cited=cited,
     )
 
 
