@@ -57,3 +57,30 @@ def test_trend_chart_is_readable_and_accessible(
         assert violations == [], describe(violations)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/queries/crime-trend?from=2018-06",
+        "/queries/crime-change",
+        "/queries/crime-rates?by=count",
+        "/queries/crime-trend?from=June",
+    ],
+)
+def test_crime_query_pages_have_no_axe_violations(
+    browser: Any, months_live: Live, path: str
+) -> None:
+    """The month fields (YYYY-MM), the answers and a refused month, as people meet them."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    try:
+        page.goto(months_live.url + path)
+        if "June" in path:
+            assert "a month as YYYY-MM" in page.locator(".govuk-error-summary").inner_text()
+        else:
+            assert page.locator("table tbody tr").count() > 0
+        violations = axe_violations(page)
+        assert violations == [], describe(violations)
+    finally:
+        context.close()
