@@ -25,7 +25,7 @@ from .crime_trends import Line, crime_trend, periods_differ, plan_period
 
 _PREFIXES = "\n".join(
     f"PREFIX {p}: <{PREFIXES[p]}>"
-    for p in ("cspkg", "dcterms", "org", "p-plan", "prov", "rdfs", "skos", "schema", "xsd")
+    for p in ("cspkg", "dcterms", "org", "p-plan", "prov", "rdf", "rdfs", "skos", "schema", "xsd")
 )
 _PREFIXES += "\nPREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>"
 
@@ -89,8 +89,10 @@ def _label(var: str) -> str:
 # --- An action ------------------------------------------------------------------------
 
 _ACTION = """SELECT ?description ?plan ?planLabel ?targetDue ?document ?documentLabel ?fileName
-       ?first ?last WHERE {{
+       ?first ?last ?reference ?measure WHERE {{
   OPTIONAL {{ {iri} dcterms:description ?description }}
+  OPTIONAL {{ {iri} cspkg:actionReference ?reference }}
+  OPTIONAL {{ {iri} cspkg:measureOfSuccess ?measure }}
   OPTIONAL {{ {iri} p-plan:isStepOfPlan ?plan {plan_label} }}
   OPTIONAL {{ {iri} cspkg:targetDue ?targetDue }}
   OPTIONAL {{ {iri} prov:wasDerivedFrom ?document {document_label}
@@ -98,6 +100,11 @@ _ACTION = """SELECT ?description ?plan ?planLabel ?targetDue ?document ?document
   OPTIONAL {{ {iri} cspkg:sourceFirstLine ?first }}
   OPTIONAL {{ {iri} cspkg:sourceLastLine ?last }}
 }} LIMIT 1"""
+
+_ANNOTATIONS = """SELECT ?title ?value WHERE {{
+  {iri} cspkg:annotation ?note . ?note cspkg:columnTitle ?title ; rdf:value ?value .
+}} ORDER BY ?title ?value"""
+"""What the plan's table says in columns mapped to no property, kept as written."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +122,12 @@ class ActionExplained:
     """Every Police and Crime Plan in the store: the page offers the others."""
     cited: str | None = None
     """The Police and Crime Plan the action's delivery plan cites."""
+    reference: str | None = None
+    """The plan's own reference for the action ("1.3"), as written."""
+    measure: str | None = None
+    """The measure of success the plan states for it, as written."""
+    annotations: list[tuple[str, str]] = field(default_factory=list)
+    """(column title, cell text) for each column of the plan's table no property holds."""
 
 
 _COMMISSIONER_PLANS = """SELECT ?pcp ?pcpLabel ?cited WHERE {{
@@ -153,6 +166,12 @@ def explain_action(
         commissioner=row.alignments,
         commissioner_plans=list(dict.fromkeys(known)),
         cited=cited,
+        reference=r.get("reference"),
+        measure=r.get("measure"),
+        annotations=[
+            (a["title"] or "", a["value"] or "")
+            for a in _rows(store, _ANNOTATIONS.format(iri=node), settings)
+        ],
     )
 
 
