@@ -15,7 +15,7 @@ from flask import Blueprint, Response, render_template, request
 
 from ..errors import DeliveryNotFound, PageNotFound, ParameterError
 from ..services import delivery
-from ..services.charts import CHARTS, Bars, Chart, Counts, Heatmap, default_plan
+from ..services.charts import CHARTS, Bars, Chart, Counts, Heatmap, crime_seasonal, default_plan
 from ..services.crime_trends import Line, crime_trend
 from ..services.delivery import resolve_plan
 from ..services.overview import PlanOverview, plan_overviews
@@ -45,6 +45,11 @@ ABOUT = {
         "Street-level crimes police.uk recorded in the partnership's district, month by "
         "month (the crime-trend question)."
     ),
+    "crime-seasonal": (
+        "The same crimes by month of the year: for each month, the average recorded in it "
+        "over the years loaded (the crime-seasonal question). A month with no bar is not "
+        "loaded in any year."
+    ),
 }
 """What each chart shows, in a sentence under its heading."""
 
@@ -60,10 +65,11 @@ def _build(name: str, plan: str | None = None) -> Chart:
         known = ", ".join(CHARTS)
         raise PageNotFound(f"There is no chart named '{name}'. The charts are: {known}.")
     found = services()
-    priority = request.args.get("priority") if name == "crime-trend" else None
+    priority = request.args.get("priority") if name in ("crime-trend", "crime-seasonal") else None
     if priority:  # one CSP priority's crime, as its page shows it
         plan = plan or _asked_plan()
-        return crime_trend(found.store, catalog(), found.settings, plan, priority)
+        by = crime_trend if name == "crime-trend" else crime_seasonal
+        return by(found.store, catalog(), found.settings, plan, priority)
     return CHARTS[name][1](found.store, catalog(), found.settings, plan or _asked_plan())
 
 
@@ -113,8 +119,7 @@ def figure(name: str, width: int = 760, plan: str | None = None) -> dict[str, An
     if isinstance(chart, Line):
         shown |= _line(chart, width)
     elif isinstance(chart, Bars):
-        shown["kind"] = "bars"
-        shown["layout"] = bars_layout(chart, width=width, label_width=min(290, width // 2 - 40))
+        shown |= _bars(chart, width)
     else:
         shown["kind"] = "matrix"
         values = dict.fromkeys(chart.covered, 1) if isinstance(chart, Heatmap) else chart.values
@@ -133,6 +138,39 @@ def _line(chart: Line, width: int) -> dict[str, Any]:
         "layout": line_layout(chart, width=width),
         "narrow": line_layout(chart, width=340, height=260),
     }
+
+
+def _bars(chart: Bars, width: int) -> dict[str, Any]:
+    """Bars; the months of the year also drawn narrow for phones (shown by CSS), as a
+    line chart is, so twelve short labels stay readable rather than shrink."""
+    months = chart.name == "crime-seasonal"
+    return {
+        "kind": "bars",
+        "layout": bars_layout(chart, width=width, label_width=min(290, width // 2 - 40)),
+        "narrow": bars_layout(chart, width=340, label_width=80) if months else None,
+        "heading": "Month" if months else None,
+    }
+
+
+@bp.app_template_global("seasonal_figure")
+def seasonal_figure(priority: str, plan: str | None) -> dict[str, Any] | None:
+    """What ``charts/_chart.html`` needs for a CSP priority's crime by month of the year
+    on its page (``None`` when no month is loaded)."""
+    found = services()
+    chart = crime_seasonal(found.store, catalog(), found.settings, plan, priority)
+    if not chart.bars:
+        return None
+    return {
+        "name": "crime-seasonal",
+        "title": "Recorded crime of this priority by month of the year",
+        "about": (
+            "The same crimes by month of the year: for each month, the average recorded in "
+            "it over the years loaded (the crime-seasonal question)."
+        ),
+        "chart": chart,
+        "plan": plan_key(plan) if plan else None,
+        "priority": priority,
+    } | _bars(chart, 760)
 
 
 @bp.app_template_global("trend_figure")
