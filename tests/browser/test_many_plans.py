@@ -119,3 +119,15 @@ def test_no_axe_violations_with_three_plans(
         assert not violations, describe(violations)
     finally:
         context.close()
+
+
+def test_a_priority_shared_by_two_years_lists_each_plans_actions_apart(
+    three_plans_live: Live, page: Any
+) -> None:
+    """Two years of one partnership share their priorities: the priority's page lists
+    each plan's actions in a table of its own, named."""
+    page.goto(three_plans_live.url + "/doc/def/exampleton-csp/priorities/anti-social-behaviour")
+    captions = page.locator("table[data-actions] caption").all_inner_texts()
+    assert len(captions) == 2
+    assert any("in Exampleton CSP Delivery Plan 2024/25 meet this priority" in c for c in captions)
+    assert any("in Exampleton CSP Delivery Plan 2025/26 meet this priority" in c for c in captions)
