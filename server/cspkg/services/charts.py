@@ -17,7 +17,7 @@ from ..config import Settings
 from ..namespaces import PREFIXES
 from ..store.base import Store
 from .canned_queries import run_canned, select
-from .crime_trends import Line, crime_trend
+from .crime_trends import Line, crime_rows, crime_trend
 
 
 @dataclass(frozen=True)
@@ -257,16 +257,7 @@ def crime_seasonal(
 ) -> Bars:
     """The crime-seasonal question as bars, one per month of the year loaded (January
     first): the average a year, so years loaded unevenly still compare."""
-    values = {"plan": plan} if plan else {}
-    if priority:
-        values["priority"] = priority
-    rows = run_canned(
-        store,
-        catalog.get("crime-seasonal"),
-        values,
-        timeout=settings.query_timeout,
-        max_rows=settings.max_rows,
-    ).records()
+    rows = crime_rows(store, catalog, settings, "crime-seasonal", plan, priority)
     bars = sorted((int(r["monthOfYear"]), int(r["average"] or 0)) for r in rows if r["monthOfYear"])
     title = "Recorded crime by month of the year (average a year)"
     return Bars(

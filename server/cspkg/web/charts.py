@@ -160,33 +160,37 @@ def seasonal_figure(priority: str, plan: str | None) -> dict[str, Any] | None:
     chart = crime_seasonal(found.store, catalog(), found.settings, plan, priority)
     if not chart.bars:
         return None
+    title = "Recorded crime of this priority by month of the year"
+    about = (
+        "The same crimes by month of the year: for each month, the average recorded in "
+        "it over the years loaded (the crime-seasonal question)."
+    )
+    return _for_priority(chart, title, about, plan, priority) | _bars(chart, 760)
+
+
+def _for_priority(
+    chart: Chart, title: str, about: str, plan: str | None, priority: str
+) -> dict[str, Any]:
+    """A chart of one CSP priority's crime on its page: links keep ``?priority=``."""
     return {
-        "name": "crime-seasonal",
-        "title": "Recorded crime of this priority by month of the year",
-        "about": (
-            "The same crimes by month of the year: for each month, the average recorded in "
-            "it over the years loaded (the crime-seasonal question)."
-        ),
+        "name": chart.name,
+        "title": title,
+        "about": about,
         "chart": chart,
         "plan": plan_key(plan) if plan else None,
         "priority": priority,
-    } | _bars(chart, 760)
+    }
 
 
 @bp.app_template_global("trend_figure")
 def trend_figure(chart: Line, priority: str, plan: str | None) -> dict[str, Any]:
     """What ``charts/_chart.html`` needs for a CSP priority's crime trend on its page."""
-    return {
-        "name": "crime-trend",
-        "title": "Recorded crime of this priority, month by month",
-        "about": (
-            "Crimes of the police.uk categories above recorded in the partnership's "
-            "district each month (the crime-trend question)."
-        ),
-        "chart": chart,
-        "plan": plan_key(plan) if plan else None,
-        "priority": priority,
-    } | _line(chart, 760)
+    title = "Recorded crime of this priority, month by month"
+    about = (
+        "Crimes of the police.uk categories above recorded in the partnership's "
+        "district each month (the crime-trend question)."
+    )
+    return _for_priority(chart, title, about, plan, priority) | _line(chart, 760)
 
 
 @bp.app_template_global("chart_shade")
