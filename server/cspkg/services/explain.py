@@ -17,6 +17,7 @@ from pyoxigraph import NamedNode
 
 from ..catalog import Catalog
 from ..config import Settings
+from ..fragments import service_query
 from ..namespaces import PREFIXES
 from ..store.base import Store
 from .action_rows import ActionRow, Alignment, Ref, action_rows
@@ -370,11 +371,12 @@ def explain_csp_priority(
 
 # --- A Commissioner priority ----------------------------------------------------------
 
-_THROUGH = """SELECT ?action ?via ?viaLabel ?rationale WHERE {{
-  ?via skos:relatedMatch {iri} ; a cspkg:StrategicPriority . {via_label}
+_THROUGH = """SELECT ?via ?viaLabel ?rationale WHERE {{
+  {{ ?via skos:relatedMatch {iri} }} UNION {{ {iri} skos:relatedMatch ?via }}
+  ?via a cspkg:StrategicPriority . {via_label}
   OPTIONAL {{ ?link cspkg:fromPriority ?via ; cspkg:toPriority {iri} ; rdfs:comment ?rationale }}
-  OPTIONAL {{ ?action cspkg:meetsPriority ?via }}
 }} ORDER BY ?viaLabel"""
+"""The CSP priorities aligned to it (either direction), with the rationale."""
 
 
 @dataclass(frozen=True)
@@ -396,10 +398,13 @@ def explain_commissioner_priority(
         via = _ref(r, "via") or Ref("", "")
         if all(a.other != via for a in served):
             served.append(Alignment(via, None, r["rationale"]))
-        if r["action"]:
-            into = through.setdefault(r["action"], [])
-            if via not in into:
-                into.append(via)
+    # its actions by the one rule (queries/fragments/commissioner-priorities.rq)
+    text = service_query(settings.queries_dir, "commissioner-priority-actions", priority=iri)
+    for r in _rows(store, text, settings):
+        into = through.setdefault(r["action"] or "", [])
+        via = _ref(r, "via")
+        if via is not None and via not in into:
+            into.append(via)
     return CommissionerPriorityExplained(
         served, action_rows(store, list(through), settings), through
     )
