@@ -271,8 +271,9 @@ def _heading_like(text: str) -> bool:
 
 
 def _note(found: ActionTable, row: Row, place: str) -> Notice:
-    """A note row reported where it stands: under the table (it ends it) or in it."""
-    text = " ".join(" ".join(c.text for c in row.cells).split())
+    """A note row reported where it stands: under the table (it ends it) or in it; a
+    merged row's text once, not once per column it spans."""
+    text = " ".join(" ".join(dict.fromkeys(c.text for c in row.cells if c.text.strip())).split())
     return Notice(
         f"{found.table.name}, row {row.number}",
         f"a note {place}, not an action: '{text[:100]}'",
