@@ -129,7 +129,11 @@ def test_action_page_says_what_the_plans_unmapped_columns_say(tmp_path: Path) ->
     page = client.get(iri.replace(settings.base + "id/", "/doc/"), headers=HTML)
     assert page.status_code == 200
     text = page.get_data(as_text=True)
+    answer = client.get("/queries/action.json", query_string={"action": iri}).get_json()
     store.close()
+    said = {r["propertyLabel"]["value"]: r["value"]["value"] for r in answer["rows"]}
+    assert said["Plan's reference"] == "K1"
+    assert said["Measure of success"] == "Walkabouts held monthly"
     notes = text[text.index("data-annotations") :].split("</dl>", 1)[0]
     cells = re.findall(
         r'__key">([^<]*)</dt>\s*<dd class="govuk-summary-list__value">([^<]*)<', notes
