@@ -112,8 +112,9 @@ def test_chooser_by_keyboard_picks_the_exact_name(real_live: Live, page: Any) ->
 def test_charts_page(real_live: Live, page: Any, screenshots: Path) -> None:
     page.goto(real_live.url + "/charts")
     page.wait_for_load_state("networkidle")
-    # every chart once, the crime trend twice (a wide and a phone drawing), each with a table
-    assert page.locator("[data-chart]").count() == len(CHARTS) + 1
+    # every chart once, the crime trend and the seasonal chart twice (a wide and a phone
+    # drawing), each with a table
+    assert page.locator("[data-chart]").count() == len(CHARTS) + 2
     assert page.locator("[data-chart-table]").count() == len(CHARTS)
     # the agency x priority matrix replaced the network; its cells are links
     assert page.locator('[data-chart="agency-priority"] td a').count() > 20

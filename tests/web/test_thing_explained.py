@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from pathlib import Path
 
 import requests
 
+from cspkg.config import load_settings
+from cspkg.services.plan_import import import_plan
+from cspkg.store import EmbeddedStore
+from cspkg.store.sources import find_sources
+from cspkg.web import create_app
 from tests.conftest import Live
+from tests.fixtures.plans.corpus import BY_NAME
 
 HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 CSP = "/doc/def/cannock-chase-csp/priorities/"
@@ -102,3 +110,35 @@ def test_action_page_names_its_commissioner_plan_and_offers_the_other(real_live:
     assert "Under the <strong>Staffordshire Police and Crime Plan 2024-28</strong>." in later
     table = section(later, "data-commissioner")
     assert "2024-28/priorities/" in table and "2021-24/priorities/" not in table
+
+
+def test_action_page_says_what_the_plans_unmapped_columns_say(tmp_path: Path) -> None:
+    """A council workbook with 'RAG' and 'Lead officer' columns no property holds: the
+    action page shows them under the plan's column titles, with its reference and measure."""
+    settings = load_settings(environ={})
+    plan = BY_NAME["kettlewick-council-workbook.xlsx"]
+    out = tmp_path / "data"
+    import_plan(plan.build(plan, tmp_path / plan.name), settings, out)
+    store = EmbeddedStore()
+    store.replace_sources(find_sources(settings.base, [settings.ontology_dir, out]))
+    client = create_app(replace(settings, data_dir=out), store).test_client()
+    found = store.query(
+        'SELECT ?a WHERE { ?a <https://cspkg.example.org/def/cspkg#actionReference> "K1" }'
+    )
+    (iri,) = [r["a"] for r in found.records()]
+    page = client.get(iri.replace(settings.base + "id/", "/doc/"), headers=HTML)
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    answer = client.get("/queries/action.json", query_string={"action": iri}).get_json()
+    store.close()
+    said = {r["propertyLabel"]["value"]: r["value"]["value"] for r in answer["rows"]}
+    assert said["Plan's reference"] == "K1"
+    assert said["Measure of success"] == "Walkabouts held monthly"
+    notes = text[text.index("data-annotations") :].split("</dl>", 1)[0]
+    cells = re.findall(
+        r'__key">([^<]*)</dt>\s*<dd class="govuk-summary-list__value">([^<]*)<', notes
+    )
+    assert cells == [("Lead officer", "A. Fictional"), ("RAG", "Green")]
+    assert re.search(r"Plan's reference</dt>\s*<dd[^>]*>K1<", text)
+    assert re.search(r"Measure of success</dt>\s*<dd[^>]*>Walkabouts held monthly<", text)
+    assert "Also in the plan's table" in text
