@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from cspkg.catalog import Catalog, load_catalog, parse_query
+from cspkg.config import PROJECT_ROOT
 from cspkg.errors import CatalogError, ParameterError, QueryNotFound
 
 EXPECTED_NAMES = {
@@ -365,3 +367,51 @@ SELECT ?x WHERE { BIND ($shift AS ?x) } LIMIT $limit
     for header in ("# param: n string min=1", "# param: n integer min=x"):
         with pytest.raises(CatalogError, match="min= takes a whole number"):
             parse_query("bad", text.replace("# param: shift integer default=-2", header))
+
+
+# --- Engine forms (queries/forms/DIALECT/NAME.rq) -----------------------------------------
+
+
+def _with_form(tmp_path: Path, form: str) -> Path:
+    (tmp_path / "things.rq").write_text(
+        HEAD + "# param: v string default=x\nSELECT ?a WHERE { BIND ($v AS ?a) }\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "forms" / "virtuoso").mkdir(parents=True)
+    (tmp_path / "forms" / "virtuoso" / "things.rq").write_text(form, encoding="utf-8")
+    return tmp_path
+
+
+def test_a_query_binds_its_engines_form_with_the_same_values(tmp_path: Path) -> None:
+    form = "SELECT ?a WHERE { VALUES ?a { $v } }\n"
+    query = load_catalog(_with_form(tmp_path, form)).get("things")
+    assert 'VALUES ?a { "y" }' in query.bind({"v": "y"}, dialect="virtuoso")
+    assert 'BIND ("y" AS ?a)' in query.bind({"v": "y"}, dialect="oxigraph")
+    assert query.bind({"v": "y"}) == query.bind({"v": "y"}, dialect="generic")
+
+
+@pytest.mark.parametrize(
+    ("form", "problem"),
+    [
+        ("SELECT ?b WHERE { BIND ($v AS ?b) }\n", "columns a but SELECT gives b"),
+        ("SELECT ?a WHERE { BIND ($w AS ?a) }\n", "$w"),
+        ("SELECT ?a WHERE { BIND ($v AS ?a)\n", "SPARQL"),
+    ],
+)
+def test_a_form_that_is_not_the_same_question_stops_loading(
+    tmp_path: Path, form: str, problem: str
+) -> None:
+    with pytest.raises(CatalogError, match=re.escape(problem)) as caught:
+        load_catalog(_with_form(tmp_path, form))
+    assert "forms/virtuoso/things.rq" in str(caught.value)
+
+
+def test_the_real_forms_are_for_known_queries(catalog: Catalog) -> None:
+    formed = {q.name: sorted(q.forms) for q in catalog.queries if q.forms}
+    assert formed == {
+        "commissioner-gaps": ["virtuoso"],
+        "crime-by-priority": ["virtuoso"],
+        "plan-summary": ["virtuoso"],
+    }
+    forms = PROJECT_ROOT / "queries" / "forms"
+    assert {p.stem for p in forms.rglob("*.rq")} == set(formed)  # no form of a missing query

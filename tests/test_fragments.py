@@ -76,7 +76,9 @@ def test_every_service_query_parses_with_its_iris_put_in() -> None:
     names = sorted(p.stem for p in (folder / "service").glob("*.rq"))
     assert {"action-rows", "delivery-plans", "plan-info", "progress-statuses"} <= set(names)
     for name in names:
-        text = service_query(folder, name, plan="urn:x:plan", commissionerPlan=None)
+        text = service_query(
+            folder, name, plan="urn:x:plan", commissionerPlan=None, priority="urn:x:p"
+        )
         text = text.replace("$actions", "<urn:x:action>")
         assert "$" not in text.split("SELECT", 1)[1], name
         ox.Store().query(text)  # parses (no answer needed)

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from urllib.parse import urljoin
@@ -57,7 +57,7 @@ from pyparsing import ParseException
 from rdflib.plugins.sparql.parser import parseQuery
 
 from .errors import CatalogError, ParameterError, QueryNotFound
-from .fragments import expand, load_fragments
+from .fragments import FORMS, expand, load_forms, load_fragments
 from .namespaces import DEFAULT_BASE, PREFIXES
 from .presentation import FIELDS as PRESENTATION_FIELDS
 from .presentation import Presentation, parse_presentation
@@ -199,6 +199,12 @@ class CannedQuery:
     sparql: str
     segments: tuple[str | Parameter, ...] = field(repr=False, compare=False, default=())
     presentation: Presentation = field(default_factory=Presentation, compare=False)
+    forms: dict[str, tuple[str | Parameter, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    """The same question in a form one engine answers right (``queries/forms/DIALECT/``),
+    by dialect (``Store.dialect``: a backend profile's name); the same parameters and
+    columns, checked at load."""
 
     @property
     def group(self) -> str:
@@ -246,8 +252,15 @@ class CannedQuery:
                 kept.append(line)
         return "".join(kept)
 
-    def bind(self, values: dict[str, str] | None = None, *, today: date | None = None) -> str:
-        """The SPARQL text with every ``$name`` replaced by a term built from ``values``."""
+    def bind(
+        self,
+        values: dict[str, str] | None = None,
+        *,
+        today: date | None = None,
+        dialect: str | None = None,
+    ) -> str:
+        """The SPARQL text with every ``$name`` replaced by a term built from ``values``
+        (the form written for ``dialect``, if there is one)."""
         values = dict(values or {})
         for name in values:
             self.parameter(name)
@@ -262,8 +275,9 @@ class CannedQuery:
                 texts[parameter.name] = f"?_unbound_{parameter.name}"
             else:
                 raise ParameterError(parameter.name, "a value (it is required)")
+        segments = self.forms.get(dialect or "", self.segments)
         return "".join(
-            texts[part.name] if isinstance(part, Parameter) else part for part in self.segments
+            texts[part.name] if isinstance(part, Parameter) else part for part in segments
         )
 
 
@@ -308,10 +322,25 @@ def load_catalog(directory: Path, base: str = DEFAULT_BASE) -> Catalog:
     if not paths:
         raise CatalogError(directory.name, None, "no canned queries (*.rq) found")
     fragments = load_fragments(directory)
-    return Catalog(
-        tuple(parse_query(p.stem, p.read_text(encoding="utf-8"), base, fragments) for p in paths),
-        fragments,
-    )
+    queries = []
+    for path in paths:
+        query = parse_query(path.stem, path.read_text(encoding="utf-8"), base, fragments)
+        for dialect, form in load_forms(directory, query.name).items():
+            query = _with_form(query, dialect, form, fragments)
+        queries.append(query)
+    return Catalog(tuple(queries), fragments)
+
+
+def _with_form(
+    query: CannedQuery, dialect: str, text: str, fragments: dict[str, str]
+) -> CannedQuery:
+    """``query`` with its ``dialect`` form, checked like the query itself: it parses,
+    takes only the query's parameters and gives the same columns."""
+    source = f"{FORMS}/{dialect}/{query.name}.rq"
+    text = expand(source, text, fragments)
+    segments = _split(source, text, {p.name: p for p in query.parameters})
+    _check_sparql(replace(query, name=source.removesuffix(".rq"), segments=segments), 1)
+    return replace(query, forms={**query.forms, dialect: segments})
 
 
 def parse_query(

@@ -313,6 +313,8 @@ def import_crime_command(
             f"  {month.month}: {month.records} records in {month.lsoas} LSOAs -> {month.dataset}"
         )
     _written(report.written, report.unchanged)
+    for warning in report.warnings:
+        click.echo(f"  warning: {warning}", err=True)
 
 
 @cli.command("import-population")

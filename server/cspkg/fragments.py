@@ -22,6 +22,12 @@ from .errors import CatalogError
 
 FRAGMENTS = "fragments"
 """The folder of ``queries/`` that holds fragments (not canned queries themselves)."""
+FORMS = "forms"
+"""The folder of ``queries/`` with engine forms: ``forms/DIALECT/NAME.rq`` is canned query
+NAME written so that engine (a backend profile's name) answers it right: the same
+parameters and columns, and the same answer as the query on the embedded store (tested
+in ``tests/store/test_backends_agree.py``).  Its text starts with the query itself (its
+``PREFIX`` lines), not with a header."""
 SERVICE = "service"
 """The folder of ``queries/`` that holds the queries one service runs (not canned queries:
 not in the catalogue, their ``$name`` IRIs put in by ``service_query``)."""
@@ -35,6 +41,17 @@ def load_fragments(queries_dir: Path) -> dict[str, str]:
     if not folder.is_dir():
         return {}
     return {path.stem: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.rq"))}
+
+
+def load_forms(queries_dir: Path, name: str) -> dict[str, str]:
+    """Query ``name``'s engine forms, by dialect."""
+    folder = queries_dir / FORMS
+    if not folder.is_dir():
+        return {}
+    return {
+        path.parent.name: path.read_text(encoding="utf-8")
+        for path in sorted(folder.glob(f"*/{name}.rq"))
+    }
 
 
 def expand(source: str, text: str, fragments: dict[str, str], depth: int = 0) -> str:

@@ -3,7 +3,8 @@ Chromium), with axe-core.
 
 Screenshots at 1366 x 768 (and 375 wide) go to test-output/screenshots/:
 ``commissioner.png`` (first screen), ``commissioner-full.png``, ``commissioner-375.png``,
-``alignment-review.png``, ``alignment-review-errors.png`` and ``alignment-review-done.png``.
+``alignment-review.png``, ``alignment-review-errors.png``, ``alignment-review-done.png`` and
+``alignment-review-375.png``.
 """
 
 from __future__ import annotations
@@ -124,6 +125,12 @@ def test_review_page_errors_then_decisions(
     assert "A. Reviewer" in tab.locator("table").last.inner_text()
     tab.screenshot(path=screenshots / "alignment-review-done.png", full_page=True)
     _axe(tab)
+    tab.set_viewport_size({"width": 375, "height": 812})
+    tab.reload()
+    tab.screenshot(path=screenshots / "alignment-review-375.png", full_page=True)
+    assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    _axe(tab)
+    tab.set_viewport_size({"width": 1366, "height": 768})
     tab.goto(partnerships_live.url + "/commissioner")
     cells = tab.locator("#coverage-table tbody tr").filter(has_text="Ottermoor").locator("strong")
     # Fraud and Scams (two actions) serves Prevent harm and protect people once accepted

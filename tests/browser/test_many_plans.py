@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from tests.browser.test_accessibility import axe_violations, describe
 from tests.conftest import Live
 
 B = "https://cspkg.example.org/"
@@ -86,3 +89,45 @@ def test_agency_page_groups_its_actions_by_plan(
     page.set_viewport_size({"width": 375, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.screenshot(path=screenshots / "agency-three-plans-375.png", full_page=True)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/queries/compare-priorities",
+        "/doc/organisation/staffordshire-police",
+        "/charts?plan=exampleton-csp/2025-26",
+        "/queries/agency-actions?agency=Staffordshire+Police",
+    ],
+)
+@pytest.mark.parametrize("width", [1366, 375])
+def test_no_axe_violations_with_three_plans(
+    three_plans_live: Live, browser: Any, screenshots: Path, path: str, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        response = page.goto(three_plans_live.url + path)
+        assert response is not None and response.status == 200
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        name = path.strip("/").replace("/", "-").replace("?", "-").split("=")[0] or "home"
+        page.screenshot(path=screenshots / f"three-plans-{name}-{width}.png", full_page=True)
+        violations = axe_violations(page)
+        assert not violations, describe(violations)
+    finally:
+        context.close()
+
+
+def test_a_priority_shared_by_two_years_lists_each_plans_actions_apart(
+    three_plans_live: Live, page: Any
+) -> None:
+    """Two years of one partnership share their priorities: the priority's page lists
+    each plan's actions in a table of its own, named."""
+    page.goto(three_plans_live.url + "/doc/def/exampleton-csp/priorities/anti-social-behaviour")
+    captions = page.locator("table[data-actions] caption").all_inner_texts()
+    assert len(captions) == 2
+    assert any("in Exampleton CSP Delivery Plan 2024/25 meet this priority" in c for c in captions)
+    assert any("in Exampleton CSP Delivery Plan 2025/26 meet this priority" in c for c in captions)

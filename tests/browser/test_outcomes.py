@@ -58,7 +58,7 @@ def test_outcomes_section(
         for word in ("Green", "Amber", "Red", "Not yet known"):
             assert word in texts
         section = page.locator(
-            "h2#outcomes ~ .cspkg-table-scroll, h2#outcomes ~ .outcomes-scroll"
+            "h2#outcomes ~ .cspkg-table-scroll, h2#outcomes ~ .table-scroll"
         ).first
         box = section.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 1
@@ -70,5 +70,36 @@ def test_outcomes_section(
                 pytest.fail("axe-core is missing: run `npm ci` (make setup)")
             violations = axe_violations(page)
             assert violations == [], describe(violations)
+    finally:
+        context.close()
+
+
+def test_board_report_tables_stay_inside_the_page_on_a_phone(
+    browser: Any, outcomes_live: Live, screenshots: Path
+) -> None:
+    """At 375 wide every table of the board report sits in its own scrolling region, so
+    the page itself never scrolls sideways and no cell is cut at the page's edge."""
+    context = browser.new_context(viewport={"width": 375, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        got = requests.get(outcomes_live.url + PAGES["board-report"], timeout=120)
+        assert got.ok
+        page.set_content(got.text)
+        tables = page.locator("table")
+        assert tables.count() >= 5
+        for i in range(tables.count()):
+            region = tables.nth(i).locator("xpath=ancestor::div[@role='region'][1]")
+            assert region.count() == 1 and region.get_attribute("tabindex") == "0"
+            box = region.bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375 + 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        overdue = page.locator("h2", has_text="Overdue actions")
+        overdue.scroll_into_view_if_needed()
+        page.screenshot(path=screenshots / "board-report-overdue-375.png")
+        if not AXE.exists():
+            pytest.fail("axe-core is missing: run `npm ci` (make setup)")
+        violations = axe_violations(page)
+        assert violations == [], describe(violations)
     finally:
         context.close()

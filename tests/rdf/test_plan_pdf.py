@@ -18,10 +18,11 @@ from cspkg.config import PROJECT_ROOT, Settings
 from cspkg.errors import PlanDocumentError
 from cspkg.namespaces import CSPKG
 from cspkg.rdf.plan_document import read_plan_document
+from cspkg.rdf.plan_parser import parse_plan
 from cspkg.services.plan_import import import_plan
 from tests.fixtures.plans.corpus import EASTWOLD, NORTHMERE
 from tests.fixtures.plans.hostile import HOSTILE_PDFS
-from tests.fixtures.plans.pdfs import text_to_pdf
+from tests.fixtures.plans.pdfs import front, render, table_html, text_to_pdf
 
 SEED_TEXT = PROJECT_ROOT / "data" / "documents" / "cannock-chase-csp-delivery-plan-2024-25.txt"
 """The seed plan's text as the project keeps it (Word artefacts stripped)."""
@@ -123,3 +124,26 @@ def test_a_scanned_pdf_says_what_to_do(tmp_path: Path) -> None:
     path.write_bytes(make(tmp_path))
     with pytest.raises(PlanDocumentError, match="export the plan from its original document"):
         read_plan_document(path)
+
+
+def test_a_note_between_actions_is_in_the_table_and_one_after_them_under_it(
+    tmp_path: Path,
+) -> None:
+    """A note row merged across a PDF table between two actions is reported as in the
+    table (reading goes on); one after the last action as under it (it ends the table)."""
+    header = ("Ref", "Action", "Lead", "Partners", "Priority", "Target date", "Outcome")
+    rows: list[tuple[str, ...] | str] = [
+        (a.ref, "\n".join(a.text), "\n".join(a.lead), "\n".join(a.partners) or "N/A",
+         a.priority, str(a.target), a.outcome or "-")
+        for a in NORTHMERE.actions[:2]
+    ]  # fmt: skip
+    rows[1:1] = ["Note: the next action is new this year."]
+    rows.append("Source: the fictional partnership's delivery group.")
+    body = front(NORTHMERE) + table_html(header, rows)
+    record = parse_plan(read_plan_document(render(tmp_path / "notes.pdf", body, "FICTIONAL")))
+    assert len(record.actions) == 2
+    inside = [w.message for w in record.warnings if w.message.startswith("a note in the table")]
+    under = [w.message for w in record.warnings if w.message.startswith("a note under the table")]
+    assert inside == ["a note in the table, between its actions, not an action: "
+                      "'Note: the next action is new this year.'"]  # fmt: skip
+    assert len(under) == 1 and "Source: the fictional partnership" in under[0]

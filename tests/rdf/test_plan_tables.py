@@ -349,5 +349,7 @@ def test_notes_are_reported_never_priorities_and_only_trailing_notes_end_the_tab
         "Fictional litter pick.",
     ]
     assert [p.label for p in record.priorities] == ["Fraud"]
-    notes = [w.where for w in record.warnings if "a note under the table" in w.message]
-    assert notes == ["sheet 'Sheet', row 4", "sheet 'Sheet', row 8", "sheet 'Sheet', row 9"]
+    inside = [w.where for w in record.warnings if "a note in the table" in w.message]
+    under = [w.where for w in record.warnings if "a note under the table" in w.message]
+    assert inside == ["sheet 'Sheet', row 4"]
+    assert under == ["sheet 'Sheet', row 8", "sheet 'Sheet', row 9"]

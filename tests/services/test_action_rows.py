@@ -61,3 +61,21 @@ def test_the_action_page_and_an_answer_table_say_the_same(
         "Fraud",
         "Safeguarding Vulnerable Persons",
     ]
+
+
+def test_a_commissioner_prioritys_page_lists_the_actions_that_list_it(
+    board_store: EmbeddedStore, settings: Settings
+) -> None:
+    """The rule read both ways: an action shows a Commissioner priority exactly when the
+    priority's page lists the action."""
+    from cspkg.services.explain import explain_commissioner_priority
+
+    rows = action_rows(board_store, _actions(board_store), settings)
+    served: dict[str, set[str]] = {}
+    for row in rows:
+        for priority in row.commissioner_priorities:
+            served.setdefault(priority.iri, set()).add(row.action.iri)
+    assert len(served) >= 3
+    for priority, actions in served.items():
+        page = explain_commissioner_priority(board_store, priority, settings)
+        assert {r.action.iri for r in page.actions} == actions, priority

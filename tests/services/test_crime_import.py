@@ -213,3 +213,12 @@ def test_folder_copy_of_the_archive_is_found_at_any_depth(
     shutil.copy(SMALL, nested / "notes-not-street.csv")  # not a street file name: skipped
     report = import_crime([tmp_path / "downloads"], settings, tmp_path / "out", CANNOCK)
     assert report.sources == 6
+
+
+def test_a_month_under_two_scopes_is_warned_about(settings: Settings, tmp_path: Path) -> None:
+    import_crime([SMALL], settings, tmp_path)
+    report = import_crime([SMALL], settings, tmp_path, CANNOCK)
+    assert report.warnings == [
+        "all-2019-01.ttl also holds 2019-01: where its LSOAs and these meet, crime is counted "
+        "twice (delete one file, or import every month with the same filter)"
+    ]

@@ -193,3 +193,24 @@ def test_priority_scheme_is_shared_by_two_years(store: EmbeddedStore) -> None:
 def test_settings_unchanged(settings: Settings, tmp_path: Path) -> None:
     """Importing into a copy leaves the served data folder as it was."""
     assert not (settings.data_dir / "plans" / "exampleton-csp-2024-25.ttl").exists()
+
+
+def test_compare_pairs_through_a_crosswalk(
+    store: EmbeddedStore, catalog: Catalog, settings: Settings
+) -> None:
+    """A crosswalk's close match pairs two differently named priorities; removed after."""
+    link = (
+        f"<{B}def/cannock-chase-csp/priorities/fraud> "
+        f"<http://www.w3.org/2004/02/skos/core#closeMatch> "
+        f"<{B}def/exampleton-csp/priorities/domestic-abuse>"
+    )
+    graph = f"<{B}graph/test/crosswalk>"
+    store.update(f"INSERT DATA {{ GRAPH {graph} {{ {link} }} }}")
+    try:
+        _, compared = compare(store, catalog, settings, planA=CANNOCK, planB=EXAMPLETON_1)
+        table = {(r["priorityALabel"], r["priorityBLabel"]): r["pairedBy"] for r in compared}
+        assert table[("Fraud", "Domestic Abuse")] == "Crosswalk"
+        # Domestic Abuse of the second plan is taken: the first plan's is left unpaired
+        assert table[("Domestic Abuse", None)] is None
+    finally:
+        store.update(f"DROP GRAPH {graph}")

@@ -188,3 +188,42 @@ def test_a_crime_fed_measure_changes_status_when_a_month_is_added(
     import_crime([folder / "2019-03"], data, keep=keep)
     after = _outcome(data, catalog)
     assert after.actual == quarter and after.status == "red" and after.status_label == "Red"
+
+
+@pytest.mark.parametrize("content", [b"not a workbook at all", b"PK\x03\x04broken"])
+def test_a_file_that_is_not_a_workbook_is_refused_through_the_cli(
+    data: Settings, tmp_path: Path, content: bytes
+) -> None:
+    from click.testing import CliRunner
+
+    from cspkg.cli import cli
+
+    bad = tmp_path / "measures.xlsx"
+    bad.write_bytes(content)
+    result = CliRunner().invoke(cli, ["import-measures", str(bad), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "Error: " in result.output
+    assert "Nothing was written" in result.output and not (tmp_path / "out").exists()
+
+
+def test_a_zip_bomb_workbook_is_refused(data: Settings, tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        out.writestr("[Content_Types].xml", "<Types/>")
+        out.writestr("xl/worksheets/sheet1.xml", "0" * 60_000_000)
+    with pytest.raises(Exception, match="unpacks to more than"):
+        import_measures(bomb, data)
+
+
+def test_text_that_looks_like_a_formula_stays_text(data: Settings, tmp_path: Path) -> None:
+    _, content = build_workbook(data, PLAN)
+    path = tmp_path / "m.xlsx"
+    path.write_bytes(content)
+    book = load_workbook(path)
+    typed = book["Measures"].cell(5, 2, '=HYPERLINK("http://example.org","x")')
+    typed.data_type = "s"  # text someone typed that begins with '=', not a formula
+    book.save(path)
+    import_measures(path, data)
+    _, again = build_workbook(data, PLAN)
+    (tmp_path / "again.xlsx").write_bytes(again)
+    cell = load_workbook(tmp_path / "again.xlsx")["Measures"].cell(5, 2)
+    assert cell.data_type == "s"  # written back as text, never a live formula

@@ -115,6 +115,9 @@ def test_rates_per_lsoa_and_for_the_district(crime_months: CrimeMonths, catalog:
     rates = [float(r["rate"]) for r in lsoas]
     assert rates == sorted(rates, reverse=True)  # hot spots by rate
     assert {r["populationYear"] for r in answer} == {"2021"}
+    columns = list(answer[0])  # the house rule: an IRI column is followed by its label
+    assert columns.index("areaLabel") == columns.index("area") + 1
+    assert all(r["areaLabel"] for r in answer)
 
 
 def test_hot_spots_by_count_for_a_priority_in_months(
@@ -136,3 +139,20 @@ def test_hot_spots_by_count_for_a_priority_in_months(
     by_code: dict[str, int] = defaultdict(int, crimes)
     for r in answer[1:]:
         assert int(r["crimes"]) == by_code[r["area"].rsplit("/", 1)[-1]]
+
+
+def test_an_oversized_or_binary_file_is_refused(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cspkg.rdf import population
+
+    big = tmp_path / "big.csv"
+    big.write_text("LSOA code,Population\n" + "E01029345,100\n" * 100, encoding="utf-8")
+    monkeypatch.setattr(population, "MAX_BYTES", 1000)
+    with pytest.raises(RdfInputError, match="refused: larger than"):
+        import_population(big, settings, tmp_path / "out", "2021")
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"\xff\xfe\x00junk")
+    with pytest.raises(RdfInputError, match="not UTF-8"):
+        import_population(binary, settings, tmp_path / "out", "2021")
+    assert not (tmp_path / "out").exists()

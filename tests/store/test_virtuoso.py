@@ -171,3 +171,15 @@ def test_an_update_sent_as_a_query_is_400_not_503(virtuoso_db: RemoteStore) -> N
     with pytest.raises(QuerySyntaxError, match="line 1"):
         virtuoso_db.query('INSERT DATA { GRAPH <urn:test:x> { <urn:a> <urn:b> "c" } }')
     assert virtuoso_db.query("ASK { GRAPH <urn:test:x> { ?s ?p ?o } }") == AskResult(False)
+
+
+def test_exists_as_a_value_is_rewritten_with_nested_braces() -> None:
+    """A boolean again on Virtuoso, however deep the braces (strings, IRIs and comments
+    holding braces do not count)."""
+    text = (
+        'SELECT * { BIND (EXISTS { ?a ?b "}" . FILTER NOT EXISTS { ?x <u:x> ?y } # }\n'
+        " } AS ?c) BIND(NOT EXISTS {?s ?p ?o} AS ?d) }"
+    )
+    rewritten = get_profile("virtuoso").prepare(text)
+    assert rewritten.count('"true", "false"), <http://www.w3.org/2001/XMLSchema#boolean>) AS') == 2
+    assert "IF(EXISTS {" in rewritten and "IF(NOT EXISTS {?s ?p ?o}" in rewritten

@@ -152,12 +152,30 @@ def test_a_direct_action_link_is_shown_as_direct_on_the_action_page(
     rows = client.get(PAGE + ".json").get_json()["suggestions"]
     number = next(n for n, r in enumerate(rows, start=1) if r["fromKind"] == "action")
     action = rows[number - 1]["suggestion"].split("/")[1]
+    assert rows[number - 1]["suggestedPriority"] not in _matrix_serves(client, action)
     answers = {f"decision-{number}": "accept", f"reason-{number}": "Its own work.", "by": "C"}
     assert client.post(PAGE, data={**answers, "token": ADMIN}).status_code == 200
     page = client.get(f"/doc/action/larkvale-csp/2025-26/{action}").get_data(as_text=True)
     section = page.split("Commissioner priorities it serves")[1].split("</table>")[0]
     assert "Directly" in section and "Its own work." in section
     assert "Confirmed links only" in section
+    assert rows[number - 1]["suggestedPriority"] in _matrix_serves(client, action)
+
+
+def _matrix_serves(client: FlaskClient, action: str) -> set[str]:
+    """The Commissioner priorities the coverage matrix marks for one Larkvale action."""
+    asked = {
+        "plan": "https://cspkg.example.org/id/delivery-plan/larkvale-csp/2025-26",
+        "commissionerPlan": "https://cspkg.example.org/id/police-and-crime-plan/staffordshire/2024-28",
+    }
+    grid = client.get("/queries/coverage-matrix.json", query_string=asked).get_json()
+    return {
+        r["columnLabel"]["value"]
+        for r in grid["rows"]
+        if r["rowKind"]["value"] == "action-commissioner"
+        and r["row"]["value"].endswith("/" + action)
+        and r["covered"]["value"] is True
+    }
 
 
 def test_hostile_answers_are_bounded_and_refused_cleanly(

@@ -22,6 +22,7 @@ NAMES = (
     "actions-per-commissioner-priority",
     "agency-priority",
     "crime-trend",
+    "crime-seasonal",
 )
 
 

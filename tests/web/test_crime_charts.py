@@ -11,6 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 from lxml import html
 
+from cspkg.services.charts import MONTHS_OF_YEAR
 from cspkg.services.crime_trends import Line, periods_differ
 from cspkg.web import create_app
 from cspkg.web.chart_layout import CHAR_WIDTH, line_layout, month_label
@@ -63,9 +64,9 @@ def test_periods_differ_unless_the_months_are_the_plans_year() -> None:
     assert not periods_differ((None, None), year)  # no crime: nothing to caveat
 
 
-def _table(text: str, section: str) -> dict[str, int]:
+def _table(text: str, section: str, name: str = "crime-trend") -> dict[str, int]:
     tree = html.fromstring(text)
-    [chart] = tree.xpath(f"//*[@id='{section}']/following::div[@data-chart='crime-trend'][1]")
+    [chart] = tree.xpath(f"//*[@id='{section}']/following::div[@data-chart='{name}'][1]")
     table = chart.xpath("following::details[@data-chart-table][1]//tbody/tr")
     return {row[0].text_content().strip(): int(row[1].text_content()) for row in table}
 
@@ -92,7 +93,8 @@ def test_home_page_shows_the_trend_with_its_table_and_the_caveat(
     )
 
 
-def test_priority_page_shows_its_own_trend(client: FlaskClient, crime_months: CrimeMonths) -> None:
+def _types(crime_months: CrimeMonths) -> dict[str, set[str]]:
+    """Each CSP priority's police.uk category names, by the project's alignment file."""
     from rdflib import Graph
     from rdflib.namespace import SKOS
 
@@ -104,6 +106,11 @@ def test_priority_page_shows_its_own_trend(client: FlaskClient, crime_months: Cr
     types: dict[str, set[str]] = defaultdict(set)
     for priority, category in links.subject_objects(SKOS.relatedMatch):
         types[str(priority)].add(str(scheme.value(category, SKOS.prefLabel)))
+    return types
+
+
+def test_priority_page_shows_its_own_trend(client: FlaskClient, crime_months: CrimeMonths) -> None:
+    types = _types(crime_months)
     text = client.get("/doc/def/cannock-chase-csp/priorities/anti-social-behaviour").get_data(
         as_text=True
     )
@@ -122,3 +129,36 @@ def test_hostile_priority_parameter_is_a_clear_error(client: FlaskClient) -> Non
     assert response.status_code == 400
     body = response.get_data(as_text=True)
     assert "parameter 'priority'" in body and "<script>" not in body
+
+
+def _seasonal(rows: list[dict[str, str]], types: set[str] | None = None) -> dict[str, int]:
+    """Per month of the year loaded: crimes of ``types`` (all when None) over the years
+    that month is loaded, rounded half up."""
+    years: dict[int, set[str]] = defaultdict(set)
+    total: Counter[int] = Counter()
+    for r in rows:
+        month = int(r["Month"][5:7])
+        years[month].add(r["Month"][:4])
+        total[month] += types is None or r["Crime type"] in types
+    return {MONTHS_OF_YEAR[m - 1]: int(total[m] / len(years[m]) + 0.5) for m in sorted(years)}
+
+
+def test_priority_page_shows_its_crime_by_month_of_the_year(
+    client: FlaskClient, crime_months: CrimeMonths
+) -> None:
+    expected = _seasonal(crime_months.rows, _types(crime_months)[ASB])
+    assert list(expected) == ["January", "February", "March", "May"]
+    assert len({r["Month"] for r in crime_months.rows}) == 7  # some months in two years
+    text = client.get("/doc/def/cannock-chase-csp/priorities/anti-social-behaviour").get_data(
+        as_text=True
+    )
+    assert _table(text, "crime-seasonal", "crime-seasonal") == expected
+    tree = html.fromstring(text)
+    for div in ("crime-seasonal", "crime-seasonal-narrow"):  # wide, and narrow for phones
+        labels = tree.xpath(f"//div[@data-chart='{div}']//svg//text[@class='label']")
+        assert [t.text_content().strip() for t in labels] == list(expected)
+    answer = client.get("/charts/crime-seasonal.json", query_string={"priority": ASB})
+    assert {b["label"]: b["value"] for b in answer.get_json()["bars"]} == expected
+    everything = client.get("/charts/crime-seasonal.json").get_json()
+    assert {b["label"]: b["value"] for b in everything["bars"]} == _seasonal(crime_months.rows)
+    assert 'data-chart="crime-seasonal"' in client.get("/charts").get_data(as_text=True)

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from pathlib import Path
 
 import requests
 
+from cspkg.config import load_settings
+from cspkg.services.plan_import import import_plan
+from cspkg.store import EmbeddedStore
+from cspkg.store.sources import find_sources
+from cspkg.web import create_app
 from tests.conftest import Live
+from tests.fixtures.plans.corpus import BY_NAME
 
 HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 CSP = "/doc/def/cannock-chase-csp/priorities/"
@@ -83,3 +91,54 @@ def test_vocabulary_terms_render_locally(real_live: Live) -> None:
     text = get(real_live, "/doc/def/cspkg?term=meetsPriority")
     assert re.search(r"<h1[^>]*>meets priority</h1>", text, re.IGNORECASE)
     assert 'href="https://cspkg.example.org' not in text  # never the base host
+
+
+def test_action_page_names_its_commissioner_plan_and_offers_the_other(real_live: Live) -> None:
+    """One Police and Crime Plan at a time, named: the cited one, with a link to the other;
+    following it shows that plan's priorities, never both mixed."""
+    action = "/doc/action/cannock-chase-csp/2024-25/03-fund-safe-houses-scheme-cannock"
+    text = get(real_live, action)
+    named = text.split("data-commissioner-plan>", 1)[1].split("</p>", 1)[0]
+    assert (
+        "Staffordshire Police and Crime Plan 2021-24</strong> (the Police and Crime Plan" in named
+    )
+    other = re.search(r'href="(\?commissionerPlan=[^"]+)"', named)
+    assert other and "Staffordshire Police and Crime Plan 2024-28" in named
+    table = section(text, "data-commissioner")
+    assert "2021-24/priorities/" in table and "2024-28/priorities/" not in table
+    later = get(real_live, action + other.group(1).split("#")[0].replace("&amp;", "&"))
+    assert "Under the <strong>Staffordshire Police and Crime Plan 2024-28</strong>." in later
+    table = section(later, "data-commissioner")
+    assert "2024-28/priorities/" in table and "2021-24/priorities/" not in table
+
+
+def test_action_page_says_what_the_plans_unmapped_columns_say(tmp_path: Path) -> None:
+    """A council workbook with 'RAG' and 'Lead officer' columns no property holds: the
+    action page shows them under the plan's column titles, with its reference and measure."""
+    settings = load_settings(environ={})
+    plan = BY_NAME["kettlewick-council-workbook.xlsx"]
+    out = tmp_path / "data"
+    import_plan(plan.build(plan, tmp_path / plan.name), settings, out)
+    store = EmbeddedStore()
+    store.replace_sources(find_sources(settings.base, [settings.ontology_dir, out]))
+    client = create_app(replace(settings, data_dir=out), store).test_client()
+    found = store.query(
+        'SELECT ?a WHERE { ?a <https://cspkg.example.org/def/cspkg#actionReference> "K1" }'
+    )
+    (iri,) = [r["a"] for r in found.records()]
+    page = client.get(iri.replace(settings.base + "id/", "/doc/"), headers=HTML)
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    answer = client.get("/queries/action.json", query_string={"action": iri}).get_json()
+    store.close()
+    said = {r["propertyLabel"]["value"]: r["value"]["value"] for r in answer["rows"]}
+    assert said["Plan's reference"] == "K1"
+    assert said["Measure of success"] == "Walkabouts held monthly"
+    notes = text[text.index("data-annotations") :].split("</dl>", 1)[0]
+    cells = re.findall(
+        r'__key">([^<]*)</dt>\s*<dd class="govuk-summary-list__value">([^<]*)<', notes
+    )
+    assert cells == [("Lead officer", "A. Fictional"), ("RAG", "Green")]
+    assert re.search(r"Plan's reference</dt>\s*<dd[^>]*>K1<", text)
+    assert re.search(r"Measure of success</dt>\s*<dd[^>]*>Walkabouts held monthly<", text)
+    assert "Also in the plan's table" in text

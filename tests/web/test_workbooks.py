@@ -28,6 +28,7 @@ def test_the_coverage_matrix_downloads_as_wide_grids_with_full_labels(live_data:
     assert workbook.sheetnames == [
         "Answer",
         "Actions x CSP priorities",
+        "Actions x Commissioner",
         "CSP x Commissioner priorities",
         "About",
     ]
@@ -44,6 +45,11 @@ def test_the_coverage_matrix_downloads_as_wide_grids_with_full_labels(live_data:
     assert grid.max_row - 2 == len(rows)  # one row per action, not one per cell
     alignment = workbook["CSP x Commissioner priorities"]
     assert alignment.max_column > 3 and alignment.max_row > 3
+    serves = {
+        r[1]: r for r in workbook["Actions x Commissioner"].iter_rows(min_row=3, values_only=True)
+    }
+    assert serves.keys() == rows.keys()  # every action, against the Commissioner priorities
+    assert set(serves[ACTION][2:]) <= {"Yes", "No"} and "Yes" in serves[ACTION][2:]
     assert not any(
         str(v).endswith(("…", "...")) for row in workbook["Answer"].values for v in row if v
     )

@@ -75,6 +75,10 @@ class _PdfTable:
     """For each row, the column each position takes its cell from (itself if its own)."""
 
 
+Page = tuple[list[_TextLine], list[_PdfTable], float]
+"""One page as read: its body lines, its tables, its height."""
+
+
 def check_pdf(name: str, raw: bytes) -> None:
     """Refuse a PDF whose compressed streams would inflate past what we will read (a
     'zip bomb' in a PDF); inflating stops at the limit, so the check itself is bounded."""
@@ -120,9 +124,9 @@ def read_pdf(path: Path, raw: bytes) -> tuple[list[Line], list[Table]]:
     except (ValueError, TypeError, KeyError, AttributeError, IndexError, AssertionError) as exc:
         reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         raise PlanDocumentError(name, None, f"not a readable PDF ({reason})") from None
-    if sum(len(lines) for lines, _t, _h in pages) > MAX_WORDS:
+    if sum(len(line.words) for lines, _t, _h in pages for line in lines) > MAX_WORDS:
         raise PlanDocumentError(name, None, "the PDF holds more text than a plan")
-    lines, tables = _assemble(pages)
+    lines, tables = _assemble(name, pages)
     if not any(line.text for line in lines) and not tables:
         raise PlanDocumentError(name, None, NO_TEXT)
     return lines, tables
@@ -163,9 +167,6 @@ def _inside(word: dict[str, Any], box: tuple[float, float, float, float]) -> boo
     cx = (float(word["x0"]) + float(word["x1"])) / 2
     cy = (float(word["top"]) + float(word["bottom"])) / 2
     return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
-
-
-Page = tuple[list[_TextLine], list[_PdfTable], float]
 
 
 def _read_page(name: str, number: int, page: Any) -> Page:
@@ -280,7 +281,7 @@ def _running(pages: list[Page], body_size: float) -> set[int]:
     return found
 
 
-def _assemble(pages: list[Page]) -> tuple[list[Line], list[Table]]:
+def _assemble(name: str, pages: list[Page]) -> tuple[list[Line], list[Table]]:
     """Body paragraphs and tables in page order, numbered as one document."""
     everything = [line for lines, _t, _h in pages for line in lines]
     inner = [
@@ -306,7 +307,7 @@ def _assemble(pages: list[Page]) -> tuple[list[Line], list[Table]]:
 
     def flush() -> None:
         for text in _paragraphs(run, right):
-            size = next(line.size for line in run if text.startswith(line.text))
+            size = next((line.size for line in run if text.startswith(line.text)), body_size)
             kind = "heading" if size >= 1.15 * body_size else ""
             line, _ = clean_line(len(out_lines) + 1, text)
             out_lines.append(Line(line.number, line.text, kind=kind))
@@ -331,7 +332,7 @@ def _assemble(pages: list[Page]) -> tuple[list[Line], list[Table]]:
             last_table, header = list(rows), texts
             out_tables.append(Table(f"table {len(out_tables) + 1}", ()))
         if len(last_table) > MAX_ROWS:
-            raise PlanDocumentError("", None, f"a table has more than {MAX_ROWS} rows")
+            raise PlanDocumentError(name, None, f"a table has more than {MAX_ROWS} rows")
         out_tables[-1] = Table(out_tables[-1].name, tuple(last_table))
     flush()
     return out_lines, out_tables

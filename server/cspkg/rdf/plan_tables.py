@@ -252,10 +252,10 @@ def _read_rows(
     for index, row in enumerate(rows):
         single = _single(row)
         if single is not None and index > last_action:
-            notices += [_note(found, note) for note in rows[index:]]
+            notices += [_note(found, note, "under the table") for note in rows[index:]]
             break  # notes under the table end it
         if single is not None and NOTE.match(single):
-            notices.append(_note(found, row))
+            notices.append(_note(found, row, "in the table, between its actions"))
             continue
         if single is not None and layout.priorities != "column" and _heading_like(single):
             where = f"{found.table.name}, row {row.number}"
@@ -270,11 +270,13 @@ def _heading_like(text: str) -> bool:
     return len(text) <= 120 and "\n" not in text
 
 
-def _note(found: ActionTable, row: Row) -> Notice:
-    text = " ".join(" ".join(c.text for c in row.cells).split())
+def _note(found: ActionTable, row: Row, place: str) -> Notice:
+    """A note row reported where it stands: under the table (it ends it) or in it; a
+    merged row's text once, not once per column it spans."""
+    text = " ".join(" ".join(dict.fromkeys(c.text for c in row.cells if c.text.strip())).split())
     return Notice(
         f"{found.table.name}, row {row.number}",
-        f"a note under the table, not an action: '{text[:100]}'",
+        f"a note {place}, not an action: '{text[:100]}'",
     )
 
 

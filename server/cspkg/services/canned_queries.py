@@ -73,7 +73,7 @@ def run_canned(
     allow_list: Sequence[str] = (),
 ) -> SelectResult:
     """Bind ``values`` (raising ``ParameterError`` for bad ones) and run."""
-    sparql = query.bind(dict(values or {}), today=today)
+    sparql = query.bind(dict(values or {}), today=today, dialect=store.dialect)
     return _select(store, sparql, timeout, max_rows, allow_list)
 
 
@@ -190,7 +190,7 @@ class CannedQueries:
         resolved, errors = self.check(query, values)
         if errors:
             raise errors[0]
-        sparql = query.bind(resolved, today=self.today)
+        sparql = query.bind(resolved, today=self.today, dialect=self.store.dialect)
         settings = self.settings
         finish = FINISHED.get(query.name)
         result = _select_or_written(

@@ -17,7 +17,7 @@ from ..config import Settings
 from ..namespaces import PREFIXES
 from ..store.base import Store
 from .canned_queries import run_canned, select
-from .crime_trends import Line, crime_trend
+from .crime_trends import Line, crime_rows, crime_trend
 
 
 @dataclass(frozen=True)
@@ -244,6 +244,30 @@ def agency_priority(
     return Counts("agency-priority", title, tuple(rows), tuple(columns), values)
 
 
+MONTHS_OF_YEAR = ("January", "February", "March", "April", "May", "June", "July", "August",
+                  "September", "October", "November", "December")  # fmt: skip
+
+
+def crime_seasonal(
+    store: Store,
+    catalog: Catalog,
+    settings: Settings,
+    plan: str | None = None,
+    priority: str | None = None,
+) -> Bars:
+    """The crime-seasonal question as bars, one per month of the year loaded (January
+    first): the average a year, so years loaded unevenly still compare."""
+    rows = crime_rows(store, catalog, settings, "crime-seasonal", plan, priority)
+    bars = sorted((int(r["monthOfYear"]), int(r["average"] or 0)) for r in rows if r["monthOfYear"])
+    title = "Recorded crime by month of the year (average a year)"
+    return Bars(
+        "crime-seasonal",
+        title,
+        "crimes a year, on average",
+        tuple((Item("", MONTHS_OF_YEAR[m - 1]), v) for m, v in bars),
+    )
+
+
 CHARTS: dict[str, tuple[str, Callable[[Store, Catalog, Settings, str | None], Chart]]] = {
     "action-priority": ("Actions × CSP priorities", action_priority),
     "priority-alignment": ("CSP × Commissioner priorities", priority_alignment),
@@ -254,5 +278,6 @@ CHARTS: dict[str, tuple[str, Callable[[Store, Catalog, Settings, str | None], Ch
     ),
     "agency-priority": ("Agencies × CSP priorities", agency_priority),
     "crime-trend": ("Recorded crime month by month", crime_trend),
+    "crime-seasonal": ("Recorded crime by month of the year", crime_seasonal),
 }
 """Chart name -> (short title, builder), in the order pages show them."""

@@ -61,6 +61,7 @@ class CrimeImportReport:
     kept: int
     no_location: int
     months: list[MonthReport] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
 
@@ -120,7 +121,21 @@ def import_crime(
     )
     result = write_all(rendered)
     report.written, report.unchanged = result.written, result.unchanged
+    report.warnings = _overlaps(out_dir / "crime", keep.scope, [m.month for m in report.months])
     return report
+
+
+def _overlaps(folder: Path, scope: str, months: list[str]) -> list[str]:
+    """Other scopes holding the same months: both would be counted where their LSOAs meet."""
+    found = []
+    for month in months:
+        for other in sorted(folder.glob(f"*-{month}.ttl")):
+            if other.name != f"{scope}-{month}.ttl":
+                found.append(
+                    f"{other.name} also holds {month}: where its LSOAs and these meet, crime is "
+                    "counted twice (delete one file, or import every month with the same filter)"
+                )
+    return found
 
 
 def _nothing_kept(keep: RowFilter) -> str:

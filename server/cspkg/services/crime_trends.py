@@ -42,6 +42,24 @@ class Line:
         return self.points[0][0], self.points[-1][0]
 
 
+def crime_rows(
+    store: Store,
+    catalog: Catalog,
+    settings: Settings,
+    name: str,
+    plan: str | None = None,
+    priority: str | None = None,
+) -> list[dict[str, str | None]]:
+    """The rows of a crime question (``crime-trend``, ``crime-seasonal``) for the plan's
+    district: all crime, or the categories a CSP priority concerns."""
+    values = {"plan": plan} if plan else {}
+    if priority:
+        values["priority"] = priority
+    return run_canned(
+        store, catalog.get(name), values, timeout=settings.query_timeout, max_rows=settings.max_rows
+    ).records()
+
+
 def crime_trend(
     store: Store,
     catalog: Catalog,
@@ -51,16 +69,7 @@ def crime_trend(
     title: str = "Recorded crime month by month",
 ) -> Line:
     """The partnership district's crime per month: all crime, or a CSP priority's."""
-    values = {"plan": plan} if plan else {}
-    if priority:
-        values["priority"] = priority
-    rows = run_canned(
-        store,
-        catalog.get("crime-trend"),
-        values,
-        timeout=settings.query_timeout,
-        max_rows=settings.max_rows,
-    ).records()
+    rows = crime_rows(store, catalog, settings, "crime-trend", plan, priority)
     points = tuple((r["month"] or "", int(r["crimes"] or 0)) for r in rows if r["month"])
     return Line("crime-trend", title, "crimes", points)
 

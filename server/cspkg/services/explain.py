@@ -11,12 +11,13 @@ counts) it is run, so page and catalogue cannot disagree.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pyoxigraph import NamedNode
 
 from ..catalog import Catalog
 from ..config import Settings
+from ..fragments import service_query
 from ..namespaces import PREFIXES
 from ..store.base import Store
 from .action_rows import ActionRow, Alignment, Ref, action_rows
@@ -25,7 +26,7 @@ from .crime_trends import Line, crime_trend, periods_differ, plan_period
 
 _PREFIXES = "\n".join(
     f"PREFIX {p}: <{PREFIXES[p]}>"
-    for p in ("cspkg", "dcterms", "org", "p-plan", "prov", "rdfs", "skos", "schema", "xsd")
+    for p in ("cspkg", "dcterms", "org", "p-plan", "prov", "rdf", "rdfs", "skos", "schema", "xsd")
 )
 _PREFIXES += "\nPREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>"
 
@@ -89,8 +90,10 @@ def _label(var: str) -> str:
 # --- An action ------------------------------------------------------------------------
 
 _ACTION = """SELECT ?description ?plan ?planLabel ?targetDue ?document ?documentLabel ?fileName
-       ?first ?last WHERE {{
+       ?first ?last ?reference ?measure WHERE {{
   OPTIONAL {{ {iri} dcterms:description ?description }}
+  OPTIONAL {{ {iri} cspkg:actionReference ?reference }}
+  OPTIONAL {{ {iri} cspkg:measureOfSuccess ?measure }}
   OPTIONAL {{ {iri} p-plan:isStepOfPlan ?plan {plan_label} }}
   OPTIONAL {{ {iri} cspkg:targetDue ?targetDue }}
   OPTIONAL {{ {iri} prov:wasDerivedFrom ?document {document_label}
@@ -98,6 +101,11 @@ _ACTION = """SELECT ?description ?plan ?planLabel ?targetDue ?document ?document
   OPTIONAL {{ {iri} cspkg:sourceFirstLine ?first }}
   OPTIONAL {{ {iri} cspkg:sourceLastLine ?last }}
 }} LIMIT 1"""
+
+_ANNOTATIONS = """SELECT ?title ?value WHERE {{
+  {iri} cspkg:annotation ?note . ?note cspkg:columnTitle ?title ; rdf:value ?value .
+}} ORDER BY ?title ?value"""
+"""What the plan's table says in columns mapped to no property, kept as written."""
 
 
 @dataclass(frozen=True)
@@ -111,11 +119,36 @@ class ActionExplained:
     first_line: int | None
     last_line: int | None
     commissioner: list[Alignment]
+    commissioner_plans: list[Ref] = field(default_factory=list)
+    """Every Police and Crime Plan in the store: the page offers the others."""
+    cited: str | None = None
+    """The Police and Crime Plan the action's delivery plan cites."""
+    reference: str | None = None
+    """The plan's own reference for the action ("1.3"), as written."""
+    measure: str | None = None
+    """The measure of success the plan states for it, as written."""
+    annotations: list[tuple[str, str]] = field(default_factory=list)
+    """(column title, cell text) for each column of the plan's table no property holds."""
 
 
-def explain_action(store: Store, iri: str, settings: Settings) -> ActionExplained:
+_COMMISSIONER_PLANS = """SELECT ?pcp ?pcpLabel ?cited WHERE {{
+  ?pcp a cspkg:PoliceAndCrimePlan . {pcp_label}
+  OPTIONAL {{ {iri} p-plan:isStepOfPlan/cspkg:operatesUnder ?cited }}
+}} ORDER BY ?pcpLabel"""
+
+
+def explain_action(
+    store: Store, iri: str, settings: Settings, commissioner_plan: str | None = None
+) -> ActionExplained:
+    """An action, its Commissioner priorities under ``commissioner_plan`` (one of the
+    store's Police and Crime Plans), else under the one its delivery plan cites."""
     node = str(NamedNode(iri))
-    (row,) = action_rows(store, [iri], settings)
+    plans = _rows(store, _COMMISSIONER_PLANS.format(iri=node, pcp_label=_label("?pcp")), settings)
+    known = [p for p in (_ref(r, "pcp") for r in plans) if p is not None]
+    cited = next((r["cited"] for r in plans if r["cited"]), None)
+    if commissioner_plan not in {p.iri for p in known}:
+        commissioner_plan = None  # an unknown one: the cited plan, as when none is asked
+    (row,) = action_rows(store, [iri], settings, commissioner_plan)
     found = _rows(
         store,
         _ACTION.format(iri=node, plan_label=_label("?plan"), document_label=_label("?document")),
@@ -132,6 +165,14 @@ def explain_action(store: Store, iri: str, settings: Settings) -> ActionExplaine
         first_line=int(r["first"]) if r.get("first") else None,
         last_line=int(r["last"]) if r.get("last") else None,
         commissioner=row.alignments,
+        commissioner_plans=list(dict.fromkeys(known)),
+        cited=cited,
+        reference=r.get("reference"),
+        measure=r.get("measure"),
+        annotations=[
+            (a["title"] or "", a["value"] or "")
+            for a in _rows(store, _ANNOTATIONS.format(iri=node), settings)
+        ],
     )
 
 
@@ -330,11 +371,12 @@ def explain_csp_priority(
 
 # --- A Commissioner priority ----------------------------------------------------------
 
-_THROUGH = """SELECT ?action ?via ?viaLabel ?rationale WHERE {{
-  ?via skos:relatedMatch {iri} ; a cspkg:StrategicPriority . {via_label}
+_THROUGH = """SELECT ?via ?viaLabel ?rationale WHERE {{
+  {{ ?via skos:relatedMatch {iri} }} UNION {{ {iri} skos:relatedMatch ?via }}
+  ?via a cspkg:StrategicPriority . {via_label}
   OPTIONAL {{ ?link cspkg:fromPriority ?via ; cspkg:toPriority {iri} ; rdfs:comment ?rationale }}
-  OPTIONAL {{ ?action cspkg:meetsPriority ?via }}
 }} ORDER BY ?viaLabel"""
+"""The CSP priorities aligned to it (either direction), with the rationale."""
 
 
 @dataclass(frozen=True)
@@ -356,10 +398,13 @@ def explain_commissioner_priority(
         via = _ref(r, "via") or Ref("", "")
         if all(a.other != via for a in served):
             served.append(Alignment(via, None, r["rationale"]))
-        if r["action"]:
-            into = through.setdefault(r["action"], [])
-            if via not in into:
-                into.append(via)
+    # its actions by the one rule (queries/fragments/commissioner-priorities.rq)
+    text = service_query(settings.queries_dir, "commissioner-priority-actions", priority=iri)
+    for r in _rows(store, text, settings):
+        into = through.setdefault(r["action"] or "", [])
+        via = _ref(r, "via")
+        if via is not None and via not in into:
+            into.append(via)
     return CommissionerPriorityExplained(
         served, action_rows(store, list(through), settings), through
     )

@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from rdflib import Graph, Literal, URIRef
@@ -27,6 +27,7 @@ from ..config import Settings
 from ..errors import CspkgError
 from ..namespaces import CSPKG, PPLAN, bind_prefixes
 from ..rdf.periods import Quarter, parse_period
+from ..rdf.progress_table import MAX_ROWS, open_workbook, read_bounded
 from ..rdf.slugs import slugify
 from ..rdf.turtle import to_turtle
 from ..rdf.validation import Severity, validate_graph
@@ -283,17 +284,26 @@ class MeasuresReport:
 
 
 def _cells(path: Path) -> tuple[Any, Any]:
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, ValueError, KeyError) as exc:
-        raise CspkgError(
-            f"{path}: not an Excel workbook this command wrote ({exc.__class__.__name__})"
-        ) from None
+    """The two sheets, read through the one reader of untrusted workbooks (size, zip bomb
+    and DTD checks first, values not formulas)."""
+    raw = read_bounded(path)
+    book = open_workbook(str(path), raw)
     if MEASURES not in book.sheetnames or TARGETS not in book.sheetnames:
         raise CspkgError(
             f"{path}: needs the sheets '{MEASURES}' and '{TARGETS}' (from cspkg measures)"
         )
     return book[MEASURES], book[TARGETS]
+
+
+def _rows(sheet: Any, source: Path, first: int = 1) -> list[tuple[object, ...]]:
+    found = []
+    for number, row in enumerate(
+        sheet.iter_rows(min_row=first, max_col=len(COLUMNS), values_only=True), start=first
+    ):
+        if number > MAX_ROWS:
+            raise CspkgError(f"{source}: {sheet.title} sheet: more than {MAX_ROWS} rows")
+        found.append(tuple(row))
+    return found
 
 
 def _text(value: object) -> str:
@@ -303,7 +313,7 @@ def _text(value: object) -> str:
 def import_measures(path: Path, settings: Settings, out_dir: Path | None = None) -> MeasuresReport:
     """Read the workbook, check every cell, write the plan's measures file (or nothing)."""
     measures_sheet, targets_sheet = _cells(path)
-    rows = list(measures_sheet.iter_rows(values_only=True))
+    rows = _rows(measures_sheet, path)
     if len(rows) < 2 or _text(rows[1][0]) != "Plan":
         raise CspkgError(f"{path}: {MEASURES} sheet, row 2: the Plan cell is missing")
     context = plan_context(settings, _text(rows[1][1]))
@@ -382,7 +392,9 @@ def import_measures(path: Path, settings: Settings, out_dir: Path | None = None)
                 graph.add((node, predicate, Literal(value, datatype=XSD.decimal)))
         if _text(cells["Baseline period"]):
             graph.add((node, CSPKG.baselinePeriod, Literal(_text(cells["Baseline period"]))))
-    targets = _read_targets(targets_sheet, context, nodes, sources, graph, problems, settings)
+    targets = _read_targets(
+        _rows(targets_sheet, path, 2), context, nodes, sources, graph, problems, settings
+    )
     if problems:
         raise MeasuresRejected(str(path), problems)
     report = validate_graph(context.graph + graph, settings)
@@ -420,14 +432,14 @@ def _decimal(value: object, where: str, problems: list[str]) -> Decimal | None:
 
 
 def _read_targets(
-    sheet: Any, context: PlanContext, nodes: dict[str, URIRef], sources: dict[str, str],
+    rows: list[tuple[object, ...]], context: PlanContext, nodes: dict[str, URIRef], sources: dict[str, str],
     graph: Graph, problems: list[str], settings: Settings,
 ) -> int:  # fmt: skip
     titles = [t for t, _ in TARGET_COLUMNS]
     allowed = {q.notation: q for q in context.quarters}
     seen: set[tuple[str, str]] = set()
     count = 0
-    for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+    for number, row in enumerate(rows, start=2):
         cells = dict(zip(titles, list(row) + [None] * len(titles), strict=False))
         where = partial(_where, TARGETS, number, titles)
         if not any(_text(v) for v in cells.values()):

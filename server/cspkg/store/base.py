@@ -95,6 +95,9 @@ class Store(Protocol):
 
     kind: str
     """``"embedded"`` or ``"remote"``: reported by ``/health``."""
+    dialect: str
+    """The engine's name (``"oxigraph"``, or the backend profile's): a canned query runs
+    the form written for it, if it has one (``queries/forms/``)."""
 
     @property
     def generation(self) -> int:

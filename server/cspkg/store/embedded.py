@@ -55,6 +55,7 @@ class EmbeddedStore:
     """A pyoxigraph store; the default graph for queries is the union of named graphs."""
 
     kind = "embedded"
+    dialect = "oxigraph"
     shared_version = True
     """Every write goes through this object, so its generation is the store's version."""
 

@@ -131,6 +131,11 @@ class RemoteStore:
         )
 
     @property
+    def dialect(self) -> str:
+        """The profile's name: canned queries run its form where they have one."""
+        return self.profile.name
+
+    @property
     def shared_version(self) -> bool:
         """Whether ``generation`` is the server's version, the same for every front end
         (the version graph is private: reading it takes the write account)."""

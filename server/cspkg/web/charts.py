@@ -15,7 +15,7 @@ from flask import Blueprint, Response, render_template, request
 
 from ..errors import DeliveryNotFound, PageNotFound, ParameterError
 from ..services import delivery
-from ..services.charts import CHARTS, Bars, Chart, Counts, Heatmap, default_plan
+from ..services.charts import CHARTS, Bars, Chart, Counts, Heatmap, crime_seasonal, default_plan
 from ..services.crime_trends import Line, crime_trend
 from ..services.delivery import resolve_plan
 from ..services.overview import PlanOverview, plan_overviews
@@ -45,6 +45,11 @@ ABOUT = {
         "Street-level crimes police.uk recorded in the partnership's district, month by "
         "month (the crime-trend question)."
     ),
+    "crime-seasonal": (
+        "The same crimes by month of the year: for each month, the average recorded in it "
+        "over the years loaded (the crime-seasonal question). A month with no bar is not "
+        "loaded in any year."
+    ),
 }
 """What each chart shows, in a sentence under its heading."""
 
@@ -60,10 +65,11 @@ def _build(name: str, plan: str | None = None) -> Chart:
         known = ", ".join(CHARTS)
         raise PageNotFound(f"There is no chart named '{name}'. The charts are: {known}.")
     found = services()
-    priority = request.args.get("priority") if name == "crime-trend" else None
+    priority = request.args.get("priority") if name in ("crime-trend", "crime-seasonal") else None
     if priority:  # one CSP priority's crime, as its page shows it
         plan = plan or _asked_plan()
-        return crime_trend(found.store, catalog(), found.settings, plan, priority)
+        by = crime_trend if name == "crime-trend" else crime_seasonal
+        return by(found.store, catalog(), found.settings, plan, priority)
     return CHARTS[name][1](found.store, catalog(), found.settings, plan or _asked_plan())
 
 
@@ -113,8 +119,7 @@ def figure(name: str, width: int = 760, plan: str | None = None) -> dict[str, An
     if isinstance(chart, Line):
         shown |= _line(chart, width)
     elif isinstance(chart, Bars):
-        shown["kind"] = "bars"
-        shown["layout"] = bars_layout(chart, width=width, label_width=min(290, width // 2 - 40))
+        shown |= _bars(chart, width)
     else:
         shown["kind"] = "matrix"
         values = dict.fromkeys(chart.covered, 1) if isinstance(chart, Heatmap) else chart.values
@@ -135,20 +140,57 @@ def _line(chart: Line, width: int) -> dict[str, Any]:
     }
 
 
-@bp.app_template_global("trend_figure")
-def trend_figure(chart: Line, priority: str, plan: str | None) -> dict[str, Any]:
-    """What ``charts/_chart.html`` needs for a CSP priority's crime trend on its page."""
+def _bars(chart: Bars, width: int) -> dict[str, Any]:
+    """Bars; the months of the year also drawn narrow for phones (shown by CSS), as a
+    line chart is, so twelve short labels stay readable rather than shrink."""
+    months = chart.name == "crime-seasonal"
     return {
-        "name": "crime-trend",
-        "title": "Recorded crime of this priority, month by month",
-        "about": (
-            "Crimes of the police.uk categories above recorded in the partnership's "
-            "district each month (the crime-trend question)."
-        ),
+        "kind": "bars",
+        "layout": bars_layout(chart, width=width, label_width=min(290, width // 2 - 40)),
+        "narrow": bars_layout(chart, width=340, label_width=80) if months else None,
+        "heading": "Month" if months else None,
+    }
+
+
+@bp.app_template_global("seasonal_figure")
+def seasonal_figure(priority: str, plan: str | None) -> dict[str, Any] | None:
+    """What ``charts/_chart.html`` needs for a CSP priority's crime by month of the year
+    on its page (``None`` when no month is loaded)."""
+    found = services()
+    chart = crime_seasonal(found.store, catalog(), found.settings, plan, priority)
+    if not chart.bars:
+        return None
+    title = "Recorded crime of this priority by month of the year"
+    about = (
+        "The same crimes by month of the year: for each month, the average recorded in "
+        "it over the years loaded (the crime-seasonal question)."
+    )
+    return _for_priority(chart, title, about, plan, priority) | _bars(chart, 760)
+
+
+def _for_priority(
+    chart: Chart, title: str, about: str, plan: str | None, priority: str
+) -> dict[str, Any]:
+    """A chart of one CSP priority's crime on its page: links keep ``?priority=``."""
+    return {
+        "name": chart.name,
+        "title": title,
+        "about": about,
         "chart": chart,
         "plan": plan_key(plan) if plan else None,
         "priority": priority,
-    } | _line(chart, 760)
+    }
+
+
+@bp.app_template_global("trend_figure")
+def trend_figure(chart: Line, priority: str, plan: str | None) -> dict[str, Any]:
+    """What ``charts/_chart.html`` needs for a CSP priority's crime trend on its page."""
+    title = "Recorded crime of this priority, month by month"
+    about = (
+        "Crimes of the police.uk categories above recorded in the partnership's "
+        "district each month (the crime-trend question)."
+    )
+    return _for_priority(chart, title, about, plan, priority) | _line(chart, 760)
 
 
 @bp.app_template_global("chart_shade")

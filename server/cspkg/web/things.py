@@ -124,7 +124,7 @@ def _explained(iri: str, view: ThingView) -> dict[str, object]:
     kind = kind_of(t.iri for t in view.types if t.iri)
     context: dict[str, object] = {"kind": kind, "kind_name": KIND_NAMES.get(kind or "")}
     if kind == "action":
-        action = explain_action(store, iri, settings)
+        action = explain_action(store, iri, settings, request.args.get("commissionerPlan"))
         context["x"] = action
         context["source"] = source_lines(
             settings.data_dir, action.file_name, action.first_line, action.last_line
