@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from cspkg.config import PROJECT_ROOT
 from cspkg.store import EmbeddedStore
@@ -32,7 +34,15 @@ def client() -> Iterator[FlaskClient]:
 
 
 def upload(client: FlaskClient, name: str, data: bytes) -> tuple[int, dict[str, object]]:
-    response = client.post("/validation", data={"file": (io.BytesIO(data), name)}, headers=JSON)
+    # The body is encoded in memory: werkzeug's test client spools a large multipart body to
+    # a temporary file that it never closes (a ResourceWarning, an error under -W error).
+    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(data), filename=name)})
+    response = client.post(
+        "/validation",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+        headers=JSON,
+    )
     return response.status_code, response.get_json()
 
 
