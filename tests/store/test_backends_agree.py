@@ -133,7 +133,7 @@ def _rows(result: object, *texts: str) -> Counter[tuple[str | None, ...]]:
     return rows
 
 
-NOT_YET_ON_VIRTUOSO = {"status-history", "coverage-matrix"}
+NOT_YET_ON_VIRTUOSO: set[str] = set()
 """Canned queries Virtuoso 7.2 does not answer yet (refused, 501; never a different
 answer), both changed on main late in issue 24 by other work: status-history's ``BIND
 (EXISTS { #include current-update } AS ?current)`` is rewritten as a boolean, then
