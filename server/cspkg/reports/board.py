@@ -127,8 +127,8 @@ def _long_date(day: date) -> str:
 # --- Word ---------------------------------------------------------------------------
 
 
-def render_docx(delivery: Delivery, prepared: date) -> bytes:
-    d = delivery
+def landscape_document(heading: str) -> Any:
+    """A Word document set up as every report is: A4 landscape, 14 mm margins, Arial 10."""
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
@@ -137,7 +137,13 @@ def render_docx(delivery: Delivery, prepared: date) -> bytes:
         setattr(section, side, Mm(14))
     document.styles["Normal"].font.name = "Arial"
     document.styles["Normal"].font.size = Pt(10)
-    document.core_properties.title = title(d)
+    document.core_properties.title = heading
+    return document
+
+
+def render_docx(delivery: Delivery, prepared: date) -> bytes:
+    d = delivery
+    document = landscape_document(title(d))
     document.core_properties.subject = d.plan.label
     document.core_properties.author = author(d)
     document.core_properties.keywords = f"board report, {d.period.name}"

@@ -11,10 +11,6 @@ from collections.abc import Callable
 from datetime import date
 from io import BytesIO
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.shared import Mm, Pt
-
 from ..errors import CspkgError
 from ..services.commissioner_view import CommissionerView
 from .board import (
@@ -26,6 +22,7 @@ from .board import (
     _shade,
     _table,
     html_to_pdf,
+    landscape_document,
 )
 
 CONFIRMED_ONLY = (
@@ -70,15 +67,7 @@ def render_html(view: CommissionerView, prepared: date) -> str:
 
 
 def render_docx(view: CommissionerView, prepared: date) -> bytes:
-    document = Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Mm(297), Mm(210)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Mm(14))
-    document.styles["Normal"].font.name = "Arial"
-    document.styles["Normal"].font.size = Pt(10)
-    document.core_properties.title = title(view)
+    document = landscape_document(title(view))
     document.add_heading(title(view), level=1)
     document.add_paragraph(
         f"Every partnership's delivery plan in the CSP Knowledge Graph against the priorities "
