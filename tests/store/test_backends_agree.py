@@ -29,11 +29,13 @@ from cspkg.errors import ParameterError, QueryUnsupported
 from cspkg.services.canned_queries import CannedQueries
 from cspkg.store import EmbeddedStore, SelectResult, Store
 from cspkg.store.factory import source_dirs
-from cspkg.store.profiles import BackendProfile
+from cspkg.store.profiles import XSD_BOOLEAN, BackendProfile
 from cspkg.store.remote import RemoteStore
 from cspkg.store.sources import Source, find_sources
 
-from ..conftest import CrimeMonths, virtuoso_store
+from ..conftest import PROGRESS_FIXTURES, CrimeMonths, virtuoso_store
+from ..services.test_current_update import ACTION as HISTORY_ACTION
+from ..services.test_current_update import HISTORY
 
 BENCH_SIZE = "10k"
 """The benchmark size checked here: big enough for many plans, small enough to stay fast."""
@@ -133,24 +135,6 @@ def _rows(result: object, *texts: str) -> Counter[tuple[str | None, ...]]:
     return rows
 
 
-NOT_YET_ON_VIRTUOSO: set[str] = set()
-"""Canned queries Virtuoso 7.2 does not answer yet (refused, 501; never a different
-answer), both changed on main late in issue 24 by other work: status-history's ``BIND
-(EXISTS { #include current-update } AS ?current)`` is rewritten as a boolean, then
-refused by Virtuoso's SPARQL compiler (SP031, "triple not found for strong match");
-coverage-matrix's new grid tests ``EXISTS { BIND (?row AS ?action) ... }``, which
-Virtuoso answers true for every cell, so the profile refuses that shape.  A Virtuoso form
-of either would restate a shared rule (current-update, commissioner-priorities), so they
-wait for those rules' owners."""
-
-
-def test_what_virtuoso_does_not_answer_yet_is_refused_not_wrong(seed: Stores) -> None:
-    for name, texts in seed.queries:
-        if name in NOT_YET_ON_VIRTUOSO:
-            with pytest.raises(QueryUnsupported):
-                seed.remote["virtuoso"].query(texts["virtuoso"])
-
-
 def _compare(stores: Stores, backend: str) -> list[str]:
     """The canned queries whose answer on ``backend`` differs or is refused."""
     store: Store = stores.remote[backend]
@@ -161,8 +145,7 @@ def _compare(stores: Stores, backend: str) -> list[str]:
         try:
             got = _rows(store.query(text, timeout=60), *texts.values())
         except QueryUnsupported:
-            if not (backend == "virtuoso" and name in NOT_YET_ON_VIRTUOSO):
-                differ.append(f"{name} (refused)")
+            differ.append(f"{name} (refused)")
             continue
         if got != expected:
             differ.append(name)
@@ -277,3 +260,81 @@ def test_ready_made_questions_on_virtuoso_give_the_embedded_answer(
     texts = [catalog.get(name).bind({}, dialect=d) for d in ("oxigraph", "virtuoso")]
     assert _rows(answers[0], *texts) == _rows(answers[1], *texts)
     assert answers[0].rows
+
+
+PROGRESS_QUESTIONS = ("exceptions", "commissioner-delivery", "commissioner-agencies")
+"""The canned questions about reported progress (the seed has none) beside status-history."""
+
+
+@pytest.fixture(scope="module")
+def progress(
+    oxigraph: Callable[[], str],
+    virtuoso: Callable[[], str],
+    catalog: Catalog,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Stores]:
+    """The seed, its fixture of progress updates (one revised) and a quarter two agencies
+    reported for one action (tests/services/test_current_update.py)."""
+    settings = load_settings(environ={})
+    base = settings.base
+    history = tmp_path_factory.mktemp("history") / "history.ttl"
+    history.write_text(HISTORY)
+    extra = [
+        Source(
+            PROGRESS_FIXTURES / "cannock-chase-csp-2024-25.ttl",
+            "progress",
+            base + "graph/progress/cannock-chase-csp/2024-25",
+            "text/turtle",
+        ),
+        Source(history, "history", base + "graph/test/history", "text/turtle"),
+    ]
+    sources = find_sources(base, source_dirs(settings)) + extra
+    for stores in _fill(sources, oxigraph, virtuoso):
+        reported = stores.embedded.query(
+            "SELECT DISTINCT ?action WHERE { ?u <https://cspkg.example.org/def/cspkg#aboutAction>"
+            " ?action }"
+        )
+        assert isinstance(reported, SelectResult)
+        actions = sorted(str(row[0].value) for row in reported.rows if row[0] is not None)
+        assert HISTORY_ACTION in actions and len(actions) >= 3
+        stores.queries = [
+            ("status-history", _by_dialect(catalog.get("status-history"), {"action": action}))
+            for action in actions
+        ] + [(name, _by_dialect(catalog.get(name), {})) for name in PROGRESS_QUESTIONS]
+        yield stores
+
+
+@pytest.mark.parametrize("backend", ["oxigraph", "virtuoso"])
+def test_reported_progress_agrees(progress: Stores, backend: str) -> None:
+    """status-history's current column (the shared rule current-update) over revised
+    updates and two agencies' updates of one quarter, and the questions on progress."""
+    currents = Counter(
+        str(row[-3])
+        for name, texts in progress.queries
+        if name == "status-history"
+        for row in _rows(progress.embedded.query(texts["oxigraph"]))
+    )
+    assert set(currents) >= {f'"true"^^<{XSD_BOOLEAN}>', f'"false"^^<{XSD_BOOLEAN}>'}
+    assert _compare(progress, backend) == []
+
+
+def test_the_bound_rewrite_is_needed(progress: Stores, catalog: Catalog) -> None:
+    """Without the profile's rewrites Virtuoso 7.2 gives status-history's current as 1/0
+    integers (if a newer Virtuoso gives booleans, this fails)."""
+    texts = _by_dialect(catalog.get("status-history"), {"action": HISTORY_ACTION})
+    raw = progress.remote["virtuoso"]
+    plain = RemoteStore(raw.backend, profile=_without_rewrites(raw))
+    try:
+        result = plain.query(texts["virtuoso"])
+        assert isinstance(result, SelectResult)
+        current = result.variables.index("current")
+        assert result.rows
+        assert {str(row[current]) for row in result.rows} <= {
+            '"1"^^<http://www.w3.org/2001/XMLSchema#integer>',
+            '"0"^^<http://www.w3.org/2001/XMLSchema#integer>',
+        }
+        assert _rows(raw.query(texts["virtuoso"])) == _rows(
+            progress.embedded.query(texts["oxigraph"])
+        )
+    finally:
+        plain.close()
