@@ -29,10 +29,16 @@ TAGS = {"green": "govuk-tag--green", "amber": "govuk-tag--yellow", "red": "govuk
 always says the colour too (``Off track (Red)``)."""
 
 
+@bp.app_template_global("rag_class")
+def rag_class(rag: str | None) -> str:
+    """Templates: the GOV.UK tag class for a RAG colour key ("green", ...; grey for none)."""
+    return TAGS.get(rag or "", "govuk-tag--grey")
+
+
 @bp.app_template_global("rag_tag")
 def rag_tag(status: Status | None) -> str:
     """Templates: the GOV.UK tag class for a status's RAG colour (grey for none)."""
-    return TAGS.get(status.rag or "", "govuk-tag--grey") if status else "govuk-tag--grey"
+    return rag_class(status.rag if status else None)
 
 
 def plan_key(plan: Named) -> str:
