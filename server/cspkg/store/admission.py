@@ -114,6 +114,7 @@ class Admission:
         self._waiting: list[_Waiter] = []
         # client -> (worker seconds, queries, when): both halving every HALF_LIFE
         self._used: OrderedDict[str, tuple[float, float, float]] = OrderedDict()
+        self._grants: set[Grant] = set()  # running
         self._lent: list[Grant] = []  # running beyond their client's share
         self._reclaiming = 0  # revoked, not yet released
         self._cond = threading.Condition()
@@ -121,9 +122,23 @@ class Admission:
     # --- bookkeeping (lock held) -----------------------------------------------------
 
     def _usage(self, client: str) -> float:
-        """Worker seconds ``client`` used recently, halving every ``HALF_LIFE``."""
-        seconds, _, at = self._used.get(client, (0.0, 0.0, 0.0))
-        return seconds * 0.5 ** ((self._clock() - at) / HALF_LIFE)
+        """Worker seconds ``client`` used recently, halving every ``HALF_LIFE``, and the
+        time its running queries have run so far."""
+        return self._used_so_far(client)[0]
+
+    def _used_so_far(self, client: str) -> tuple[float, float]:
+        """(worker seconds, queries) of ``client``: recorded ones decayed, plus its
+        running queries as they stand.
+
+        Why count running queries: a flood that starts on an idle service has finished
+        none when the first other client comes, so on recorded time alone it is not
+        heavy then, and the worker taken back from it was lent to it again at once
+        (measured: the next probe waited for a second revocation and a new worker)."""
+        seconds, count, at = self._used.get(client, (0.0, 0.0, 0.0))
+        now = self._clock()
+        decay = 0.5 ** ((now - at) / HALF_LIFE)
+        running = [now - g.started for g in self._grants if g.client == client]
+        return seconds * decay + sum(running), count * decay + len(running)
 
     def _charge(self, client: str, seconds: float) -> None:
         used, count, at = self._used.pop(client, (0.0, 0.0, 0.0))
@@ -139,8 +154,8 @@ class Admission:
         ones is."""
         if not client:
             return False
-        seconds, count, _ = self._used.get(client, (0.0, 0.0, 0.0))
-        return self._usage(client) >= HEAVY_SECONDS and seconds >= HEAVY_MEAN * count
+        seconds, count = self._used_so_far(client)
+        return seconds >= HEAVY_SECONDS and seconds >= HEAVY_MEAN * count
 
     def _within_share(self, waiter: _Waiter) -> bool:
         """May run even if every other client wanted a worker."""
@@ -189,6 +204,7 @@ class Admission:
                 return
             self._waiting.remove(chosen)
             chosen.grant = Grant(chosen.client, self._clock(), lent)
+            self._grants.add(chosen.grant)
             if lent:
                 self._lent.append(chosen.grant)
             self._free -= 1
@@ -275,6 +291,7 @@ class Admission:
         """The request is done and its worker ready for another."""
         client = grant.client
         with self._cond:
+            self._grants.discard(grant)
             if grant in self._lent:
                 self._lent.remove(grant)
             if grant.revoked:
