@@ -2,8 +2,9 @@
 
 Why processes: pyoxigraph has no query timeout or cancellation, and a thread cannot be
 stopped, so a runaway query in a thread keeps a core busy until it ends on its own.  A
-worker process is killed at the deadline and replaced; the request gets 503 and the
-server keeps serving others meanwhile.
+worker process is killed at the deadline and replaced (by a spare already started, when
+the service keeps one: ``QueryPool._replace``); the request gets 503 and the server keeps
+serving others meanwhile.
 
 Each worker reads a snapshot of the parent's store, named by generation: an in-memory
 store's workers load a replica from an N-Quads dump; an on-disk store's workers open a
@@ -65,8 +66,9 @@ class PoolLimits:
     """Largest answer a worker sends back; bigger is ``ResultTooLarge`` (413)."""
     per_client: int = 1
     queue_length: int = 32
-    spares: int = 1
-    """Workers kept started beside the ``size`` in service (see ``QueryPool._replace``)."""
+    spares: int = 0
+    """Workers kept started beside the ``size`` in service (see ``QueryPool._replace``);
+    the service keeps ``spare_workers`` (1)."""
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,7 @@ class QueryPool:
 
     def _start(self, target: Callable[..., None], *args: object) -> None:
         thread = threading.Thread(target=target, args=args, daemon=True)
-        self._respawning.append(thread)
+        self._respawning = [t for t in self._respawning if t.is_alive()] + [thread]
         thread.start()
 
     def _opened(self, worker: _Worker) -> _Worker:
