@@ -13,6 +13,8 @@ import requests
 REPORT_PAGE = "/delivery/cannock-chase-csp/2024-25/board-report"
 REPORT_SECTION = "## Board reports under load"
 """The heading of the ``--reports`` run's section of the report file (kept by other runs)."""
+NOTES_SECTION = "## Notes (written by hand)"
+"""The heading of the notes on the main run, kept when that run writes its part again."""
 
 
 def reporter(
@@ -64,13 +66,16 @@ def warm_reports(url: str, session: requests.Session) -> float:
 
 def merged(path: Path, text: str, reports: bool) -> str:
     """The report file with this run's part replaced: the ``--reports`` section, or
-    everything before it."""
+    everything before it but the hand-written notes (``NOTES_SECTION`` on), which stay
+    for the reader to bring up to date."""
     old = path.read_text(encoding="utf-8") if path.exists() else ""
     head, sep, section = old.partition(REPORT_SECTION)
     kept_section = sep + section
     if reports:
         return (head.rstrip() + "\n\n" if head.strip() else "") + text + _after(section)
-    return text + ("\n" + kept_section if kept_section else "")
+    _, notes_sep, notes = head.partition(NOTES_SECTION)
+    kept_notes = notes_sep + notes.rstrip() + "\n" if notes_sep else ""
+    return text + "".join("\n" + part for part in (kept_notes, kept_section) if part)
 
 
 def _after(section: str) -> str:

@@ -74,6 +74,11 @@ class Settings:
     together stay under half of it."""
     max_result_bytes: int = 100_000_000
     """Largest answer a worker may send back; bigger gets 413."""
+    spare_workers: int = 1
+    """Query workers kept started beside ``query_workers``, so one killed (timeout, or a
+    lent worker taken back) is replaced at once; each costs a process and, for an
+    in-memory store, a replica of the data.  0: none (a replacement then starts on
+    demand, a second or two in which its slot waits)."""
     worker_share_per_client: int = 0
     """Query workers one client (address) may use at once; 0: half of them (at least 1)."""
     query_queue_length: int = 32

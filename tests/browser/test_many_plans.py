@@ -85,6 +85,13 @@ def test_agency_page_groups_its_actions_by_plan(
             for cell in tables.nth(i).locator("tbody tr td:first-child").all_inner_texts()
         ]
         assert len(numbers) == len(set(numbers))
+    # both partnerships' schemes have an ASB: each entry says whose it is
+    touches = page.locator("table[data-priorities] tbody td:first-child").all_inner_texts()
+    assert len(touches) == len(set(touches))
+    assert {t for t in touches if t.startswith("Anti-Social Behaviour (ASB)")} == {
+        "Anti-Social Behaviour (ASB) – Cannock Chase Community Safety Partnership",
+        "Anti-Social Behaviour (ASB) – Exampleton CSP",
+    }
     page.screenshot(path=screenshots / "agency-three-plans.png", full_page=True)
     page.set_viewport_size({"width": 375, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth") <= 375

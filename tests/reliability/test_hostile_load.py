@@ -158,14 +158,24 @@ def test_slow_clients_do_not_starve_fast_probes(
     service: Service, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """20 clients sending queries that run to the timeout, from one address; fast
-    probes and /health from others."""
+    probes and /health from others.
+
+    The flood finds the service idle and is lent the second worker; the first probe
+    takes it back (that query stopped, 503) and runs on the spare worker at once, and
+    the flood, heavy by its running queries, is not lent it again while the probes'
+    client is about.  Before: the first probe waited for a new worker to start (1.7 s
+    on a loaded machine, 0.2 s on a quiet one), and a later one for a second
+    revocation (up to 1 s)."""
     stop = time.monotonic() + 8
     outcomes: Counter[int] = Counter()
+    taken_back: list[int] = []
 
     def slow_client() -> None:
         while time.monotonic() < stop:
-            status, _, _ = sparql(service, SLOW_QUERY, source="127.0.0.3")
+            status, body, _ = sparql(service, SLOW_QUERY, source="127.0.0.3")
             outcomes[status] += 1
+            if b"beyond your share" in body:
+                taken_back.append(status)
             if status == 429:
                 time.sleep(0.2)
 
@@ -187,11 +197,13 @@ def test_slow_clients_do_not_starve_fast_probes(
     show(
         capsys,
         figures("fast probes with 20 slow clients", probes),
+        f"first probe {probes[0] * 1000:.0f} ms; lent workers taken back: {len(taken_back)}",
         figures("/health with 20 slow clients", health),
         f"slow clients' answers by status: {dict(outcomes)}; probes: {dict(statuses)}",
     )
     assert statuses == Counter({200: 12})
-    assert max(probes) < 3 + 1  # the query timeout plus a second, at worst
+    assert len(taken_back) <= 2  # once, or twice if the probes' client was not about
+    assert max(probes) < 1.0  # tens of ms on a quiet machine; before: 1.7 s on a loaded one
     assert max(health) < 1.0
     assert set(outcomes) <= {200, 429, 503}
 

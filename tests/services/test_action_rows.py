@@ -3,10 +3,25 @@ Commissioner priorities under one named Police and Crime Plan (the cited one by 
 
 from __future__ import annotations
 
-from cspkg.config import Settings
-from cspkg.services.action_rows import action_facts, action_rows
+import csv
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import replace
+from io import BytesIO, StringIO
+
+import pytest
+from flask.testing import FlaskClient
+from openpyxl import load_workbook
+
+from cspkg.config import Settings, load_settings
+from cspkg.services.action_rows import Ref, action_facts, action_rows, told_apart
 from cspkg.services.explain import explain_action
+from cspkg.services.plan_import import import_plan
 from cspkg.store import EmbeddedStore
+from cspkg.store.sources import find_sources
+from cspkg.web import create_app
+from tests.conftest import FIXTURES
 
 B = "https://cspkg.example.org/"
 ACT = B + "id/action/cannock-chase-csp/2024-25/"
@@ -79,3 +94,79 @@ def test_a_commissioner_prioritys_page_lists_the_actions_that_list_it(
     for priority, actions in served.items():
         page = explain_commissioner_priority(board_store, priority, settings)
         assert {r.action.iri for r in page.actions} == actions, priority
+
+
+# --- two partnerships' schemes, each with an "Anti-Social Behaviour (ASB)" ---------------
+
+ASB = "Anti-Social Behaviour (ASB)"
+CANNOCK_ASB = ASB + " – Cannock Chase Community Safety Partnership"
+EXAMPLETON_ASB = ASB + " – Exampleton CSP"
+POLICE = "Staffordshire Police"
+
+
+@pytest.fixture(scope="module")
+def two_partnerships(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
+    """The seed plan and the fictional Exampleton plan, whose agencies both include
+    Staffordshire Police and whose schemes both have the priority ASB."""
+    served = load_settings(environ={})
+    data = tmp_path_factory.mktemp("two") / "data"
+    shutil.copytree(served.data_dir, data, ignore=shutil.ignore_patterns("crime", "progress"))
+    settings = replace(served, data_dir=data)
+    import_plan(FIXTURES / "plans" / "exampleton-csp-delivery-plan-2024-25.txt", settings, data)
+    store = EmbeddedStore()
+    store.replace_sources(find_sources(settings.base, [settings.ontology_dir, data]))
+    yield create_app(settings, store).test_client()
+    store.close()
+
+
+def _asb_labels(texts: list[str]) -> set[str]:
+    return {t for text in texts for t in text.split("; ") if t.startswith(ASB)}
+
+
+def test_a_name_two_partnerships_share_says_whose_on_every_view(
+    two_partnerships: FlaskClient,
+) -> None:
+    client = two_partnerships
+    page = client.get("/doc/organisation/staffordshire-police").get_data(as_text=True)
+    touches = page[page.index("data-priorities") :]
+    touches = touches[: touches.index("</table>")]
+    shown = re.findall(r'<a class="govuk-link" href="[^"]+">([^<]+)</a>', touches)
+    assert _asb_labels(shown) == {CANNOCK_ASB, EXAMPLETON_ASB}
+    assert len(shown) == len(set(shown))  # no two entries read the same
+    # the agency's question: the answer page and its twins, one shown table
+    url = "/queries/agency-actions{}?agency=" + POLICE
+    answer = client.get(url.format("")).get_data(as_text=True)
+    assert _asb_labels(re.findall(r">([^<]+)</a>", answer)) == {CANNOCK_ASB, EXAMPLETON_ASB}
+    as_json = client.get(url.format(".json")).get_json()
+    cells = [row["cspLabel"]["value"] for row in as_json["rows"] if row.get("cspLabel")]
+    assert _asb_labels([c for c in cells if c]) == {CANNOCK_ASB, EXAMPLETON_ASB}
+    table = list(
+        csv.DictReader(
+            StringIO(client.get(url.format(".csv")).get_data(as_text=True).lstrip("\ufeff"))
+        )
+    )
+    assert _asb_labels([r["cspLabel"] for r in table]) == {CANNOCK_ASB, EXAMPLETON_ASB}
+    sheet = load_workbook(BytesIO(client.get(url.format(".xlsx")).data)).worksheets[0]
+    assert _asb_labels([str(c.value) for row in sheet.iter_rows() for c in row if c.value]) == {
+        CANNOCK_ASB,
+        EXAMPLETON_ASB,
+    }
+
+
+def test_a_name_only_one_partnership_uses_stays_as_it_is(
+    two_partnerships: FlaskClient,
+) -> None:
+    """A list with one ASB (an action's page, one plan's actions) names no partnership."""
+    action = "/doc/action/cannock-chase-csp/2024-25/02-fund-annual-package-asb-diversionary"
+    page = two_partnerships.get(action)
+    one_plan = "/queries/agency-actions.csv?plan=cannock-chase-csp/2024-25&agency=" + POLICE
+    table = two_partnerships.get(one_plan).get_data(as_text=True)
+    assert f'"{ASB};' in table and "Exampleton" not in table and " – Cannock Chase" not in table
+    assert page.status_code == 200 and f">{ASB}<" in page.get_data(as_text=True)
+
+
+def test_told_apart_names_the_owner_only_where_a_label_repeats() -> None:
+    a, b = Ref("a", "ASB"), Ref("b", "asb")
+    c, d = Ref("c", "Fraud"), Ref("d", "Theft")
+    named = told_apart([a, b, a, c, d, Ref("e", "Theft")], {"a": "Here", "b": "There", "c": "X"})
+    assert named == {a: Ref("a", "ASB – Here"), b: Ref("b", "asb – There")}

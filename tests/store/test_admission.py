@@ -215,3 +215,63 @@ def test_a_lent_worker_is_kept_while_nobody_else_waits() -> None:
     admission.release(lent)
     waiting.join()
     admission.release(own)
+
+
+class FakeClock:
+    """The admission's clock, moved by the test (deadlines still use the real one)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_running_query_counts_as_worker_time() -> None:
+    """A flood that found the service idle has finished nothing yet; its queries count
+    as they run.  Many quick queries beside a running one still do not make it heavy."""
+    clock = FakeClock()
+    admission = Admission(slots=2, per_client=1, queue_length=8, clock=clock)
+    first = acquire_as(admission, "10.0.0.1")
+    second = acquire_as(admission, "10.0.0.1")
+    assert not admission._heavy("10.0.0.1")
+    clock.now = 0.6
+    assert admission._heavy("10.0.0.1")  # 1.2 s in two queries, none finished
+    for _ in range(40):
+        admission._charge("10.0.0.2", 0.02)
+    current_client.set("10.0.0.2")
+    admission.release(first)
+    quick = acquire_as(admission, "10.0.0.2")
+    clock.now = 1.6
+    assert not admission._heavy("10.0.0.2")  # 1.8 s in 41 queries
+    admission.release(quick)
+    admission.release(second)
+
+
+def test_a_worker_taken_back_is_not_lent_again_while_its_taker_is_about() -> None:
+    """20 slow clients from one address hold both workers; a probe from elsewhere takes
+    the lent one back.  The flood, heavy by its running queries, does not get that
+    worker again while the probe's client is about, so the next probe does not wait
+    for a second revocation (and the replacement of a second killed worker)."""
+    clock = FakeClock()
+    admission = Admission(slots=2, per_client=1, queue_length=8, clock=clock)
+    own = acquire_as(admission, "10.0.0.1")
+    lent = acquire_as(admission, "10.0.0.1")
+    clock.now = RECLAIM_AFTER + 0.1
+    got: list[Grant] = []
+    probe = threading.Thread(target=lambda: got.append(acquire_as(admission, "10.0.0.2", 3.0)))
+    probe.start()
+    until = time.monotonic() + 2.0
+    while not lent.revoked and time.monotonic() < until:
+        time.sleep(0.01)
+    assert lent.revoked
+    admission.release(lent)
+    probe.join()
+    admission.release(got[0])
+    with pytest.raises(QueryTimeout):  # kept for the probe's client while it is about
+        acquire_as(admission, "10.0.0.1", wait=0.3)
+    clock.now += LIGHT_RECENT + 0.1
+    again = acquire_as(admission, "10.0.0.1")  # nobody else about: lent again
+    assert again.lent
+    admission.release(again)
+    admission.release(own)

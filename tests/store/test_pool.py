@@ -10,6 +10,7 @@ import pytest
 
 from cspkg.errors import QuerySyntaxError, QueryTimeout
 from cspkg.store import AskResult, EmbeddedStore, SelectResult
+from cspkg.store.pool import PoolLimits
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
@@ -57,3 +58,27 @@ def test_timeout_kills_and_others_proceed(pooled: EmbeddedStore) -> None:
 def test_writes_reach_workers(pooled: EmbeddedStore) -> None:
     pooled.update("INSERT DATA { GRAPH <urn:h> { <urn:new> <urn:p> 1 } }")
     assert pooled.query("ASK { <urn:new> ?p ?o }", timeout=10) == AskResult(True)
+
+
+@pytest.mark.parametrize("spares", [1, 0])
+def test_a_spare_takes_a_killed_workers_place_at_once(spares: int) -> None:
+    """With a spare, the killed worker's slot is free when the timeout is answered (a
+    client waiting for it goes at once) and a new spare starts behind; without one the
+    slot waits for a new worker to start and open the snapshot."""
+    store = EmbeddedStore(workers=1, limits=PoolLimits(spares=spares))
+    try:
+        data = b"".join(b"<urn:s%d> <urn:p> %d .\n" % (i, i) for i in range(300))
+        store.load_graph("urn:g", data, "text/turtle")
+        store.warm()
+        pool = store.pool
+        assert pool is not None
+        with pytest.raises(QueryTimeout):
+            store.query(SLOW, timeout=0.5)
+        assert pool.admission.state()["free"] == spares
+        assert store.query("ASK { ?s ?p 1 }", timeout=30) == AskResult(True)
+        until = time.monotonic() + 60
+        while pool._spares.qsize() < spares and time.monotonic() < until:
+            time.sleep(0.05)
+        assert pool._spares.qsize() == spares  # the spare used was replaced
+    finally:
+        store.close()

@@ -8,6 +8,10 @@ actions of a list (a ``VALUES`` list), so each action is one row however many pr
 it meets.  The Commissioner priorities come through the shared rule
 ``queries/fragments/commissioner-priorities.rq``, under the Police and Crime Plan asked
 for, else the one the action's plan cites: never two Commissioner plans mixed.
+
+Two partnerships' schemes may each have a priority of the same name ("Anti-Social
+Behaviour (ASB)"); where a list holds both, each is named with its partnership
+(``told_apart``), so the page and every download of the list tell them apart.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from .canned_queries import select
 
 KINDS = ("lead", "supporter", "csp", "commissioner", "target")
 MAX_ACTIONS = 500
+OWNER_SEPARATOR = " – "
+"""Between a priority's name and its partnership's, where the name alone would repeat."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,7 @@ def action_rows(
     text = text.replace("$actions", " ".join(str(NamedNode(a)) for a in wanted))
     result = select(store, text, settings)
     rows: dict[str, ActionRow] = {a: ActionRow(Ref(a, a)) for a in wanted}
+    owners: dict[str, str] = {}
     for values in result.rows:
         r = {
             name: None if term is None else term.value
@@ -112,6 +119,15 @@ def action_rows(
         }
         row = rows[r["action"] or ""]
         _fill(row, r)
+        if r["priority"] and r["priorityOwnerLabel"]:
+            owners[r["priority"]] = r["priorityOwnerLabel"]
+    named = told_apart([p for row in rows.values() for p in row.csp_priorities], owners)
+    for row in rows.values():
+        row.csp_priorities = [named.get(p, p) for p in row.csp_priorities]
+        row.alignments = [
+            Alignment(a.other, named.get(a.via, a.via) if a.via else None, a.rationale)
+            for a in row.alignments
+        ]
     for row in rows.values():
         for items in (row.csp_priorities, row.commissioner_priorities):
             items.sort(key=lambda ref: ref.label.casefold())
@@ -122,6 +138,19 @@ def action_rows(
         rows.values(),
         key=lambda r: (r.plan.label if r.plan else "", r.ordinal or 0, r.action.label.casefold()),
     )
+
+
+def told_apart(refs: list[Ref], owners: dict[str, str]) -> dict[Ref, Ref]:
+    """Each of ``refs`` whose label another (a different IRI) shares, with its owner's
+    name added (``owners``: IRI -> partnership); the others keep their labels."""
+    iris: dict[str, set[str]] = {}
+    for ref in refs:
+        iris.setdefault(ref.label.casefold(), set()).add(ref.iri)
+    return {
+        ref: Ref(ref.iri, ref.label + OWNER_SEPARATOR + owners[ref.iri])
+        for ref in refs
+        if len(iris[ref.label.casefold()]) > 1 and ref.iri in owners
+    }
 
 
 def _fill(row: ActionRow, r: dict[str, str | None]) -> None:

@@ -174,11 +174,12 @@ class EmbeddedStore:
     def warm(self) -> None:
         """Have every worker open the current snapshot now, in the background, so the
         first queries after start do not each pay for it (an in-memory replica of 1M
-        triples takes seconds to load)."""
+        triples takes seconds to load); the spare ones too (``QueryPool._replace``)."""
         if self._pool is None:
             return
         for _ in range(self._workers):
             threading.Thread(target=self._warm_one, daemon=True).start()
+        threading.Thread(target=self._pool.warm_spares, daemon=True).start()
 
     def _warm_one(self) -> None:
         with contextlib.suppress(CspkgError):

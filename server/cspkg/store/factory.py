@@ -58,6 +58,7 @@ def pool_limits(settings: Settings) -> PoolLimits:
         max_result_bytes=settings.max_result_bytes,
         per_client=settings.worker_share_per_client or max(1, workers // 2),
         queue_length=settings.query_queue_length,
+        spares=max(0, settings.spare_workers),
     )
 
 

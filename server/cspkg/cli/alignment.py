@@ -1,8 +1,6 @@
 """The alignment commands: ``align`` (suggest), ``alignment`` (the review workbook) and
-``import-alignment`` (a person's decisions back in); and ``commissioner-report``, the board
-report's Commissioner's edition.  Thin shells over
-``services/alignment_files.py`` and ``services/alignment_review.py``; registered on the
-``cspkg`` group by ``cli.py``."""
+``import-alignment`` (a person's decisions back in).  Thin shells over
+``services/alignment_files.py`` and ``services/alignment_review.py``."""
 
 from __future__ import annotations
 
@@ -10,22 +8,16 @@ from pathlib import Path
 
 import click
 
-from .cli import (
-    AFTER_FAILURE,
-    OUT_OPTION,
-    _catalog,
-    _query_store,
-    settings_of,
-    store_options,
-    with_store,
-)
-from .config import Settings
+from ..config import Settings
+from ..errors import CspkgError
+from .failures import AFTER_FAILURE
+from .options import OUT_OPTION, settings_of
 
 
 def report_align(
     settings: Settings, plan: str, commissioner_plan: str | None, out_dir: Path | None
 ) -> None:
-    from .services.alignment_files import run_align
+    from ..services.alignment_files import run_align
 
     report = run_align(settings, plan, commissioner_plan, out_dir)
     priorities = sum(s.kind == "priority" for s in report.suggestions)
@@ -78,8 +70,7 @@ def alignment_command(
     ctx: click.Context, plan: str, commissioner_plan: str | None, out_file: Path
 ) -> None:
     """The review workbook: a row per suggestion, a decision drop-down and a reason column."""
-    from .errors import CspkgError
-    from .services.alignment_workbook import build_review_workbook
+    from ..services.alignment_workbook import build_review_workbook
 
     built = build_review_workbook(settings_of(ctx), plan, commissioner_plan)
     try:
@@ -95,7 +86,7 @@ def alignment_command(
 @click.pass_context
 def import_alignment_command(ctx: click.Context, file: Path, out_dir: Path | None) -> None:
     """Read a filled review workbook: accepted and changed links confirmed, rejections kept."""
-    from .services.alignment_workbook import import_review
+    from ..services.alignment_workbook import import_review
 
     ctx.meta[AFTER_FAILURE] = "Nothing was written."
     report = import_review(settings_of(ctx), file, out_dir)
@@ -105,60 +96,3 @@ def import_alignment_command(ctx: click.Context, file: Path, out_dir: Path | Non
     )
     for path in report.written:
         click.echo(f"  wrote {path}")
-
-
-@click.command("commissioner-report")
-@click.option("--commissioner-plan", help="The Police and Crime Plan (default: the newest).")
-@click.option("--period", help="A quarter for the delivery section, e.g. 2024-Q3 (optional).")
-@click.option(
-    "--format",
-    "form",
-    type=click.Choice(["html", "docx", "pdf"]),
-    default="html",
-    show_default=True,
-)
-@click.option(
-    "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), help="File to write."
-)
-@store_options
-@click.pass_context
-def commissioner_report_command(
-    ctx: click.Context,
-    commissioner_plan: str | None,
-    period: str | None,
-    form: str,
-    out_file: Path | None,
-    store_dir: str | None,
-    backend: str | None,
-    backend_profile: str | None,
-) -> None:
-    """The Commissioner's edition of the board report: a Police and Crime Plan across every
-    partnership's plan (coverage, gaps, shared agencies, delivery in a quarter), confirmed
-    links only, as HTML, Word or PDF: the figures of the /commissioner page."""
-    from .errors import CspkgError
-    from .reports.commissioner import file_name, render
-    from .services.canned_queries import CannedQueries
-    from .services.commissioner_view import build
-
-    settings = with_store(settings_of(ctx), store_dir, backend, backend_profile, query_workers=0)
-    store = _query_store(settings)
-    try:
-        view = build(CannedQueries(_catalog(settings), store, settings), commissioner_plan, period)
-    finally:
-        store.close()
-    if not view.plans:
-        raise CspkgError("no Police and Crime Plan or no delivery plan in the data to report on")
-    target = out_file or Path(file_name(view, form))
-    try:
-        target.write_bytes(render(view, form))
-    except OSError as exc:
-        raise CspkgError(f"cannot write {target}: {exc.strerror}") from None
-    click.echo(f"{view.commissioner_label}: {len(view.plans)} partnership plan(s) -> {target}")
-
-
-COMMANDS = (
-    align_command,
-    alignment_command,
-    import_alignment_command,
-    commissioner_report_command,
-)
