@@ -40,8 +40,8 @@ from cspkg.store.sources import find_sources
 
 from . import generate
 from . import virtuoso as virtuoso_server
-from .run import BENCH_DIR, bound_queries, machine
-from .virtuoso_run import fill
+from .run import bound_queries, machine
+from .virtuoso_run import common_arguments, fill
 
 _CONCAT = re.compile(r"GROUP_CONCAT\s*\((.*?)\)\s+AS\s+\?(\w+)", re.IGNORECASE | re.DOTALL)
 _SEPARATOR = re.compile(r"SEPARATOR\s*=\s*\"((?:[^\"\\]|\\.)*)\"", re.IGNORECASE)
@@ -222,12 +222,8 @@ def write_section(report: Path, section: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="every canned query: Virtuoso vs embedded")
     parser.add_argument("--size", default="1m")
-    parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--timeout", type=float, default=120.0, help="per query, seconds")
-    parser.add_argument("--buffers", type=int, default=100_000, help="Virtuoso 8 KB pages")
-    parser.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "cspkg-bench"))
-    parser.add_argument("--out", default=str(BENCH_DIR / "results" / "virtuoso.md"))
-    args = parser.parse_args(argv)
+    args = common_arguments(parser).parse_args(argv)
     results = run(args.size, args.seed, Path(args.work), args.timeout, args.buffers)
     out = Path(args.out)
     out.with_name("virtuoso-agree.json").write_text(json.dumps(results, indent=2))
