@@ -93,10 +93,16 @@ def _rows(body: bytes) -> int | None:
 
 
 def measure(
-    base: str, request: Request, seconds: float, min_runs: int = 3, max_runs: int = 200
+    base: str,
+    request: Request,
+    seconds: float,
+    min_runs: int = 3,
+    max_runs: int = 200,
+    timeout: float = 600.0,
 ) -> Latency | None:
-    """Median and p95 of repeated requests (one warm-up first); ``None`` on 404."""
-    client = Client(base)
+    """Median and p95 of repeated requests (one warm-up first); ``None`` on 404.
+    A request unanswered after ``timeout`` seconds raises ``TimeoutError``."""
+    client = Client(base, timeout=timeout)
     try:
         status, body = client.get(request)
         if status == 404:

@@ -2,7 +2,8 @@
 
 Targets, each started fresh per size:
 
-``ref-mem``   ``oxigraph serve`` in memory, data POSTed to ``/store`` (the reference)
+``ref-mem``   ``oxigraph serve`` in memory, data POSTed to ``/store`` (the reference; a
+              query past ``--timeout`` restarts it: ``reference.py`` says why)
 ``remote``    ``cspkg serve --backend`` in front of ``ref-mem``
 ``mem``       ``cspkg serve``, embedded store in memory
 ``ref-disk``  ``oxigraph load`` then ``oxigraph serve --location`` (the on-disk reference)
@@ -49,6 +50,7 @@ from cspkg.store.sparql_text import remote_iris
 from . import generate
 from .client import Client, Latency, Request, canned_get, measure, sparql_get, throughput
 from .procs import Process, free_port, run_timed
+from .reference import Reference
 from .report import write_report
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -74,12 +76,23 @@ def bound_queries(dataset: Path) -> list[tuple[str, dict[str, str], str]]:
     return out
 
 
-def _safe(base: str, request: Request, seconds: float) -> Latency | str | None:
-    """A figure, ``None`` (404: no such endpoint) or "failed" (timeout, error) for the table."""
+def _safe(
+    base: str,
+    request: Request,
+    seconds: float,
+    reference: Reference | None = None,
+    timeout: float = 600.0,
+) -> Latency | str | None:
+    """A figure, ``None`` (404: no such endpoint) or "failed" (timeout, error) for the table.
+
+    ``reference``: the server that did the work; restarted after a failure, so a query
+    still running there does not slow what is measured next."""
     try:
-        return measure(base, request, seconds)
+        return measure(base, request, seconds, timeout=timeout)
     except (RuntimeError, OSError) as exc:
         print(f"  failed: {request.path[:60]}: {str(exc)[-80:]}", flush=True)
+        if reference is not None:
+            reference.restart()
         return "failed"
 
 
@@ -114,30 +127,6 @@ class Bench:
         command = [sys.executable, "-m", "cspkg", "serve", "--port", str(port), *extra]
         return Process(command, env, self.logs / f"{name}.log"), f"http://127.0.0.1:{port}"
 
-    def oxigraph(self, location: Path | None, name: str) -> tuple[Process, str]:
-        port = free_port()
-        command = ["oxigraph", "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
-        command += ["--timeout-s", str(int(self.args.timeout))]
-        if location is not None:
-            command += ["--location", str(location)]
-        return Process(command, log=self.logs / f"{name}.log"), f"http://127.0.0.1:{port}"
-
-    @staticmethod
-    def post_nquads(base: str, path: Path) -> None:
-        host, port = base.removeprefix("http://").split(":")
-        conn = http.client.HTTPConnection(host, int(port), timeout=3600)
-        with path.open("rb") as body:
-            headers = {
-                "Content-Type": "application/n-quads",
-                "Content-Length": str(path.stat().st_size),
-            }
-            conn.request("POST", "/store", body=body, headers=headers)
-            response = conn.getresponse()
-            response.read()
-        conn.close()
-        if response.status not in (200, 201, 204):
-            raise RuntimeError(f"loading the reference failed: HTTP {response.status}")
-
     # -- measuring ----------------------------------------------------------------------
 
     def queries(
@@ -146,29 +135,42 @@ class Bench:
         queries: list[tuple[str, dict[str, str], str]],
         reference: bool,
         ref_path: str = "/query",
+        behind: Reference | None = None,
     ) -> dict[str, Any]:
+        """Latency of every query; ``behind``: the reference doing the work (itself when
+        ``reference``, the backend of the remote target), restarted after a failure."""
         seconds = self.args.query_seconds
         found: dict[str, Any] = {}
         for name, values, text in queries:
             if reference:
-                found[name] = {"sparql": _safe(base, sparql_get(ref_path, text), seconds)}
+                # The client gives up at the timeout (the server has none: reference.py).
+                request = sparql_get(ref_path, text)
+                found[name] = {
+                    "sparql": _safe(base, request, seconds, behind, timeout=self.args.timeout)
+                }
                 continue
             found[name] = {
-                "sparql": _safe(base, sparql_get("/sparql", text), seconds),
-                "canned": _safe(base, canned_get(name, values), seconds),
-                "cached": _safe(base, sparql_get("/sparql", text, cache=True), seconds / 2),
+                "sparql": _safe(base, sparql_get("/sparql", text), seconds, behind),
+                "canned": _safe(base, canned_get(name, values), seconds, behind),
+                "cached": _safe(base, sparql_get("/sparql", text, cache=True), seconds / 2, behind),
             }
         return found
 
     def latency(
-        self, process: Process, base: str, queries: list, reference: bool, load_s: float
+        self,
+        process: Process,
+        base: str,
+        queries: list,
+        reference: bool,
+        load_s: float,
+        behind: Reference | None = None,
     ) -> dict[str, Any]:
         """Load figures and per-query latencies; throughput follows in :meth:`pair`."""
         load_peak = process.phase_peak()
         return {
             "load_s": load_s,
             "load_peak": load_peak,
-            "queries": self.queries(base, queries, reference),
+            "queries": self.queries(base, queries, reference, behind=behind),
         }
 
     def pair(
@@ -246,10 +248,11 @@ class Bench:
             )
             load_s, load_peak = load_s + optimize_s, max(load_peak, optimize_peak)
             store = scratch / "cspkg"
-            ref, ref_url = self.oxigraph(location, f"{size}-ref-disk")
+            ref = Reference(location, self.logs / f"{size}-ref-disk.log")
+            ref_url = ref.url
             try:
-                load_s += ref.wait_http(ref_url + "/query?query=ASK%7B%7D")
-                targets["ref-disk"] = self.latency(ref, ref_url, queries, True, load_s)
+                load_s += ref.wait()
+                targets["ref-disk"] = self.latency(ref.process, ref_url, queries, True, load_s, ref)
                 targets["ref-disk"]["load_peak"] = max(load_peak, targets["ref-disk"]["load_peak"])
                 print(f"[{size}] ref-disk done", flush=True)
                 ours, url = self.cspkg(dataset, "--store", str(store), name=f"{size}-disk")
@@ -262,7 +265,8 @@ class Bench:
                     self.finish(ours, targets["disk"])
                 finally:
                     ours.stop()
-                self.finish(ref, targets["ref-disk"])
+                self.finish(ref.process, targets["ref-disk"])
+                targets["ref-disk"]["restarts"] = ref.restarts
             finally:
                 ref.stop()
             targets["disk"]["restart_s"] = self.restart(dataset, store, f"{size}-disk-restart")
@@ -289,28 +293,35 @@ class Bench:
     def in_memory(self, size: str, dataset: Path, queries: list) -> dict[str, Any]:
         """``ref-mem``, then ``remote`` and ``mem`` each paired with it while it is up."""
         targets: dict[str, Any] = {}
-        ref, ref_url = self.oxigraph(None, f"{size}-ref-mem")
+        ref = Reference(None, self.logs / f"{size}-ref-mem.log", dataset / "all.nq")
+        ref_url = ref.url
         try:
-            ref.wait_http(ref_url + "/query?query=ASK%7B%7D")
-            ref.phase_peak()
+            ref.wait()
+            ref.process.phase_peak()
             started = time.perf_counter()
-            self.post_nquads(ref_url, dataset / "all.nq")
+            ref.load()
             targets["ref-mem"] = self.latency(
-                ref, ref_url, queries, True, time.perf_counter() - started
+                ref.process, ref_url, queries, True, time.perf_counter() - started, ref
             )
             print(f"[{size}] ref-mem done", flush=True)
             for name, extra in (("remote", ("--backend", ref_url)), ("mem", ())):
                 ours, url = self.cspkg(None if extra else dataset, *extra, name=f"{size}-{name}")
                 try:
                     targets[name] = self.latency(
-                        ours, url, queries, False, ours.wait_http(url + "/health")
+                        ours,
+                        url,
+                        queries,
+                        False,
+                        ours.wait_http(url + "/health"),
+                        ref if extra else None,
                     )
                     self.pair(name, targets[name], url, targets["ref-mem"], ref_url, queries)
                     self.finish(ours, targets[name])
                 finally:
                     ours.stop()
                 print(f"[{size}] {name} done", flush=True)
-            self.finish(ref, targets["ref-mem"])
+            self.finish(ref.process, targets["ref-mem"])
+            targets["ref-mem"]["restarts"] = ref.restarts
         finally:
             ref.stop()
         return targets

@@ -10,11 +10,40 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store
+from pyoxigraph import (
+    NamedNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    QueryTriples,
+    Store,
+    parse_query_results,
+)
 
 from ..errors import CspkgError, GraphNotFound, QuerySyntaxError, StoreUnavailable
 from .base import AskResult, GraphResult, QueryResult, SelectResult
+from .serialize import TABULAR_WRITERS
 from .sparql_text import has_from_clause
+
+Answer = QuerySolutions | QueryBoolean | QueryTriples
+
+ENGINE_FORMATS = {
+    "application/sparql-results+json": QueryResultsFormat.JSON,
+    "application/sparql-results+xml": QueryResultsFormat.XML,
+}
+"""Result types the engine's own serializer writes for SELECT (CSV is ours: it defuses
+formulas; TSV is ours: the engine writes numbers bare)."""
+ENGINE_BUDGET = 16 * 2**20
+"""Bytes the engine may write before the row limit is decided the slow way: an answer
+far past ``max_rows`` must not be evaluated and written whole."""
+_UNUSUAL = re.compile(rb'\{(?:\}|"[,}:\]])')
+"""In the engine's compact JSON each non-empty row opens with ``[{"`` or ``,{"`` and then
+a variable's first character, and a row with no binding is ``{}``.  Inside a string ``"``
+is always escaped, so ``,{"`` there can only be a string ending in ``,{`` followed by its
+closing quote and one of ``,}:]``, which no variable name starts with.  An answer with
+none of these unusual spellings has exactly one ``,{"`` per row after the first; one
+with any (rare: a literal ending in ``{``, an empty row) is parsed to count.  Plain
+``bytes.count`` and one regex search: a regex counting rows cost as much as writing them."""
 
 _POSITION = re.compile(r"error at (\d+):(\d+):\s*")
 _MISSING_GRAPH = re.compile(r"The graph (<[^<>\s]*>) does not exist")
@@ -66,18 +95,75 @@ def collect(answer: object, max_rows: int | None) -> QueryResult:
     return GraphResult(triples)
 
 
-def execute(
+class _OverBudget(Exception):
+    """The engine wrote more than ``ENGINE_BUDGET`` bytes."""
+
+
+class _Capped:
+    """A binary output that refuses to grow past ``limit`` bytes."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.parts: list[bytes] = []
+        self.size = 0
+        self.limit = limit
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.limit is not None and self.size > self.limit:
+            raise _OverBudget
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing buffered here."""
+
+
+def _count_rows(body: bytes, media_type: str) -> int:
+    """Rows in an answer the engine wrote: exact (a row with no binding is ``{}``, which
+    a literal can hold too, so then the answer is parsed to count)."""
+    if ENGINE_FORMATS[media_type] == QueryResultsFormat.XML:
+        return body.count(b"<result>")  # ``<`` in text is always escaped
+    start = body.index(b'"bindings":[') + len(b'"bindings":[')
+    if _UNUSUAL.search(body, start) is not None:
+        return sum(1 for _ in parse_query_results(body, format=QueryResultsFormat.JSON))
+    if not body.startswith(b'{"', start):
+        return 0
+    return 1 + body.count(b',{"', start)
+
+
+def written_by_engine(
+    solutions: QuerySolutions, media_type: str, max_rows: int | None
+) -> tuple[bytes, int, bool] | None:
+    """A SELECT answer as the bytes the client gets, written by the engine (several
+    times faster than materialising terms and writing them here): (body, rows,
+    truncated).  Past ``max_rows`` the first ``max_rows`` rows are written by our writer,
+    as they always were.  ``None``: the engine wrote more than ``ENGINE_BUDGET``; run
+    the query again and stop at ``max_rows`` (``collect``)."""
+    output = _Capped(None if max_rows is None else ENGINE_BUDGET)
+    try:
+        solutions.serialize(output, format=ENGINE_FORMATS[media_type])
+    except _OverBudget:
+        return None
+    body = b"".join(output.parts)
+    rows = _count_rows(body, media_type)
+    if max_rows is None or rows <= max_rows:
+        return body, rows, False
+    parsed = parse_query_results(body, format=ENGINE_FORMATS[media_type])
+    result = collect(parsed, max_rows)
+    return b"".join(TABULAR_WRITERS[media_type](result)), max_rows, True
+
+
+def evaluate(
     store: Store,
     sparql: str,
     default_graph_uris: Sequence[str] = (),
     named_graph_uris: Sequence[str] = (),
-    max_rows: int | None = None,
     base_iri: str | None = None,
-) -> QueryResult:
+) -> Answer:
     """Run ``sparql`` with the protocol dataset if given, else over the union default graph.
 
     A query with its own FROM clauses keeps them: the union default graph would
-    otherwise override what the query asked for.
+    otherwise override what the query asked for.  Solutions are computed as they are read.
     """
     kwargs: dict[str, object] = {}
     if default_graph_uris or named_graph_uris:
@@ -86,7 +172,22 @@ def execute(
     elif not has_from_clause(sparql):
         kwargs["use_default_graph_as_union"] = True
     try:
-        answer = store.query(sparql, base_iri=base_iri, **kwargs)  # type: ignore[arg-type]
+        return store.query(sparql, base_iri=base_iri, **kwargs)  # type: ignore[arg-type]
+    except SyntaxError as exc:
+        raise syntax_error(str(exc.msg if hasattr(exc, "msg") else exc)) from None
+
+
+def execute(
+    store: Store,
+    sparql: str,
+    default_graph_uris: Sequence[str] = (),
+    named_graph_uris: Sequence[str] = (),
+    max_rows: int | None = None,
+    base_iri: str | None = None,
+) -> QueryResult:
+    """``evaluate``, read into a typed result of at most ``max_rows`` rows."""
+    answer = evaluate(store, sparql, default_graph_uris, named_graph_uris, base_iri)
+    try:
         return collect(answer, max_rows)
     except SyntaxError as exc:
         raise syntax_error(str(exc.msg if hasattr(exc, "msg") else exc)) from None

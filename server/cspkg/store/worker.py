@@ -3,7 +3,8 @@
 Two kinds of task, sent as ``(kind, fields)``:
 
 * ``"query"``: run a query on the snapshot; the answer comes back as it is or already
-  written in the negotiated format.
+  written in the negotiated format: a SELECT in SPARQL JSON or XML by the engine's own
+  serializer (``engine.written_by_engine``: no terms made in Python), else by ours.
 * ``"update"``: run a SPARQL Update on a scratch copy of the graphs it touches (all of
   them when that is not known) and send back what it changed, as two N-Quads documents
   (removed, added).  The parent checks that change against the shapes and applies it to
@@ -32,12 +33,20 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import NamedTuple
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse, serialize
+from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, Store, parse, serialize
 
 from ..errors import CspkgError, QuerySyntaxError, StoreUnavailable
 from ..namespaces import PREFIXES
 from .base import GraphResult, QueryResult, SelectResult, SerializedResult
-from .engine import execute, syntax_error, update_error
+from .engine import (
+    ENGINE_FORMATS,
+    Answer,
+    collect,
+    evaluate,
+    syntax_error,
+    update_error,
+    written_by_engine,
+)
 from .serialize import GRAPH_FORMATS, TABULAR_WRITERS, write_graph
 
 
@@ -120,28 +129,46 @@ def answer(store: Store, kind: str, fields: tuple[object, ...]) -> tuple[str, ob
     if kind == "update":
         return ("changed", try_update(store, UpdateTask(*fields)))  # type: ignore[arg-type]
     task = Task(*fields)  # type: ignore[arg-type]
+    formats = dict(task.formats)
+    args = (task.sparql, task.default_graph_uris, task.named_graph_uris, task.base_iri)
     try:
-        result = execute(
-            store,
-            task.sparql,
-            task.default_graph_uris,
-            task.named_graph_uris,
-            task.max_rows,
-            task.base_iri,
-        )
+        answer = evaluate(store, *args)
+        found = _engine_written(answer, task.max_rows, formats.get("results"))
+        if found is None:
+            if isinstance(answer, QuerySolutions) and formats.get("results") in ENGINE_FORMATS:
+                answer = evaluate(store, *args)  # read (partly) by the engine: run again
+            found = written(collect(answer, task.max_rows), formats)
     except RuntimeError as exc:  # the engine's text may name hosts: not passed on
         if "returned by service" in str(exc):
             raise StoreUnavailable(
                 "a SERVICE endpoint answered with something other than SPARQL results"
             ) from None
         raise
-    found = written(result, dict(task.formats))
     if isinstance(found, SerializedResult):
         return (
             "written",
             (found.kind, found.media_type, found.body, found.truncated, found.rows),
         )
     return ("ok", found)
+
+
+def _engine_written(
+    answer: Answer, max_rows: int | None, media_type: str | None
+) -> SerializedResult | None:
+    """A SELECT answer written by the engine's serializer, where it writes the type asked
+    for; ``None``: take the usual path (terms collected up to ``max_rows``, then ours),
+    also when the engine stopped past its budget or on an error, which that path raises
+    again as it always did."""
+    if not isinstance(answer, QuerySolutions) or media_type not in ENGINE_FORMATS:
+        return None
+    try:
+        found = written_by_engine(answer, media_type, max_rows)
+    except (OSError, RuntimeError, ValueError):
+        return None
+    if found is None:
+        return None
+    body, rows, truncated = found
+    return SerializedResult("results", media_type, body, truncated, rows)
 
 
 def serve(conn: Connection, max_result_bytes: int = 0) -> None:
