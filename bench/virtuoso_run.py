@@ -5,7 +5,8 @@ against Virtuoso directly, on the same canned queries and throughput mix.
 
 Per size: a throwaway Virtuoso (``bench/virtuoso.py``) is filled graph by graph through
 the remote store's Graph Store writes (bulk, unvalidated: what ``cspkg load`` does after
-its checks), then each canned query, bound as ``bench.run`` binds it, is timed through
+its checks), then each canned query, bound as ``bench.run`` binds it (in its Virtuoso
+form where it has one, as ``/queries/NAME`` runs it there), is timed through
 our ``/sparql`` and ``/queries/NAME`` and, as the profile sends it, on Virtuoso's own
 ``/sparql``; throughput at 1 and 8 clients cycles through the queries both answered.
 Queries the profile refuses on Virtuoso are listed, not timed.  The report (ratios ours /
@@ -23,6 +24,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from cspkg.catalog import load_catalog
+from cspkg.config import PROJECT_ROOT
 from cspkg.errors import QueryUnsupported
 from cspkg.namespaces import DEFAULT_BASE
 from cspkg.store.profiles import get_profile
@@ -64,7 +67,9 @@ def measure_size(bench: Bench, size: str) -> dict[str, Any]:
     dataset = generate.ensure(work / "data", size, bench.args.seed)
     profile = get_profile("virtuoso")
     queries, refused = [], {}
-    for name, values, text in bound_queries(dataset):
+    catalog = load_catalog(PROJECT_ROOT / "queries")
+    for name, values, _ in bound_queries(dataset):
+        text = catalog.get(name).bind(values, dialect=profile.name)  # its Virtuoso form, if any
         try:
             queries.append((name, values, profile.prepare(text)))
         except QueryUnsupported as exc:
@@ -175,17 +180,22 @@ def _query_ratio(front: dict[str, Any], direct: dict[str, Any], name: str) -> fl
     return None if ours is None or ref is None or ref == 0 else ours / ref
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="cspkg over Virtuoso vs Virtuoso directly")
-    parser.add_argument("--sizes", default="100k,1m")
+def common_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The options every Virtuoso measurement takes (this one and ``bench.virtuoso_agree``)."""
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--query-seconds", type=float, default=0.5)
-    parser.add_argument("--throughput-seconds", type=float, default=3.0)
-    parser.add_argument("--timeout", type=float, default=60.0, help="query timeout (ours)")
     parser.add_argument("--buffers", type=int, default=100_000, help="Virtuoso 8 KB pages")
     parser.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "cspkg-bench"))
     parser.add_argument("--out", default=str(BENCH_DIR / "results" / "virtuoso.md"))
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="cspkg over Virtuoso vs Virtuoso directly")
+    parser.add_argument("--sizes", default="100k,1m")
+    parser.add_argument("--query-seconds", type=float, default=0.5)
+    parser.add_argument("--throughput-seconds", type=float, default=3.0)
+    parser.add_argument("--timeout", type=float, default=60.0, help="query timeout (ours)")
+    args = common_arguments(parser).parse_args(argv)
     bench = Bench(args)
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     results: dict[str, Any] = {

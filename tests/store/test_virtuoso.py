@@ -60,6 +60,14 @@ def test_what_the_engine_cannot_run_is_unsupported_not_a_server_error(
         virtuoso_db.query("SELECT ?b WHERE { BIND (BNODE() AS ?b) }")
 
 
+def test_a_sort_virtuoso_cannot_do_says_why(virtuoso_db: RemoteStore) -> None:
+    """Over 10,000 rows under a LIMIT (its in-memory sort's bound): a 501 naming the
+    limit, not "the SPARQL server reported an error" (the long values it cannot sort
+    otherwise: test_backends_agree's long lists)."""
+    with pytest.raises(QueryUnsupported, match=r"cannot sort .*LIMIT of at most 10,000"):
+        virtuoso_db.query("SELECT ?s ?o WHERE { ?s <urn:p> ?o } ORDER BY ?o LIMIT 20000")
+
+
 def test_partial_answer_at_the_time_limit_is_a_timeout(virtuoso_db: RemoteStore) -> None:
     """Virtuoso answers 200 with what it had at its limit (an "anytime" query, marked only
     by X-SQL-State: S1TAT): without the profile's check that passes as a complete, empty

@@ -142,3 +142,22 @@ def test_action_page_says_what_the_plans_unmapped_columns_say(tmp_path: Path) ->
     assert re.search(r"Plan's reference</dt>\s*<dd[^>]*>K1<", text)
     assert re.search(r"Measure of success</dt>\s*<dd[^>]*>Walkabouts held monthly<", text)
     assert "Also in the plan's table" in text
+
+
+def test_action_heading_and_title_show_its_whole_first_paragraph(real_live: Live) -> None:
+    """The data cuts long action labels ("…"); the page's heading and title do not, and
+    the paragraph is not said twice: the description goes on with the next one."""
+    text = get(
+        real_live, "/doc/action/cannock-chase-csp/2024-25/01-chair-manage-multi-agency-community"
+    )
+    heading = re.search(r'<h1 class="govuk-heading-(\w)">([^<]*)</h1>', text)
+    assert heading is not None
+    first = (
+        "CSP to chair and manage the multi-agency Community Safety Hub (CSH), ensuring that "
+        "all key crime/vulnerability issues and emerging trends which are affecting the "
+        "community, and individuals, are tackled."
+    )
+    assert heading.groups() == ("m", first)  # long: the smaller heading size
+    assert f"<title>{first} – action – CSP Knowledge Graph</title>" in text
+    said = text[text.index("data-description") : text.index("data-action-summary")]
+    assert first not in said and said.count("<p ") == 1  # the second paragraph only

@@ -154,6 +154,34 @@ def test_hostile_labels_are_escaped_in_pages_and_valid_in_rdf(hostile_live: Live
     json.loads(as_jsonld.content)
 
 
+def test_a_very_long_name_is_cut_on_a_word_boundary_in_the_heading_only() -> None:
+    """A name past HEADING_LENGTH: the heading cut after a whole word, the title and the
+    page keep all of it."""
+    from cspkg.store import EmbeddedStore
+    from cspkg.web import create_app
+    from cspkg.web.things import HEADING_LENGTH
+    from tests.conftest import _pages_settings
+
+    name = " ".join(f"Partnership{i}" for i in range(100))
+    store = EmbeddedStore()
+    store.load_graph(
+        BASE + "graph/data/long",
+        f"""<{BASE}id/organisation/long> a <http://www.w3.org/ns/org#Organization> ;
+            <http://www.w3.org/2000/01/rdf-schema#label> "{name}" .""".encode(),
+        "text/turtle",
+    )
+    try:
+        page = create_app(_pages_settings(), store).test_client().get("/doc/organisation/long")
+        text = page.get_data(as_text=True)
+    finally:
+        store.close()
+    assert page.status_code == 200
+    shown = text.split('<h1 class="govuk-heading-m">', 1)[1].split("</h1>", 1)[0]
+    assert shown.endswith("…") and len(shown) <= HEADING_LENGTH + 1
+    assert name.startswith(shown[:-1]) and name[len(shown) - 1] == " "
+    assert f"<title>{name} – " in text and text.count(name) >= 2  # title and its facts
+
+
 def choose(accept: str | None) -> str:
     return negotiate("thing", accept)
 

@@ -15,6 +15,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, XSD
 
 from ..namespaces import CSPKG, PPLAN, bind_prefixes
 from .agency_register import AgencyRegister, agency_iri, area_iri, partnership_iri
+from .cut_labels import cut_short
 from .dates import plan_year
 from .plan_document import PlanDocument
 from .plan_record import (
@@ -27,7 +28,6 @@ from .plan_record import (
 )
 from .slugs import action_slug, slugify, year_slug
 
-LABEL_LENGTH = 120
 PROJECT_AGENT = "id/organisation/cspkg-project"
 
 
@@ -69,14 +69,6 @@ def new_graph() -> Graph:
     graph = Graph()
     bind_prefixes(graph)
     return graph
-
-
-def short_label(text: str) -> str:
-    """The first paragraph, cut at a word boundary so tables stay readable."""
-    if len(text) <= LABEL_LENGTH:
-        return text
-    cut = text[:LABEL_LENGTH].rsplit(" ", 1)[0].rstrip(",;:-– ")
-    return cut + "…"
 
 
 class PlanGraphBuilder:
@@ -179,7 +171,7 @@ class PlanGraphBuilder:
         node = URIRef(f"{self.base}id/action/{self.partnership_slug}/{self.year}/{slug}")
         g.add((node, RDF.type, CSPKG.Action))
         g.add((node, PPLAN.isStepOfPlan, self.plan))
-        g.add((node, RDFS.label, Literal(short_label(action.paragraphs[0]))))
+        g.add((node, RDFS.label, Literal(cut_short(action.paragraphs[0]))))
         g.add((node, DCTERMS.description, Literal("\n\n".join(action.paragraphs))))
         g.add((node, CSPKG.ordinal, Literal(action.ordinal)))
         for named in action.responsible:

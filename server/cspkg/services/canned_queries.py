@@ -16,14 +16,13 @@ from pyoxigraph import Literal, NamedNode
 from ..catalog import ANOTHER, CannedQuery, Catalog, Parameter
 from ..config import Settings
 from ..errors import ParameterError, QueryRefused
+from ..rdf.cut_labels import first_paragraph, is_cut
 from ..store.base import Formats, SelectResult, SerializedResult, Store
 from .compare import pair_by_name
 from .federation_policy import check_remote_iris, reachable
 from .parameters import Choice, article, close, group_choices, resolve, words_for
 from .results import label_columns
 
-CUT_MARKS = ("…", "...")
-"""How the data marks a label cut short (the importer cuts long action texts)."""
 UNAVAILABLE = (
     "This query asks another organisation's SPARQL endpoint, and this service is not set up "
     "to allow any (its SERVICE allow-list is empty), so the query is unavailable here."
@@ -365,8 +364,7 @@ SELECT ?thing ?label ?name WHERE {{
         for row in table.rows:
             for iri_column, label_column in labels.items():
                 thing, label = row[at[iri_column]], row[at[label_column]]
-                cut_short = label is not None and label.value.rstrip().endswith(CUT_MARKS)
-                if isinstance(thing, NamedNode) and cut_short:
+                if isinstance(thing, NamedNode) and label is not None and is_cut(label.value):
                     cut.add(thing.value)
         if not cut:
             return table
@@ -377,7 +375,7 @@ SELECT ?thing ?label ?name WHERE {{
         )
         found = _select(self.store, sparql, self.settings.query_timeout, len(cut) * 4)
         whole = {
-            thing.value: Literal(text.value.strip().split("\n\n")[0].strip())
+            thing.value: Literal(first_paragraph(text.value))
             for thing, text in found.rows
             if thing is not None and text is not None
         }

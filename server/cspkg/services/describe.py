@@ -17,12 +17,14 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from ..config import Settings
 from ..namespaces import CSPKG, PREFIXES
+from ..rdf.cut_labels import whole_label
 from ..store.base import GraphResult, Store
 
 INCOMING_LIMIT = 500
 """At most this many triples pointing at a thing are described."""
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
+DESCRIPTION = PREFIXES["dcterms"] + "description"
 LABELS = (
     PREFIXES["skos"] + "prefLabel",
     PREFIXES["rdfs"] + "label",
@@ -197,6 +199,7 @@ class Provenance:
 class ThingView:
     iri: str
     label: str
+    """Its name in full: a label the data cut short is made whole from its description."""
     types: list[Value]
     properties: list[Property]
     incoming: list[Incoming]
@@ -278,9 +281,12 @@ def thing_view(description: Description, base: str) -> ThingView:
         for p, values in sorted(outgoing.items(), key=lambda item: _order(item[0], labels))
     ]
     incoming.sort(key=lambda i: (i.property_label, i.subject.label or i.subject.text))
+    about = outgoing.get(DESCRIPTION) or [None]
     return ThingView(
         iri=description.iri,
-        label=labels.get(description.iri, readable(description.iri)),
+        label=whole_label(
+            labels.get(description.iri, readable(description.iri)), about[0] and about[0].text
+        ),
         types=sorted(types, key=lambda v: v.label or v.text),
         properties=properties,
         incoming=incoming,

@@ -273,6 +273,12 @@ def virtuoso_error(status: int, text: str) -> CspkgError:
         )
     if "SECURITY" in message or "permission" in message.lower():
         return StoreUnavailable("the SPARQL server refused the write: check the backend account")
+    if code in ("SR478", "SR353") or "Max row length" in message:
+        return QueryUnsupported(  # its sort's rows hold ~4,000 characters; its top-N 10,000 rows
+            "the virtuoso backend cannot run this query: its engine cannot sort the answer "
+            f"({message.strip()}); values over about 4,000 characters sort only under a "
+            "LIMIT of at most 10,000"
+        )
     if state.startswith("22"):  # a data exception (SR083: division by zero) stops the query
         return QueryUnsupported(
             "the virtuoso backend cannot run this query: its engine stops at "

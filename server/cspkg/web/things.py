@@ -17,6 +17,7 @@ from flask import Blueprint, Response, redirect, render_template, request
 
 from ..errors import PageNotFound
 from ..namespaces import PREFIXES
+from ..rdf.cut_labels import cut_short
 from ..services.describe import ThingView, describe, thing_view
 from ..services.explain import (
     explain_action,
@@ -94,8 +95,14 @@ def _answer(iri: str, doc_path: str, media_type: str | None) -> Response:
     ]
     if media_type == HTML:
         view = thing_view(description, found.settings.base)
+        heading = cut_short(view.label, HEADING_LENGTH)
         html = render_template(
-            "thing.html", thing=view, alternates=alternates, **_explained(iri, view)
+            "thing.html",
+            thing=view,
+            heading=heading,
+            heading_size="m" if len(heading) > LONG_HEADING else "l",
+            alternates=alternates,
+            **_explained(iri, view),
         )
         response = Response(html, mimetype="text/html")
     else:
@@ -106,6 +113,13 @@ def _answer(iri: str, doc_path: str, media_type: str | None) -> Response:
     response.headers["Content-Location"] = doc + extension + query
     return response
 
+
+HEADING_LENGTH = 400
+"""A thing's name longer than this is cut (on a word boundary) in its page's heading; the
+page and its title keep it whole."""
+LONG_HEADING = 120
+"""A heading longer than this is set in the smaller heading size, so it wraps onto fewer
+lines on a phone."""
 
 KIND_NAMES = {
     "action": "action",
