@@ -14,6 +14,9 @@ report.  Exit status 1 if anything unexpected happened.
     python bench/load/run_load.py                       # 16 clients, 60 s, own server
     python bench/load/run_load.py --hostile             # the same with attackers mixed in
     python bench/load/run_load.py --clients 4 --duration 5 --report /tmp/r.md   # smoke
+
+Writing to the report file again replaces this run's figures only: the section under
+"## Notes (written by hand)" and the ``--reports`` section stay.
 """
 
 from __future__ import annotations

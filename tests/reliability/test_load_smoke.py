@@ -42,3 +42,20 @@ def test_report_runs_keep_each_others_sections(tmp_path: Path) -> None:
     path.write_text(module.merged(path, "## Board reports under load\n\nreports 2\n", True))
     text = path.read_text()
     assert text == "# Load test\n\nsecond\n\n## Board reports under load\n\nreports 2\n", text
+
+
+def test_the_plain_run_keeps_the_hand_written_notes(tmp_path: Path) -> None:
+    """Writing the plain run again replaces its figures, not the notes under them."""
+    spec = importlib.util.spec_from_file_location("run_load", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["run_load"] = module
+    spec.loader.exec_module(module)
+    path = tmp_path / "report.md"
+    notes = "## Notes (written by hand)\n\n- what the figures mean\n"
+    path.write_text("# Load test\n\nfirst\n\n" + notes + "\n## Board reports under load\n\nr\n")
+    path.write_text(module.merged(path, "# Load test\n\nsecond\n", False))
+    text = path.read_text()
+    assert text == "# Load test\n\nsecond\n\n" + notes + "\n## Board reports under load\n\nr\n", (
+        text
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
 import threading
 import time
@@ -13,6 +14,7 @@ import pytest
 from cspkg.errors import QuerySyntaxError, QueryTimeout, StoreUnavailable
 from cspkg.store import RemoteStore, SelectResult
 from cspkg.store import remote as remote_module
+from cspkg.store.base import AskResult, SerializedResult
 from tests.conftest import CountingProxy, free_port
 
 DATA = b"<http://example.org/a> <http://example.org/p> 1 .\n"
@@ -140,3 +142,28 @@ def test_a_server_that_accepts_no_connection_is_a_connect_timeout(
 def test_an_update_sent_as_a_query_is_a_syntax_error(remote: RemoteStore) -> None:
     with pytest.raises(QuerySyntaxError, match="line 1"):
         remote.query('INSERT DATA { <urn:a> <urn:b> "c" }')
+
+
+JSON = "application/sparql-results+json"
+
+
+def test_a_select_leaves_as_the_type_asked_for_written_by_the_engine(remote: RemoteStore) -> None:
+    """The server's answer is parsed and written again (never passed on as it came), in
+    the client's type, counted, and cut at ``max_rows`` as the typed path does."""
+    many = "".join(f'<urn:s{i}> <urn:p> "a,{{{i}" .\n' for i in range(5)).encode()
+    remote.load_graph("http://example.org/h", many, "text/turtle")
+    query = "SELECT ?s ?o WHERE { ?s <urn:p> ?o } ORDER BY ?s"
+    for media_type in (JSON, "application/sparql-results+xml"):
+        whole = remote.query(query, max_rows=10, formats={"results": media_type})
+        assert isinstance(whole, SerializedResult) and whole.media_type == media_type
+        assert (whole.rows, whole.truncated) == (5, False)
+        cut = remote.query(query, max_rows=3, formats={"results": media_type})
+        assert isinstance(cut, SerializedResult) and (cut.rows, cut.truncated) == (3, True)
+    body = remote.query(query, max_rows=10, formats={"results": JSON})
+    typed = remote.query(query, max_rows=10)
+    assert isinstance(body, SerializedResult) and isinstance(typed, SelectResult)
+    bindings = json.loads(body.body)["results"]["bindings"]
+    assert [b["o"]["value"] for b in bindings] == [row[1].value for row in typed.rows]
+    # CSV stays ours (formulas defused), ASK stays typed
+    assert isinstance(remote.query(query, formats={"results": "text/csv"}), SelectResult)
+    assert remote.query("ASK {}", formats={"results": JSON}) == AskResult(True)

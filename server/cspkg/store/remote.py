@@ -40,6 +40,7 @@ from pyoxigraph import (
     NamedNode,
     Quad,
     QueryResultsFormat,
+    QuerySolutions,
     RdfFormat,
     Store,
     parse,
@@ -57,8 +58,8 @@ from urllib3.exceptions import (
 
 from ..errors import QueryTimeout, RdfInputError, StoreUnavailable
 from ..rdf.safe_rdf import parse_rdf, to_ntriples
-from .base import AskResult, Formats, Progress, QueryResult, SelectResult
-from .engine import collect, syntax_error
+from .base import AskResult, Formats, Progress, QueryResult, SelectResult, SerializedResult
+from .engine import ENGINE_FORMATS, collect, syntax_error, written_by_engine
 from .profiles import VERSION_GRAPH, BackendProfile, backend_base, get_profile
 from .sources import Source
 from .sparql_text import dataset_clauses, inject_using, query_form
@@ -207,12 +208,13 @@ class RemoteStore:
         max_rows: int | None = None,
         base_iri: str | None = None,
         formats: Formats | None = None,
-    ) -> QueryResult:
+    ) -> QueryResult | SerializedResult:
         if query_form(sparql) is None:
             _refuse_non_query(sparql)
         if base_iri and self.profile.base_in_text:
             sparql = f"BASE <{base_iri}> {sparql}"
-        return self._run(sparql, default_graph_uris, named_graph_uris, timeout, max_rows)
+        results = (formats or {}).get("results")
+        return self._run(sparql, default_graph_uris, named_graph_uris, timeout, max_rows, results)
 
     def _select(self, sparql: str) -> SelectResult:
         result = self._run(sparql, (), (), self._write_timeout, None)
@@ -226,7 +228,8 @@ class RemoteStore:
         named_graph_uris: Sequence[str],
         timeout: float | None,
         max_rows: int | None,
-    ) -> QueryResult:
+        results_type: str | None = None,
+    ) -> QueryResult | SerializedResult:
         profile = self.profile
         if not default_graph_uris and not named_graph_uris:
             # The server's union default graph would override the query's own FROM
@@ -260,7 +263,12 @@ class RemoteStore:
                 raise self._timeout(timeout)
         media_type = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         try:
-            return self._parse(self._clean(response.data, media_type), media_type, max_rows)
+            data = self._clean(response.data, media_type)
+            if media_type == "application/sparql-results+json" and results_type in ENGINE_FORMATS:
+                written = self._rewritten(data, results_type, max_rows)
+                if written is not None:
+                    return written
+            return self._parse(data, media_type, max_rows)
         except (SyntaxError, OSError):
             raise StoreUnavailable("the SPARQL server sent an unreadable answer") from None
 
@@ -315,6 +323,20 @@ class RemoteStore:
             f"the SPARQL server at {self.backend} did not accept a connection within "
             f"{CONNECT_TIMEOUT:g} s (connect timeout)"
         )
+
+    @staticmethod
+    def _rewritten(data: bytes, media_type: str, max_rows: int | None) -> SerializedResult | None:
+        """A SELECT answer parsed, then written again by the engine's serializer in the
+        type the client asked for (never the server's bytes passed on), with no terms
+        made in Python; ``None`` for ASK (or past the engine's budget): ``_parse``."""
+        answer = parse_query_results(data, format=QueryResultsFormat.JSON)
+        if not isinstance(answer, QuerySolutions):
+            return None
+        found = written_by_engine(answer, media_type, max_rows)
+        if found is None:
+            return None
+        body, rows, truncated = found
+        return SerializedResult("results", media_type, body, truncated, rows)
 
     @staticmethod
     def _parse(data: bytes, media_type: str, max_rows: int | None) -> QueryResult:
