@@ -96,6 +96,15 @@ def report(found: list[tuple[str, Latency, Latency]], seconds: float, server: Pa
     return "\n".join(lines) + "\n"
 
 
+def _notes(path: Path) -> str:
+    """The sections written by hand after the table (``## ...``), kept when it is redone."""
+    if not path.exists():
+        return ""
+    text = path.read_text()
+    at = text.find("\n## ")
+    return "" if at < 0 else text[at:]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="time per query per side")
@@ -105,8 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     server = Path(args.server).resolve()
     with tempfile.TemporaryDirectory(prefix="cspkg-overhead-") as work:
         found = run(server, args.seconds, Path(work))
-    text = report(found, args.seconds, server)
-    Path(args.out).write_text(text)
+    out = Path(args.out)
+    text = report(found, args.seconds, server) + _notes(out)
+    out.write_text(text)
     print(text)
     return 0
 

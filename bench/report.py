@@ -120,6 +120,18 @@ def size_section(size: str, data: dict[str, Any]) -> list[str]:
             left.append(f"{ours}: {', '.join(mix['left_out'])}")
     if left:
         lines += ["", "Left out of both sides (failed on one): " + "; ".join(left) + "."]
+    restarts = [
+        f"{ref} {targets[ref]['restarts']} times"
+        for ref in ("ref-mem", "ref-disk")
+        if targets.get(ref, {}).get("restarts")
+    ]
+    if restarts:
+        lines += [
+            "",
+            "Reference restarted after a query ran past the timeout (bench/reference.py): "
+            + "; ".join(restarts)
+            + ".",
+        ]
     for ours, ref, title in pairs:
         lines += [
             "",

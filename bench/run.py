@@ -451,7 +451,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--throughput-seconds", type=float, default=5.0)
     parser.add_argument(
-        "--timeout", type=float, default=60.0, help="query timeout for both servers"
+        "--timeout",
+        type=float,
+        default=60.0,
+        help="query timeout: ours stops the query; the bench stops waiting for the "
+        "reference and restarts it (bench/reference.py)",
     )
     parser.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "cspkg-bench"))
     parser.add_argument("--out", default=str(BENCH_DIR / "results" / "latest.md"))

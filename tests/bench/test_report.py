@@ -115,3 +115,10 @@ def test_summary_gives_the_issues_figures_and_splices_the_readme(tmp_path: Path)
     text = readme.read_text()
     assert "old figures" not in text and rows[2] in text
     assert text.startswith("intro\n") and text.endswith(f"{README_END}\noutro\n")
+
+
+def test_reference_restarts_are_reported() -> None:
+    size = _disk_size(500 * MB, {"a": 10.0, "b": "failed"})
+    assert "restarted" not in _render({"10m": size})
+    size["targets"]["ref-disk"]["restarts"] = 1
+    assert "ref-disk 1 times" in _render({"10m": size})
