@@ -60,6 +60,13 @@ def test_what_the_engine_cannot_run_is_unsupported_not_a_server_error(
         virtuoso_db.query("SELECT ?b WHERE { BIND (BNODE() AS ?b) }")
 
 
+def test_service_without_the_grants_says_so(virtuoso_db: RemoteStore) -> None:
+    """The set-up does not let Virtuoso's reader call other endpoints: a 501 naming the
+    missing set-up, not a write-credentials message (the old mapping of SECURITY)."""
+    with pytest.raises(QueryUnsupported, match=r"not set up to call other endpoints"):
+        virtuoso_db.query("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+
+
 def test_a_sort_virtuoso_cannot_do_says_why(virtuoso_db: RemoteStore) -> None:
     """Over 10,000 rows under a LIMIT (its in-memory sort's bound): a 501 naming the
     limit, not "the SPARQL server reported an error" (the long values it cannot sort

@@ -251,6 +251,11 @@ def virtuoso_error(status: int, text: str) -> CspkgError:
     """Virtuoso answers 400 or 500 with ``Virtuoso STATE Error CODE: message`` and then
     the query: only the first line is used (the query is the client's own anyway)."""
     found = _VIRTUOSO_ERROR.search(text)
+    if "SPARQL_SINV" in text:  # "SQ070:SECURITY: ... SPARQL_SINV_2": SERVICE not granted
+        return QueryUnsupported(
+            "the virtuoso backend is not set up to call other endpoints (SERVICE): an "
+            "administrator grants it (docs/deploy.md, federated queries)"
+        )
     if found is None:
         if status == 401:
             return StoreUnavailable("the SPARQL server refused the credentials for writes")
