@@ -104,7 +104,7 @@ _ACTION = """SELECT ?description ?plan ?planLabel ?targetDue ?document ?document
 
 _ANNOTATIONS = """SELECT ?title ?value WHERE {{
   {iri} cspkg:annotation ?note . ?note cspkg:columnTitle ?title ; rdf:value ?value .
-}} ORDER BY ?title ?value"""
+}} ORDER BY STR(?title) STR(?value)"""
 """What the plan's table says in columns mapped to no property, kept as written."""
 
 
@@ -134,7 +134,7 @@ class ActionExplained:
 _COMMISSIONER_PLANS = """SELECT ?pcp ?pcpLabel ?cited WHERE {{
   ?pcp a cspkg:PoliceAndCrimePlan . {pcp_label}
   OPTIONAL {{ {iri} p-plan:isStepOfPlan/cspkg:operatesUnder ?cited }}
-}} ORDER BY ?pcpLabel"""
+}} ORDER BY STR(?pcpLabel)"""
 
 
 def explain_action(
@@ -181,7 +181,7 @@ def explain_action(
 _AGENCY = """SELECT ?parent ?parentLabel ?unit ?unitLabel WHERE {{
   {{ {iri} org:unitOf ?parent {parent_label} }}
   UNION {{ {{ ?unit org:unitOf {iri} }} UNION {{ {iri} org:hasUnit ?unit }} {unit_label} }}
-}} ORDER BY ?unitLabel"""
+}} ORDER BY STR(?unitLabel)"""
 
 
 @dataclass(frozen=True)
@@ -258,7 +258,7 @@ _PRIORITY_ACTIONS = """SELECT DISTINCT ?action WHERE {{ ?action cspkg:meetsPrior
 _SERVES = """SELECT ?other ?otherLabel ?rationale WHERE {{
   {iri} skos:relatedMatch ?other . ?other a cspkg:CommissionerPriority . {other_label}
   OPTIONAL {{ ?link cspkg:fromPriority {iri} ; cspkg:toPriority ?other ; rdfs:comment ?rationale }}
-}} ORDER BY ?otherLabel"""
+}} ORDER BY STR(?otherLabel)"""
 
 _CATEGORIES = """SELECT ?category ?categoryLabel ?rationale ?crimes ?shared ?sharedLabel WHERE {{
   {iri} skos:relatedMatch ?category . ?category skos:inScheme ?scheme .
@@ -278,7 +278,7 @@ _CATEGORIES = """SELECT ?category ?categoryLabel ?rationale ?crimes ?shared ?sha
     ?shared skos:relatedMatch ?category ; a cspkg:StrategicPriority .
     FILTER (?shared != {iri}) {shared_label}
   }}
-}} ORDER BY ?categoryLabel"""
+}} ORDER BY STR(?categoryLabel)"""
 
 _PLAN_OF = """SELECT ?plan WHERE {{
   ?plan cspkg:strategicPriority {iri} . OPTIONAL {{ ?plan cspkg:periodEnd ?end }}
@@ -375,7 +375,7 @@ _THROUGH = """SELECT ?via ?viaLabel ?rationale WHERE {{
   {{ ?via skos:relatedMatch {iri} }} UNION {{ {iri} skos:relatedMatch ?via }}
   ?via a cspkg:StrategicPriority . {via_label}
   OPTIONAL {{ ?link cspkg:fromPriority ?via ; cspkg:toPriority {iri} ; rdfs:comment ?rationale }}
-}} ORDER BY ?viaLabel"""
+}} ORDER BY STR(?viaLabel)"""
 """The CSP priorities aligned to it (either direction), with the rationale."""
 
 
