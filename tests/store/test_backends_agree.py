@@ -21,7 +21,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
-import requests
 from bench.run import bound_queries
 from bench.virtuoso_agree import answer_rows, compare
 
@@ -41,6 +40,7 @@ from ..conftest import (
     PROGRESS_FIXTURES,
     CountingProxy,
     CrimeMonths,
+    put_graph,
     virtuoso_store,
 )
 from ..services.test_current_update import ACTION as HISTORY_ACTION
@@ -87,14 +87,7 @@ def deprivation(oxigraph: Callable[[], str]) -> str:
     """A real SPARQL endpoint on loopback holding tests/federation's made-up deprivation
     cube for the seed's LSOAs: where the federated questions' ``endpoint`` points."""
     url = oxigraph()
-    put = requests.put(
-        url + "/store",
-        params={"graph": "urn:standin:imd"},
-        data=(FIXTURES / "federation" / "imd-standin.ttl").read_bytes(),
-        headers={"Content-Type": "text/turtle"},
-        timeout=10,
-    )
-    assert put.status_code in (200, 201, 204)
+    put_graph(url, "urn:standin:imd", (FIXTURES / "federation" / "imd-standin.ttl").read_bytes())
     return url + "/query"
 
 
