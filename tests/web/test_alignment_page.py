@@ -156,7 +156,7 @@ def test_a_direct_action_link_is_shown_as_direct_on_the_action_page(
     answers = {f"decision-{number}": "accept", f"reason-{number}": "Its own work.", "by": "C"}
     assert client.post(PAGE, data={**answers, "token": ADMIN}).status_code == 200
     page = client.get(f"/doc/action/larkvale-csp/2025-26/{action}").get_data(as_text=True)
-    section = page.split("Commissioner priorities it serves")[1].split("</table>")[0]
+    section = page.split('id="commissioner"')[1].split("</table>")[0]
     assert "Directly" in section and "Its own work." in section
     assert "Confirmed links only" in section
     assert rows[number - 1]["suggestedPriority"] in _matrix_serves(client, action)
