@@ -29,7 +29,7 @@ ISQL = shutil.which("isql-vt") or "isql-vt"
 USER = "cspkg"
 PASSWORD = "cspkg-backend-test"
 """The write account the template holds (loopback only, thrown away with the instance)."""
-TEMPLATE_VERSION = "3"
+TEMPLATE_VERSION = "4"
 
 INI = """\
 [Database]

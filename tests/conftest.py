@@ -101,6 +101,18 @@ def wait_until_up(url: str, timeout: float = 20.0) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
+def put_graph(url: str, graph: str, data: bytes) -> None:
+    """One Turtle graph into an ``oxigraph serve`` at ``url`` (Graph Store PUT), checked."""
+    put = requests.put(
+        url + "/store",
+        params={"graph": graph},
+        data=data,
+        headers={"Content-Type": "text/turtle"},
+        timeout=10,
+    )
+    assert put.status_code in (200, 201, 204), put.text
+
+
 @pytest.fixture(scope="session")
 def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], str]]:
     """Start ``oxigraph serve`` instances on demand; all stopped at session end."""

@@ -410,6 +410,7 @@ def test_the_real_forms_are_for_known_queries(catalog: Catalog) -> None:
     formed = {q.name: sorted(q.forms) for q in catalog.queries if q.forms}
     assert formed == {
         "commissioner-gaps": ["virtuoso"],
+        "crime-and-deprivation": ["virtuoso"],
         "crime-by-priority": ["virtuoso"],
         "plan-summary": ["virtuoso"],
     }

@@ -26,7 +26,7 @@ from cspkg.services.harvest import harvest
 from cspkg.services.plan_import import import_plan
 from cspkg.store import EmbeddedStore
 from cspkg.store.sources import find_sources
-from tests.conftest import FIXTURES, _serve, free_port
+from tests.conftest import FIXTURES, _serve, free_port, put_graph
 
 B = "https://cspkg.example.org/"
 STANDIN = FIXTURES / "federation" / "imd-standin.ttl"
@@ -45,25 +45,13 @@ PREFIX standin: <http://standin.example.org/def/>
 def national(oxigraph: Callable[[], str], tmp_path_factory: pytest.TempPathFactory) -> str:
     """The stand-in server: the deprivation cube and the fictional Exampleton plan."""
     url = oxigraph()
-    put = requests.put(
-        url + "/store",
-        params={"graph": "urn:standin:imd"},
-        data=STANDIN.read_bytes(),
-        headers={"Content-Type": "text/turtle"},
-        timeout=10,
-    )
-    assert put.status_code in (200, 201, 204)
+    put_graph(url, "urn:standin:imd", STANDIN.read_bytes())
     out = tmp_path_factory.mktemp("exampleton")
     plan = FIXTURES / "plans" / "exampleton-csp-delivery-plan-2024-25.txt"
     import_plan(plan, load_settings(environ={}), out)
-    put = requests.put(
-        url + "/store",
-        params={"graph": "urn:standin:exampleton"},
-        data=(out / "plans" / "exampleton-csp-2024-25.ttl").read_bytes(),
-        headers={"Content-Type": "text/turtle"},
-        timeout=10,
+    put_graph(
+        url, "urn:standin:exampleton", (out / "plans" / "exampleton-csp-2024-25.ttl").read_bytes()
     )
-    assert put.status_code in (200, 201, 204)
     return url
 
 

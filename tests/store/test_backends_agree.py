@@ -27,7 +27,7 @@ from bench.virtuoso_agree import answer_rows, compare
 from bench import generate
 from cspkg.catalog import CannedQuery, Catalog, load_catalog
 from cspkg.config import PROJECT_ROOT, load_settings
-from cspkg.errors import ParameterError, QueryUnsupported
+from cspkg.errors import ParameterError, QueryRefused, QueryUnsupported
 from cspkg.services.canned_queries import CannedQueries
 from cspkg.store import EmbeddedStore, SelectResult, Store
 from cspkg.store.factory import source_dirs
@@ -35,7 +35,14 @@ from cspkg.store.profiles import XSD_BOOLEAN, BackendProfile
 from cspkg.store.remote import RemoteStore
 from cspkg.store.sources import Source, find_sources
 
-from ..conftest import PROGRESS_FIXTURES, CrimeMonths, virtuoso_store
+from ..conftest import (
+    FIXTURES,
+    PROGRESS_FIXTURES,
+    CountingProxy,
+    CrimeMonths,
+    put_graph,
+    virtuoso_store,
+)
 from ..services.test_current_update import ACTION as HISTORY_ACTION
 from ..services.test_current_update import HISTORY
 
@@ -76,16 +83,28 @@ def _fill(
 
 
 @pytest.fixture(scope="module")
+def deprivation(oxigraph: Callable[[], str]) -> str:
+    """A real SPARQL endpoint on loopback holding tests/federation's made-up deprivation
+    cube for the seed's LSOAs: where the federated questions' ``endpoint`` points."""
+    url = oxigraph()
+    put_graph(url, "urn:standin:imd", (FIXTURES / "federation" / "imd-standin.ttl").read_bytes())
+    return url + "/query"
+
+
+def _values(query: CannedQuery, deprivation: str) -> dict[str, str]:
+    """No values but the outside endpoint of a federated question (its only parameter)."""
+    return {"endpoint": deprivation} if query.federated else {}
+
+
+@pytest.fixture(scope="module")
 def seed(
-    oxigraph: Callable[[], str], virtuoso: Callable[[], str], catalog: Catalog
+    oxigraph: Callable[[], str], virtuoso: Callable[[], str], catalog: Catalog, deprivation: str
 ) -> Iterator[Stores]:
     settings = load_settings(environ={})
     for stores in _fill(find_sources(settings.base, source_dirs(settings)), oxigraph, virtuoso):
         for query in catalog.queries:
-            if query.federated:
-                continue
             try:
-                stores.queries.append((query.name, _by_dialect(query, {})))
+                stores.queries.append((query.name, _by_dialect(query, _values(query, deprivation))))
             except ParameterError:  # "another plan": the seed has one (bench size has more)
                 continue
         yield stores
@@ -93,7 +112,10 @@ def seed(
 
 @pytest.fixture(scope="module")
 def bench_size(
-    oxigraph: Callable[[], str], virtuoso: Callable[[], str], pytestconfig: pytest.Config
+    oxigraph: Callable[[], str],
+    virtuoso: Callable[[], str],
+    pytestconfig: pytest.Config,
+    deprivation: str,
 ) -> Iterator[Stores]:
     assert pytestconfig.cache is not None
     dataset = generate.ensure(Path(pytestconfig.cache.mkdir("cspkg-bench-data")), BENCH_SIZE)
@@ -104,6 +126,10 @@ def bench_size(
         stores.queries = [
             (name, _by_dialect(catalog.get(name), values))
             for name, values, _ in bound_queries(dataset)
+        ] + [
+            (query.name, _by_dialect(query, _values(query, deprivation)))
+            for query in catalog.queries
+            if query.federated  # bound_queries keeps the benchmark on this machine
         ]
         yield stores
 
@@ -126,7 +152,10 @@ def _compare(stores: Stores, backend: str) -> list[str]:
 
 @pytest.mark.parametrize("backend", ["oxigraph", "virtuoso"])
 def test_every_canned_query_agrees_at_the_seed(seed: Stores, backend: str) -> None:
+    """The federated one too: its SERVICE calls a real endpoint the test started."""
     assert len(seed.queries) >= 15
+    texts = dict(seed.queries)["crime-and-deprivation"]["oxigraph"]
+    assert len(answer_rows(seed.embedded.query(texts), texts)) == 120  # 60 LSOAs, 2 measures
     assert _compare(seed, backend) == []
 
 
@@ -134,9 +163,10 @@ def test_every_canned_query_agrees_at_the_seed(seed: Stores, backend: str) -> No
 def test_every_canned_query_agrees_at_a_benchmark_size(
     bench_size: Stores, catalog: Catalog, backend: str
 ) -> None:
-    """None skipped but the federated (SERVICE to another endpoint: docs/deploy.md)."""
-    local = {query.name for query in catalog.queries if not query.federated}
-    assert {name for name, _ in bench_size.queries} == local and len(local) >= 30
+    """None skipped, the federated (SERVICE to another endpoint) included."""
+    every = {query.name for query in catalog.queries}
+    assert {name for name, _ in bench_size.queries} == every and len(every) >= 30
+    assert any(query.federated for query in catalog.queries)
     assert _compare(bench_size, backend) == []
 
 
@@ -148,6 +178,7 @@ def test_the_virtuoso_forms_are_needed(seed: Stores) -> None:
     ]
     assert [name for name, _ in with_forms] == [
         "commissioner-gaps",
+        "crime-and-deprivation",
         "crime-by-priority",
         "plan-summary",
     ]
@@ -237,6 +268,39 @@ def test_ready_made_questions_on_virtuoso_give_the_embedded_answer(
     texts = [catalog.get(name).bind({}, dialect=d) for d in ("oxigraph", "virtuoso")]
     assert answer_rows(answers[0], *texts) == answer_rows(answers[1], *texts)
     assert answers[0].rows
+
+
+def test_the_federated_question_through_the_service_on_virtuoso(
+    seed: Stores, catalog: Catalog, deprivation: str
+) -> None:
+    """``/queries/crime-and-deprivation`` on Virtuoso, its endpoint allowed: the embedded
+    store's answer.  An endpoint off the allow-list is refused by the front end before
+    Virtuoso hears of the query (no connection reaches it, none reaches the endpoint)."""
+    settings = replace(load_settings(environ={}), service_allow_list=(deprivation,))
+    pairs = [("endpoint", deprivation)]
+    answers = [
+        CannedQueries(catalog, store, settings).run("crime-and-deprivation", pairs).table
+        for store in (seed.embedded, seed.remote["virtuoso"])
+    ]
+    assert len(answers[0].rows) == 120
+    texts = dict(seed.queries)["crime-and-deprivation"]
+    assert answer_rows(answers[0], texts["oxigraph"]) == answer_rows(answers[1], texts["virtuoso"])
+    to_virtuoso = CountingProxy(seed.remote["virtuoso"].backend)
+    off_list = CountingProxy(deprivation.removesuffix("/query"))
+    watched = virtuoso_store(to_virtuoso.url)
+    try:
+        for other in (off_list.url + "/query", deprivation + "?x=1"):
+            with pytest.raises(QueryRefused, match="not on this service's allow-list"):
+                CannedQueries(catalog, watched, settings).run(
+                    "crime-and-deprivation", [("endpoint", other)]
+                )
+        assert (to_virtuoso.accepted, off_list.accepted) == (0, 0)
+        watched.query("ASK {}")  # the relay works: the refusal is what kept it silent
+        assert to_virtuoso.accepted >= 1
+    finally:
+        watched.close()
+        to_virtuoso.close()
+        off_list.close()
 
 
 PROGRESS_QUESTIONS = ("exceptions", "commissioner-delivery", "commissioner-agencies")

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import logging
 import re
+import subprocess
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -22,7 +24,7 @@ from cspkg.errors import (
 )
 from cspkg.store import AskResult, SelectResult
 from cspkg.store.factory import open_store
-from cspkg.store.profiles import PROFILES, backend_base, get_profile
+from cspkg.store.profiles import PROFILES, VIRTUOSO_SERVICE_GRANTS, backend_base, get_profile
 from cspkg.store.remote import RemoteStore
 
 from ..conftest import SLOW_GRAPH, SLOW_QUERY, clear, virtuoso_store
@@ -60,11 +62,29 @@ def test_what_the_engine_cannot_run_is_unsupported_not_a_server_error(
         virtuoso_db.query("SELECT ?b WHERE { BIND (BNODE() AS ?b) }")
 
 
-def test_service_without_the_grants_says_so(virtuoso_db: RemoteStore) -> None:
-    """The set-up does not let Virtuoso's reader call other endpoints: a 501 naming the
-    missing set-up, not a write-credentials message (the old mapping of SECURITY)."""
-    with pytest.raises(QueryUnsupported, match=r"not set up to call other endpoints"):
-        virtuoso_db.query("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+def test_service_without_the_grants_says_so(tmp_path: Path, pytestconfig: pytest.Config) -> None:
+    """A Virtuoso set up without the profile's SERVICE grants (an older set-up, or an
+    administrator who revoked them): a 501 naming the missing set-up, not a
+    write-credentials message (the old mapping of SECURITY)."""
+    assert pytestconfig.cache is not None
+    template = virtuoso_server.template(pytestconfig.cache.mkdir("cspkg-virtuoso"))
+    server = virtuoso_server.Virtuoso(tmp_path / "virtuoso", template)
+    revoke = " ".join(
+        g.replace("GRANT", "REVOKE").replace(" TO ", " FROM ") for g in VIRTUOSO_SERVICE_GRANTS
+    )
+    store = virtuoso_store(server.url)
+    try:
+        subprocess.run(
+            [virtuoso_server.ISQL, f"127.0.0.1:{server.sql_port}", "dba", "dba", f"exec={revoke}"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            timeout=60,
+        )
+        with pytest.raises(QueryUnsupported, match=r"not set up to call other endpoints"):
+            store.query("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+    finally:
+        store.close()
+        server.stop()
 
 
 def test_a_sort_virtuoso_cannot_do_says_why(virtuoso_db: RemoteStore) -> None:

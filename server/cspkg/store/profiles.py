@@ -230,7 +230,9 @@ def virtuoso_setup(user: str) -> tuple[str, ...]:
     they also stop ``GRAPH <iri>`` from matching anything; so the system graphs (and the
     version graph) are made private instead: unreadable, so invisible, to the anonymous
     reader ``nobody`` that ``/sparql`` runs as.  ``user`` (the write account) gets the
-    SPARQL_UPDATE role and may read and write the version graph.
+    SPARQL_UPDATE role and may read and write the version graph.  The reader may call
+    other endpoints (``SERVICE``): the front end lets a query through only with its
+    endpoints on the allow-list, so Virtuoso's own ``/sparql`` must stay private.
     """
     return (
         "DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 0, 1);",
@@ -240,7 +242,15 @@ def virtuoso_setup(user: str) -> tuple[str, ...]:
         f'GRANT SPARQL_UPDATE TO "{user}";',
         f"DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('{user}', 3, 0);",
         f"DB.DBA.RDF_GRAPH_USER_PERMS_SET ('{VERSION_GRAPH}', '{user}', 3);",
+        *VIRTUOSO_SERVICE_GRANTS,
     )
+
+
+VIRTUOSO_SERVICE_GRANTS = (
+    'GRANT SELECT ON DB.DBA.SPARQL_SINV_2 TO "SPARQL";',
+    'GRANT EXECUTE ON DB.DBA.SPARQL_SINV_IMP TO "SPARQL";',
+)
+"""What lets the anonymous reader's queries call other endpoints (SERVICE)."""
 
 
 _VIRTUOSO_ERROR = re.compile(r"Virtuoso (\w{5}) Error (\w+): ([^\n]*)")
