@@ -7,6 +7,8 @@ Targets, each started fresh per size:
 ``remote``    ``cspkg serve --backend`` in front of ``ref-mem``
 ``mem``       ``cspkg serve``, embedded store in memory
 ``ref-disk``  ``oxigraph load`` then ``oxigraph serve --location`` (the on-disk reference)
+``remote-disk`` ``cspkg serve --backend`` in front of ``ref-disk``, at sizes whose
+              in-memory targets are skipped (elsewhere ``remote`` measures the backend)
 ``disk``      ``cspkg serve --store DIR``: built once, restarted unchanged, restarted
               with one plan changed (the incremental build)
 
@@ -216,7 +218,8 @@ class Bench:
         targets: dict[str, Any] = {}
         health = "/health"
 
-        if manifest["triples"] <= self.args.in_memory_max_triples:
+        skipped_in_memory = manifest["triples"] > self.args.in_memory_max_triples
+        if not skipped_in_memory:
             targets.update(self.in_memory(size, dataset, queries))
         else:
             reason = (
@@ -255,20 +258,44 @@ class Bench:
                 targets["ref-disk"] = self.latency(ref.process, ref_url, queries, True, load_s, ref)
                 targets["ref-disk"]["load_peak"] = max(load_peak, targets["ref-disk"]["load_peak"])
                 print(f"[{size}] ref-disk done", flush=True)
-                ours, url = self.cspkg(dataset, "--store", str(store), name=f"{size}-disk")
-                try:
-                    targets["disk"] = self.latency(
-                        ours, url, queries, False, ours.wait_http(url + health)
-                    )
-                    self.pair("disk", targets["disk"], url, targets["ref-disk"], ref_url, queries)
-                    targets["disk"]["replace_plan_s"] = replace_one_plan(url, dataset)
-                    self.finish(ours, targets["disk"])
-                finally:
-                    ours.stop()
+                if "remote-disk" in self.args.targets and skipped_in_memory:
+                    # Where ref-mem cannot run, the remote backend fronts the on-disk one.
+                    ours, url = self.cspkg(None, "--backend", ref_url, name=f"{size}-remote-disk")
+                    try:
+                        targets["remote-disk"] = self.latency(
+                            ours, url, queries, False, ours.wait_http(url + health), ref
+                        )
+                        self.pair(
+                            "remote-disk",
+                            targets["remote-disk"],
+                            url,
+                            targets["ref-disk"],
+                            ref_url,
+                            queries,
+                        )
+                        self.finish(ours, targets["remote-disk"])
+                    finally:
+                        ours.stop()
+                    print(f"[{size}] remote-disk done", flush=True)
+                if "disk" in self.args.targets:
+                    ours, url = self.cspkg(dataset, "--store", str(store), name=f"{size}-disk")
+                    try:
+                        targets["disk"] = self.latency(
+                            ours, url, queries, False, ours.wait_http(url + health)
+                        )
+                        self.pair(
+                            "disk", targets["disk"], url, targets["ref-disk"], ref_url, queries
+                        )
+                        targets["disk"]["replace_plan_s"] = replace_one_plan(url, dataset)
+                        self.finish(ours, targets["disk"])
+                    finally:
+                        ours.stop()
                 self.finish(ref.process, targets["ref-disk"])
                 targets["ref-disk"]["restarts"] = ref.restarts
             finally:
                 ref.stop()
+            if "disk" not in self.args.targets:
+                return self._size_result(manifest, targets, None)
             targets["disk"]["restart_s"] = self.restart(dataset, store, f"{size}-disk-restart")
             changed = sorted((dataset / "data" / "plans").glob("*.nt"))[0]
             original = changed.read_bytes()
@@ -282,12 +309,20 @@ class Bench:
             print(f"[{size}] disk done", flush=True)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+        return self._size_result(
+            manifest, targets, validation_times(dataset, self.args.validation_sample)
+        )
+
+    @staticmethod
+    def _size_result(
+        manifest: dict[str, Any], targets: dict[str, Any], validation: dict[str, Any] | None
+    ) -> dict[str, Any]:
         return {
             "triples": manifest["triples"],
             "target": manifest["target"],
             "files": manifest["files"],
             "targets": targets,
-            "validation": validation_times(dataset, self.args.validation_sample),
+            "validation": validation,
         }
 
     def in_memory(self, size: str, dataset: Path, queries: list) -> dict[str, Any]:
@@ -305,6 +340,8 @@ class Bench:
             )
             print(f"[{size}] ref-mem done", flush=True)
             for name, extra in (("remote", ("--backend", ref_url)), ("mem", ())):
+                if name not in self.args.targets:
+                    continue
                 ours, url = self.cspkg(None if extra else dataset, *extra, name=f"{size}-{name}")
                 try:
                     targets[name] = self.latency(
@@ -467,6 +504,13 @@ def main(argv: list[str] | None = None) -> int:
         help="larger datasets skip the in-memory targets (ref-mem, mem, remote)",
     )
     parser.add_argument("--validation-sample", type=int, default=20, help="files timed per size")
+    parser.add_argument(
+        "--targets",
+        default="mem,remote,disk,remote-disk",
+        type=lambda text: [name.strip() for name in text.split(",") if name.strip()],
+        help="ours to measure (remote-disk only where the in-memory targets are skipped); "
+        "each with its reference",
+    )
     args = parser.parse_args(argv)
     bench = Bench(args)
     results: dict[str, Any] = {"machine": machine(), "args": vars(args), "sizes": {}}

@@ -41,3 +41,18 @@ def test_bench_produces_a_full_report(tmp_path: Path) -> None:
         # Only /queries/NAME may be missing (it lands with the api branch).
         assert sum(cell == "n/a" for cell in cells) <= 1, row
     assert json.loads(out.with_suffix(".json").read_text())["sizes"]["3000"]["triples"] > 2000
+
+
+def test_remote_backend_fronts_the_disk_reference_where_memory_is_skipped(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "big.md"
+    args = ["--sizes", "3000", "--query-seconds", "0.02", "--throughput-seconds", "0.2"]
+    args += ["--in-memory-max-triples", "0", "--targets", "remote-disk", "--no-cold-start"]
+    assert main([*args, "--work", str(tmp_path / "work"), "--out", str(out)]) == 0
+    text = out.read_text()
+    assert "(cspkg in front of oxigraph on disk) vs that oxigraph directly" in text
+    assert "| remote-disk |" in text and "| disk |" not in text
+    targets = json.loads(out.with_suffix(".json").read_text())["sizes"]["3000"]["targets"]
+    assert set(targets) == {"ref-mem", "remote", "mem", "ref-disk", "remote-disk"}
+    assert targets["remote-disk"]["throughput"]["remote-disk"]["figures"]

@@ -122,3 +122,19 @@ def test_reference_restarts_are_reported() -> None:
     assert "restarted" not in _render({"10m": size})
     size["targets"]["ref-disk"]["restarts"] = 1
     assert "ref-disk 1 times" in _render({"10m": size})
+
+
+def test_remote_in_front_of_the_disk_reference_is_its_own_pair() -> None:
+    size = _disk_size(1500 * MB, {"fast": 20.0})
+    size["targets"]["remote-disk"] = {
+        **size["targets"]["disk"],
+        "throughput": {"remote-disk": size["targets"]["disk"]["throughput"]["disk"]},
+    }
+    size["targets"]["ref-disk"]["throughput"]["remote-disk"] = size["targets"]["ref-disk"][
+        "throughput"
+    ]["disk"]
+    text = _render({"10m": size})
+    assert "Remote backend (cspkg in front of oxigraph on disk) vs that oxigraph directly" in text
+    assert "| 10m | remote-disk |" in text and "| 10m | disk |" in text
+    del size["targets"]["remote-disk"]
+    assert "remote-disk" not in _render({"10m": size})
