@@ -138,6 +138,20 @@ def size_section(size: str, data: dict[str, Any]) -> list[str]:
             left.append(f"{ours}: {', '.join(mix['left_out'])}")
     if left:
         lines += ["", "Left out of both sides (failed on one): " + "; ".join(left) + "."]
+    failed = [
+        f"{side} with {clients} client{'s' if int(clients) > 1 else ''}: {count}"
+        for ours, ref, _ in pairs
+        for side in (ours, ref)
+        for clients, count in targets[side]["throughput"][ours].get("failed", {}).items()
+    ]
+    if failed:
+        lines += [
+            "",
+            "Requests that failed during the throughput runs (a 503 at the query timeout "
+            "when large queries queue behind each other; not counted as answered): "
+            + "; ".join(failed)
+            + ".",
+        ]
     restarts = [
         f"{ref} {targets[ref]['restarts']} times"
         for ref in ("ref-mem", "ref-disk")

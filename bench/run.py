@@ -191,11 +191,14 @@ class Bench:
         seconds = self.args.throughput_seconds
         for target, base, path in ((ours, ours_url, "/sparql"), (ref, ref_url, ref_path)):
             requests = [sparql_get(path, text) for query, _, text in queries if query in mix]
-            figures = (
+            measured = (
                 {c: throughput(base, requests, c, seconds) for c in (1, 8)} if requests else {}
             )
+            figures = {c: rate for c, (rate, _) in measured.items()}
+            failed = {c: count for c, (_, count) in measured.items() if count}
             target.setdefault("throughput", {})[name] = {
                 "figures": figures,
+                "failed": failed,
                 "mix": len(requests),
                 "left_out": left_out,
             }

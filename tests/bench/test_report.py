@@ -138,3 +138,11 @@ def test_remote_in_front_of_the_disk_reference_is_its_own_pair() -> None:
     assert "| 10m | remote-disk |" in text and "| 10m | disk |" in text
     del size["targets"]["remote-disk"]
     assert "remote-disk" not in _render({"10m": size})
+
+
+def test_throughput_failures_are_reported() -> None:
+    size = _disk_size(1500 * MB, {"fast": 20.0})
+    size["targets"]["disk"]["throughput"]["disk"]["failed"] = {8: 3}
+    assert "disk with 8 clients: 3." in _render({"10m": size})
+    size["targets"]["disk"]["throughput"]["disk"]["failed"] = {}
+    assert "failed during the throughput runs" not in _render({"10m": size})
