@@ -99,3 +99,37 @@ def test_unusual_literals(store: Store, text: str) -> None:
     store.add(Quad(NamedNode("urn:t"), NamedNode("urn:p"), Literal(text)))
     found = written_by_engine(evaluate(store, QUERIES[1]), JSON, 1000)
     assert found is not None and found[1] == len(TRICKY) + 1
+
+
+@pytest.mark.parametrize("media_type", [JSON, XML])
+def test_over_the_budget_the_first_rows_come_from_what_was_written(
+    media_type: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not evaluated twice: the rows the engine wrote before the budget give the answer."""
+    many = Store()
+    for i in range(300):
+        many.add(Quad(NamedNode(f"urn:s{i:03}"), NamedNode("urn:p"), Literal(f"value {i}")))
+    query = "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s"
+    monkeypatch.setattr(engine, "ENGINE_BUDGET", 10_000)  # the engine writes 8 KiB at a time
+    found = written_by_engine(evaluate(many, query), media_type, 5)
+    assert found is not None
+    body, rows, truncated = found
+    expected = collect(evaluate(many, query), 5)
+    assert truncated and expected.truncated and rows == 5
+    assert body == b"".join(TABULAR_WRITERS[media_type](expected))
+    # a budget holding fewer whole rows than the limit: the usual path runs it again
+    assert written_by_engine(evaluate(many, query), media_type, 200) is None
+
+
+def test_over_the_budget_with_unusual_literals_runs_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A literal that could hide a row mark: the written rows are not trusted, run again."""
+    many = Store()
+    many.add(Quad(NamedNode("urn:a"), NamedNode("urn:p"), Literal("ends in {")))
+    for i in range(300):
+        many.add(Quad(NamedNode(f"urn:s{i:03}"), NamedNode("urn:p"), Literal(f"value {i}")))
+    monkeypatch.setattr(engine, "ENGINE_BUDGET", 10_000)
+    query = "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s"
+    assert written_by_engine(evaluate(many, query), JSON, 2) is None
+    assert written_by_engine(evaluate(many, query), XML, 2) is not None  # XML escapes ``<``

@@ -131,19 +131,50 @@ def _count_rows(body: bytes, media_type: str) -> int:
     return 1 + body.count(b',{"', start)
 
 
+def _first_rows(prefix: bytes, media_type: str, max_rows: int) -> SelectResult | None:
+    """The first ``max_rows`` rows of an answer the engine stopped writing at the budget,
+    read from what it wrote: the prefix is closed after its last whole row and parsed.
+    ``None`` where that cannot be done safely (fewer whole rows, or in JSON one of the
+    unusual spellings ``_UNUSUAL`` names, where a row mark could be inside a literal)."""
+    if ENGINE_FORMATS[media_type] == QueryResultsFormat.XML:
+        end = prefix.rfind(b"<result>")
+        closed = prefix[:end] + b"</results></sparql>"
+    else:
+        start = prefix.find(b'"bindings":[')
+        if start == -1 or _UNUSUAL.search(prefix, start) is not None:
+            return None
+        end = prefix.rfind(b',{"')
+        closed = prefix[:end] + b"]}}"
+    if end == -1:
+        return None
+    try:
+        result = collect(parse_query_results(closed, format=ENGINE_FORMATS[media_type]), max_rows)
+    except SyntaxError:
+        return None
+    if not isinstance(result, SelectResult) or len(result.rows) < max_rows:
+        return None
+    return SelectResult(result.variables, result.rows, truncated=True)
+
+
 def written_by_engine(
     solutions: QuerySolutions, media_type: str, max_rows: int | None
 ) -> tuple[bytes, int, bool] | None:
     """A SELECT answer as the bytes the client gets, written by the engine (several
     times faster than materialising terms and writing them here): (body, rows,
     truncated).  Past ``max_rows`` the first ``max_rows`` rows are written by our writer,
-    as they always were.  ``None``: the engine wrote more than ``ENGINE_BUDGET``; run
-    the query again and stop at ``max_rows`` (``collect``)."""
+    as they always were.  When the engine has written ``ENGINE_BUDGET`` bytes the first
+    ``max_rows`` rows are taken from them (measured: running the query again, as this
+    did first, doubled a 66,780-row answer's time at 1M triples).  ``None``: they hold
+    fewer; run the query again and stop at ``max_rows`` (``collect``)."""
     output = _Capped(None if max_rows is None else ENGINE_BUDGET)
     try:
         solutions.serialize(output, format=ENGINE_FORMATS[media_type])
     except _OverBudget:
-        return None
+        assert max_rows is not None  # no budget without a row limit
+        first = _first_rows(b"".join(output.parts), media_type, max_rows)
+        if first is None:
+            return None
+        return b"".join(TABULAR_WRITERS[media_type](first)), max_rows, True
     body = b"".join(output.parts)
     rows = _count_rows(body, media_type)
     if max_rows is None or rows <= max_rows:
