@@ -76,12 +76,16 @@ def test_same_bindings_as_our_writer(store: Store) -> None:
 
 @pytest.mark.parametrize("media_type", [JSON, XML])
 def test_past_the_limit_cut_and_marked_as_before(store: Store, media_type: str) -> None:
-    query = QUERIES[0]
-    found = written_by_engine(evaluate(store, query), media_type, 5)
+    _assert_cut_as_collect_cuts(store, QUERIES[0], media_type, 5)
+
+
+def _assert_cut_as_collect_cuts(store: Store, query: str, media_type: str, limit: int) -> None:
+    """Past ``limit`` the engine-written answer is what the usual path writes, marked cut."""
+    found = written_by_engine(evaluate(store, query), media_type, limit)
     assert found is not None
     body, rows, truncated = found
-    before = collect(evaluate(store, query), 5)
-    assert truncated and before.truncated and rows == 5
+    before = collect(evaluate(store, query), limit)
+    assert truncated and before.truncated and rows == limit
     assert body == b"".join(TABULAR_WRITERS[media_type](before))
 
 
@@ -101,22 +105,23 @@ def test_unusual_literals(store: Store, text: str) -> None:
     assert found is not None and found[1] == len(TRICKY) + 1
 
 
+def _many_rows() -> Store:
+    """300 plain rows: more than one 8 KiB chunk of the engine's output."""
+    many = Store()
+    for i in range(300):
+        many.add(Quad(NamedNode(f"urn:s{i:03}"), NamedNode("urn:p"), Literal(f"value {i}")))
+    return many
+
+
 @pytest.mark.parametrize("media_type", [JSON, XML])
 def test_over_the_budget_the_first_rows_come_from_what_was_written(
     media_type: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Not evaluated twice: the rows the engine wrote before the budget give the answer."""
-    many = Store()
-    for i in range(300):
-        many.add(Quad(NamedNode(f"urn:s{i:03}"), NamedNode("urn:p"), Literal(f"value {i}")))
+    many = _many_rows()
     query = "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s"
     monkeypatch.setattr(engine, "ENGINE_BUDGET", 10_000)  # the engine writes 8 KiB at a time
-    found = written_by_engine(evaluate(many, query), media_type, 5)
-    assert found is not None
-    body, rows, truncated = found
-    expected = collect(evaluate(many, query), 5)
-    assert truncated and expected.truncated and rows == 5
-    assert body == b"".join(TABULAR_WRITERS[media_type](expected))
+    _assert_cut_as_collect_cuts(many, query, media_type, 5)
     # a budget holding fewer whole rows than the limit: the usual path runs it again
     assert written_by_engine(evaluate(many, query), media_type, 200) is None
 
@@ -125,10 +130,8 @@ def test_over_the_budget_with_unusual_literals_runs_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A literal that could hide a row mark: the written rows are not trusted, run again."""
-    many = Store()
+    many = _many_rows()
     many.add(Quad(NamedNode("urn:a"), NamedNode("urn:p"), Literal("ends in {")))
-    for i in range(300):
-        many.add(Quad(NamedNode(f"urn:s{i:03}"), NamedNode("urn:p"), Literal(f"value {i}")))
     monkeypatch.setattr(engine, "ENGINE_BUDGET", 10_000)
     query = "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s"
     assert written_by_engine(evaluate(many, query), JSON, 2) is None
